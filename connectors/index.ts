@@ -1,0 +1,31 @@
+/**
+ * The connector registry: every connector kind Tandem ships, with how to point it at the
+ * embedded sandbox. Adding a connector is one folder and one entry here.
+ */
+import { hubspotConnector } from './hubspot/index.js';
+import { odooConnector } from './odoo/index.js';
+import type { ConnectorFactory } from './types.js';
+
+export interface RegisteredConnector {
+  readonly factory: ConnectorFactory<unknown>;
+  /** The sandbox server role this kind can stand in for, and the settings that point it there. */
+  readonly sandbox?: { readonly role: 'crm' | 'erp'; readonly settings: (url: string) => Record<string, unknown> };
+}
+
+export const SANDBOX_ODOO_DB = 'tandem';
+export const SANDBOX_ODOO_LOGIN = 'admin';
+
+export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = Object.freeze({
+  hubspot: {
+    factory: hubspotConnector as ConnectorFactory<unknown>,
+    sandbox: { role: 'crm', settings: (url) => ({ baseUrl: url }) },
+  },
+  odoo: {
+    factory: odooConnector as ConnectorFactory<unknown>,
+    sandbox: { role: 'erp', settings: (url) => ({ url, db: SANDBOX_ODOO_DB, login: SANDBOX_ODOO_LOGIN }) },
+  },
+});
+
+export function connectorKinds(): string[] {
+  return Object.keys(connectorRegistry);
+}

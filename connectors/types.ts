@@ -1,0 +1,181 @@
+/**
+ * The connector contract: the one interface every external system (HubSpot, Odoo, Tryton, ...)
+ * implements, split by role as kysely splits a dialect. A connector is plain I/O: the engine
+ * injects the HTTP transport (with retries, timeouts and logging already applied) through
+ * {@link ConnectorContext}, and wraps the connector in its own runtime layer.
+ *
+ * Optional capabilities have defaults in {@link DEFAULT_CAPABILITIES}; adding a capability never
+ * forces every connector to change.
+ */
+import type { z } from 'zod';
+import type { HttpTransport } from '../src/http/transport.js';
+import type { Logger } from '../src/logger.js';
+
+/** One record as read from a system. `fields` holds the vendor's own property names and values. */
+export interface SourceRecord {
+  /** The vendor's id, as a string (`hs_object_id`, Odoo's integer id, ...). */
+  readonly id: string;
+  /** The record's modification time, ISO 8601 UTC (`2024-05-01T10:00:00.000Z`). */
+  readonly modifiedAt: string;
+  /** True for a tombstone: HubSpot `archived`, Odoo `active = false`. */
+  readonly deleted: boolean;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Where incremental reading resumes: the modification time of the last record read and, when
+ * known exactly, the last id read at that time (the tie-breaker). `lastId: null` means "re-read
+ * every record at `modifiedAt`": always safe, since writes are idempotent.
+ */
+export interface Cursor {
+  readonly modifiedAt: string;
+  readonly lastId: string | null;
+}
+
+/** One page of changes, in ascending (modifiedAt, id) order, with the cursor to resume after it. */
+export interface ChangePage {
+  readonly records: readonly SourceRecord[];
+  readonly cursor: Cursor;
+}
+
+export interface ReadOptions {
+  /** Resume after this cursor; `null` reads from the beginning. */
+  readonly cursor: Cursor | null;
+  /** Vendor property names to fetch; the connector adds what it needs for ids and times. */
+  readonly fields: readonly string[];
+  /** Records per page; the connector clamps it to its capability. */
+  readonly pageSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Reads changes. The contract: resuming from any page's cursor yields every record changed after
+ * it that an earlier page did not yield (a record may be yielded again; never skipped).
+ */
+export interface ChangeReader {
+  readChanges(object: string, options: ReadOptions): AsyncIterable<ChangePage>;
+}
+
+/** An intended write on one object. `key` is the idempotency key the engine derived. */
+export type WriteOperation = UpsertOperation | ArchiveOperation;
+
+export interface UpsertOperation {
+  readonly action: 'upsert';
+  readonly key: string;
+  /** The target id when the engine already knows it (a linked record); otherwise null. */
+  readonly targetId: string | null;
+  /**
+   * The external reference that identifies the record on this side without its id: the field
+   * that holds it and its value. Used for upsert-by-external-id or create-if-absent.
+   */
+  readonly ref: { readonly field: string; readonly value: string };
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export interface ArchiveOperation {
+  readonly action: 'archive';
+  readonly key: string;
+  readonly targetId: string;
+}
+
+/** The outcome of one operation in a batch: partial failure is normal. */
+export type WriteResult =
+  | { readonly key: string; readonly ok: true; readonly id: string; readonly created: boolean }
+  | { readonly key: string; readonly ok: false; readonly error: WriteFailure };
+
+export interface WriteFailure {
+  /** A stable code, e.g. `VALIDATION_ERROR`, `RATE_LIMITED`, `NOT_FOUND`. */
+  readonly code: string;
+  readonly message: string;
+  /** True when the same operation may succeed later (429, 5xx, timeout). */
+  readonly retryable: boolean;
+  /** The vendor's status and an excerpt of its error body, kept for dead letters. */
+  readonly vendor?: { readonly status?: number; readonly body?: string };
+}
+
+/** Writes batches; the batch size never exceeds `capabilities.maxWriteBatch`. */
+export interface RecordWriter {
+  writeBatch(object: string, operations: readonly WriteOperation[]): Promise<WriteResult[]>;
+}
+
+/** Finds records by the value of one field (external reference or match key), archived included. */
+export interface RecordLookup {
+  findBy(object: string, field: string, values: readonly string[]): Promise<SourceRecord[]>;
+}
+
+export interface FieldDescription {
+  readonly name: string;
+  readonly label: string;
+  /** A coarse type: string, number, boolean, datetime, date, enumeration, reference, other. */
+  readonly type: string;
+  readonly readOnly: boolean;
+}
+
+export interface ObjectDescription {
+  readonly name: string;
+  readonly fields: readonly FieldDescription[];
+}
+
+/** Describes objects and their fields (HubSpot's properties API, Odoo's `fields_get`). */
+export interface SchemaDescriber {
+  describe(object: string): Promise<ObjectDescription>;
+}
+
+/** What a connector can do. Every flag has a default in {@link DEFAULT_CAPABILITIES}. */
+export interface Capabilities {
+  /** Largest page `readChanges` asks for. */
+  readonly maxPageSize: number;
+  /** Largest batch `writeBatch` accepts. */
+  readonly maxWriteBatch: number;
+  /** Upserts by a unique external-id property in one call (HubSpot `idProperty`). */
+  readonly upsertByExternalId: boolean;
+  /** Reads yield deleted/archived records as tombstones. */
+  readonly tombstones: boolean;
+  /** The API honours an `Idempotency-Key` header. */
+  readonly idempotencyKeyHeader: boolean;
+}
+
+export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
+  maxPageSize: 100,
+  maxWriteBatch: 50,
+  upsertByExternalId: false,
+  tombstones: false,
+  idempotencyKeyHeader: false,
+});
+
+/** Everything a connector may use, injected by the engine. */
+export interface ConnectorContext {
+  /** HTTP with the engine's timeout, retry and logging policy; the connector adds auth. */
+  readonly http: HttpTransport;
+  readonly logger: Logger;
+  /** Reads a secret by its configured reference; re-read on every call (rotation). */
+  readonly secret: (name: string) => string;
+}
+
+/** A connector instance: one configured system. */
+export interface Connector {
+  /** The instance name from the config (`crm`, `erp`). */
+  readonly name: string;
+  /** The connector kind (`hubspot`, `odoo`). */
+  readonly kind: string;
+  readonly capabilities: Capabilities;
+  readonly reader: ChangeReader;
+  readonly writer: RecordWriter;
+  readonly lookup: RecordLookup;
+  readonly schema: SchemaDescriber;
+  /** One cheap authenticated request that proves the credentials work. */
+  check(): Promise<void>;
+}
+
+/** A connector kind: its config schema and a factory. Registered in `connectors/index.ts`. */
+export interface ConnectorFactory<Config = unknown> {
+  readonly kind: string;
+  /** Validates the connector's block of the config file (minus `kind`). */
+  readonly configSchema: z.ZodType<Config>;
+  create(name: string, config: Config, ctx: ConnectorContext): Connector;
+}
+
+/** Fills the defaults of optional capabilities. */
+export function capabilities(partial: Partial<Capabilities>): Capabilities {
+  return Object.freeze({ ...DEFAULT_CAPABILITIES, ...partial });
+}

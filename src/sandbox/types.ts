@@ -1,0 +1,23 @@
+/** What every embedded sandbox server takes and returns. */
+import type { Logger } from '../logger.js';
+import type { FaultOptions } from './faults.js';
+import type { SeedWorld } from './seed.js';
+
+export interface SandboxServerOptions {
+  /** Folder for the server's SQLite file; created if missing. Data survives a restart. */
+  readonly dataDir: string;
+  /** 0 picks a free port. Always bound to 127.0.0.1. */
+  readonly port: number;
+  /** Seeds an empty store on first start; ignored when the store already has data. */
+  readonly world: SeedWorld;
+  readonly faults?: FaultOptions;
+  /** The credential the server accepts (HubSpot: the private-app token; Odoo: the password / API key). */
+  readonly secret: string;
+  readonly logger: Logger;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8711`. */
+  readonly url: string;
+  close(): Promise<void>;
+}

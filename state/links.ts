@@ -1,0 +1,64 @@
+/** Link queries: CRM id <-> ERP id pairs with their base snapshot. */
+import type { Kysely } from 'kysely';
+import type { Database, LinkRow } from './schema.js';
+
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Links of the given CRM ids, keyed by CRM id. */
+export async function linksByCrmId(db: Kysely<Database>, sync: string, crmIds: readonly string[]): Promise<Map<string, LinkRow>> {
+  const found = new Map<string, LinkRow>();
+  for (const part of chunks(crmIds)) {
+    if (part.length === 0) continue;
+    const rows = await db.selectFrom('links').selectAll().where('sync', '=', sync).where('crm_id', 'in', part).execute();
+    for (const row of rows) found.set(row.crm_id, row);
+  }
+  return found;
+}
+
+/** Which of the given ERP ids are already linked, and to which CRM id. */
+export async function linkedErpIds(db: Kysely<Database>, sync: string, erpIds: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const part of chunks(erpIds)) {
+    if (part.length === 0) continue;
+    const rows = await db.selectFrom('links').select(['crm_id', 'erp_id']).where('sync', '=', sync).where('erp_id', 'in', part).execute();
+    for (const row of rows) found.set(row.erp_id, row.crm_id);
+  }
+  return found;
+}
+
+export interface LinkValues {
+  readonly sync: string;
+  readonly crmId: string;
+  readonly erpId: string;
+  readonly base: Readonly<Record<string, unknown>>;
+  readonly payloadHash: string;
+}
+
+export async function saveLink(db: Kysely<Database>, link: LinkValues, now: string): Promise<void> {
+  const values = {
+    sync: link.sync,
+    crm_id: link.crmId,
+    erp_id: link.erpId,
+    base: JSON.stringify(link.base),
+    payload_hash: link.payloadHash,
+    updated_at: now,
+  };
+  await db
+    .insertInto('links')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['sync', 'crm_id']).doUpdateSet({ erp_id: values.erp_id, base: values.base, payload_hash: values.payload_hash, updated_at: now }),
+    )
+    .execute();
+}
+
+export async function countLinks(db: Kysely<Database>, sync: string): Promise<number> {
+  const row = await db.selectFrom('links').select((eb) => eb.fn.countAll<number>().as('n')).where('sync', '=', sync).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,132 @@
+/**
+ * Outbox queries. An operation is keyed by its idempotency key: enqueuing the same key again
+ * is a no-op while it is pending, and re-arms it once done (the record went back to a value
+ * that was written before, and the target has since changed). A newer operation for the same
+ * source record supersedes an older pending one, so the latest values win.
+ */
+import type { Kysely } from 'kysely';
+import type { WriteFailure } from '../connectors/types.js';
+import type { Database, OutboxRow, Side } from './schema.js';
+
+export interface NewOperation {
+  readonly sync: string;
+  readonly targetSide: Side;
+  readonly object: string;
+  readonly action: 'upsert' | 'archive';
+  readonly key: string;
+  readonly sourceId: string;
+  readonly targetId: string | null;
+  readonly ref: { readonly field: string; readonly value: string } | null;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly payloadHash: string;
+}
+
+export async function enqueue(db: Kysely<Database>, op: NewOperation, now: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'superseded', updated_at: now })
+    .where('sync', '=', op.sync)
+    .where('target_side', '=', op.targetSide)
+    .where('source_id', '=', op.sourceId)
+    .where('status', '=', 'pending')
+    .where('idempotency_key', '!=', op.key)
+    .execute();
+  await db
+    .insertInto('outbox')
+    .values({
+      sync: op.sync,
+      target_side: op.targetSide,
+      object: op.object,
+      action: op.action,
+      idempotency_key: op.key,
+      source_id: op.sourceId,
+      target_id: op.targetId,
+      ref_field: op.ref?.field ?? null,
+      ref_value: op.ref?.value ?? null,
+      payload: JSON.stringify(op.payload),
+      payload_hash: op.payloadHash,
+      status: 'pending',
+      attempts: 0,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('idempotency_key')
+        .doUpdateSet({ status: 'pending', attempts: 0, target_id: op.targetId, updated_at: now })
+        .where('outbox.status', 'in', ['done', 'superseded']),
+    )
+    .execute();
+}
+
+/** The oldest pending operations of one sync and side, at most `limit`. */
+export async function pending(db: Kysely<Database>, sync: string, side: Side, limit: number, afterId = 0): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('sync', '=', sync)
+    .where('target_side', '=', side)
+    .where('status', '=', 'pending')
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function markDone(db: Kysely<Database>, id: number, targetId: string, now: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'done', target_id: targetId, last_error: null, updated_at: now }).where('id', '=', id).execute();
+}
+
+/**
+ * Counts a failed attempt. Returns true when the operation is now dead: a permanent error, or
+ * `maxAttempts` reached. A dead operation gets a dead-letter row with the vendor's error.
+ */
+export async function recordFailure(
+  db: Kysely<Database>,
+  row: OutboxRow,
+  failure: WriteFailure,
+  maxAttempts: number,
+  now: string,
+): Promise<boolean> {
+  const attempts = row.attempts + 1;
+  const dead = !failure.retryable || attempts >= maxAttempts;
+  await db
+    .updateTable('outbox')
+    .set({ attempts, status: dead ? 'dead' : 'pending', last_error: JSON.stringify(failure), updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
+  if (dead) {
+    await db
+      .insertInto('dead_letters')
+      .values({
+        sync: row.sync,
+        side: row.target_side,
+        stage: 'deliver',
+        record_id: row.source_id,
+        operation_key: row.idempotency_key,
+        payload: row.payload,
+        error: JSON.stringify({ ...failure, attempts }),
+        created_at: now,
+      })
+      .execute();
+  }
+  return dead;
+}
+
+export interface OutboxCounts {
+  readonly pending: number;
+  readonly done: number;
+  readonly dead: number;
+}
+
+export async function outboxCounts(db: Kysely<Database>, sync: string): Promise<OutboxCounts> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('sync', '=', sync)
+    .groupBy('status')
+    .execute();
+  const count = (status: string): number => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { pending: count('pending'), done: count('done'), dead: count('dead') };
+}

@@ -1,0 +1,106 @@
+/**
+ * The Kysely table types of the state store. Timestamps are ISO 8601 UTC strings; JSON columns
+ * are TEXT holding JSON. One row per thing; no secret is ever stored here.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Side = 'crm' | 'erp';
+
+/** The persisted cursor of one side of one sync. */
+export interface CheckpointTable {
+  sync: string;
+  side: Side;
+  /** JSON of `Cursor` from connectors/types.ts. */
+  cursor: string;
+  updated_at: string;
+}
+
+/** The pairing of a CRM id and an ERP id, with the base snapshot last agreed on. */
+export interface LinkTable {
+  sync: string;
+  crm_id: string;
+  erp_id: string;
+  /** JSON of the canonical values both sides had after the last confirmed write. */
+  base: string;
+  /** Hash of the payload last confirmed on the target; equal hash means nothing to write. */
+  payload_hash: string;
+  updated_at: string;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface RunTable {
+  id: Generated<number>;
+  sync: string;
+  kind: string;
+  status: RunStatus;
+  started_at: string;
+  finished_at: string | null;
+  /** JSON of `RunStats`. */
+  stats: string | null;
+  error: string | null;
+}
+
+export type OutboxStatus = 'pending' | 'done' | 'dead' | 'superseded';
+
+/** The durable queue of intended writes, written in the same transaction as the checkpoint. */
+export interface OutboxTable {
+  id: Generated<number>;
+  sync: string;
+  target_side: Side;
+  object: string;
+  action: 'upsert' | 'archive';
+  idempotency_key: string;
+  source_id: string;
+  target_id: string | null;
+  ref_field: string | null;
+  ref_value: string | null;
+  /** JSON of the target-side fields. */
+  payload: string;
+  payload_hash: string;
+  status: OutboxStatus;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Records and operations that failed permanently or too often; kept, listed, replayable. */
+export interface DeadLetterTable {
+  id: Generated<number>;
+  sync: string;
+  side: Side;
+  /** The stage that gave up: validate, map, reconcile, deliver. */
+  stage: string;
+  record_id: string;
+  operation_key: string | null;
+  payload: string;
+  error: string;
+  created_at: string;
+}
+
+/** A first-contact match that found several candidates: reported for a person, never guessed. */
+export interface AmbiguousMatchTable {
+  sync: string;
+  side: Side;
+  record_id: string;
+  candidates: string;
+  match_key: string;
+  created_at: string;
+}
+
+export interface Database {
+  checkpoints: CheckpointTable;
+  links: LinkTable;
+  runs: RunTable;
+  outbox: OutboxTable;
+  dead_letters: DeadLetterTable;
+  ambiguous_matches: AmbiguousMatchTable;
+}
+
+export type LinkRow = Selectable<LinkTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;
+export type RunRow = Selectable<RunTable>;
+export type RunUpdate = Updateable<RunTable>;
+export type DeadLetterRow = Selectable<DeadLetterTable>;

@@ -1,0 +1,122 @@
+/**
+ * The state store: the one object the pipeline uses for checkpoints, links, the outbox, runs
+ * and dead letters. Operations that must be atomic (a page's operations with its checkpoint; a
+ * confirmed write with its link) are single methods that run in one SQLite transaction.
+ */
+import type { Kysely } from 'kysely';
+import type { Cursor, WriteFailure } from '../connectors/types.js';
+import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
+import { addDeadLetter, countDeadLetters, listAmbiguous, listDeadLetters, recordAmbiguous, type AmbiguousMatch, type NewDeadLetter } from './dead-letters.js';
+import { countLinks, linkedErpIds, linksByCrmId, saveLink, type LinkValues } from './links.js';
+import { openDatabase } from './open.js';
+import { enqueue, markDone, outboxCounts, pending, recordFailure, type NewOperation, type OutboxCounts } from './outbox.js';
+import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
+import type { Database, DeadLetterRow, LinkRow, OutboxRow, RunRow, RunStatus, Side } from './schema.js';
+
+/** Everything one page of a run leaves behind, committed together. */
+export interface PageCommit {
+  readonly sync: string;
+  readonly side: Side;
+  /** The cursor after this page; `null` leaves the checkpoint where it is (a backfill). */
+  readonly cursor: Cursor | null;
+  readonly operations: readonly NewOperation[];
+  readonly deadLetters: readonly NewDeadLetter[];
+  readonly ambiguous: readonly AmbiguousMatch[];
+}
+
+export class StateStore {
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly file: string,
+    private readonly now: () => string,
+  ) {}
+
+  /** Opens (creating, 0600, migrating) the store; marks runs a crash left open as interrupted. */
+  static async open(file: string, now: () => string = () => new Date().toISOString()): Promise<StateStore> {
+    const { db } = await openDatabase(file);
+    const store = new StateStore(db, file, now);
+    await closeAbandonedRuns(db, now());
+    return store;
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  checkpoint(sync: string, side: Side): Promise<Cursor | null> {
+    return readCheckpoint(this.db, sync, side);
+  }
+
+  checkpoints() {
+    return listCheckpoints(this.db);
+  }
+
+  /** Writes a page's operations, dead letters and ambiguous matches, and moves the checkpoint, atomically. */
+  async commitPage(commit: PageCommit): Promise<void> {
+    const now = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      for (const op of commit.operations) await enqueue(trx, op, now);
+      for (const letter of commit.deadLetters) await addDeadLetter(trx, letter, now);
+      for (const match of commit.ambiguous) await recordAmbiguous(trx, match, now);
+      if (commit.cursor !== null) await writeCheckpoint(trx, commit.sync, commit.side, commit.cursor, now);
+    });
+  }
+
+  pendingOperations(sync: string, side: Side, limit: number, afterId = 0): Promise<OutboxRow[]> {
+    return pending(this.db, sync, side, limit, afterId);
+  }
+
+  /** A confirmed write: the link and base snapshot move and the operation is done, atomically. */
+  async confirm(operationId: number, link: LinkValues): Promise<void> {
+    const now = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      await saveLink(trx, link, now);
+      await markDone(trx, operationId, link.erpId, now);
+    });
+  }
+
+  /** Counts a failed attempt; true when the operation went to the dead letters. */
+  recordFailure(row: OutboxRow, failure: WriteFailure, maxAttempts: number): Promise<boolean> {
+    return recordFailure(this.db, row, failure, maxAttempts, this.now());
+  }
+
+  links(sync: string, crmIds: readonly string[]): Promise<Map<string, LinkRow>> {
+    return linksByCrmId(this.db, sync, crmIds);
+  }
+
+  linkedErpIds(sync: string, erpIds: readonly string[]): Promise<Map<string, string>> {
+    return linkedErpIds(this.db, sync, erpIds);
+  }
+
+  countLinks(sync: string): Promise<number> {
+    return countLinks(this.db, sync);
+  }
+
+  outboxCounts(sync: string): Promise<OutboxCounts> {
+    return outboxCounts(this.db, sync);
+  }
+
+  deadLetters(sync?: string): Promise<DeadLetterRow[]> {
+    return listDeadLetters(this.db, sync);
+  }
+
+  countDeadLetters(sync: string): Promise<number> {
+    return countDeadLetters(this.db, sync);
+  }
+
+  ambiguousMatches(sync: string): Promise<AmbiguousMatch[]> {
+    return listAmbiguous(this.db, sync);
+  }
+
+  startRun(sync: string, kind: string): Promise<number> {
+    return startRun(this.db, sync, kind, this.now());
+  }
+
+  finishRun(id: number, status: RunStatus, stats: unknown, error: string | null): Promise<void> {
+    return finishRun(this.db, id, status, stats, error, this.now());
+  }
+
+  lastRun(sync: string, status?: RunStatus): Promise<RunRow | undefined> {
+    return lastRun(this.db, sync, status);
+  }
+}
