@@ -1,0 +1,73 @@
+/**
+ * Assembles a running Tandem from a config file: logger, state store, the embedded sandbox when
+ * enabled, connectors (wrapped in the runtime layer) and compiled syncs. Every command and the
+ * daemon start here; nothing is a module-level singleton.
+ */
+import type { Connector } from '../connectors/types.js';
+import { StateStore } from '../state/index.js';
+import { loadConfig, type Config } from './config/load.js';
+import { buildConnector } from './runtime/build-connector.js';
+import { createLogger, type Logger } from './logger.js';
+import { loadMapping } from './mapping/load.js';
+import type { SyncDefinition } from './pipeline/context.js';
+import { startSandbox, type RunningSandbox } from './sandbox/index.js';
+
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: StateStore;
+  readonly sandbox: RunningSandbox | undefined;
+  readonly connectors: Readonly<Record<string, Connector>>;
+  readonly syncs: Readonly<Record<string, SyncDefinition>>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly logger?: Logger;
+  /** Build connectors and start the sandbox (if enabled). False for commands that only read state. */
+  readonly connect?: boolean;
+}
+
+export async function openApp(configFile: string, options: AppOptions = {}): Promise<App> {
+  const config = loadConfig(configFile);
+  // Mappings are checked before anything starts: a bad mapping refuses to start.
+  const mappings = Object.fromEntries(Object.values(config.syncs).map((s) => [s.name, loadMapping(s.mappingFile)]));
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const store = await StateStore.open(config.stateFile);
+  const connect = options.connect ?? true;
+  let sandbox: RunningSandbox | undefined;
+  try {
+    if (connect && config.sandbox.enabled) sandbox = await startSandbox(config.sandbox, config.dataDir, logger);
+    const connectors: Record<string, Connector> = {};
+    if (connect) {
+      for (const entry of Object.values(config.connectors)) {
+        connectors[entry.name] = buildConnector(entry, { config, sandbox, logger });
+      }
+    }
+    const syncs: Record<string, SyncDefinition> = {};
+    for (const sync of Object.values(config.syncs)) {
+      const mapping = mappings[sync.name];
+      const crm = connectors[sync.crm];
+      const erp = connectors[sync.erp];
+      if (mapping !== undefined && crm !== undefined && erp !== undefined) {
+        syncs[sync.name] = Object.freeze({ name: sync.name, config: sync, mapping, crm, erp });
+      }
+    }
+    return {
+      config,
+      logger,
+      store,
+      sandbox,
+      connectors,
+      syncs,
+      async close() {
+        await sandbox?.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await sandbox?.close();
+    await store.close();
+    throw error;
+  }
+}

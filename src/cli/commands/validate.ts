@@ -1,0 +1,54 @@
+/**
+ * `tandem validate`: the config and every mapping are loaded and checked (a bad one exits 2 with
+ * file, line and key); then, unless --offline, each connector's credentials are tested and every
+ * mapped field is checked against the connector's own field list.
+ */
+import type { App } from '../../app.js';
+import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { openForCommand } from './common.js';
+
+export async function validateCommand(flags: { readonly config: string; readonly offline?: boolean }, out: Output): Promise<number> {
+  const app = await openForCommand(flags.config, { connect: flags.offline !== true });
+  try {
+    out.line(`${app.config.file}: config ok; ${Object.keys(app.config.syncs).length} sync(s), ${Object.keys(app.config.connectors).length} connector(s)`);
+    if (flags.offline === true) return EXIT_OK;
+    const problems = await checkLive(app, out);
+    for (const problem of problems) out.error(problem);
+    return problems.length === 0 ? EXIT_OK : EXIT_USAGE;
+  } finally {
+    await app.close();
+  }
+}
+
+async function checkLive(app: App, out: Output): Promise<string[]> {
+  const problems: string[] = [];
+  for (const connector of Object.values(app.connectors)) {
+    try {
+      await connector.check();
+      out.line(`connector ${connector.name} (${connector.kind}): credentials ok`);
+    } catch (error) {
+      problems.push(`connector ${connector.name} (${connector.kind}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  for (const sync of Object.values(app.syncs)) {
+    const sides = [
+      { connector: sync.crm, object: sync.mapping.crmObject, fields: sync.mapping.crmFields },
+      { connector: sync.erp, object: sync.mapping.erpObject, fields: sync.mapping.erpFields },
+    ];
+    for (const side of sides) {
+      try {
+        const described = await side.connector.schema.describe(side.object);
+        const known = new Set(described.fields.map((f) => f.name));
+        const missing = side.fields.filter((f) => !known.has(f));
+        for (const field of missing) {
+          problems.push(`${sync.mapping.file}: ${side.connector.name} ${side.object} has no field "${field}"`);
+        }
+        if (missing.length === 0) out.line(`sync ${sync.name}: ${side.object} fields ok (${side.fields.length} mapped)`);
+      } catch (error) {
+        problems.push(`sync ${sync.name}: cannot describe ${side.object}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  return problems;
+}

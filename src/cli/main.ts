@@ -1,0 +1,100 @@
+/**
+ * The `tandem` CLI (commander). Every command takes --config; run, backfill and status take
+ * --json and then print exactly one JSON object on stdout (logs go to stderr).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isConfigError, describeError } from '../errors.js';
+import { EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.js';
+import { processOutput, type Output } from './output.js';
+import { backfillCommand, runCommand } from './commands/run.js';
+import { sandboxCommand } from './commands/sandbox.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { validateCommand } from './commands/validate.js';
+
+export async function main(argv: readonly string[], out: Output = processOutput): Promise<number> {
+  let exitCode = EXIT_OK;
+  const configOption = (): Option => new Option('-c, --config <file>', 'config file').default('config.yaml');
+  const program = new Command()
+    .name('tandem')
+    .description('Keeps a CRM and an ERP in agreement.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError();
+
+  const guard = (action: () => Promise<number>) => async () => {
+    try {
+      exitCode = await action();
+    } catch (error) {
+      out.error(`tandem: ${describeError(error)}`);
+      exitCode = isConfigError(error) || isSecretOrUsage(error) ? EXIT_USAGE : EXIT_RUN_FAILED;
+    }
+  };
+
+  program
+    .command('start')
+    .description('run every sync on its schedule until SIGINT / SIGTERM')
+    .addOption(configOption())
+    .action(function (this: Command) {
+      return guard(() => startCommand(this.opts<{ config: string }>()))();
+    });
+  program
+    .command('run')
+    .description('run one incremental run of a sync and exit')
+    .argument('<sync>', 'sync name')
+    .addOption(configOption())
+    .option('--json', 'print one JSON object')
+    .action(function (this: Command, sync: string) {
+      return guard(() => runCommand(sync, this.opts<{ config: string; json?: boolean }>(), out))();
+    });
+  program
+    .command('backfill')
+    .description('re-read a sync from a date (or from the beginning) and write what differs')
+    .argument('<sync>', 'sync name')
+    .addOption(configOption())
+    .option('--since <date>', 'ISO date or date-time, e.g. 2024-01-01')
+    .option('--json', 'print one JSON object')
+    .action(function (this: Command, sync: string) {
+      return guard(() => backfillCommand(sync, this.opts<{ config: string; json?: boolean; since?: string }>(), out))();
+    });
+  program
+    .command('status')
+    .description('checkpoints, last runs, outbox, dead letters and links of every sync')
+    .addOption(configOption())
+    .option('--json', 'print one JSON object')
+    .action(function (this: Command) {
+      return guard(() => statusCommand(this.opts<{ config: string; json?: boolean }>(), out))();
+    });
+  program
+    .command('validate')
+    .description('check the config, the mappings, and the mapped fields against the connectors')
+    .addOption(configOption())
+    .option('--offline', 'check files only; do not contact the connectors')
+    .action(function (this: Command) {
+      return guard(() => validateCommand(this.opts<{ config: string; offline?: boolean }>(), out))();
+    });
+  program
+    .command('sandbox')
+    .description('run the embedded sandbox servers alone until SIGINT / SIGTERM')
+    .addOption(configOption())
+    .action(function (this: Command) {
+      return guard(() => sandboxCommand(this.opts<{ config: string }>(), out))();
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+function isSecretOrUsage(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && (error.code === 'SECRET_MISSING' || error.code === 'USAGE');
+}
+
+export { EXIT_RUN_FAILED };

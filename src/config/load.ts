@@ -1,0 +1,84 @@
+/**
+ * Loads and checks the config file: YAML with positions, the zod schema, references between
+ * syncs and connectors, each connector kind's own settings, and paths made absolute. A config
+ * that fails any check refuses to start with a ConfigError naming file, line and key.
+ */
+import path from 'node:path';
+import { connectorRegistry, connectorKinds } from '../../connectors/index.js';
+import { ConfigError } from '../errors.js';
+import { configSchema, type ConnectorBaseConfig, type SandboxConfig, type SyncConfig } from './schema.js';
+import { locate, parseWith, readYaml, type YamlSource } from './yaml-source.js';
+
+export interface ConnectorEntry {
+  readonly name: string;
+  readonly base: ConnectorBaseConfig;
+  /** The kind-specific settings (everything but the engine's keys), already validated once. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+export interface SyncEntry extends SyncConfig {
+  readonly name: string;
+  /** Absolute path of the mapping file. */
+  readonly mappingFile: string;
+}
+
+export interface Config {
+  readonly file: string;
+  readonly dataDir: string;
+  readonly stateFile: string;
+  readonly logLevel: string;
+  readonly sandbox: SandboxConfig;
+  readonly connectors: Readonly<Record<string, ConnectorEntry>>;
+  readonly syncs: Readonly<Record<string, SyncEntry>>;
+}
+
+const ENGINE_KEYS = new Set(['kind', 'sandbox', 'secrets', 'timeoutMs', 'retry']);
+
+export function loadConfig(file: string): Config {
+  const absolute = path.resolve(file);
+  const source = readYaml(absolute);
+  const raw = parseWith(source, configSchema);
+  const dir = path.dirname(absolute);
+
+  const connectors: Record<string, ConnectorEntry> = {};
+  for (const [name, base] of Object.entries(raw.connectors)) {
+    const registered = connectorRegistry[base.kind];
+    if (registered === undefined) {
+      throw located(source, ['connectors', name, 'kind'], `unknown connector kind "${base.kind}"; expected one of ${connectorKinds().join(', ')}`);
+    }
+    if (base.sandbox !== undefined && registered.sandbox?.role !== base.sandbox) {
+      throw located(source, ['connectors', name, 'sandbox'], `a ${base.kind} connector cannot stand in for the sandbox "${base.sandbox}"`);
+    }
+    const settings = Object.fromEntries(Object.entries(base).filter(([key]) => !ENGINE_KEYS.has(key)));
+    const withSandbox = base.sandbox === undefined ? settings : { ...registered.sandbox?.settings('http://127.0.0.1:1'), ...settings };
+    parseWith(source, registered.factory.configSchema, ['connectors', name], withSandbox);
+    connectors[name] = Object.freeze({ name, base, settings: Object.freeze(settings) });
+  }
+
+  const syncs: Record<string, SyncEntry> = {};
+  for (const [name, sync] of Object.entries(raw.syncs)) {
+    for (const role of ['crm', 'erp'] as const) {
+      if (connectors[sync[role]] === undefined) {
+        throw located(source, ['syncs', name, role], `no connector named "${sync[role]}"; define it under connectors: (have: ${Object.keys(connectors).join(', ') || 'none'})`);
+      }
+    }
+    syncs[name] = Object.freeze({ ...sync, name, mappingFile: path.resolve(dir, sync.mapping) });
+  }
+
+  const dataDir = path.resolve(dir, raw.dataDir);
+  return Object.freeze({
+    file: absolute,
+    dataDir,
+    stateFile: path.join(dataDir, 'tandem.sqlite'),
+    logLevel: raw.log.level,
+    sandbox: raw.sandbox,
+    connectors: Object.freeze(connectors),
+    syncs: Object.freeze(syncs),
+  });
+}
+
+function located(source: YamlSource, keyPath: readonly (string | number)[], message: string): ConfigError {
+  const { line, column } = locate(source, keyPath);
+  const key = keyPath.join('.');
+  return new ConfigError(`${source.file}:${line}:${column}: ${key}: ${message}`, { file: source.file, path: key, line, column });
+}

@@ -1,0 +1,48 @@
+/**
+ * Runs one sync with no overlap: a trigger while a run is in flight joins that run instead of
+ * starting a second one. Aborting the shared signal lets the page in hand finish, then stops.
+ */
+import type { Logger } from '../logger.js';
+import type { RunKind, RunStats, SyncDefinition } from '../pipeline/context.js';
+import { runSync } from '../pipeline/run-sync.js';
+import type { StateStore } from '../../state/index.js';
+
+export interface SyncRunnerOptions {
+  readonly sync: SyncDefinition;
+  readonly store: StateStore;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+export class SyncRunner {
+  private inFlight: Promise<RunStats> | undefined;
+
+  constructor(private readonly options: SyncRunnerOptions) {}
+
+  get name(): string {
+    return this.options.sync.name;
+  }
+
+  get busy(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /** Starts a run, or returns the one in flight. Never rejects: failures are in the stats. */
+  trigger(kind: RunKind = 'incremental', since?: string): Promise<RunStats> {
+    if (this.inFlight !== undefined) {
+      this.options.logger.debug({ sync: this.name }, 'run already in flight; joining it');
+      return this.inFlight;
+    }
+    const { sync, store, logger, signal } = this.options;
+    const run = runSync({ sync, store, logger, signal }, since === undefined ? { kind } : { kind, since }).finally(() => {
+      this.inFlight = undefined;
+    });
+    this.inFlight = run;
+    return run;
+  }
+
+  /** Resolves when no run is in flight. */
+  async idle(): Promise<void> {
+    while (this.inFlight !== undefined) await this.inFlight.catch(() => undefined);
+  }
+}

@@ -1,0 +1,77 @@
+/** What one run of one sync is given: everything it touches comes in here, nothing is global. */
+import type { Connector } from '../../connectors/types.js';
+import type { StateStore } from '../../state/index.js';
+import type { SyncEntry } from '../config/load.js';
+import type { Logger } from '../logger.js';
+import type { CompiledMapping } from '../mapping/compile.js';
+
+/** A sync ready to run: its config, compiled mapping and both connectors. */
+export interface SyncDefinition {
+  readonly name: string;
+  readonly config: SyncEntry;
+  readonly mapping: CompiledMapping;
+  readonly crm: Connector;
+  readonly erp: Connector;
+}
+
+export interface RunContext {
+  readonly sync: SyncDefinition;
+  readonly store: StateStore;
+  readonly logger: Logger;
+  /** Aborting stops the run after the page in hand is committed and delivered. */
+  readonly signal: AbortSignal;
+}
+
+export type RunKind = 'incremental' | 'backfill';
+
+export interface RunOptions {
+  readonly kind: RunKind;
+  /** Backfill start, ISO 8601; absent reads everything. */
+  readonly since?: string;
+}
+
+export interface SideCounts {
+  crm: number;
+  erp: number;
+}
+
+/** What a run did; printed by `tandem run --json` and stored with the run. */
+export interface RunStats {
+  sync: string;
+  kind: RunKind;
+  status: 'succeeded' | 'failed' | 'interrupted';
+  pulled: SideCounts;
+  written: SideCounts;
+  created: SideCounts;
+  updated: SideCounts;
+  /** Records that needed no write: unchanged since the last confirmed write. */
+  skipped: number;
+  /** Records outside the mapping's filter (e.g. a contact without an email). */
+  filtered: number;
+  /** Writes that failed this run (retryable ones stay in the outbox). */
+  failed: number;
+  deadLettered: number;
+  ambiguous: number;
+  pending: number;
+  durationMs: number;
+  error?: string;
+}
+
+export function emptyStats(sync: string, kind: RunKind): RunStats {
+  return {
+    sync,
+    kind,
+    status: 'succeeded',
+    pulled: { crm: 0, erp: 0 },
+    written: { crm: 0, erp: 0 },
+    created: { crm: 0, erp: 0 },
+    updated: { crm: 0, erp: 0 },
+    skipped: 0,
+    filtered: 0,
+    failed: 0,
+    deadLettered: 0,
+    ambiguous: 0,
+    pending: 0,
+    durationMs: 0,
+  };
+}

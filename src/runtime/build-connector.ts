@@ -1,0 +1,51 @@
+/**
+ * Builds one connector instance from its config entry: resolves sandbox settings and secrets,
+ * gives it an HTTP transport with the configured timeout and retries, and wraps it in the
+ * runtime layer.
+ */
+import path from 'node:path';
+import { connectorRegistry } from '../../connectors/index.js';
+import type { Connector } from '../../connectors/types.js';
+import type { Config, ConnectorEntry } from '../config/load.js';
+import { createSecretReader } from '../config/secrets.js';
+import { ConfigError } from '../errors.js';
+import { createTransport } from '../http/transport.js';
+import type { Logger } from '../logger.js';
+import { SANDBOX_SECRETS, type RunningSandbox } from '../sandbox/index.js';
+import { instrumentConnector } from './instrument.js';
+
+export interface BuildContext {
+  readonly config: Config;
+  readonly sandbox: RunningSandbox | undefined;
+  readonly logger: Logger;
+}
+
+export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Connector {
+  const registered = connectorRegistry[entry.base.kind];
+  if (registered === undefined) throw new ConfigError(`unknown connector kind ${entry.base.kind}`, { file: ctx.config.file });
+  const role = entry.base.sandbox;
+  let settings: Record<string, unknown> = { ...entry.settings };
+  if (role !== undefined) {
+    const server = ctx.sandbox?.[role];
+    if (server === undefined || registered.sandbox === undefined) {
+      throw new ConfigError(
+        `${ctx.config.file}: connectors.${entry.name}.sandbox is "${role}" but the sandbox is not enabled; set sandbox.enabled: true or give the connector its own URL`,
+        { file: ctx.config.file, path: `connectors.${entry.name}.sandbox` },
+      );
+    }
+    settings = { ...registered.sandbox.settings(server.url), ...settings };
+  }
+  const parsed = registered.factory.configSchema.parse(settings);
+  const logger = ctx.logger.child({ connector: entry.name });
+  const connector = registered.factory.create(entry.name, parsed, {
+    http: createTransport({ logger, timeoutMs: entry.base.timeoutMs, retry: entry.base.retry }),
+    logger,
+    secret: createSecretReader({
+      connector: entry.name,
+      refs: entry.base.secrets,
+      baseDir: path.dirname(ctx.config.file),
+      ...(role === undefined ? {} : { defaults: SANDBOX_SECRETS[role] }),
+    }),
+  });
+  return instrumentConnector(connector, ctx.logger);
+}

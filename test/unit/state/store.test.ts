@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateStore, type NewOperation } from '../../../state/index.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+function op(overrides: Partial<NewOperation> = {}): NewOperation {
+  return {
+    sync: 'contacts',
+    targetSide: 'erp',
+    object: 'res.partner',
+    action: 'upsert',
+    key: 'k1',
+    sourceId: '101',
+    targetId: null,
+    ref: { field: 'ref', value: 'HS-101' },
+    payload: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    payloadHash: 'h1',
+    ...overrides,
+  };
+}
+
+describe('StateStore on a real SQLite file', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let store: StateStore;
+  let file: string;
+
+  beforeEach(async () => {
+    ({ dir, cleanup } = tempDir());
+    file = path.join(dir, 'nested', 'tandem.sqlite');
+    store = await StateStore.open(file);
+  });
+  afterEach(async () => {
+    await store.close();
+    cleanup();
+  });
+
+  it('creates the file with mode 0600 in WAL mode', async () => {
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+    expect(rows[0]?.journal_mode).toBe('wal');
+    expect(fs.existsSync(`${file}-wal`)).toBe(true);
+  });
+
+  it('commits operations and the checkpoint together, and keeps them across a reopen', async () => {
+    await store.commitPage({
+      sync: 'contacts',
+      side: 'crm',
+      cursor: { modifiedAt: '2024-01-02T00:00:00.000Z', lastId: '101' },
+      operations: [op(), op({ key: 'k2', sourceId: '102', ref: { field: 'ref', value: 'HS-102' } })],
+      deadLetters: [],
+      ambiguous: [],
+    });
+    await store.close();
+    store = await StateStore.open(file);
+    expect(await store.checkpoint('contacts', 'crm')).toEqual({ modifiedAt: '2024-01-02T00:00:00.000Z', lastId: '101' });
+    const pending = await store.pendingOperations('contacts', 'erp', 10);
+    expect(pending.map((r) => r.source_id)).toEqual(['101', '102']);
+  });
+
+  it('rolls the checkpoint back when the page fails to commit', async () => {
+    const bad = op({ payload: undefined as unknown as Record<string, unknown> });
+    await expect(
+      store.commitPage({
+        sync: 'contacts',
+        side: 'crm',
+        cursor: { modifiedAt: '2024-01-02T00:00:00.000Z', lastId: '101' },
+        operations: [op(), bad],
+        deadLetters: [],
+        ambiguous: [],
+      }),
+    ).rejects.toThrow();
+    expect(await store.checkpoint('contacts', 'crm')).toBeNull();
+    expect(await store.pendingOperations('contacts', 'erp', 10)).toEqual([]);
+  });
+
+  it('enqueues one row per idempotency key and lets a newer payload supersede an older pending one', async () => {
+    const commit = (ops: NewOperation[]) => store.commitPage({ sync: 'contacts', side: 'crm', cursor: null, operations: ops, deadLetters: [], ambiguous: [] });
+    await commit([op()]);
+    await commit([op()]);
+    expect(await store.pendingOperations('contacts', 'erp', 10)).toHaveLength(1);
+    await commit([op({ key: 'k1b', payloadHash: 'h2', payload: { name: 'Ada King' } })]);
+    const pending = await store.pendingOperations('contacts', 'erp', 10);
+    expect(pending.map((r) => r.idempotency_key)).toEqual(['k1b']);
+  });
+
+  it('confirms a write: link saved and operation done in one step', async () => {
+    await store.commitPage({ sync: 'contacts', side: 'crm', cursor: null, operations: [op()], deadLetters: [], ambiguous: [] });
+    const [row] = await store.pendingOperations('contacts', 'erp', 10);
+    if (row === undefined) throw new Error('no pending row');
+    await store.confirm(row.id, { sync: 'contacts', crmId: '101', erpId: '9001', base: { name: 'Ada Lovelace' }, payloadHash: 'h1' });
+    expect(await store.pendingOperations('contacts', 'erp', 10)).toEqual([]);
+    const links = await store.links('contacts', ['101']);
+    expect(links.get('101')?.erp_id).toBe('9001');
+    expect(await store.linkedErpIds('contacts', ['9001', '9002'])).toEqual(new Map([['9001', '101']]));
+    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 1, dead: 0 });
+  });
+
+  it('refuses to link one ERP record to two CRM records', async () => {
+    await store.commitPage({
+      sync: 'contacts',
+      side: 'crm',
+      cursor: null,
+      operations: [op(), op({ key: 'k2', sourceId: '102' })],
+      deadLetters: [],
+      ambiguous: [],
+    });
+    const rows = await store.pendingOperations('contacts', 'erp', 10);
+    await store.confirm(rows[0]!.id, { sync: 'contacts', crmId: '101', erpId: '9001', base: {}, payloadHash: 'h1' });
+    await expect(store.confirm(rows[1]!.id, { sync: 'contacts', crmId: '102', erpId: '9001', base: {}, payloadHash: 'h1' })).rejects.toThrow(/UNIQUE/);
+    expect((await store.pendingOperations('contacts', 'erp', 10)).map((r) => r.source_id)).toEqual(['102']);
+  });
+
+  it('dead-letters an operation after maxAttempts retryable failures, or at once when permanent', async () => {
+    await store.commitPage({
+      sync: 'contacts',
+      side: 'crm',
+      cursor: null,
+      operations: [op(), op({ key: 'k2', sourceId: '102' })],
+      deadLetters: [],
+      ambiguous: [],
+    });
+    const retryable = { code: 'HTTP_503', message: 'unavailable', retryable: true };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const row = (await store.pendingOperations('contacts', 'erp', 10)).find((r) => r.source_id === '101');
+      if (row === undefined) throw new Error('row gone early');
+      expect(await store.recordFailure(row, retryable, 3)).toBe(attempt === 3);
+    }
+    const second = (await store.pendingOperations('contacts', 'erp', 10))[0];
+    if (second === undefined) throw new Error('missing second op');
+    expect(await store.recordFailure(second, { code: 'VALIDATION_ERROR', message: 'bad email', retryable: false }, 3)).toBe(true);
+    const letters = await store.deadLetters('contacts');
+    expect(letters.map((l) => [l.record_id, JSON.parse(l.error).code])).toEqual([
+      ['101', 'HTTP_503'],
+      ['102', 'VALIDATION_ERROR'],
+    ]);
+    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 0, dead: 2 });
+  });
+
+  it('marks runs a crash left open as interrupted on the next open', async () => {
+    const id = await store.startRun('contacts', 'incremental');
+    await store.close();
+    store = await StateStore.open(file);
+    const run = await store.lastRun('contacts');
+    expect(run?.id).toBe(id);
+    expect(run?.status).toBe('interrupted');
+  });
+});
