@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface TestConfigOptions {
+  readonly dir: string;
+  readonly contacts?: number;
+  readonly companies?: number;
+  readonly schedule?: string;
+  readonly logLevel?: string;
+  readonly pageSize?: number;
+  readonly faults?: { latencyMs?: number; errorRate?: number; rateLimitRate?: number };
+}
+
+/** Writes a config like config.example.yaml into `dir`, on free ports, and returns its path. */
+export function writeTestConfig(options: TestConfigOptions): string {
+  const mapping = path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml');
+  const faults = options.faults ?? {};
+  const text = `
+dataDir: ./data
+log: { level: ${options.logLevel ?? 'warn'} }
+sandbox:
+  enabled: true
+  seed: 42
+  contacts: ${options.contacts ?? 300}
+  companies: ${options.companies ?? 40}
+  crm: { port: 0 }
+  erp: { port: 0 }
+  faults: { latencyMs: ${faults.latencyMs ?? 0}, errorRate: ${faults.errorRate ?? 0}, rateLimitRate: ${faults.rateLimitRate ?? 0} }
+connectors:
+  crm:
+    kind: hubspot
+    sandbox: crm
+    secrets: { token: { env: TANDEM_TEST_UNSET_HUBSPOT_TOKEN } }
+    retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 2000 }
+  erp:
+    kind: odoo
+    sandbox: erp
+    secrets: { password: { env: TANDEM_TEST_UNSET_ODOO_KEY } }
+    retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 2000 }
+syncs:
+  contacts:
+    mapping: ${JSON.stringify(mapping)}
+    crm: crm
+    erp: erp
+    schedule: "${options.schedule ?? '0 0 1 1 *'}"
+    pageSize: ${options.pageSize ?? 100}
+`;
+  const file = path.join(options.dir, 'config.yaml');
+  fs.writeFileSync(file, text);
+  return file;
+}
