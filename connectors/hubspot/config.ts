@@ -1,0 +1,33 @@
+/**
+ * The HubSpot connector's block of the config file. The private-app token is not here: it is a
+ * secret named `token`, read through `ctx.secret('token')` on every request so that a rotated
+ * token is used at once.
+ *
+ * @example
+ *   crm:
+ *     kind: hubspot
+ *     baseUrl: https://api.hubapi.com   # the default
+ *     pageSize: 200
+ *     secrets: { token: { env: HUBSPOT_TOKEN } }
+ */
+import { z } from 'zod';
+
+export const hubspotConfigSchema = z.strictObject({
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.hubapi.com')
+    .describe('API root; the sandbox sets its own URL'),
+  pageSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(100)
+    .describe('records per search page when the sync does not say (search allows 200)'),
+  lookupProperties: z
+    .record(z.string(), z.array(z.string().min(1)))
+    .default({})
+    .describe('per object, the properties a lookup returns (defaults: the usual contact and company properties)'),
+});
+
+export type HubspotConfig = z.infer<typeof hubspotConfigSchema>;

@@ -1,0 +1,57 @@
+/**
+ * The HubSpot connector: CRM v3 objects over the private-app bearer token.
+ *
+ * - reads: the search endpoint, keyset by (modification time, id), see reader.ts;
+ * - writes: batch upsert by a unique property, batch update by id, batch archive;
+ * - lookups: batch read by unique property (live and archived), else search with IN;
+ * - schema: the properties API.
+ *
+ * @example
+ *   const crm = hubspotConnector.create('crm', hubspotConnector.configSchema.parse({}), ctx);
+ *   for await (const page of crm.reader.readChanges('contacts', { cursor: null, fields: ['email'] })) { ... }
+ */
+import { capabilities, type Connector, type ConnectorFactory } from '../types.js';
+import { createHubspotClient } from './client.js';
+import { type HubspotConfig, hubspotConfigSchema } from './config.js';
+import { createPropertyCatalog } from './describe.js';
+import { createLookup } from './lookup.js';
+import { MAX_BATCH_INPUTS, SEARCH_LIMITS } from './objects.js';
+import { createReader } from './reader.js';
+import { listResponseSchema } from './schemas.js';
+import { createWriter } from './writer.js';
+
+export type { HubspotConfig } from './config.js';
+export { hubspotConfigSchema } from './config.js';
+
+export const HUBSPOT_CAPABILITIES = capabilities({
+  maxPageSize: SEARCH_LIMITS.maxLimit,
+  maxWriteBatch: MAX_BATCH_INPUTS,
+  upsertByExternalId: true,
+  // Search, the only incremental read, never returns archived records: no tombstones.
+  tombstones: false,
+  idempotencyKeyHeader: false,
+});
+
+export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
+  kind: 'hubspot',
+  configSchema: hubspotConfigSchema,
+  create(name, config, ctx): Connector {
+    const client = createHubspotClient(name, config.baseUrl, ctx);
+    const catalog = createPropertyCatalog(client);
+    return Object.freeze({
+      name,
+      kind: 'hubspot',
+      capabilities: HUBSPOT_CAPABILITIES,
+      reader: createReader(client, config),
+      writer: createWriter(client, catalog),
+      lookup: createLookup(client, config, catalog),
+      schema: { describe: (object: string) => catalog.describe(object) },
+      async check() {
+        await client.call(
+          { method: 'GET', path: '/crm/v3/objects/contacts', query: { limit: '1' } },
+          listResponseSchema,
+        );
+      },
+    });
+  },
+};

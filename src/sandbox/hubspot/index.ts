@@ -1,0 +1,102 @@
+/**
+ * The embedded HubSpot-compatible CRM: a fastify server on 127.0.0.1 that speaks the CRM v3
+ * wire protocol (objects, search, batch, properties) over a SQLite store, with HubSpot's bearer
+ * auth, error bodies, rate limits and headers, and the configured faults. It is the first thing
+ * a new user syncs against, so it follows HubSpot's documentation rather than convenience.
+ *
+ * @example
+ *   const crm = await startHubspotSandbox({ dataDir, port: 0, world: seedWorld(), secret: 'token', logger });
+ *   // GET `${crm.url}/crm/v3/objects/contacts` with `Authorization: Bearer token`
+ *   await crm.close();
+ */
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyError } from 'fastify';
+import { createFaultInjector, sleep } from '../faults.js';
+import type { RunningServer, SandboxServerOptions } from '../types.js';
+import { HubspotHttpError, errorBody, rateLimited, serverError, unauthorized } from './errors.js';
+import { type RateLimitOptions, createRateLimiter } from './rate-limit.js';
+import { ADMIN_PREFIX, registerAdminRoutes } from './routes/admin.js';
+import { registerBatchRoutes } from './routes/batch.js';
+import { registerObjectRoutes } from './routes/objects.js';
+import { registerPropertyRoutes } from './routes/properties.js';
+import { registerSearchRoute } from './routes/search.js';
+import { seedStore } from './seed-properties.js';
+import { openStore } from './store.js';
+
+export { ADMIN_PREFIX } from './routes/admin.js';
+export type { RateLimitOptions } from './rate-limit.js';
+
+/** Knobs beyond the shared sandbox options; all optional, HubSpot's Professional limits by default. */
+export interface HubspotSandboxTuning {
+  readonly rateLimit?: RateLimitOptions;
+}
+
+const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search(?:\?|$)/;
+
+/** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
+export async function startHubspotSandbox(
+  options: SandboxServerOptions,
+  tuning: HubspotSandboxTuning = {},
+): Promise<RunningServer> {
+  const store = openStore(options.dataDir);
+  const seeded = seedStore(store, options.world);
+  const limiter = createRateLimiter(tuning.rateLimit);
+  const faults = createFaultInjector(options.faults);
+  const log = options.logger;
+  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.authorization !== `Bearer ${options.secret}`) throw unauthorized();
+    if (request.url.startsWith(ADMIN_PREFIX)) return;
+    const decision = limiter.admit(SEARCH_PATH.test(request.url) ? 'search' : 'general');
+    reply.headers(decision.headers);
+    if (decision.rejection !== undefined) throw decision.rejection;
+    const fault = faults.decide();
+    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    if (fault.kind === 'server-error') throw serverError(fault.status);
+    if (fault.kind === 'rate-limit') throw rateLimited('TEN_SECONDLY_ROLLING', fault.retryAfterSeconds);
+  });
+
+  app.setErrorHandler((error: FastifyError | HubspotHttpError, request, reply) => {
+    if (error instanceof HubspotHttpError) {
+      void reply.headers(error.headers).code(error.statusCode).send(error.body);
+      return;
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      void reply.code(status).send(errorBody('VALIDATION_ERROR', `Invalid input JSON: ${error.message}`));
+      return;
+    }
+    log.error({ err: error, url: request.url }, 'hubspot sandbox: unexpected error');
+    void reply.code(500).send(errorBody('INTERNAL_ERROR', 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send(errorBody('OBJECT_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`));
+  });
+
+  const ctx = { store };
+  registerObjectRoutes(app, ctx);
+  registerSearchRoute(app, ctx);
+  registerBatchRoutes(app, ctx);
+  registerPropertyRoutes(app);
+  registerAdminRoutes(app, ctx);
+
+  try {
+    await app.listen({ host: '127.0.0.1', port: options.port });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ url, records: store.count(), seeded }, 'hubspot sandbox listening');
+  return {
+    url,
+    async close() {
+      await app.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The property definitions the sandbox serves from `GET /crm/v3/properties/{object}` and checks
+ * writes against. The names are HubSpot's default contact and company properties plus one custom
+ * unique property, `tandem_ref`, the kind an integration creates for upsert-by-external-id.
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/properties/guide
+ */
+
+export type ObjectType = 'contacts' | 'companies';
+
+export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies'];
+
+/** HubSpot's object type ids, as they appear in some error messages (`0-1` is contacts). */
+export const OBJECT_TYPE_IDS: Readonly<Record<ObjectType, string>> = { contacts: '0-1', companies: '0-2' };
+
+export interface PropertyDefinition {
+  readonly name: string;
+  readonly label: string;
+  /** HubSpot's property type: string, number, datetime, enumeration, bool. */
+  readonly type: 'string' | 'number' | 'datetime' | 'enumeration' | 'bool';
+  readonly fieldType: string;
+  readonly groupName: string;
+  readonly hasUniqueValue: boolean;
+  /** Set by HubSpot itself (ids, timestamps): a write that sets it is rejected. */
+  readonly readOnlyValue: boolean;
+  readonly options?: readonly string[];
+}
+
+const STAGES = [
+  'subscriber',
+  'lead',
+  'marketingqualifiedlead',
+  'salesqualifiedlead',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+];
+const INDUSTRIES = [
+  'LOGISTICS_AND_SUPPLY_CHAIN',
+  'FOOD_PRODUCTION',
+  'COMPUTER_SOFTWARE',
+  'TEXTILES',
+  'RENEWABLES_ENVIRONMENT',
+  'RETAIL',
+];
+
+function text(
+  name: string,
+  label: string,
+  groupName: string,
+  extra: Partial<PropertyDefinition> = {},
+): PropertyDefinition {
+  return {
+    name,
+    label,
+    type: 'string',
+    fieldType: 'text',
+    groupName,
+    hasUniqueValue: false,
+    readOnlyValue: false,
+    ...extra,
+  };
+}
+
+function system(name: string, label: string, type: 'number' | 'datetime', groupName: string): PropertyDefinition {
+  return {
+    name,
+    label,
+    type,
+    fieldType: type === 'number' ? 'number' : 'date',
+    groupName,
+    hasUniqueValue: false,
+    readOnlyValue: true,
+  };
+}
+
+const TANDEM_REF = text('tandem_ref', 'Tandem reference', 'tandem', { hasUniqueValue: true });
+
+const CONTACTS: readonly PropertyDefinition[] = [
+  system('hs_object_id', 'Record ID', 'number', 'contactinformation'),
+  system('createdate', 'Create Date', 'datetime', 'contactinformation'),
+  system('lastmodifieddate', 'Last Modified Date', 'datetime', 'contactinformation'),
+  text('email', 'Email', 'contactinformation'),
+  text('firstname', 'First Name', 'contactinformation'),
+  text('lastname', 'Last Name', 'contactinformation'),
+  text('phone', 'Phone Number', 'contactinformation', { fieldType: 'phonenumber' }),
+  text('jobtitle', 'Job Title', 'contactinformation'),
+  text('address', 'Street Address', 'contactinformation'),
+  text('city', 'City', 'contactinformation'),
+  text('zip', 'Postal Code', 'contactinformation'),
+  text('country', 'Country/Region', 'contactinformation'),
+  text('company', 'Company Name', 'contactinformation'),
+  {
+    name: 'lifecyclestage',
+    label: 'Lifecycle Stage',
+    type: 'enumeration',
+    fieldType: 'radio',
+    groupName: 'contactinformation',
+    hasUniqueValue: false,
+    readOnlyValue: false,
+    options: STAGES,
+  },
+  {
+    name: 'associatedcompanyid',
+    label: 'Primary Associated Company ID',
+    type: 'number',
+    fieldType: 'number',
+    groupName: 'contactinformation',
+    hasUniqueValue: false,
+    readOnlyValue: false,
+  },
+  TANDEM_REF,
+];
+
+const COMPANIES: readonly PropertyDefinition[] = [
+  system('hs_object_id', 'Record ID', 'number', 'companyinformation'),
+  system('createdate', 'Create Date', 'datetime', 'companyinformation'),
+  system('hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'companyinformation'),
+  text('name', 'Company name', 'companyinformation'),
+  text('domain', 'Company Domain Name', 'companyinformation'),
+  text('phone', 'Phone Number', 'companyinformation', { fieldType: 'phonenumber' }),
+  text('address', 'Street Address', 'companyinformation'),
+  text('city', 'City', 'companyinformation'),
+  text('zip', 'Postal Code', 'companyinformation'),
+  text('country', 'Country/Region', 'companyinformation'),
+  {
+    name: 'industry',
+    label: 'Industry',
+    type: 'enumeration',
+    fieldType: 'select',
+    groupName: 'companyinformation',
+    hasUniqueValue: false,
+    readOnlyValue: false,
+    options: INDUSTRIES,
+  },
+  TANDEM_REF,
+];
+
+const DEFINITIONS: Readonly<Record<ObjectType, readonly PropertyDefinition[]>> = {
+  contacts: CONTACTS,
+  companies: COMPANIES,
+};
+
+/** Contacts say `lastmodifieddate`, every other object `hs_lastmodifieddate` (see the search guide's default properties). */
+export const MODIFIED_PROPERTY: Readonly<Record<ObjectType, string>> = {
+  contacts: 'lastmodifieddate',
+  companies: 'hs_lastmodifieddate',
+};
+
+/** What search and list return when the request names no properties (the search guide's table). */
+export const DEFAULT_PROPERTIES: Readonly<Record<ObjectType, readonly string[]>> = {
+  contacts: ['firstname', 'lastname', 'email', 'lastmodifieddate', 'hs_object_id', 'createdate'],
+  companies: ['name', 'domain', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+};
+
+export function isObjectType(value: string): value is ObjectType {
+  return (OBJECT_TYPES as readonly string[]).includes(value);
+}
+
+export function propertiesOf(object: ObjectType): readonly PropertyDefinition[] {
+  return DEFINITIONS[object];
+}
+
+export function propertyOf(object: ObjectType, name: string): PropertyDefinition | undefined {
+  return DEFINITIONS[object].find((p) => p.name === name);
+}
+
+/**
+ * Properties that may serve as `idProperty`: those with `hasUniqueValue`, and a contact's
+ * `email`, which HubSpot treats as unique although its definition does not say so
+ * (https://developers.hubspot.com/docs/api-reference/latest/crm/objects/contacts/guide, "upsert").
+ */
+export function uniqueProperties(object: ObjectType): string[] {
+  const unique = DEFINITIONS[object].filter((p) => p.hasUniqueValue).map((p) => p.name);
+  return object === 'contacts' ? ['email', ...unique] : unique;
+}
+
+/** The stored (user-writable) property names; system ones are computed from columns. */
+export function storedProperty(object: ObjectType, name: string): boolean {
+  const def = propertyOf(object, name);
+  return def !== undefined && !def.readOnlyValue;
+}

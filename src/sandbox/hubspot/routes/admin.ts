@@ -1,0 +1,42 @@
+/**
+ * Sandbox-only hooks, NOT part of HubSpot's API, under `/__sandbox/`: edit a record as a person
+ * in the HubSpot UI would (the edit bumps its modification time), or give it an exact time (to
+ * stage shared timestamps). They need the bearer token but are neither rate limited nor faulted.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { notFound, validationError } from '../errors.js';
+import { selectProperties, toPublicObject } from '../serialize.js';
+import { checkProperties } from '../validate.js';
+import { type RouteContext, objectParam, parseBody } from './common.js';
+
+/** The prefix of every sandbox-only route. */
+export const ADMIN_PREFIX = '/__sandbox/';
+
+const editSchema = z.object({
+  properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+  /** Epoch ms or ISO 8601: the modification time to set instead of now. */
+  modifiedAt: z.union([z.number(), z.string()]).optional(),
+});
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.patch('/__sandbox/objects/:object/:id', async (request) => {
+    const object = objectParam(request.params);
+    const id = Number((request.params as { id: string }).id);
+    const body = parseBody(editSchema, request.body);
+    const checked = checkProperties(object, body.properties);
+    const problems = [...checked.fatal, ...checked.invalid];
+    if (problems.length > 0) throw validationError(problems.map((p) => p.message).join('; '));
+    const record = Number.isInteger(id) ? ctx.store.get(object, id) : undefined;
+    if (record === undefined) throw notFound();
+    const at =
+      body.modifiedAt === undefined
+        ? ctx.store.tick()
+        : typeof body.modifiedAt === 'number'
+          ? body.modifiedAt
+          : Date.parse(body.modifiedAt);
+    if (Number.isNaN(at)) throw validationError(`modifiedAt is not a time: ${String(body.modifiedAt)}`);
+    const updated = ctx.store.update(record, checked.values, at);
+    return toPublicObject(updated, selectProperties(object, Object.keys(updated.properties)));
+  });
+}

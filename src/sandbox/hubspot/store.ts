@@ -1,0 +1,170 @@
+/**
+ * The sandbox CRM's SQLite store: one row per record, the user-set properties as JSON, and the
+ * system properties (id, create and modification time, archived) as indexed columns. The index on
+ * (object, archived, modification time, id) keeps searches over 100,000 records fast without
+ * loading them; expression indexes back lookups by unique property.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MODIFIED_PROPERTY, OBJECT_TYPES, type ObjectType, uniqueProperties } from './properties.js';
+
+/** One stored record; `properties` holds only user-set values (all strings). */
+export interface StoredRecord {
+  readonly object: ObjectType;
+  readonly id: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly archived: boolean;
+  readonly archivedAt: number | null;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+interface Row {
+  object_type: string;
+  id: number;
+  created_at: number;
+  updated_at: number;
+  archived: number;
+  archived_at: number | null;
+  props: string;
+}
+
+export interface HubspotStore {
+  readonly db: Database.Database;
+  /** A strictly non-decreasing clock in epoch ms that survives restarts. */
+  tick(): number;
+  get(object: ObjectType, id: number, archived?: boolean): StoredRecord | undefined;
+  /** The record whose unique property has this value (live records, or archived ones). */
+  findByUnique(object: ObjectType, property: string, value: string, archived?: boolean): StoredRecord | undefined;
+  insert(object: ObjectType, properties: Record<string, string>, at: number, createdAt?: number): StoredRecord;
+  update(record: StoredRecord, properties: Record<string, string>, at: number): StoredRecord;
+  archive(record: StoredRecord, at: number): void;
+  /** Runs `fn` in one transaction. */
+  transaction<T>(fn: () => T): T;
+  count(): number;
+  close(): void;
+}
+
+/** The SQL expression that reads a property, system ones from their columns. */
+export function columnFor(object: ObjectType, property: string): string {
+  if (property === 'hs_object_id') return 'id';
+  if (property === 'createdate') return 'created_at';
+  if (property === MODIFIED_PROPERTY[object]) return 'updated_at';
+  if (!/^[a-z0-9_]+$/.test(property)) throw new Error(`unsafe property name ${property}`);
+  return `json_extract(props, '$.${property}')`;
+}
+
+export function toRecord(row: Row): StoredRecord {
+  return {
+    object: row.object_type as ObjectType,
+    id: row.id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    archived: row.archived === 1,
+    archivedAt: row.archived_at,
+    properties: JSON.parse(row.props) as Record<string, string>,
+  };
+}
+
+export function openStore(dataDir: string): HubspotStore {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'hubspot.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS objects (
+      object_type TEXT NOT NULL,
+      id INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      archived INTEGER NOT NULL DEFAULT 0,
+      archived_at INTEGER,
+      props TEXT NOT NULL,
+      PRIMARY KEY (object_type, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS objects_by_modified ON objects (object_type, archived, updated_at, id);
+    CREATE INDEX IF NOT EXISTS objects_by_created ON objects (object_type, archived, created_at, id);
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `);
+  const uniqueNames = new Set(OBJECT_TYPES.flatMap((o) => uniqueProperties(o)));
+  for (const name of uniqueNames) {
+    db.exec(`CREATE INDEX IF NOT EXISTS objects_by_${name} ON objects (object_type, ${columnFor('contacts', name)})`);
+  }
+
+  const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const setMeta = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
+  const selectOne = db.prepare<[string, number, number], Row>(
+    'SELECT * FROM objects WHERE object_type = ? AND id = ? AND archived = ?',
+  );
+  const nextIdOf = db.prepare<[string], { next: number }>(
+    'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM objects WHERE object_type = ?',
+  );
+  const insertRow = db.prepare(
+    'INSERT INTO objects (object_type, id, created_at, updated_at, archived, archived_at, props) VALUES (?, ?, ?, ?, 0, NULL, ?)',
+  );
+  const updateRow = db.prepare('UPDATE objects SET props = ?, updated_at = ? WHERE object_type = ? AND id = ?');
+  const archiveRow = db.prepare(
+    'UPDATE objects SET archived = 1, archived_at = ?, updated_at = ? WHERE object_type = ? AND id = ?',
+  );
+  const countRows = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM objects');
+
+  let clock = Number(getMeta.get('clock')?.value ?? 0);
+
+  return {
+    db,
+    tick() {
+      clock = Math.max(clock, Date.now());
+      setMeta.run('clock', String(clock));
+      return clock;
+    },
+    get(object, id, archived = false) {
+      const row = selectOne.get(object, id, archived ? 1 : 0);
+      return row === undefined ? undefined : toRecord(row);
+    },
+    findByUnique(object, property, value, archived = false) {
+      if (property === 'hs_object_id')
+        return /^\d+$/.test(value) ? this.get(object, Number(value), archived) : undefined;
+      const normalized = property === 'email' ? value.toLowerCase() : value;
+      const row = db
+        .prepare<[string, string, number], Row>(
+          `SELECT * FROM objects WHERE object_type = ? AND ${columnFor(object, property)} = ? AND archived = ? ORDER BY id LIMIT 1`,
+        )
+        .get(object, normalized, archived ? 1 : 0);
+      return row === undefined ? undefined : toRecord(row);
+    },
+    insert(object, properties, at, createdAt = at) {
+      const id = nextIdOf.get(object)?.next ?? 1;
+      insertRow.run(object, id, createdAt, at, JSON.stringify(properties));
+      return { object, id, createdAt, updatedAt: at, archived: false, archivedAt: null, properties };
+    },
+    update(record, properties, at) {
+      const merged = { ...record.properties, ...properties };
+      for (const [key, value] of Object.entries(merged)) if (value === '') delete merged[key];
+      updateRow.run(JSON.stringify(merged), at, record.object, record.id);
+      return { ...record, updatedAt: at, properties: merged };
+    },
+    archive(record, at) {
+      archiveRow.run(at, at, record.object, record.id);
+    },
+    transaction(fn) {
+      return db.transaction(fn)();
+    },
+    count() {
+      return countRows.get()?.n ?? 0;
+    },
+    close() {
+      db.close();
+    },
+  };
+}
+
+export function isSeeded(store: HubspotStore): boolean {
+  return store.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seeded'").get() !== undefined;
+}
+
+export function markSeeded(store: HubspotStore): void {
+  store.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', '1')").run();
+}

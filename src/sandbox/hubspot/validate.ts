@@ -1,0 +1,60 @@
+/**
+ * Checks the properties of one write input. Unknown and read-only properties fail the whole
+ * request (HubSpot: "Read-only and non-existent properties will result in an error"); a bad value
+ * (an invalid email, an option that is not allowed, a non-number) fails only its own input.
+ */
+import type { PropertyProblem } from './errors.js';
+import { type ObjectType, propertyOf } from './properties.js';
+
+export interface CheckedProperties {
+  /** Problems that reject the whole batch with 400. */
+  readonly fatal: PropertyProblem[];
+  /** Problems that fail only this input. */
+  readonly invalid: PropertyProblem[];
+  /** The values to store: trimmed strings, email lower-cased as HubSpot stores it. */
+  readonly values: Record<string, string>;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function checkProperties(object: ObjectType, input: Readonly<Record<string, unknown>>): CheckedProperties {
+  const fatal: PropertyProblem[] = [];
+  const invalid: PropertyProblem[] = [];
+  const values: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(input)) {
+    const def = propertyOf(object, name);
+    if (def === undefined) {
+      fatal.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
+      continue;
+    }
+    if (def.readOnlyValue) {
+      fatal.push({
+        name,
+        error: 'READ_ONLY_VALUE',
+        message: `"${name}" is a read only property; its value cannot be set.`,
+      });
+      continue;
+    }
+    const value = raw === null || raw === undefined ? '' : String(raw).trim();
+    if (value !== '') {
+      if (name === 'email' && !EMAIL.test(value)) {
+        invalid.push({ name, error: 'INVALID_EMAIL', message: `Email address ${value} is invalid` });
+        continue;
+      }
+      if (def.type === 'enumeration' && def.options !== undefined && !def.options.includes(value)) {
+        invalid.push({
+          name,
+          error: 'INVALID_OPTION',
+          message: `${value} was not one of the allowed options: [${def.options.join(', ')}]`,
+        });
+        continue;
+      }
+      if (def.type === 'number' && Number.isNaN(Number(value))) {
+        invalid.push({ name, error: 'INVALID_INTEGER', message: `${value} was not a valid number.` });
+        continue;
+      }
+    }
+    values[name] = name === 'email' ? value.toLowerCase() : value;
+  }
+  return { fatal, invalid, values };
+}

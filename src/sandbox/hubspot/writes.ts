@@ -1,0 +1,216 @@
+/**
+ * The write operations behind the batch endpoints: upsert by a unique property, update by id (or
+ * unique property), create and archive. Each runs in one transaction with one clock tick, and
+ * reports per-input failures as HubSpot's `StandardError` items for a 207 multi-status answer.
+ */
+import {
+  type PropertyProblem,
+  HubspotHttpError,
+  errorBody,
+  propertyProblemsMessage,
+  validationError,
+} from './errors.js';
+import { OBJECT_TYPE_IDS, type ObjectType, uniqueProperties } from './properties.js';
+import { type PublicObject, selectProperties, toPublicObject } from './serialize.js';
+import type { HubspotStore, StoredRecord } from './store.js';
+import { checkProperties } from './validate.js';
+
+export interface WriteInput {
+  readonly id?: string;
+  readonly idProperty?: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+  readonly objectWriteTraceId?: string;
+}
+
+/** HubSpot's per-item error in a batch response. */
+export interface StandardError {
+  status: 'error';
+  category: string;
+  message: string;
+  context: Record<string, string[]>;
+  errors: { message: string; code?: string; in?: string }[];
+  links: Record<string, string>;
+}
+
+export interface BatchOutcome {
+  readonly results: PublicObject[];
+  readonly errors: StandardError[];
+}
+
+type Mode = 'upsert' | 'update' | 'create';
+
+function itemError(
+  category: string,
+  message: string,
+  input: WriteInput,
+  extra: Record<string, string[]> = {},
+  details: PropertyProblem[] = [],
+): StandardError {
+  // The error's `context` is how a client finds the failed input: the objectWriteTraceId it sent
+  // (https://developers.hubspot.com/docs/api-reference/error-handling, "Multi-status errors").
+  const context: Record<string, string[]> = { ...extra };
+  if (input.objectWriteTraceId !== undefined) context['objectWriteTraceId'] = [input.objectWriteTraceId];
+  return {
+    status: 'error',
+    category,
+    message,
+    context,
+    errors: details.map((d) => ({ message: d.message, code: d.error, in: d.name })),
+    links: {},
+  };
+}
+
+function checkBatchShape(object: ObjectType, mode: Mode, inputs: readonly WriteInput[]): void {
+  const fatal: PropertyProblem[] = [];
+  for (const input of inputs) fatal.push(...checkProperties(object, input.properties).fatal);
+  if (fatal.length > 0) {
+    const unique = [...new Map(fatal.map((p) => [`${p.name}:${p.error}`, p])).values()];
+    throw validationError(propertyProblemsMessage(unique), {
+      errors: unique.map((p) => ({ message: p.message, code: p.error, in: p.name })),
+    });
+  }
+  if (mode === 'create') return;
+  for (const input of inputs) {
+    const idProperty = input.idProperty ?? 'hs_object_id';
+    if (mode === 'upsert' && input.idProperty === undefined)
+      throw validationError('idProperty is required for each input of a batch upsert');
+    if (idProperty !== 'hs_object_id' && !uniqueProperties(object).includes(idProperty)) {
+      throw validationError(
+        `Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[object]} property: ${idProperty}`,
+      );
+    }
+  }
+  const ids = inputs.map(
+    (i) => `${i.idProperty ?? 'hs_object_id'}:${(i.idProperty === 'email' ? i.id?.toLowerCase() : i.id) ?? ''}`,
+  );
+  const duplicates = [...new Set(ids.filter((id, n) => ids.indexOf(id) !== n))].map((id) =>
+    id.slice(id.indexOf(':') + 1),
+  );
+  if (duplicates.length > 0)
+    throw validationError(`Duplicate IDs found in batch input: [${duplicates.join(', ')}]. IDs must be unique`);
+}
+
+/** A unique value the input would take from another record. */
+function conflictOf(
+  store: HubspotStore,
+  object: ObjectType,
+  values: Record<string, string>,
+  self: number | undefined,
+): { name: string; id: number } | undefined {
+  for (const name of uniqueProperties(object)) {
+    const value = values[name];
+    if (value === undefined || value === '') continue;
+    const holder = store.findByUnique(object, name, value);
+    if (holder !== undefined && holder.id !== self) return { name, id: holder.id };
+  }
+  return undefined;
+}
+
+function conflictMessage(object: ObjectType, name: string, id: number): string {
+  return name === 'email' && object === 'contacts'
+    ? `Contact already exists. Existing ID: ${id}`
+    : `A record with this ${name} already exists. Existing ID: ${id}`;
+}
+
+/**
+ * Applies a batch. Throws a 400 for problems of the whole request; returns per-input errors
+ * otherwise. For `create` without an objectWriteTraceId on every input there is no multi-status:
+ * the first failure fails the batch and nothing is written.
+ */
+export function applyWrites(
+  store: HubspotStore,
+  object: ObjectType,
+  mode: Mode,
+  inputs: readonly WriteInput[],
+): BatchOutcome {
+  checkBatchShape(object, mode, inputs);
+  const multiStatus = mode !== 'create' || inputs.every((i) => i.objectWriteTraceId !== undefined);
+  return store.transaction(() => {
+    const at = store.tick();
+    const results: PublicObject[] = [];
+    const errors: StandardError[] = [];
+    for (const input of inputs) {
+      const outcome = applyOne(store, object, mode, input, at);
+      if ('error' in outcome) {
+        if (!multiStatus) {
+          const status = outcome.error.category === 'CONFLICT' ? 409 : 400;
+          throw new HubspotHttpError(status, { ...errorBody(outcome.error.category, outcome.error.message) });
+        }
+        errors.push(outcome.error);
+      } else {
+        results.push(outcome.result);
+      }
+    }
+    return { results, errors };
+  });
+}
+
+function applyOne(
+  store: HubspotStore,
+  object: ObjectType,
+  mode: Mode,
+  input: WriteInput,
+  at: number,
+): { result: PublicObject } | { error: StandardError } {
+  const checked = checkProperties(object, input.properties);
+  if (checked.invalid.length > 0) {
+    return {
+      error: itemError(
+        'VALIDATION_ERROR',
+        propertyProblemsMessage(checked.invalid),
+        input,
+        { propertyName: checked.invalid.map((p) => p.name) },
+        checked.invalid,
+      ),
+    };
+  }
+  const values = { ...checked.values };
+  const idProperty = input.idProperty ?? 'hs_object_id';
+  let existing: StoredRecord | undefined;
+  if (mode !== 'create') {
+    const id = input.id ?? '';
+    existing = store.findByUnique(object, idProperty, id);
+    if (existing === undefined && mode === 'update') {
+      return {
+        error: itemError('OBJECT_NOT_FOUND', `Could not find ${object} with ${idProperty} ${id}`, input, { ids: [id] }),
+      };
+    }
+    if (existing === undefined && idProperty === 'hs_object_id') {
+      return {
+        error: itemError('OBJECT_NOT_FOUND', `Could not upsert: no ${object} with hs_object_id ${id}`, input, {
+          ids: [id],
+        }),
+      };
+    }
+    if (existing === undefined) values[idProperty] = idProperty === 'email' ? id.toLowerCase() : id;
+  }
+  const conflict = conflictOf(store, object, values, existing?.id);
+  if (conflict !== undefined) {
+    return {
+      error: itemError('CONFLICT', conflictMessage(object, conflict.name, conflict.id), input, {
+        ids: [input.id ?? ''],
+        existingId: [String(conflict.id)],
+      }),
+    };
+  }
+  const record = existing === undefined ? store.insert(object, values, at) : store.update(existing, values, at);
+  const shown = selectProperties(object, [
+    ...Object.keys(input.properties),
+    ...(idProperty === 'hs_object_id' ? [] : [idProperty]),
+  ]);
+  const result: PublicObject = toPublicObject(record, shown);
+  if (mode === 'upsert') result.new = existing === undefined;
+  if (input.objectWriteTraceId !== undefined) result.objectWriteTraceId = input.objectWriteTraceId;
+  return { result };
+}
+
+/** Archives live records; ids that do not exist are ignored (the endpoint answers 204 regardless). */
+export function archiveAll(store: HubspotStore, object: ObjectType, ids: readonly string[]): void {
+  store.transaction(() => {
+    const at = store.tick();
+    for (const id of ids) {
+      const record = /^\d+$/.test(id) ? store.get(object, Number(id)) : undefined;
+      if (record !== undefined) store.archive(record, at);
+    }
+  });
+}

@@ -1,0 +1,66 @@
+/** Starts the HubSpot sandbox in a temp folder and builds the real connector against it. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hubspotConnector } from '../../../connectors/hubspot/index.js';
+import type { ChangePage, Connector, Cursor } from '../../../connectors/types.js';
+import { createTransport } from '../../../src/http/transport.js';
+import { silentLogger } from '../../../src/logger.js';
+import { type HubspotSandboxTuning, startHubspotSandbox } from '../../../src/sandbox/hubspot/index.js';
+import { type SeedWorld, seedWorld } from '../../../src/sandbox/seed.js';
+import type { RunningServer } from '../../../src/sandbox/types.js';
+
+export const TOKEN = 'test-hubspot-token';
+export const WORLD: SeedWorld = seedWorld({ contacts: 300, companies: 40 });
+/** Generous limits so tests that are not about rate limiting are never throttled. */
+export const UNTHROTTLED: HubspotSandboxTuning = { rateLimit: { max: 100_000, searchPerSecond: 100_000 } };
+
+export async function tempDir(): Promise<string> {
+  return fs.promises.mkdtemp(path.join(os.tmpdir(), 'tandem-hubspot-'));
+}
+
+export async function startSandbox(dir: string, tuning: HubspotSandboxTuning = UNTHROTTLED): Promise<RunningServer> {
+  return startHubspotSandbox({ dataDir: dir, port: 0, world: WORLD, secret: TOKEN, logger: silentLogger() }, tuning);
+}
+
+export function connectorFor(url: string, token: () => string = () => TOKEN): Connector {
+  const config = hubspotConnector.configSchema.parse({ baseUrl: url, pageSize: 50 });
+  return hubspotConnector.create('crm', config, {
+    http: createTransport({ logger: silentLogger(), retry: { limit: 0 } }),
+    logger: silentLogger(),
+    secret: () => token(),
+  });
+}
+
+export async function readAll(
+  connector: Connector,
+  object: string,
+  cursor: Cursor | null,
+  pageSize = 50,
+): Promise<ChangePage[]> {
+  const pages: ChangePage[] = [];
+  for await (const page of connector.reader.readChanges(object, { cursor, fields: ['email', 'firstname'], pageSize }))
+    pages.push(page);
+  return pages;
+}
+
+/** Sends a raw request to the sandbox, as HubSpot's API would be called. */
+export async function api(
+  url: string,
+  method: string,
+  route: string,
+  body?: unknown,
+  token = TOKEN,
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+  const response = await fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+  };
+}
