@@ -1,0 +1,50 @@
+/**
+ * The Odoo connector: Odoo's external JSON-RPC API (`/jsonrpc`, `object.execute_kw`), for
+ * Odoo 14 to 19 and Odoo Online. Config: `url`, `db`, `login`; secret: `password` (an API key
+ * is best: Settings > Users > Account Security > New API Key).
+ *
+ * - reads: incremental by `write_date` with an id tie-breaker, archived records as tombstones;
+ * - writes: create-if-absent by the reference field, per-record outcomes, bad records isolated;
+ * - check: `common.version`, then `common.authenticate` (bad credentials: code AUTH_FAILED).
+ */
+import { capabilities, type Connector, type ConnectorContext, type ConnectorFactory } from '../types.js';
+import { odooConfigSchema, type OdooConfig } from './config.js';
+import { createDescriber } from './describe.js';
+import { createLookup } from './lookup.js';
+import { createReader, MAX_PAGE_SIZE } from './reader.js';
+import { OdooRpc } from './rpc.js';
+import { createWriter, MAX_WRITE_BATCH } from './writer.js';
+
+export type { OdooConfig } from './config.js';
+export { AUTH_FAILED } from './errors.js';
+
+export const odooConnector: ConnectorFactory<OdooConfig> = {
+  kind: 'odoo',
+  configSchema: odooConfigSchema,
+  create(name: string, config: OdooConfig, ctx: ConnectorContext): Connector {
+    const rpc = new OdooRpc(name, config, ctx);
+    return Object.freeze({
+      name,
+      kind: 'odoo',
+      capabilities: capabilities({
+        maxPageSize: MAX_PAGE_SIZE,
+        maxWriteBatch: MAX_WRITE_BATCH,
+        upsertByExternalId: false,
+        tombstones: true,
+        idempotencyKeyHeader: false,
+      }),
+      reader: createReader(rpc),
+      writer: createWriter(rpc, name),
+      lookup: createLookup(rpc),
+      schema: createDescriber(rpc),
+      async check(): Promise<void> {
+        const version = await rpc.version();
+        const { uid } = await rpc.credentials();
+        ctx.logger.info(
+          { connector: name, server: version.server_version, db: config.db, uid },
+          'odoo credentials accepted',
+        );
+      },
+    });
+  },
+};
