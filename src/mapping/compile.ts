@@ -82,7 +82,7 @@ export function compileMapping(file: string, mapping: MappingFile): CompiledMapp
       erp: key.erp,
       normalize: (value) => {
         const text = canonical(value);
-        if (text === null || typeof text === 'object') return null;
+        if (typeof text !== 'string' && typeof text !== 'number') return null;
         return key.normalize === 'lowercase' ? String(text).toLowerCase() : String(text);
       },
     };

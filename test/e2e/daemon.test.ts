@@ -41,7 +41,7 @@ describe('the tandem process against the embedded sandbox', () => {
       daemon.child.kill('SIGTERM');
       const code = await daemon.exited;
       expect(code).toBe(0);
-      const finished = daemon.lines.find((line) => typeof line['msg'] === 'string' && (line['msg'] as string).startsWith('run '));
+      const finished = daemon.lines.find((line) => typeof line['msg'] === 'string' && /^run (succeeded|failed|interrupted)$/.test(line['msg'] as string));
       expect(finished?.['msg']).toBe('run interrupted');
       expect(daemon.lines.some((line) => line['msg'] === 'tandem stopped')).toBe(true);
 
