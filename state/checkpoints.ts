@@ -13,7 +13,13 @@ export async function readCheckpoint(db: Kysely<Database>, sync: string, side: S
   return row === undefined ? null : (JSON.parse(row.cursor) as Cursor);
 }
 
-export async function writeCheckpoint(db: Kysely<Database>, sync: string, side: Side, cursor: Cursor, now: string): Promise<void> {
+export async function writeCheckpoint(
+  db: Kysely<Database>,
+  sync: string,
+  side: Side,
+  cursor: Cursor,
+  now: string,
+): Promise<void> {
   await db
     .insertInto('checkpoints')
     .values({ sync, side, cursor: JSON.stringify(cursor), updated_at: now })
@@ -21,7 +27,14 @@ export async function writeCheckpoint(db: Kysely<Database>, sync: string, side: 
     .execute();
 }
 
-export async function listCheckpoints(db: Kysely<Database>): Promise<{ sync: string; side: Side; cursor: Cursor; updatedAt: string }[]> {
+export async function listCheckpoints(
+  db: Kysely<Database>,
+): Promise<{ sync: string; side: Side; cursor: Cursor; updatedAt: string }[]> {
   const rows = await db.selectFrom('checkpoints').selectAll().orderBy('sync').orderBy('side').execute();
-  return rows.map((r) => ({ sync: r.sync, side: r.side, cursor: JSON.parse(r.cursor) as Cursor, updatedAt: r.updated_at }));
+  return rows.map((r) => ({
+    sync: r.sync,
+    side: r.side,
+    cursor: JSON.parse(r.cursor) as Cursor,
+    updatedAt: r.updated_at,
+  }));
 }

@@ -34,7 +34,11 @@ export async function listDeadLetters(db: Kysely<Database>, sync?: string): Prom
 }
 
 export async function countDeadLetters(db: Kysely<Database>, sync: string): Promise<number> {
-  const row = await db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<number>().as('n')).where('sync', '=', sync).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('dead_letters')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('sync', '=', sync)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -58,11 +62,26 @@ export async function recordAmbiguous(db: Kysely<Database>, match: AmbiguousMatc
   await db
     .insertInto('ambiguous_matches')
     .values(values)
-    .onConflict((oc) => oc.columns(['sync', 'side', 'record_id']).doUpdateSet({ candidates: values.candidates, match_key: values.match_key }))
+    .onConflict((oc) =>
+      oc
+        .columns(['sync', 'side', 'record_id'])
+        .doUpdateSet({ candidates: values.candidates, match_key: values.match_key }),
+    )
     .execute();
 }
 
 export async function listAmbiguous(db: Kysely<Database>, sync: string): Promise<AmbiguousMatch[]> {
-  const rows = await db.selectFrom('ambiguous_matches').selectAll().where('sync', '=', sync).orderBy('record_id').execute();
-  return rows.map((r) => ({ sync: r.sync, side: r.side, recordId: r.record_id, matchKey: r.match_key, candidates: JSON.parse(r.candidates) as string[] }));
+  const rows = await db
+    .selectFrom('ambiguous_matches')
+    .selectAll()
+    .where('sync', '=', sync)
+    .orderBy('record_id')
+    .execute();
+  return rows.map((r) => ({
+    sync: r.sync,
+    side: r.side,
+    recordId: r.record_id,
+    matchKey: r.match_key,
+    candidates: JSON.parse(r.candidates) as string[],
+  }));
 }

@@ -11,22 +11,40 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 }
 
 /** Links of the given CRM ids, keyed by CRM id. */
-export async function linksByCrmId(db: Kysely<Database>, sync: string, crmIds: readonly string[]): Promise<Map<string, LinkRow>> {
+export async function linksByCrmId(
+  db: Kysely<Database>,
+  sync: string,
+  crmIds: readonly string[],
+): Promise<Map<string, LinkRow>> {
   const found = new Map<string, LinkRow>();
   for (const part of chunks(crmIds)) {
     if (part.length === 0) continue;
-    const rows = await db.selectFrom('links').selectAll().where('sync', '=', sync).where('crm_id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('links')
+      .selectAll()
+      .where('sync', '=', sync)
+      .where('crm_id', 'in', part)
+      .execute();
     for (const row of rows) found.set(row.crm_id, row);
   }
   return found;
 }
 
 /** Which of the given ERP ids are already linked, and to which CRM id. */
-export async function linkedErpIds(db: Kysely<Database>, sync: string, erpIds: readonly string[]): Promise<Map<string, string>> {
+export async function linkedErpIds(
+  db: Kysely<Database>,
+  sync: string,
+  erpIds: readonly string[],
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (const part of chunks(erpIds)) {
     if (part.length === 0) continue;
-    const rows = await db.selectFrom('links').select(['crm_id', 'erp_id']).where('sync', '=', sync).where('erp_id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('links')
+      .select(['crm_id', 'erp_id'])
+      .where('sync', '=', sync)
+      .where('erp_id', 'in', part)
+      .execute();
     for (const row of rows) found.set(row.erp_id, row.crm_id);
   }
   return found;
@@ -53,12 +71,18 @@ export async function saveLink(db: Kysely<Database>, link: LinkValues, now: stri
     .insertInto('links')
     .values(values)
     .onConflict((oc) =>
-      oc.columns(['sync', 'crm_id']).doUpdateSet({ erp_id: values.erp_id, base: values.base, payload_hash: values.payload_hash, updated_at: now }),
+      oc
+        .columns(['sync', 'crm_id'])
+        .doUpdateSet({ erp_id: values.erp_id, base: values.base, payload_hash: values.payload_hash, updated_at: now }),
     )
     .execute();
 }
 
 export async function countLinks(db: Kysely<Database>, sync: string): Promise<number> {
-  const row = await db.selectFrom('links').select((eb) => eb.fn.countAll<number>().as('n')).where('sync', '=', sync).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('links')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('sync', '=', sync)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -60,7 +60,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('outbox_pending').on('outbox').columns(['sync', 'target_side', 'status', 'id']).execute();
+      await db.schema
+        .createIndex('outbox_pending')
+        .on('outbox')
+        .columns(['sync', 'target_side', 'status', 'id'])
+        .execute();
       await db.schema.createIndex('outbox_source').on('outbox').columns(['sync', 'target_side', 'source_id']).execute();
 
       await db.schema

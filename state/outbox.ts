@@ -61,7 +61,13 @@ export async function enqueue(db: Kysely<Database>, op: NewOperation, now: strin
 }
 
 /** The oldest pending operations of one sync and side, at most `limit`. */
-export async function pending(db: Kysely<Database>, sync: string, side: Side, limit: number, afterId = 0): Promise<OutboxRow[]> {
+export async function pending(
+  db: Kysely<Database>,
+  sync: string,
+  side: Side,
+  limit: number,
+  afterId = 0,
+): Promise<OutboxRow[]> {
   return db
     .selectFrom('outbox')
     .selectAll()
@@ -75,7 +81,11 @@ export async function pending(db: Kysely<Database>, sync: string, side: Side, li
 }
 
 export async function markDone(db: Kysely<Database>, id: number, targetId: string, now: string): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'done', target_id: targetId, last_error: null, updated_at: now }).where('id', '=', id).execute();
+  await db
+    .updateTable('outbox')
+    .set({ status: 'done', target_id: targetId, last_error: null, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**

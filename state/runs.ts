@@ -19,7 +19,11 @@ export async function finishRun(
   error: string | null,
   now: string,
 ): Promise<void> {
-  await db.updateTable('runs').set({ status, finished_at: now, stats: JSON.stringify(stats), error }).where('id', '=', id).execute();
+  await db
+    .updateTable('runs')
+    .set({ status, finished_at: now, stats: JSON.stringify(stats), error })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** A run left `running` by a crash is marked interrupted when the store opens again. */

@@ -6,10 +6,26 @@
 import type { Kysely } from 'kysely';
 import type { Cursor, WriteFailure } from '../connectors/types.js';
 import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
-import { addDeadLetter, countDeadLetters, listAmbiguous, listDeadLetters, recordAmbiguous, type AmbiguousMatch, type NewDeadLetter } from './dead-letters.js';
+import {
+  addDeadLetter,
+  countDeadLetters,
+  listAmbiguous,
+  listDeadLetters,
+  recordAmbiguous,
+  type AmbiguousMatch,
+  type NewDeadLetter,
+} from './dead-letters.js';
 import { countLinks, linkedErpIds, linksByCrmId, saveLink, type LinkValues } from './links.js';
 import { openDatabase } from './open.js';
-import { enqueue, markDone, outboxCounts, pending, recordFailure, type NewOperation, type OutboxCounts } from './outbox.js';
+import {
+  enqueue,
+  markDone,
+  outboxCounts,
+  pending,
+  recordFailure,
+  type NewOperation,
+  type OutboxCounts,
+} from './outbox.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
 import type { Database, DeadLetterRow, LinkRow, OutboxRow, RunRow, RunStatus, Side } from './schema.js';
 

@@ -86,7 +86,9 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+        ? EXIT_OK
+        : EXIT_USAGE;
     }
     throw error;
   }
@@ -94,7 +96,12 @@ export async function main(argv: readonly string[], out: Output = processOutput)
 }
 
 function isSecretOrUsage(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error.code === 'SECRET_MISSING' || error.code === 'USAGE');
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    (error.code === 'SECRET_MISSING' || error.code === 'USAGE')
+  );
 }
 
 export { EXIT_RUN_FAILED };

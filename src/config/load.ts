@@ -44,13 +44,22 @@ export function loadConfig(file: string): Config {
   for (const [name, base] of Object.entries(raw.connectors)) {
     const registered = connectorRegistry[base.kind];
     if (registered === undefined) {
-      throw located(source, ['connectors', name, 'kind'], `unknown connector kind "${base.kind}"; expected one of ${connectorKinds().join(', ')}`);
+      throw located(
+        source,
+        ['connectors', name, 'kind'],
+        `unknown connector kind "${base.kind}"; expected one of ${connectorKinds().join(', ')}`,
+      );
     }
     if (base.sandbox !== undefined && registered.sandbox?.role !== base.sandbox) {
-      throw located(source, ['connectors', name, 'sandbox'], `a ${base.kind} connector cannot stand in for the sandbox "${base.sandbox}"`);
+      throw located(
+        source,
+        ['connectors', name, 'sandbox'],
+        `a ${base.kind} connector cannot stand in for the sandbox "${base.sandbox}"`,
+      );
     }
     const settings = Object.fromEntries(Object.entries(base).filter(([key]) => !ENGINE_KEYS.has(key)));
-    const withSandbox = base.sandbox === undefined ? settings : { ...registered.sandbox?.settings('http://127.0.0.1:1'), ...settings };
+    const withSandbox =
+      base.sandbox === undefined ? settings : { ...registered.sandbox?.settings('http://127.0.0.1:1'), ...settings };
     parseWith(source, registered.factory.configSchema, ['connectors', name], withSandbox);
     connectors[name] = Object.freeze({ name, base, settings: Object.freeze(settings) });
   }
@@ -59,7 +68,11 @@ export function loadConfig(file: string): Config {
   for (const [name, sync] of Object.entries(raw.syncs)) {
     for (const role of ['crm', 'erp'] as const) {
       if (connectors[sync[role]] === undefined) {
-        throw located(source, ['syncs', name, role], `no connector named "${sync[role]}"; define it under connectors: (have: ${Object.keys(connectors).join(', ') || 'none'})`);
+        throw located(
+          source,
+          ['syncs', name, role],
+          `no connector named "${sync[role]}"; define it under connectors: (have: ${Object.keys(connectors).join(', ') || 'none'})`,
+        );
       }
     }
     syncs[name] = Object.freeze({ ...sync, name, mappingFile: path.resolve(dir, sync.mapping) });
@@ -80,5 +93,10 @@ export function loadConfig(file: string): Config {
 function located(source: YamlSource, keyPath: readonly (string | number)[], message: string): ConfigError {
   const { line, column } = locate(source, keyPath);
   const key = keyPath.join('.');
-  return new ConfigError(`${source.file}:${line}:${column}: ${key}: ${message}`, { file: source.file, path: key, line, column });
+  return new ConfigError(`${source.file}:${line}:${column}: ${key}: ${message}`, {
+    file: source.file,
+    path: key,
+    line,
+    column,
+  });
 }

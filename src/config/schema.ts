@@ -33,7 +33,10 @@ const cronExpression = z.string().superRefine((value, ctx) => {
   const result = cron.validateDetailed(value);
   if (result.valid) return;
   const detail = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-  ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid cron expression (${detail}); write e.g. "*/5 * * * *", or with seconds "*/30 * * * * *"` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${value}" is not a valid cron expression (${detail}); write e.g. "*/5 * * * *", or with seconds "*/30 * * * * *"`,
+  });
 });
 
 export const syncSchema = z.strictObject({
@@ -69,9 +72,17 @@ export type SandboxConfig = z.infer<typeof sandboxSchema>;
 
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./data').describe('state database and sandbox data; relative to the config file'),
-  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).default({ level: 'info' }),
+  log: z
+    .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+    .default({ level: 'info' }),
   sandbox: sandboxSchema.default(sandboxSchema.parse({})),
-  connectors: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'connector names are lowercase letters, digits, - and _'), connectorBaseSchema),
-  syncs: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'sync names are lowercase letters, digits, - and _'), syncSchema),
+  connectors: z.record(
+    z.string().regex(/^[a-z][a-z0-9_-]*$/, 'connector names are lowercase letters, digits, - and _'),
+    connectorBaseSchema,
+  ),
+  syncs: z.record(
+    z.string().regex(/^[a-z][a-z0-9_-]*$/, 'sync names are lowercase letters, digits, - and _'),
+    syncSchema,
+  ),
 });
 export type RawConfig = z.infer<typeof configSchema>;

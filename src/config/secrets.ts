@@ -58,6 +58,9 @@ export function createSecretReader(source: SecretSource): (name: string) => stri
         : 'env' in ref
           ? `set the environment variable ${ref.env}`
           : `create the file ${ref.file}`;
-    throw new SecretError(`connector "${source.connector}" needs the secret "${name}": ${how}`, { connector: source.connector, secret: name });
+    throw new SecretError(`connector "${source.connector}" needs the secret "${name}": ${how}`, {
+      connector: source.connector,
+      secret: name,
+    });
   };
 }

@@ -42,7 +42,9 @@ export function locate(source: YamlSource, path: readonly PropertyKey[]): { line
   let found: Node | null = isNode(node) ? node : null;
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isNode(item.key) && 'value' in item.key && String(item.key.value) === String(key));
+      const pair = node.items.find(
+        (item) => isNode(item.key) && 'value' in item.key && String(item.key.value) === String(key),
+      );
       if (pair === undefined) break;
       // Point at the key itself when the value is missing or scalar, so the line is the key's.
       found = isNode(pair.key) ? pair.key : found;
@@ -65,11 +67,18 @@ function isNode(value: unknown): value is Node {
 
 /** Formats a zod path as a dotted key: `syncs.contacts.schedule`, `fields[2].erp`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`),
+    '',
+  );
 }
 
 /** Turns the first zod issue into a ConfigError naming file, line, key and what to write. */
-export function issueToError(source: YamlSource, issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): ConfigError {
+export function issueToError(
+  source: YamlSource,
+  issue: z.core.$ZodIssue,
+  prefix: readonly PropertyKey[] = [],
+): ConfigError {
   const path = [...prefix, ...issue.path];
   const { line, column } = locate(source, path);
   const key = formatPath(path) || '(top level)';
@@ -86,7 +95,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling`;
     case 'invalid_type':
-      return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describeValue(issue.input)}`;
+      return issue.input === undefined
+        ? `is required (expected ${issue.expected})`
+        : `expected ${issue.expected}, got ${describeValue(issue.input)}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     default:
@@ -102,7 +113,12 @@ function describeValue(value: unknown): string {
 }
 
 /** Parses `source` against `schema`; the first issue becomes a ConfigError with its position. */
-export function parseWith<T>(source: YamlSource, schema: z.ZodType<T>, prefix: readonly PropertyKey[] = [], value: unknown = source.doc.toJS()): T {
+export function parseWith<T>(
+  source: YamlSource,
+  schema: z.ZodType<T>,
+  prefix: readonly PropertyKey[] = [],
+  value: unknown = source.doc.toJS(),
+): T {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -50,7 +50,10 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
       { name: `sync:${runner.name}`, noOverlap: true },
     );
     tasks.push(task);
-    logger.info({ sync: runner.name, schedule: sync.config.schedule, next: task.getNextRun()?.toISOString() }, 'sync scheduled');
+    logger.info(
+      { sync: runner.name, schedule: sync.config.schedule, next: task.getNextRun()?.toISOString() },
+      'sync scheduled',
+    );
     if (sync.config.runOnStart) void runner.trigger('incremental');
   }
   logger.info({ syncs: runners.map((r) => r.name) }, 'tandem started');

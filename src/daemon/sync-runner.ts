@@ -34,9 +34,11 @@ export class SyncRunner {
       return this.inFlight;
     }
     const { sync, store, logger, signal } = this.options;
-    const run = runSync({ sync, store, logger, signal }, since === undefined ? { kind } : { kind, since }).finally(() => {
-      this.inFlight = undefined;
-    });
+    const run = runSync({ sync, store, logger, signal }, since === undefined ? { kind } : { kind, since }).finally(
+      () => {
+        this.inFlight = undefined;
+      },
+    );
     this.inFlight = run;
     return run;
   }

@@ -53,7 +53,16 @@ export interface TransportOptions {
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ limit: 4, baseDelayMs: 250, maxDelayMs: 30_000 });
 
 const RETRY_STATUS = [408, 429, 500, 502, 503, 504, 521, 522, 524];
-const RETRY_ERRORS = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'];
+const RETRY_ERRORS = [
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EADDRINUSE',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+];
 
 /**
  * Full-jitter backoff: a random delay in [0, min(max, base * 2^attempt)], or the server's
@@ -101,7 +110,13 @@ export function createTransport(options: TransportOptions): HttpTransport {
             beforeRetry: [
               (error, retryCount) => {
                 logger.warn(
-                  { method: request.method, url: redactUrl(request.url), retry: retryCount, status: error.response?.statusCode, code: error.code },
+                  {
+                    method: request.method,
+                    url: redactUrl(request.url),
+                    retry: retryCount,
+                    status: error.response?.statusCode,
+                    code: error.code,
+                  },
                   'retrying request',
                 );
               },
@@ -109,14 +124,23 @@ export function createTransport(options: TransportOptions): HttpTransport {
           },
         });
         const text = response.body;
-        return { status: response.statusCode, headers: response.headers, body: parseBody(text, response.headers['content-type']), text };
+        return {
+          status: response.statusCode,
+          headers: response.headers,
+          body: parseBody(text, response.headers['content-type']),
+          text,
+        };
       } catch (error) {
         if (error instanceof RequestError) {
-          throw new TransportError(`${request.method} ${redactUrl(request.url)} failed: ${error.code} ${error.message}`, {
-            url: redactUrl(request.url),
-            method: request.method,
-            cause: error.code,
-          }, error);
+          throw new TransportError(
+            `${request.method} ${redactUrl(request.url)} failed: ${error.code} ${error.message}`,
+            {
+              url: redactUrl(request.url),
+              method: request.method,
+              cause: error.code,
+            },
+            error,
+          );
         }
         throw error;
       }

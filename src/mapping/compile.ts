@@ -102,7 +102,8 @@ export function compileMapping(file: string, mapping: MappingFile): CompiledMapp
     matchKeys,
     toErp(record: SourceRecord): MapResult {
       for (const property of required) {
-        if (canonical(record.fields[property]) === null) return { ok: false, code: 'FILTERED', reason: `${property} is empty` };
+        if (canonical(record.fields[property]) === null)
+          return { ok: false, code: 'FILTERED', reason: `${property} is empty` };
       }
       const out: Record<string, unknown> = {};
       for (const field of fields) {
@@ -113,7 +114,12 @@ export function compileMapping(file: string, mapping: MappingFile): CompiledMapp
           return { ok: false, code: 'MAPPING_FAILED', reason: String(error), field: field.erp };
         }
         if (value !== null && typeof value === 'object') {
-          return { ok: false, code: 'MAPPING_FAILED', reason: `${field.source} holds a ${Array.isArray(value) ? 'list' : 'map'}, not a value`, field: field.erp };
+          return {
+            ok: false,
+            code: 'MAPPING_FAILED',
+            reason: `${field.source} holds a ${Array.isArray(value) ? 'list' : 'map'}, not a value`,
+            field: field.erp,
+          };
         }
         out[field.erp] = value;
       }

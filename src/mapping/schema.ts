@@ -6,7 +6,9 @@
 import { z } from 'zod';
 
 const propertyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'a property name: letters, digits, _ and .');
-const template = z.string().regex(/\{[A-Za-z_][A-Za-z0-9_]*\}/, 'a template with at least one {property}, e.g. "{firstname} {lastname}"');
+const template = z
+  .string()
+  .regex(/\{[A-Za-z_][A-Za-z0-9_]*\}/, 'a template with at least one {property}, e.g. "{firstname} {lastname}"');
 
 export const fieldSchema = z.union([
   z.strictObject({ erp: propertyName, crm: propertyName }),
@@ -19,11 +21,23 @@ export const mappingSchema = z.strictObject({
   /** The ERP field that holds the CRM record's reference: create-if-absent looks it up first. */
   reference: z.strictObject({ erp: propertyName, template }),
   /** Keys that pair records not yet linked (first contact), tried in order. */
-  match: z.array(z.strictObject({ crm: propertyName, erp: propertyName, normalize: z.enum(['none', 'lowercase']).default('lowercase') })).default([]),
+  match: z
+    .array(
+      z.strictObject({
+        crm: propertyName,
+        erp: propertyName,
+        normalize: z.enum(['none', 'lowercase']).default('lowercase'),
+      }),
+    )
+    .default([]),
   /** Which CRM records take part: those with every `required` property non-empty. */
-  filter: z.strictObject({ crm: z.strictObject({ required: z.array(propertyName).default([]) }) }).default({ crm: { required: [] } }),
+  filter: z
+    .strictObject({ crm: z.strictObject({ required: z.array(propertyName).default([]) }) })
+    .default({ crm: { required: [] } }),
   fields: z.array(fieldSchema).min(1, 'list at least one field to map'),
-  constants: z.strictObject({ erp: z.record(propertyName, z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}) }).default({ erp: {} }),
+  constants: z
+    .strictObject({ erp: z.record(propertyName, z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}) })
+    .default({ erp: {} }),
 });
 
 export type MappingFile = z.infer<typeof mappingSchema>;

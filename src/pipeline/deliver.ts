@@ -25,7 +25,10 @@ export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<
     afterId = rows[rows.length - 1]?.id ?? afterId;
 
     // An earlier operation for the same record may have created it since this one was planned.
-    const links = await store.links(sync.name, rows.filter((r) => r.target_id === null).map((r) => r.source_id));
+    const links = await store.links(
+      sync.name,
+      rows.filter((r) => r.target_id === null).map((r) => r.source_id),
+    );
     const operations = rows.map((row) => toOperation(row, links.get(row.source_id)?.erp_id ?? row.target_id));
 
     let results: WriteResult[];
@@ -37,7 +40,10 @@ export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<
         message: describeError(error),
         retryable: true,
       };
-      logger.warn({ sync: sync.name, connector: target.name, operations: rows.length, err: failure }, 'write batch failed; operations stay in the outbox');
+      logger.warn(
+        { sync: sync.name, connector: target.name, operations: rows.length, err: failure },
+        'write batch failed; operations stay in the outbox',
+      );
       for (const row of rows) await countFailure(ctx, stats, row, failure);
       return { interrupted: true };
     }
@@ -46,7 +52,11 @@ export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<
     for (const row of rows) {
       const result = byKey.get(row.idempotency_key);
       if (result === undefined) {
-        await countFailure(ctx, stats, row, { code: 'NO_RESULT', message: 'the connector returned no result for this operation', retryable: true });
+        await countFailure(ctx, stats, row, {
+          code: 'NO_RESULT',
+          message: 'the connector returned no result for this operation',
+          retryable: true,
+        });
       } else if (result.ok) {
         try {
           await store.confirm(row.id, {
@@ -58,7 +68,11 @@ export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<
           });
         } catch (error) {
           // The ERP id is linked to another CRM record already: a person must decide.
-          await countFailure(ctx, stats, row, { code: 'LINK_CONFLICT', message: describeError(error), retryable: false });
+          await countFailure(ctx, stats, row, {
+            code: 'LINK_CONFLICT',
+            message: describeError(error),
+            retryable: false,
+          });
           continue;
         }
         stats.written.erp++;
@@ -76,7 +90,10 @@ async function countFailure(ctx: RunContext, stats: RunStats, row: OutboxRow, fa
   const dead = await ctx.store.recordFailure(row, failure, ctx.sync.config.maxAttempts);
   if (dead) {
     stats.deadLettered++;
-    ctx.logger.warn({ sync: row.sync, record: row.source_id, key: row.idempotency_key, code: failure.code }, 'operation moved to dead letters');
+    ctx.logger.warn(
+      { sync: row.sync, record: row.source_id, key: row.idempotency_key, code: failure.code },
+      'operation moved to dead letters',
+    );
   }
 }
 

@@ -24,7 +24,10 @@ export interface ReconciledPage {
 
 export async function reconcilePage(ctx: RunContext, mapped: readonly MappedRecord[]): Promise<ReconciledPage> {
   const { sync, store } = ctx;
-  const links = await store.links(sync.name, mapped.map((m) => m.record.id));
+  const links = await store.links(
+    sync.name,
+    mapped.map((m) => m.record.id),
+  );
   const targets = new Map<string, string>();
   const ambiguous: AmbiguousMatch[] = [];
   let open = mapped.filter((m) => !links.has(m.record.id));
@@ -32,12 +35,19 @@ export async function reconcilePage(ctx: RunContext, mapped: readonly MappedReco
   // An ERP record already linked to another CRM record, or claimed earlier in this page, is not a candidate.
   const claimed = new Set<string>();
   const unclaimed = async (records: readonly SourceRecord[]): Promise<SourceRecord[]> => {
-    const linked = await store.linkedErpIds(sync.name, records.map((r) => r.id));
+    const linked = await store.linkedErpIds(
+      sync.name,
+      records.map((r) => r.id),
+    );
     return records.filter((r) => !claimed.has(r.id) && !linked.has(r.id));
   };
 
   if (open.length > 0) {
-    const byRef = await sync.erp.lookup.findBy(sync.mapping.erpObject, sync.mapping.reference.field, open.map((m) => m.ref));
+    const byRef = await sync.erp.lookup.findBy(
+      sync.mapping.erpObject,
+      sync.mapping.reference.field,
+      open.map((m) => m.ref),
+    );
     const refIndex = groupBy(byRef, (r) => String(r.fields[sync.mapping.reference.field] ?? ''));
     for (const m of open) {
       const found = refIndex.get(m.ref);
@@ -73,7 +83,13 @@ export async function reconcilePage(ctx: RunContext, mapped: readonly MappedReco
         claimed.add(matches[0].id);
       } else {
         for (const m of records) {
-          ambiguous.push({ sync: sync.name, side: 'erp', recordId: m.record.id, matchKey: `${key.crm}=${value}`, candidates: matches.map((r) => r.id) });
+          ambiguous.push({
+            sync: sync.name,
+            side: 'erp',
+            recordId: m.record.id,
+            matchKey: `${key.crm}=${value}`,
+            candidates: matches.map((r) => r.id),
+          });
         }
       }
     }

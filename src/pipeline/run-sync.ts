@@ -25,7 +25,11 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
     const recovered = await deliverPending(ctx, stats);
     const checkpoint = await store.checkpoint(sync.name, 'crm');
     const start: Cursor | null =
-      options.kind === 'backfill' ? (options.since === undefined ? null : { modifiedAt: options.since, lastId: null }) : checkpoint;
+      options.kind === 'backfill'
+        ? options.since === undefined
+          ? null
+          : { modifiedAt: options.since, lastId: null }
+        : checkpoint;
 
     if (!recovered.interrupted) {
       const pages = sync.crm.reader.readChanges(sync.mapping.crmObject, {
@@ -41,7 +45,10 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
         const reconciled = await reconcilePage(ctx, mapped.mapped);
         const planned = planPage(sync, reconciled.resolved);
         // A backfill re-reads the past: it never moves the incremental checkpoint backwards.
-        const cursor = options.kind === 'backfill' && current !== null && compareCursor(page.cursor, current) <= 0 ? null : page.cursor;
+        const cursor =
+          options.kind === 'backfill' && current !== null && compareCursor(page.cursor, current) <= 0
+            ? null
+            : page.cursor;
         await store.commitPage({
           sync: sync.name,
           side: 'crm',
@@ -55,7 +62,10 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
         stats.skipped += planned.unchanged;
         stats.ambiguous += reconciled.ambiguous.length;
         stats.deadLettered += mapped.deadLetters.length;
-        log.debug({ records: page.records.length, operations: planned.operations.length, cursor: page.cursor }, 'page committed');
+        log.debug(
+          { records: page.records.length, operations: planned.operations.length, cursor: page.cursor },
+          'page committed',
+        );
 
         const delivered = await deliverPending(ctx, stats);
         if (delivered.interrupted) break;

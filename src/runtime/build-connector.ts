@@ -22,7 +22,8 @@ export interface BuildContext {
 
 export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Connector {
   const registered = connectorRegistry[entry.base.kind];
-  if (registered === undefined) throw new ConfigError(`unknown connector kind ${entry.base.kind}`, { file: ctx.config.file });
+  if (registered === undefined)
+    throw new ConfigError(`unknown connector kind ${entry.base.kind}`, { file: ctx.config.file });
   const role = entry.base.sandbox;
   let settings: Record<string, unknown> = { ...entry.settings };
   if (role !== undefined) {

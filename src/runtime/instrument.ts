@@ -41,15 +41,22 @@ export function instrumentConnector(connector: Connector, logger: Logger): Conne
     writer: {
       writeBatch(object: string, operations: readonly WriteOperation[]) {
         if (operations.length > caps.maxWriteBatch) {
-          throw new TandemError('BATCH_TOO_LARGE', `${connector.name}: ${operations.length} operations exceed the batch limit ${caps.maxWriteBatch}`);
+          throw new TandemError(
+            'BATCH_TOO_LARGE',
+            `${connector.name}: ${operations.length} operations exceed the batch limit ${caps.maxWriteBatch}`,
+          );
         }
-        return timed('write batch', { object, operations: operations.length }, () => connector.writer.writeBatch(object, operations));
+        return timed('write batch', { object, operations: operations.length }, () =>
+          connector.writer.writeBatch(object, operations),
+        );
       },
     },
     lookup: {
       findBy(object: string, field: string, values: readonly string[]) {
         if (values.length === 0) return Promise.resolve([]);
-        return timed('lookup', { object, field, values: values.length }, () => connector.lookup.findBy(object, field, values));
+        return timed('lookup', { object, field, values: values.length }, () =>
+          connector.lookup.findBy(object, field, values),
+        );
       },
     },
     schema: {

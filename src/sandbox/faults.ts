@@ -24,7 +24,10 @@ export interface FaultInjector {
   decide(): FaultDecision;
 }
 
-export function createFaultInjector(options: FaultOptions = {}, random: () => number = prng(options.seed ?? 7)): FaultInjector {
+export function createFaultInjector(
+  options: FaultOptions = {},
+  random: () => number = prng(options.seed ?? 7),
+): FaultInjector {
   const latency = options.latencyMs ?? 0;
   const errorRate = options.errorRate ?? 0;
   const rateLimitRate = options.rateLimitRate ?? 0;

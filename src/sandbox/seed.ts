@@ -62,20 +62,161 @@ export function prng(seed: number): () => number {
   };
 }
 
-const FIRST = ['Anna', 'Ben', 'Chloé', 'David', 'Elif', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kaito', 'Lena', 'Mateo', 'Nora', 'Omar', 'Paula', 'Quentin', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wim', 'Xenia', 'Yusuf', 'Zoë', 'Amelia', 'Bruno', 'Carla', 'Dmitri'];
-const LAST = ['Andersen', 'Bauer', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Horvat', 'Ivanova', 'Jansen', 'Kowalski', 'Laurent', 'Müller', 'Novak', "O'Brien", 'Peeters', 'Rossi', 'Schmidt', 'Tanaka', 'Unger', 'Vogel', 'Weber', 'Yilmaz', 'Zimmermann', 'Nakamura', 'Lindqvist', 'Moreau', 'Silva', 'Kerr', 'Haas'];
-const WORDS = ['Acme', 'Borealis', 'Cobalt', 'Delta', 'Evergreen', 'Fjord', 'Granite', 'Harbor', 'Iris', 'Juniper', 'Kestrel', 'Lumen', 'Meridian', 'Nimbus', 'Orchid', 'Pinnacle', 'Quartz', 'Riverside', 'Summit', 'Tundra', 'Umbra', 'Vertex', 'Willow', 'Zenith'];
-const SUFFIX = ['Logistics', 'Foods', 'Systems', 'Textiles', 'Energy', 'Labs', 'Trading', 'Robotics', 'Health', 'Studio'];
+const FIRST = [
+  'Anna',
+  'Ben',
+  'Chloé',
+  'David',
+  'Elif',
+  'Farid',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kaito',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Paula',
+  'Quentin',
+  'Rosa',
+  'Sven',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wim',
+  'Xenia',
+  'Yusuf',
+  'Zoë',
+  'Amelia',
+  'Bruno',
+  'Carla',
+  'Dmitri',
+];
+const LAST = [
+  'Andersen',
+  'Bauer',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'García',
+  'Horvat',
+  'Ivanova',
+  'Jansen',
+  'Kowalski',
+  'Laurent',
+  'Müller',
+  'Novak',
+  "O'Brien",
+  'Peeters',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Unger',
+  'Vogel',
+  'Weber',
+  'Yilmaz',
+  'Zimmermann',
+  'Nakamura',
+  'Lindqvist',
+  'Moreau',
+  'Silva',
+  'Kerr',
+  'Haas',
+];
+const WORDS = [
+  'Acme',
+  'Borealis',
+  'Cobalt',
+  'Delta',
+  'Evergreen',
+  'Fjord',
+  'Granite',
+  'Harbor',
+  'Iris',
+  'Juniper',
+  'Kestrel',
+  'Lumen',
+  'Meridian',
+  'Nimbus',
+  'Orchid',
+  'Pinnacle',
+  'Quartz',
+  'Riverside',
+  'Summit',
+  'Tundra',
+  'Umbra',
+  'Vertex',
+  'Willow',
+  'Zenith',
+];
+const SUFFIX = [
+  'Logistics',
+  'Foods',
+  'Systems',
+  'Textiles',
+  'Energy',
+  'Labs',
+  'Trading',
+  'Robotics',
+  'Health',
+  'Studio',
+];
 const FORMS = ['GmbH', 'SA', 'Ltd', 'BV', 'SRL', 'AB', 'Inc'];
 const CITIES: ReadonlyArray<readonly [string, string, string]> = [
-  ['Berlin', '10115', 'DE'], ['Munich', '80331', 'DE'], ['Paris', '75002', 'FR'], ['Lyon', '69002', 'FR'],
-  ['Madrid', '28013', 'ES'], ['Milan', '20121', 'IT'], ['Amsterdam', '1012', 'NL'], ['Brussels', '1000', 'BE'],
-  ['Vienna', '1010', 'AT'], ['Stockholm', '111 20', 'SE'], ['Dublin', 'D02', 'IE'], ['Lisbon', '1100-148', 'PT'],
+  ['Berlin', '10115', 'DE'],
+  ['Munich', '80331', 'DE'],
+  ['Paris', '75002', 'FR'],
+  ['Lyon', '69002', 'FR'],
+  ['Madrid', '28013', 'ES'],
+  ['Milan', '20121', 'IT'],
+  ['Amsterdam', '1012', 'NL'],
+  ['Brussels', '1000', 'BE'],
+  ['Vienna', '1010', 'AT'],
+  ['Stockholm', '111 20', 'SE'],
+  ['Dublin', 'D02', 'IE'],
+  ['Lisbon', '1100-148', 'PT'],
 ];
-const STREETS = ['Main Street', 'Harbour Road', 'Station Square', 'Mill Lane', 'Market Place', 'Park Avenue', 'Church Street', 'Canal Walk'];
-const TITLES = ['Buyer', 'CFO', 'Head of Operations', 'Accountant', 'Sales Manager', 'Procurement Lead', 'CEO', 'Office Manager', 'Engineer'];
-const STAGES = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist'];
-const INDUSTRIES = ['LOGISTICS_AND_SUPPLY_CHAIN', 'FOOD_PRODUCTION', 'COMPUTER_SOFTWARE', 'TEXTILES', 'RENEWABLES_ENVIRONMENT', 'RETAIL'];
+const STREETS = [
+  'Main Street',
+  'Harbour Road',
+  'Station Square',
+  'Mill Lane',
+  'Market Place',
+  'Park Avenue',
+  'Church Street',
+  'Canal Walk',
+];
+const TITLES = [
+  'Buyer',
+  'CFO',
+  'Head of Operations',
+  'Accountant',
+  'Sales Manager',
+  'Procurement Lead',
+  'CEO',
+  'Office Manager',
+  'Engineer',
+];
+const STAGES = [
+  'subscriber',
+  'lead',
+  'marketingqualifiedlead',
+  'salesqualifiedlead',
+  'opportunity',
+  'customer',
+  'evangelist',
+];
+const INDUSTRIES = [
+  'LOGISTICS_AND_SUPPLY_CHAIN',
+  'FOOD_PRODUCTION',
+  'COMPUTER_SOFTWARE',
+  'TEXTILES',
+  'RENEWABLES_ENVIRONMENT',
+  'RETAIL',
+];
 
 /** 2024-01-01T00:00:00Z: the seed's clock starts here. */
 export const SEED_EPOCH = Date.UTC(2024, 0, 1);
@@ -87,7 +228,18 @@ function pick<T>(random: () => number, list: readonly T[]): T {
 }
 
 function phone(random: () => number, country: string): string {
-  const prefix: Record<string, string> = { DE: '+49', FR: '+33', ES: '+34', IT: '+39', NL: '+31', BE: '+32', AT: '+43', SE: '+46', IE: '+353', PT: '+351' };
+  const prefix: Record<string, string> = {
+    DE: '+49',
+    FR: '+33',
+    ES: '+34',
+    IT: '+39',
+    NL: '+31',
+    BE: '+32',
+    AT: '+43',
+    SE: '+46',
+    IE: '+353',
+    PT: '+351',
+  };
   const digits = String(Math.floor(random() * 1e9)).padStart(9, '0');
   return `${prefix[country] ?? '+49'} ${digits.slice(0, 3)} ${digits.slice(3)}`;
 }

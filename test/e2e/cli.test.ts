@@ -14,7 +14,11 @@ describe('tandem CLI: usage and config errors exit 2 with a message that says wh
       const result = await tandem(['run', 'contacts', '--config', config, '--json']);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: syncs\\.contacts\\.pageSize: expected number, got string "lots"`));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: syncs\\.contacts\\.pageSize: expected number, got string "lots"`,
+        ),
+      );
     } finally {
       cleanup();
     }
@@ -51,8 +55,16 @@ describe('tandem CLI: usage and config errors exit 2 with a message that says wh
       expect(ok.stdout).toContain('res.partner fields ok');
 
       const mapping = path.join(dir, 'bad-mapping.yaml');
-      fs.writeFileSync(mapping, fs.readFileSync('mappings/hubspot-contacts-to-odoo-partners.yaml', 'utf8').replace('{ erp: city, crm: city }', '{ erp: town, crm: city }'));
-      fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace(/mapping: .*/, `mapping: ${JSON.stringify(mapping)}`));
+      fs.writeFileSync(
+        mapping,
+        fs
+          .readFileSync('mappings/hubspot-contacts-to-odoo-partners.yaml', 'utf8')
+          .replace('{ erp: city, crm: city }', '{ erp: town, crm: city }'),
+      );
+      fs.writeFileSync(
+        config,
+        fs.readFileSync(config, 'utf8').replace(/mapping: .*/, `mapping: ${JSON.stringify(mapping)}`),
+      );
       const bad = await tandem(['validate', '--config', config]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain(`${mapping}: erp res.partner has no field "town"`);

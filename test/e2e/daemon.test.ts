@@ -24,7 +24,9 @@ describe('the tandem process against the embedded sandbox', () => {
 
       const status = await tandem(['status', '--config', config, '--json']);
       expect(status.code).toBe(0);
-      expect(JSON.parse(status.stdout)).toMatchObject({ syncs: [{ sync: 'contacts', outbox: { pending: 0, dead: 0 }, lastRun: { status: 'succeeded' } }] });
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        syncs: [{ sync: 'contacts', outbox: { pending: 0, dead: 0 }, lastRun: { status: 'succeeded' } }],
+      });
     } finally {
       cleanup();
     }
@@ -33,15 +35,28 @@ describe('the tandem process against the embedded sandbox', () => {
   it('`tandem start` syncs on start, stops cleanly on SIGTERM mid-run with exit 0, and loses nothing', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const config = writeTestConfig({ dir, contacts: 2000, companies: 300, logLevel: 'debug', pageSize: 50, faults: { latencyMs: 5 } });
+      const config = writeTestConfig({
+        dir,
+        contacts: 2000,
+        companies: 300,
+        logLevel: 'debug',
+        pageSize: 50,
+        faults: { latencyMs: 5 },
+      });
       const daemon = spawnTandem(['start', '--config', config]);
       await daemon.waitFor((line) => line['msg'] === 'tandem started');
       // Stop it while the first run is under way: after some pages are committed, before the end.
-      await daemon.waitFor((line) => line['msg'] === 'page committed' && Number((line['cursor'] as { lastId?: string } | undefined)?.lastId ?? 0) > 0);
+      await daemon.waitFor(
+        (line) =>
+          line['msg'] === 'page committed' &&
+          Number((line['cursor'] as { lastId?: string } | undefined)?.lastId ?? 0) > 0,
+      );
       daemon.child.kill('SIGTERM');
       const code = await daemon.exited;
       expect(code).toBe(0);
-      const finished = daemon.lines.find((line) => typeof line['msg'] === 'string' && /^run (succeeded|failed|interrupted)$/.test(line['msg'] as string));
+      const finished = daemon.lines.find(
+        (line) => typeof line['msg'] === 'string' && /^run (succeeded|failed|interrupted)$/.test(line['msg'] as string),
+      );
       expect(finished?.['msg']).toBe('run interrupted');
       expect(daemon.lines.some((line) => line['msg'] === 'tandem stopped')).toBe(true);
 

@@ -12,7 +12,10 @@ export interface CliResult {
 /** Runs the real `tandem` command (built dist/) to completion. */
 export function tandem(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -23,10 +26,18 @@ export function tandem(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
 }
 
 /** Starts the real `tandem` command and collects its JSON log lines as they come. */
-export function spawnTandem(args: readonly string[]): { child: ChildProcess; lines: Record<string, unknown>[]; waitFor: (test: (line: Record<string, unknown>) => boolean, timeoutMs?: number) => Promise<Record<string, unknown>>; exited: Promise<number | null> } {
+export function spawnTandem(args: readonly string[]): {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  waitFor: (test: (line: Record<string, unknown>) => boolean, timeoutMs?: number) => Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
-  const waiters: { test: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    test: (line: Record<string, unknown>) => boolean;
+    resolve: (line: Record<string, unknown>) => void;
+  }[] = [];
   let buffer = '';
   const onData = (chunk: Buffer): void => {
     buffer += chunk.toString();
@@ -52,11 +63,17 @@ export function spawnTandem(args: readonly string[]): { child: ChildProcess; lin
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const waitFor = (test: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Record<string, unknown>> => {
+  const waitFor = (
+    test: (line: Record<string, unknown>) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<Record<string, unknown>> => {
     const seen = lines.find(test);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; last lines: ${JSON.stringify(lines.slice(-5))}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for a log line; last lines: ${JSON.stringify(lines.slice(-5))}`)),
+        timeoutMs,
+      );
       waiters.push({
         test,
         resolve: (line) => {

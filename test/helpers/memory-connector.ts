@@ -32,7 +32,11 @@ export function memoryConnector(name: string, options: { pageSize?: number; batc
   const connector: MemoryConnector = {
     name,
     kind: 'memory',
-    capabilities: capabilities({ maxPageSize: options.pageSize ?? 10, maxWriteBatch: options.batch ?? 10, tombstones: true }),
+    capabilities: capabilities({
+      maxPageSize: options.pageSize ?? 10,
+      maxWriteBatch: options.batch ?? 10,
+      tombstones: true,
+    }),
     records,
     failWith: undefined,
     down: undefined,
@@ -47,8 +51,15 @@ export function memoryConnector(name: string, options: { pageSize?: number; batc
         for (;;) {
           const after = cursor;
           const page = [...records.values()]
-            .filter((r) => after === null || r.modifiedAt > after.modifiedAt || (r.modifiedAt === after.modifiedAt && (after.lastId === null || Number(r.id) > Number(after.lastId))))
-            .sort((a, b) => (a.modifiedAt === b.modifiedAt ? Number(a.id) - Number(b.id) : a.modifiedAt < b.modifiedAt ? -1 : 1))
+            .filter(
+              (r) =>
+                after === null ||
+                r.modifiedAt > after.modifiedAt ||
+                (r.modifiedAt === after.modifiedAt && (after.lastId === null || Number(r.id) > Number(after.lastId))),
+            )
+            .sort((a, b) =>
+              a.modifiedAt === b.modifiedAt ? Number(a.id) - Number(b.id) : a.modifiedAt < b.modifiedAt ? -1 : 1,
+            )
             .slice(0, size);
           const last = page[page.length - 1];
           if (last === undefined) return;
@@ -63,10 +74,12 @@ export function memoryConnector(name: string, options: { pageSize?: number; batc
         if (connector.down !== undefined) throw connector.down;
         return operations.map((op): WriteResult => {
           const failure = connector.failWith?.(op);
-          if (failure !== undefined) return { key: op.key, ok: false, error: { ...failure, message: `injected ${failure.code}` } };
+          if (failure !== undefined)
+            return { key: op.key, ok: false, error: { ...failure, message: `injected ${failure.code}` } };
           if (op.action === 'archive') {
             const existing = records.get(op.targetId);
-            if (existing === undefined) return { key: op.key, ok: false, error: { code: 'NOT_FOUND', message: 'gone', retryable: false } };
+            if (existing === undefined)
+              return { key: op.key, ok: false, error: { code: 'NOT_FOUND', message: 'gone', retryable: false } };
             records.set(op.targetId, { ...existing, deleted: true, modifiedAt: tick() });
             return { key: op.key, ok: true, id: op.targetId, created: false };
           }
@@ -74,7 +87,12 @@ export function memoryConnector(name: string, options: { pageSize?: number; batc
           const byRef = [...records.values()].find((r) => r.fields[op.ref.field] === op.ref.value);
           const id = op.targetId ?? byRef?.id ?? String(nextId++);
           const created = !records.has(id);
-          records.set(id, { id, modifiedAt: tick(), deleted: false, fields: { ...(records.get(id)?.fields ?? {}), ...op.fields } });
+          records.set(id, {
+            id,
+            modifiedAt: tick(),
+            deleted: false,
+            fields: { ...(records.get(id)?.fields ?? {}), ...op.fields },
+          });
           return { key: op.key, ok: true, id, created };
         });
       },
@@ -82,7 +100,9 @@ export function memoryConnector(name: string, options: { pageSize?: number; batc
     lookup: {
       async findBy(_object: string, field: string, values: readonly string[]) {
         const wanted = new Set(values);
-        return [...records.values()].filter((r) => wanted.has(String(r.fields[field] ?? '').toLowerCase()) || wanted.has(String(r.fields[field] ?? '')));
+        return [...records.values()].filter(
+          (r) => wanted.has(String(r.fields[field] ?? '').toLowerCase()) || wanted.has(String(r.fields[field] ?? '')),
+        );
       },
     },
     schema: {

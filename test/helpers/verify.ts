@@ -10,7 +10,12 @@ export interface Verification {
   readonly ambiguous: string[];
 }
 
-async function readAll(app: App, side: 'crm' | 'erp', object: string, fields: readonly string[]): Promise<SourceRecord[]> {
+async function readAll(
+  app: App,
+  side: 'crm' | 'erp',
+  object: string,
+  fields: readonly string[],
+): Promise<SourceRecord[]> {
   const sync = app.syncs['contacts'];
   if (sync === undefined) throw new Error('no contacts sync');
   const out: SourceRecord[] = [];

@@ -15,7 +15,9 @@ describe('contacts sync against the embedded sandbox (HubSpot -> Odoo)', () => {
   beforeAll(async () => {
     const tmp = tempDir();
     cleanup = tmp.cleanup;
-    app = await openApp(writeTestConfig({ dir: tmp.dir, contacts: 400, companies: 50, pageSize: 50 }), { logger: silentLogger() });
+    app = await openApp(writeTestConfig({ dir: tmp.dir, contacts: 400, companies: 50, pageSize: 50 }), {
+      logger: silentLogger(),
+    });
     const found = app.syncs['contacts'];
     if (found === undefined) throw new Error('contacts sync missing');
     sync = found;
@@ -26,7 +28,10 @@ describe('contacts sync against the embedded sandbox (HubSpot -> Odoo)', () => {
   });
 
   it('creates the missing partners, links the matching ones, and leaves every contact with exactly one partner', async () => {
-    const stats = await runSync({ sync, store: app.store, logger: app.logger, signal: new AbortController().signal }, { kind: 'incremental' });
+    const stats = await runSync(
+      { sync, store: app.store, logger: app.logger, signal: new AbortController().signal },
+      { kind: 'incremental' },
+    );
     expect(stats.status).toBe('succeeded');
     expect(stats.pulled.crm).toBe(400);
     expect(stats.created.erp).toBeGreaterThan(50);
@@ -43,12 +48,18 @@ describe('contacts sync against the embedded sandbox (HubSpot -> Odoo)', () => {
   });
 
   it('writes nothing on the second run', async () => {
-    const stats = await runSync({ sync, store: app.store, logger: app.logger, signal: new AbortController().signal }, { kind: 'incremental' });
+    const stats = await runSync(
+      { sync, store: app.store, logger: app.logger, signal: new AbortController().signal },
+      { kind: 'incremental' },
+    );
     expect(stats).toMatchObject({ status: 'succeeded', written: { crm: 0, erp: 0 }, failed: 0 });
   });
 
   it('a full backfill re-reads every contact and still writes nothing', async () => {
-    const stats = await runSync({ sync, store: app.store, logger: app.logger, signal: new AbortController().signal }, { kind: 'backfill' });
+    const stats = await runSync(
+      { sync, store: app.store, logger: app.logger, signal: new AbortController().signal },
+      { kind: 'backfill' },
+    );
     expect(stats.pulled.crm).toBe(400);
     expect(stats.written.erp).toBe(0);
   });

@@ -14,7 +14,10 @@ export async function openForCommand(configFile: string, options: Omit<AppOption
 export function findSync(app: App, name: string): SyncDefinition {
   const sync = app.syncs[name];
   if (sync === undefined) {
-    throw new TandemError('USAGE', `no sync named "${name}" in ${app.config.file}; have: ${Object.keys(app.config.syncs).join(', ') || 'none'}`);
+    throw new TandemError(
+      'USAGE',
+      `no sync named "${name}" in ${app.config.file}; have: ${Object.keys(app.config.syncs).join(', ') || 'none'}`,
+    );
   }
   return sync;
 }

@@ -12,7 +12,9 @@ export async function sandboxCommand(flags: { readonly config: string }, out: Ou
   const signals = untilSignal();
   const sandbox = await startSandbox(config.sandbox, config.dataDir, logger);
   out.line(`HubSpot-compatible CRM: ${sandbox.crm.url}  (Authorization: Bearer ${SANDBOX_SECRETS.crm.token})`);
-  out.line(`Odoo-compatible ERP:    ${sandbox.erp.url}/jsonrpc  (db tandem, login admin, password ${SANDBOX_SECRETS.erp.password})`);
+  out.line(
+    `Odoo-compatible ERP:    ${sandbox.erp.url}/jsonrpc  (db tandem, login admin, password ${SANDBOX_SECRETS.erp.password})`,
+  );
   out.line('Press Ctrl-C to stop.');
   await signals.done;
   signals.dispose();

@@ -9,7 +9,13 @@ export interface SyncStatus {
   readonly enabled: boolean;
   readonly schedule: string;
   readonly checkpoint: { readonly modifiedAt: string; readonly lastId: string | null; readonly savedAt: string } | null;
-  readonly lastRun: { readonly id: number; readonly kind: string; readonly status: string; readonly startedAt: string; readonly finishedAt: string | null } | null;
+  readonly lastRun: {
+    readonly id: number;
+    readonly kind: string;
+    readonly status: string;
+    readonly startedAt: string;
+    readonly finishedAt: string | null;
+  } | null;
   readonly lastSuccessAt: string | null;
   readonly links: number;
   readonly outbox: { readonly pending: number; readonly done: number; readonly dead: number };
@@ -29,7 +35,16 @@ export async function collectStatus(app: App): Promise<SyncStatus[]> {
       enabled: sync.enabled,
       schedule: sync.schedule,
       checkpoint: checkpoint === undefined ? null : { ...checkpoint.cursor, savedAt: checkpoint.updatedAt },
-      lastRun: last === undefined ? null : { id: last.id, kind: last.kind, status: last.status, startedAt: last.started_at, finishedAt: last.finished_at },
+      lastRun:
+        last === undefined
+          ? null
+          : {
+              id: last.id,
+              kind: last.kind,
+              status: last.status,
+              startedAt: last.started_at,
+              finishedAt: last.finished_at,
+            },
       lastSuccessAt: success?.finished_at ?? null,
       links: await app.store.countLinks(sync.name),
       outbox: await app.store.outboxCounts(sync.name),
@@ -40,7 +55,10 @@ export async function collectStatus(app: App): Promise<SyncStatus[]> {
   return result;
 }
 
-export async function statusCommand(flags: { readonly config: string; readonly json?: boolean }, out: Output): Promise<number> {
+export async function statusCommand(
+  flags: { readonly config: string; readonly json?: boolean },
+  out: Output,
+): Promise<number> {
   const app = await openForCommand(flags.config, { connect: false });
   try {
     const syncs = await collectStatus(app);

@@ -8,10 +8,15 @@ import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { openForCommand } from './common.js';
 
-export async function validateCommand(flags: { readonly config: string; readonly offline?: boolean }, out: Output): Promise<number> {
+export async function validateCommand(
+  flags: { readonly config: string; readonly offline?: boolean },
+  out: Output,
+): Promise<number> {
   const app = await openForCommand(flags.config, { connect: flags.offline !== true });
   try {
-    out.line(`${app.config.file}: config ok; ${Object.keys(app.config.syncs).length} sync(s), ${Object.keys(app.config.connectors).length} connector(s)`);
+    out.line(
+      `${app.config.file}: config ok; ${Object.keys(app.config.syncs).length} sync(s), ${Object.keys(app.config.connectors).length} connector(s)`,
+    );
     if (flags.offline === true) return EXIT_OK;
     const problems = await checkLive(app, out);
     for (const problem of problems) out.error(problem);
@@ -28,7 +33,9 @@ async function checkLive(app: App, out: Output): Promise<string[]> {
       await connector.check();
       out.line(`connector ${connector.name} (${connector.kind}): credentials ok`);
     } catch (error) {
-      problems.push(`connector ${connector.name} (${connector.kind}): ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(
+        `connector ${connector.name} (${connector.kind}): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   for (const sync of Object.values(app.syncs)) {
@@ -44,9 +51,12 @@ async function checkLive(app: App, out: Output): Promise<string[]> {
         for (const field of missing) {
           problems.push(`${sync.mapping.file}: ${side.connector.name} ${side.object} has no field "${field}"`);
         }
-        if (missing.length === 0) out.line(`sync ${sync.name}: ${side.object} fields ok (${side.fields.length} mapped)`);
+        if (missing.length === 0)
+          out.line(`sync ${sync.name}: ${side.object} fields ok (${side.fields.length} mapped)`);
       } catch (error) {
-        problems.push(`sync ${sync.name}: cannot describe ${side.object}: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(
+          `sync ${sync.name}: cannot describe ${side.object}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }

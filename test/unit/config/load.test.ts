@@ -50,7 +50,13 @@ describe('loadConfig', () => {
     const config = loadConfig('config.example.yaml');
     expect(config.dataDir).toBe(path.resolve('data'));
     expect(config.stateFile).toBe(path.resolve('data/tandem.sqlite'));
-    expect(config.syncs['contacts']).toMatchObject({ crm: 'crm', erp: 'erp', pageSize: 100, maxAttempts: 5, mappingFile: path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml') });
+    expect(config.syncs['contacts']).toMatchObject({
+      crm: 'crm',
+      erp: 'erp',
+      pageSize: 100,
+      maxAttempts: 5,
+      mappingFile: path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml'),
+    });
     expect(config.connectors['crm']?.base.secrets).toEqual({ token: { env: 'TANDEM_HUBSPOT_TOKEN' } });
   });
 
@@ -61,15 +67,60 @@ describe('loadConfig', () => {
   });
 
   const cases: { name: string; text: string; message: RegExp; line: number }[] = [
-    { name: 'a misspelt key', text: GOOD.replace('    schedule:', '    shedule:'), message: /syncs\.contacts: unknown key "shedule"; remove it or check the spelling/, line: 12 },
-    { name: 'a wrong type', text: GOOD.replace('schedule: "*/5 * * * *"', 'schedule: "*/5 * * * *"\n    pageSize: many'), message: /syncs\.contacts\.pageSize: expected number, got string "many"/, line: 17 },
-    { name: 'a bad cron expression', text: GOOD.replace('*/5 * * * *', 'every five minutes'), message: /syncs\.contacts\.schedule: "every five minutes" is not a valid cron expression .*write e\.g\./, line: 16 },
-    { name: 'an unknown connector kind', text: GOOD.replace('kind: odoo', 'kind: sap'), message: /connectors\.erp\.kind: unknown connector kind "sap"; expected one of hubspot, odoo/, line: 7 },
-    { name: 'a sync naming a missing connector', text: GOOD.replace('    erp: erp\n    schedule', '    erp: netsuite\n    schedule'), message: /syncs\.contacts\.erp: no connector named "netsuite"; define it under connectors:/, line: 15 },
-    { name: 'a missing required key', text: GOOD.replace('    mapping: mappings/m.yaml\n', ''), message: /syncs\.contacts\.mapping: is required \(expected string\)/, line: 12 },
-    { name: 'a secret in clear', text: GOOD.replace('    sandbox: crm\n', '    sandbox: crm\n    secrets:\n      token: pat-na1-123\n'), message: /connectors\.crm\.secrets\.token: .*/, line: 7 },
-    { name: 'broken YAML', text: GOOD.replace('  crm:\n    kind: hubspot', '  crm:\n   kind: hubspot\n  - oops'), message: /invalid YAML/, line: 5 },
-    { name: 'a connector setting of the wrong type', text: GOOD.replace('    kind: hubspot\n', '    kind: hubspot\n    baseUrl: 42\n'), message: /connectors\.crm\.baseUrl: /, line: 5 },
+    {
+      name: 'a misspelt key',
+      text: GOOD.replace('    schedule:', '    shedule:'),
+      message: /syncs\.contacts: unknown key "shedule"; remove it or check the spelling/,
+      line: 12,
+    },
+    {
+      name: 'a wrong type',
+      text: GOOD.replace('schedule: "*/5 * * * *"', 'schedule: "*/5 * * * *"\n    pageSize: many'),
+      message: /syncs\.contacts\.pageSize: expected number, got string "many"/,
+      line: 17,
+    },
+    {
+      name: 'a bad cron expression',
+      text: GOOD.replace('*/5 * * * *', 'every five minutes'),
+      message: /syncs\.contacts\.schedule: "every five minutes" is not a valid cron expression .*write e\.g\./,
+      line: 16,
+    },
+    {
+      name: 'an unknown connector kind',
+      text: GOOD.replace('kind: odoo', 'kind: sap'),
+      message: /connectors\.erp\.kind: unknown connector kind "sap"; expected one of hubspot, odoo/,
+      line: 7,
+    },
+    {
+      name: 'a sync naming a missing connector',
+      text: GOOD.replace('    erp: erp\n    schedule', '    erp: netsuite\n    schedule'),
+      message: /syncs\.contacts\.erp: no connector named "netsuite"; define it under connectors:/,
+      line: 15,
+    },
+    {
+      name: 'a missing required key',
+      text: GOOD.replace('    mapping: mappings/m.yaml\n', ''),
+      message: /syncs\.contacts\.mapping: is required \(expected string\)/,
+      line: 12,
+    },
+    {
+      name: 'a secret in clear',
+      text: GOOD.replace('    sandbox: crm\n', '    sandbox: crm\n    secrets:\n      token: pat-na1-123\n'),
+      message: /connectors\.crm\.secrets\.token: .*/,
+      line: 7,
+    },
+    {
+      name: 'broken YAML',
+      text: GOOD.replace('  crm:\n    kind: hubspot', '  crm:\n   kind: hubspot\n  - oops'),
+      message: /invalid YAML/,
+      line: 5,
+    },
+    {
+      name: 'a connector setting of the wrong type',
+      text: GOOD.replace('    kind: hubspot\n', '    kind: hubspot\n    baseUrl: 42\n'),
+      message: /connectors\.crm\.baseUrl: /,
+      line: 5,
+    },
   ];
   for (const c of cases) {
     it(`refuses ${c.name}, naming file, line and key`, () => {
@@ -91,18 +142,58 @@ describe('loadMapping', () => {
     const mapping = loadMapping('mappings/hubspot-contacts-to-odoo-partners.yaml');
     expect(mapping.crmObject).toBe('contacts');
     expect(mapping.erpObject).toBe('res.partner');
-    expect(mapping.crmFields).toEqual(['address', 'city', 'company', 'email', 'firstname', 'jobtitle', 'lastname', 'phone', 'zip']);
-    const result = mapping.toErp({ id: '7', modifiedAt: '2024-01-01T00:00:00.000Z', deleted: false, fields: { firstname: ' Ada ', lastname: 'Lovelace', email: 'ada@example.com', phone: '', city: 'London' } });
+    expect(mapping.crmFields).toEqual([
+      'address',
+      'city',
+      'company',
+      'email',
+      'firstname',
+      'jobtitle',
+      'lastname',
+      'phone',
+      'zip',
+    ]);
+    const result = mapping.toErp({
+      id: '7',
+      modifiedAt: '2024-01-01T00:00:00.000Z',
+      deleted: false,
+      fields: { firstname: ' Ada ', lastname: 'Lovelace', email: 'ada@example.com', phone: '', city: 'London' },
+    });
     expect(result).toEqual({
       ok: true,
-      fields: { name: 'Ada Lovelace', email: 'ada@example.com', phone: null, function: null, street: null, city: 'London', zip: null, company_name: null, is_company: false, ref: 'HS-7' },
+      fields: {
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        phone: null,
+        function: null,
+        street: null,
+        city: 'London',
+        zip: null,
+        company_name: null,
+        is_company: false,
+        ref: 'HS-7',
+      },
     });
-    expect(mapping.toErp({ id: '8', modifiedAt: '2024-01-01T00:00:00.000Z', deleted: false, fields: { firstname: 'No', email: '  ' } })).toMatchObject({ ok: false, code: 'FILTERED' });
+    expect(
+      mapping.toErp({
+        id: '8',
+        modifiedAt: '2024-01-01T00:00:00.000Z',
+        deleted: false,
+        fields: { firstname: 'No', email: '  ' },
+      }),
+    ).toMatchObject({ ok: false, code: 'FILTERED' });
   });
 
   it('refuses a field without a source, naming file and line', () => {
     const file = path.join(dir, 'm.yaml');
-    fs.writeFileSync(file, fs.readFileSync('mappings/hubspot-contacts-to-odoo-partners.yaml', 'utf8').replace('{ erp: zip, crm: zip }', '{ erp: zip }'));
-    expect(() => loadMapping(file)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:34:\\d+: fields\\[6\\]`));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync('mappings/hubspot-contacts-to-odoo-partners.yaml', 'utf8')
+        .replace('{ erp: zip, crm: zip }', '{ erp: zip }'),
+    );
+    expect(() => loadMapping(file)).toThrow(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:34:\\d+: fields\\[6\\]`),
+    );
   });
 });

@@ -30,15 +30,34 @@ describe('createSecretReader', () => {
   });
 
   it('falls back to the sandbox default only when the reference yields nothing', () => {
-    const secret = createSecretReader({ connector: 'crm', refs: { token: { env: 'UNSET_VAR' } }, baseDir: dir, env: {}, defaults: { token: 'sandbox' } });
+    const secret = createSecretReader({
+      connector: 'crm',
+      refs: { token: { env: 'UNSET_VAR' } },
+      baseDir: dir,
+      env: {},
+      defaults: { token: 'sandbox' },
+    });
     expect(secret('token')).toBe('sandbox');
-    const real = createSecretReader({ connector: 'crm', refs: { token: { env: 'SET_VAR' } }, baseDir: dir, env: { SET_VAR: 'real' }, defaults: { token: 'sandbox' } });
+    const real = createSecretReader({
+      connector: 'crm',
+      refs: { token: { env: 'SET_VAR' } },
+      baseDir: dir,
+      env: { SET_VAR: 'real' },
+      defaults: { token: 'sandbox' },
+    });
     expect(real('token')).toBe('real');
   });
 
   it('says how to provide a missing secret', () => {
-    const secret = createSecretReader({ connector: 'crm', refs: { token: { env: 'TANDEM_HUBSPOT_TOKEN' } }, baseDir: dir, env: {} });
-    expect(() => secret('token')).toThrow('connector "crm" needs the secret "token": set the environment variable TANDEM_HUBSPOT_TOKEN');
+    const secret = createSecretReader({
+      connector: 'crm',
+      refs: { token: { env: 'TANDEM_HUBSPOT_TOKEN' } },
+      baseDir: dir,
+      env: {},
+    });
+    expect(() => secret('token')).toThrow(
+      'connector "crm" needs the secret "token": set the environment variable TANDEM_HUBSPOT_TOKEN',
+    );
     const unset = createSecretReader({ connector: 'erp', refs: {}, baseDir: dir, env: {} });
     expect(() => unset('password')).toThrow('add connectors.erp.secrets.password: { env: VARIABLE }');
   });

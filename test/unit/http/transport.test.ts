@@ -24,7 +24,11 @@ describe('backoffDelay (full jitter)', () => {
 describe('createTransport', () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  const transport = createTransport({ logger: silentLogger(), timeoutMs: 2000, retry: { limit: 2, baseDelayMs: 1, maxDelayMs: 50 } });
+  const transport = createTransport({
+    logger: silentLogger(),
+    timeoutMs: 2000,
+    retry: { limit: 2, baseDelayMs: 1, maxDelayMs: 50 },
+  });
 
   it('retries a GET after 429 and 503, honouring Retry-After, and returns the final response', async () => {
     const scope = nock('http://vendor.test')
@@ -44,14 +48,26 @@ describe('createTransport', () => {
     const once = nock('http://vendor.test').post('/create').reply(503, 'unavailable');
     expect((await transport.request({ method: 'POST', url: 'http://vendor.test/create', json: {} })).status).toBe(503);
     once.done();
-    const twice = nock('http://vendor.test').post('/upsert').reply(502, 'bad gateway').post('/upsert').reply(200, { ok: 1 });
-    expect((await transport.request({ method: 'POST', url: 'http://vendor.test/upsert', json: {}, idempotent: true })).status).toBe(200);
+    const twice = nock('http://vendor.test')
+      .post('/upsert')
+      .reply(502, 'bad gateway')
+      .post('/upsert')
+      .reply(200, { ok: 1 });
+    expect(
+      (await transport.request({ method: 'POST', url: 'http://vendor.test/upsert', json: {}, idempotent: true }))
+        .status,
+    ).toBe(200);
     twice.done();
   });
 
   it('returns 4xx responses without retrying, for the connector to interpret', async () => {
     const scope = nock('http://vendor.test').post('/bad').reply(400, { status: 'error', category: 'VALIDATION_ERROR' });
-    const response = await transport.request({ method: 'POST', url: 'http://vendor.test/bad', json: {}, idempotent: true });
+    const response = await transport.request({
+      method: 'POST',
+      url: 'http://vendor.test/bad',
+      json: {},
+      idempotent: true,
+    });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ category: 'VALIDATION_ERROR' });
     scope.done();
@@ -68,7 +84,9 @@ describe('createTransport', () => {
     nock.enableNetConnect('127.0.0.1');
     try {
       const { port } = server.address() as AddressInfo;
-      const error = await transport.request({ method: 'GET', url: `http://127.0.0.1:${port}/reset?hapikey=secret` }).catch((e: unknown) => e);
+      const error = await transport
+        .request({ method: 'GET', url: `http://127.0.0.1:${port}/reset?hapikey=secret` })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TransportError);
       expect((error as TransportError).details['cause']).toBe('ECONNRESET');
       expect(String((error as Error).message)).not.toContain('secret');

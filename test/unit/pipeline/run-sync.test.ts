@@ -12,7 +12,18 @@ import { tempDir } from '../../helpers/tmp.js';
 const MAPPING = path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml');
 
 function contact(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { firstname: `First${i}`, lastname: `Last${i}`, email: `person${i}@example.com`, phone: `+49 30 ${i}`, jobtitle: 'Buyer', address: `${i} Main St`, city: 'Berlin', zip: '10115', company: 'Acme', ...extra };
+  return {
+    firstname: `First${i}`,
+    lastname: `Last${i}`,
+    email: `person${i}@example.com`,
+    phone: `+49 30 ${i}`,
+    jobtitle: 'Buyer',
+    address: `${i} Main St`,
+    city: 'Berlin',
+    zip: '10115',
+    company: 'Acme',
+    ...extra,
+  };
 }
 
 describe('runSync (CRM -> ERP) over in-memory connectors', () => {
@@ -21,7 +32,12 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
   let crm: MemoryConnector;
   let erp: MemoryConnector;
   let sync: SyncDefinition;
-  const ctx = (signal: AbortSignal = new AbortController().signal): RunContext => ({ sync, store, logger: silentLogger(), signal });
+  const ctx = (signal: AbortSignal = new AbortController().signal): RunContext => ({
+    sync,
+    store,
+    logger: silentLogger(),
+    signal,
+  });
 
   beforeEach(async () => {
     const tmp = tempDir();
@@ -29,7 +45,11 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
     store = await StateStore.open(path.join(tmp.dir, 'state.sqlite'));
     crm = memoryConnector('crm', { pageSize: 10 });
     erp = memoryConnector('erp', { batch: 7 });
-    const config = { ...syncSchema.parse({ mapping: MAPPING, crm: 'crm', erp: 'erp', maxAttempts: 3 }), name: 'contacts', mappingFile: MAPPING };
+    const config = {
+      ...syncSchema.parse({ mapping: MAPPING, crm: 'crm', erp: 'erp', maxAttempts: 3 }),
+      name: 'contacts',
+      mappingFile: MAPPING,
+    };
     sync = { name: 'contacts', config, mapping: loadMapping(MAPPING), crm, erp };
   });
   afterEach(async () => {
@@ -40,10 +60,23 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
   it('creates each contact with an email once, then writes nothing on the next run', async () => {
     for (let i = 1; i <= 25; i++) crm.put(String(i), contact(i, i % 5 === 0 ? { email: '' } : {}));
     const first = await runSync(ctx(), { kind: 'incremental' });
-    expect(first).toMatchObject({ status: 'succeeded', pulled: { crm: 25 }, written: { erp: 20 }, created: { erp: 20 }, filtered: 5, failed: 0 });
+    expect(first).toMatchObject({
+      status: 'succeeded',
+      pulled: { crm: 25 },
+      written: { erp: 20 },
+      created: { erp: 20 },
+      filtered: 5,
+      failed: 0,
+    });
     expect(erp.records.size).toBe(20);
     const partner = [...erp.records.values()].find((r) => r.fields['ref'] === 'HS-1');
-    expect(partner?.fields).toMatchObject({ name: 'First1 Last1', email: 'person1@example.com', function: 'Buyer', street: '1 Main St', is_company: false });
+    expect(partner?.fields).toMatchObject({
+      name: 'First1 Last1',
+      email: 'person1@example.com',
+      function: 'Buyer',
+      street: '1 Main St',
+      is_company: false,
+    });
 
     const second = await runSync(ctx(), { kind: 'incremental' });
     expect(second).toMatchObject({ status: 'succeeded', pulled: { crm: 0 }, written: { erp: 0 } });
@@ -71,7 +104,13 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
     expect(erp.records.get('500')?.fields).toMatchObject({ name: 'First1 Last1', ref: 'HS-1' });
     expect(erp.records.size).toBe(3);
     expect(await store.ambiguousMatches('contacts')).toEqual([
-      { sync: 'contacts', side: 'erp', recordId: '2', matchKey: 'email=person2@example.com', candidates: ['501', '502'] },
+      {
+        sync: 'contacts',
+        side: 'erp',
+        recordId: '2',
+        matchKey: 'email=person2@example.com',
+        candidates: ['501', '502'],
+      },
     ]);
   });
 
@@ -113,7 +152,8 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
 
   it('dead-letters a permanently failing record and delivers the rest of its batch', async () => {
     for (let i = 1; i <= 6; i++) crm.put(String(i), contact(i));
-    erp.failWith = (op) => (op.action === 'upsert' && op.ref.value === 'HS-4' ? { code: 'VALIDATION_ERROR', retryable: false } : undefined);
+    erp.failWith = (op) =>
+      op.action === 'upsert' && op.ref.value === 'HS-4' ? { code: 'VALIDATION_ERROR', retryable: false } : undefined;
     const stats = await runSync(ctx(), { kind: 'incremental' });
     expect(stats).toMatchObject({ written: { erp: 5 }, failed: 1, deadLettered: 1, status: 'failed' });
     const letters = await store.deadLetters('contacts');

@@ -55,7 +55,10 @@ describe('StateStore on a real SQLite file', () => {
     });
     await store.close();
     store = await StateStore.open(file);
-    expect(await store.checkpoint('contacts', 'crm')).toEqual({ modifiedAt: '2024-01-02T00:00:00.000Z', lastId: '101' });
+    expect(await store.checkpoint('contacts', 'crm')).toEqual({
+      modifiedAt: '2024-01-02T00:00:00.000Z',
+      lastId: '101',
+    });
     const pending = await store.pendingOperations('contacts', 'erp', 10);
     expect(pending.map((r) => r.source_id)).toEqual(['101', '102']);
   });
@@ -77,7 +80,15 @@ describe('StateStore on a real SQLite file', () => {
   });
 
   it('enqueues one row per idempotency key and lets a newer payload supersede an older pending one', async () => {
-    const commit = (ops: NewOperation[]) => store.commitPage({ sync: 'contacts', side: 'crm', cursor: null, operations: ops, deadLetters: [], ambiguous: [] });
+    const commit = (ops: NewOperation[]) =>
+      store.commitPage({
+        sync: 'contacts',
+        side: 'crm',
+        cursor: null,
+        operations: ops,
+        deadLetters: [],
+        ambiguous: [],
+      });
     await commit([op()]);
     await commit([op()]);
     expect(await store.pendingOperations('contacts', 'erp', 10)).toHaveLength(1);
@@ -87,10 +98,23 @@ describe('StateStore on a real SQLite file', () => {
   });
 
   it('confirms a write: link saved and operation done in one step', async () => {
-    await store.commitPage({ sync: 'contacts', side: 'crm', cursor: null, operations: [op()], deadLetters: [], ambiguous: [] });
+    await store.commitPage({
+      sync: 'contacts',
+      side: 'crm',
+      cursor: null,
+      operations: [op()],
+      deadLetters: [],
+      ambiguous: [],
+    });
     const [row] = await store.pendingOperations('contacts', 'erp', 10);
     if (row === undefined) throw new Error('no pending row');
-    await store.confirm(row.id, { sync: 'contacts', crmId: '101', erpId: '9001', base: { name: 'Ada Lovelace' }, payloadHash: 'h1' });
+    await store.confirm(row.id, {
+      sync: 'contacts',
+      crmId: '101',
+      erpId: '9001',
+      base: { name: 'Ada Lovelace' },
+      payloadHash: 'h1',
+    });
     expect(await store.pendingOperations('contacts', 'erp', 10)).toEqual([]);
     const links = await store.links('contacts', ['101']);
     expect(links.get('101')?.erp_id).toBe('9001');
@@ -109,7 +133,9 @@ describe('StateStore on a real SQLite file', () => {
     });
     const rows = await store.pendingOperations('contacts', 'erp', 10);
     await store.confirm(rows[0]!.id, { sync: 'contacts', crmId: '101', erpId: '9001', base: {}, payloadHash: 'h1' });
-    await expect(store.confirm(rows[1]!.id, { sync: 'contacts', crmId: '102', erpId: '9001', base: {}, payloadHash: 'h1' })).rejects.toThrow(/UNIQUE/);
+    await expect(
+      store.confirm(rows[1]!.id, { sync: 'contacts', crmId: '102', erpId: '9001', base: {}, payloadHash: 'h1' }),
+    ).rejects.toThrow(/UNIQUE/);
     expect((await store.pendingOperations('contacts', 'erp', 10)).map((r) => r.source_id)).toEqual(['102']);
   });
 
@@ -130,7 +156,9 @@ describe('StateStore on a real SQLite file', () => {
     }
     const second = (await store.pendingOperations('contacts', 'erp', 10))[0];
     if (second === undefined) throw new Error('missing second op');
-    expect(await store.recordFailure(second, { code: 'VALIDATION_ERROR', message: 'bad email', retryable: false }, 3)).toBe(true);
+    expect(
+      await store.recordFailure(second, { code: 'VALIDATION_ERROR', message: 'bad email', retryable: false }, 3),
+    ).toBe(true);
     const letters = await store.deadLetters('contacts');
     expect(letters.map((l) => [l.record_id, JSON.parse(l.error).code])).toEqual([
       ['101', 'HTTP_503'],
