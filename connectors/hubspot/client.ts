@@ -3,6 +3,7 @@
  * and HubSpot's error bodies turned into `VendorError` (status, category, body excerpt;
  * retryable for 429 and 5xx). Responses are validated by the caller's zod schema.
  */
+import pThrottle from 'p-throttle';
 import type { z } from 'zod';
 import { VendorError } from '../../src/errors.js';
 import type { HttpResponse } from '../../src/http/transport.js';
@@ -56,12 +57,19 @@ export function toVendorError(connector: string, endpoint: string, response: Htt
   );
 }
 
-export function createHubspotClient(name: string, baseUrl: string, ctx: ConnectorContext): HubspotClient {
+/**
+ * Search has its own limit (5 requests per second per account) besides the 10-second window,
+ * and answers 429 past it: search calls are spaced out here so that a 429 is rare, not routine.
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm
+ */
+export function createHubspotClient(name: string, baseUrl: string, ctx: ConnectorContext, searchPerSecond = 4): HubspotClient {
   const root = baseUrl.replace(/\/+$/, '');
+  const searchSlot = pThrottle({ limit: 1, interval: Math.ceil(1000 / searchPerSecond) })(() => undefined);
   const client: HubspotClient = {
     name,
     async send(request) {
       const endpoint = endpointOf(request);
+      if (request.path.endsWith('/search')) await searchSlot();
       const response = await ctx.http.request({
         method: request.method,
         url: `${root}${request.path}`,

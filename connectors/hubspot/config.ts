@@ -24,6 +24,12 @@ export const hubspotConfigSchema = z.strictObject({
     .max(200)
     .default(100)
     .describe('records per search page when the sync does not say (search allows 200)'),
+  searchPerSecond: z
+    .number()
+    .positive()
+    .max(5)
+    .default(4)
+    .describe('search requests per second; HubSpot allows 5 per second per account for search'),
   lookupProperties: z
     .record(z.string(), z.array(z.string().min(1)))
     .default({})

@@ -41,7 +41,7 @@ export const odooConnector: ConnectorFactory<OdooConfig> = {
         const version = await rpc.version();
         const { uid } = await rpc.credentials();
         ctx.logger.info(
-          { connector: name, server: version.server_version, db: config.db, uid },
+          { server: version.server_version, db: config.db, uid },
           'odoo credentials accepted',
         );
       },
