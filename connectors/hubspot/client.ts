@@ -62,7 +62,12 @@ export function toVendorError(connector: string, endpoint: string, response: Htt
  * and answers 429 past it: search calls are spaced out here so that a 429 is rare, not routine.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm
  */
-export function createHubspotClient(name: string, baseUrl: string, ctx: ConnectorContext, searchPerSecond = 4): HubspotClient {
+export function createHubspotClient(
+  name: string,
+  baseUrl: string,
+  ctx: ConnectorContext,
+  searchPerSecond = 4,
+): HubspotClient {
   const root = baseUrl.replace(/\/+$/, '');
   const searchSlot = pThrottle({ limit: 1, interval: Math.ceil(1000 / searchPerSecond) })(() => undefined);
   const client: HubspotClient = {

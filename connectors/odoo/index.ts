@@ -40,10 +40,7 @@ export const odooConnector: ConnectorFactory<OdooConfig> = {
       async check(): Promise<void> {
         const version = await rpc.version();
         const { uid } = await rpc.credentials();
-        ctx.logger.info(
-          { server: version.server_version, db: config.db, uid },
-          'odoo credentials accepted',
-        );
+        ctx.logger.info({ server: version.server_version, db: config.db, uid }, 'odoo credentials accepted');
       },
     });
   },
