@@ -200,7 +200,8 @@ const TITLES = [
   'Office Manager',
   'Engineer',
 ];
-const STAGES = [
+/** HubSpot's lifecycle stages the seed uses. */
+export const STAGES = [
   'subscriber',
   'lead',
   'marketingqualifiedlead',
@@ -209,7 +210,8 @@ const STAGES = [
   'customer',
   'evangelist',
 ];
-const INDUSTRIES = [
+/** HubSpot industry values the seed uses. */
+export const INDUSTRIES = [
   'LOGISTICS_AND_SUPPLY_CHAIN',
   'FOOD_PRODUCTION',
   'COMPUTER_SOFTWARE',

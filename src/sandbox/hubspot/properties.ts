@@ -4,6 +4,7 @@
  * unique property, `tandem_ref`, the kind an integration creates for upsert-by-external-id.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/properties/guide
  */
+import { INDUSTRIES as SEED_INDUSTRIES, STAGES as SEED_STAGES } from '../seed.js';
 
 export type ObjectType = 'contacts' | 'companies';
 
@@ -25,24 +26,8 @@ export interface PropertyDefinition {
   readonly options?: readonly string[];
 }
 
-const STAGES = [
-  'subscriber',
-  'lead',
-  'marketingqualifiedlead',
-  'salesqualifiedlead',
-  'opportunity',
-  'customer',
-  'evangelist',
-  'other',
-];
-const INDUSTRIES = [
-  'LOGISTICS_AND_SUPPLY_CHAIN',
-  'FOOD_PRODUCTION',
-  'COMPUTER_SOFTWARE',
-  'TEXTILES',
-  'RENEWABLES_ENVIRONMENT',
-  'RETAIL',
-];
+// HubSpot's default lifecycle stages: the seed's plus 'other'.
+const STAGES = [...SEED_STAGES, 'other'];
 
 function text(
   name: string,
@@ -131,7 +116,7 @@ const COMPANIES: readonly PropertyDefinition[] = [
     groupName: 'companyinformation',
     hasUniqueValue: false,
     readOnlyValue: false,
-    options: INDUSTRIES,
+    options: SEED_INDUSTRIES,
   },
   TANDEM_REF,
 ];
