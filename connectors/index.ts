@@ -10,6 +10,8 @@ export interface RegisteredConnector {
   readonly factory: ConnectorFactory<unknown>;
   /** The sandbox server role this kind can stand in for, and the settings that point it there. */
   readonly sandbox?: { readonly role: 'crm' | 'erp'; readonly settings: (url: string) => Record<string, unknown> };
+  /** The vendor's documented request limit, used unless the config sets `rateLimit`. */
+  readonly rateLimit?: { readonly requests: number; readonly intervalMs: number };
 }
 
 export const SANDBOX_ODOO_DB = 'tandem';
@@ -19,6 +21,9 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
   hubspot: {
     factory: hubspotConnector as ConnectorFactory<unknown>,
     sandbox: { role: 'crm', settings: (url) => ({ baseUrl: url }) },
+    // 100 requests per 10 s is the lowest tier's burst limit (190 on Professional and up):
+    // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
+    rateLimit: { requests: 100, intervalMs: 10_000 },
   },
   odoo: {
     factory: odooConnector as ConnectorFactory<unknown>,

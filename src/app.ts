@@ -3,10 +3,10 @@
  * enabled, connectors (wrapped in the runtime layer) and compiled syncs. Every command and the
  * daemon start here; nothing is a module-level singleton.
  */
-import type { Connector } from '../connectors/types.js';
 import { StateStore } from '../state/index.js';
 import { loadConfig, type Config } from './config/load.js';
 import { buildConnector } from './runtime/build-connector.js';
+import type { RuntimeConnector } from './runtime/instrument.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadMapping } from './mapping/load.js';
 import type { SyncDefinition } from './pipeline/context.js';
@@ -17,7 +17,7 @@ export interface App {
   readonly logger: Logger;
   readonly store: StateStore;
   readonly sandbox: RunningSandbox | undefined;
-  readonly connectors: Readonly<Record<string, Connector>>;
+  readonly connectors: Readonly<Record<string, RuntimeConnector>>;
   readonly syncs: Readonly<Record<string, SyncDefinition>>;
   close(): Promise<void>;
 }
@@ -38,10 +38,11 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
   let sandbox: RunningSandbox | undefined;
   try {
     if (connect && config.sandbox.enabled) sandbox = await startSandbox(config.sandbox, config.dataDir, logger);
-    const connectors: Record<string, Connector> = {};
+    const connectors: Record<string, RuntimeConnector> = {};
     if (connect) {
+      const breakers = new Map((await store.breakers()).map((b) => [b.connector, b]));
       for (const entry of Object.values(config.connectors)) {
-        connectors[entry.name] = buildConnector(entry, { config, sandbox, logger });
+        connectors[entry.name] = buildConnector(entry, { config, sandbox, logger, store, breakers });
       }
     }
     const syncs: Record<string, SyncDefinition> = {};

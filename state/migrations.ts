@@ -92,6 +92,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_breakers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('breakers')
+        .addColumn('connector', 'text', (c) => c.primaryKey())
+        .addColumn('circuit', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

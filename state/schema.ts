@@ -27,7 +27,7 @@ export interface LinkTable {
   updated_at: string;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'paused';
 
 export interface RunTable {
   id: Generated<number>;
@@ -89,7 +89,18 @@ export interface AmbiguousMatchTable {
   created_at: string;
 }
 
+/** A connector's circuit breaker, serialised so it survives a restart. */
+export interface BreakerTable {
+  connector: string;
+  /** closed, open, half-open, isolated: for people and `tandem status`. */
+  circuit: string;
+  /** JSON of cockatiel's CircuitBreakerPolicy.toJSON(). */
+  state: string;
+  updated_at: string;
+}
+
 export interface Database {
+  breakers: BreakerTable;
   checkpoints: CheckpointTable;
   links: LinkTable;
   runs: RunTable;

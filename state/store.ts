@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Cursor, WriteFailure } from '../connectors/types.js';
+import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './breakers.js';
 import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
 import {
   addDeadLetter,
@@ -130,6 +131,18 @@ export class StateStore {
 
   finishRun(id: number, status: RunStatus, stats: unknown, error: string | null): Promise<void> {
     return finishRun(this.db, id, status, stats, error, this.now());
+  }
+
+  loadBreaker(connector: string): Promise<BreakerRecord | undefined> {
+    return loadBreaker(this.db, connector);
+  }
+
+  saveBreaker(connector: string, circuit: string, state: unknown): Promise<void> {
+    return saveBreaker(this.db, connector, circuit, state, this.now());
+  }
+
+  breakers(): Promise<BreakerRecord[]> {
+    return listBreakers(this.db);
   }
 
   lastRun(sync: string, status?: RunStatus): Promise<RunRow | undefined> {

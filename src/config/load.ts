@@ -32,7 +32,7 @@ export interface Config {
   readonly syncs: Readonly<Record<string, SyncEntry>>;
 }
 
-const ENGINE_KEYS = new Set(['kind', 'sandbox', 'secrets', 'timeoutMs', 'retry']);
+const ENGINE_KEYS = new Set(['kind', 'sandbox', 'secrets', 'timeoutMs', 'retry', 'rateLimit', 'breaker']);
 
 export function loadConfig(file: string): Config {
   const absolute = path.resolve(file);

@@ -26,6 +26,16 @@ export const connectorBaseSchema = z.looseObject({
   secrets: z.record(z.string(), secretRefSchema).default({}),
   timeoutMs: z.number().int().positive().default(30_000),
   retry: retrySchema.default({}),
+  /** Requests allowed per interval, shaped like the vendor's documented limit; defaults per connector kind. */
+  rateLimit: z
+    .strictObject({ requests: z.number().int().positive(), intervalMs: z.number().int().positive() })
+    .optional(),
+  breaker: z
+    .strictObject({
+      failures: z.number().int().min(1).max(1000).default(5),
+      halfOpenAfterMs: z.number().int().positive().default(30_000),
+    })
+    .default({ failures: 5, halfOpenAfterMs: 30_000 }),
 });
 export type ConnectorBaseConfig = z.infer<typeof connectorBaseSchema>;
 

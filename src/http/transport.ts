@@ -4,6 +4,7 @@
  * request is retried only when it is safe (GET, or a write the caller marks idempotent).
  * Retries use exponential backoff with full jitter and honour `Retry-After`.
  */
+import pThrottle from 'p-throttle';
 import { got, RequestError, type Method, type RetryObject } from 'got';
 import { TransportError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -48,6 +49,8 @@ export interface TransportOptions {
   readonly timeoutMs?: number;
   readonly retry?: Partial<RetryPolicy>;
   readonly userAgent?: string;
+  /** At most `requests` requests per `intervalMs` (a sliding window); unlimited when absent. */
+  readonly rateLimit?: { readonly requests: number; readonly intervalMs: number };
 }
 
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ limit: 4, baseDelayMs: 250, maxDelayMs: 30_000 });
@@ -63,6 +66,18 @@ const RETRY_ERRORS = [
   'ENETUNREACH',
   'EAI_AGAIN',
 ];
+
+/**
+ * Reads `Retry-After` as seconds or as an HTTP date (RFC 9110 10.2.3); milliseconds to wait, or
+ * undefined when absent or unreadable.
+ */
+export function parseRetryAfter(header: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
 
 /**
  * Full-jitter backoff: a random delay in [0, min(max, base * 2^attempt)], or the server's
@@ -83,6 +98,11 @@ export function createTransport(options: TransportOptions): HttpTransport {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.timeoutMs ?? 30_000;
   const logger = options.logger;
+  const limit = options.rateLimit;
+  const slot =
+    limit === undefined
+      ? undefined
+      : pThrottle({ limit: limit.requests, interval: limit.intervalMs, strict: true })(() => undefined);
 
   return {
     async request(request) {
@@ -103,10 +123,13 @@ export function createTransport(options: TransportOptions): HttpTransport {
             statusCodes: RETRY_STATUS,
             errorCodes: RETRY_ERRORS,
             maxRetryAfter: policy.maxDelayMs,
-            calculateDelay: ({ attemptCount, computedValue, retryAfter }: RetryObject) =>
-              computedValue === 0 ? 0 : backoffDelay(attemptCount, policy, retryAfter),
+            calculateDelay: ({ attemptCount, computedValue, error }: RetryObject) =>
+              computedValue === 0
+                ? 0
+                : backoffDelay(attemptCount, policy, parseRetryAfter(error.response?.headers['retry-after'])),
           },
           hooks: {
+            beforeRequest: slot === undefined ? [] : [async () => void (await slot())],
             beforeRetry: [
               (error, retryCount) => {
                 logger.warn(

@@ -1,17 +1,17 @@
 /** What one run of one sync is given: everything it touches comes in here, nothing is global. */
-import type { Connector } from '../../connectors/types.js';
 import type { StateStore } from '../../state/index.js';
 import type { SyncEntry } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import type { CompiledMapping } from '../mapping/compile.js';
+import type { RuntimeConnector } from '../runtime/instrument.js';
 
 /** A sync ready to run: its config, compiled mapping and both connectors. */
 export interface SyncDefinition {
   readonly name: string;
   readonly config: SyncEntry;
   readonly mapping: CompiledMapping;
-  readonly crm: Connector;
-  readonly erp: Connector;
+  readonly crm: RuntimeConnector;
+  readonly erp: RuntimeConnector;
 }
 
 export interface RunContext {
@@ -39,7 +39,8 @@ export interface SideCounts {
 export interface RunStats {
   sync: string;
   kind: RunKind;
-  status: 'succeeded' | 'failed' | 'interrupted';
+  /** `paused`: a connector's circuit is open; nothing was attempted, no attempt was spent. */
+  status: 'succeeded' | 'failed' | 'interrupted' | 'paused';
   pulled: SideCounts;
   written: SideCounts;
   created: SideCounts;

@@ -7,11 +7,14 @@
 import type { UpsertOperation, WriteFailure, WriteResult } from '../../connectors/types.js';
 import type { OutboxRow } from '../../state/index.js';
 import { describeError, isTandemError } from '../errors.js';
+import { isBrokenCircuitError } from '../runtime/breaker.js';
 import type { RunContext, RunStats } from './context.js';
 
 export interface DeliveryOutcome {
   /** True when the target failed as a whole (it threw): the rest waits for the next run. */
   readonly interrupted: boolean;
+  /** True when the target's circuit is open. */
+  readonly paused: boolean;
 }
 
 export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<DeliveryOutcome> {
@@ -21,7 +24,7 @@ export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<
   let afterId = 0;
   for (;;) {
     const rows = await store.pendingOperations(sync.name, 'erp', batchSize, afterId);
-    if (rows.length === 0) return { interrupted: false };
+    if (rows.length === 0) return { interrupted: false, paused: false };
     afterId = rows[rows.length - 1]?.id ?? afterId;
 
     // An earlier operation for the same record may have created it since this one was planned.
@@ -35,6 +38,8 @@ export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<
     try {
       results = await target.writer.writeBatch(sync.mapping.erpObject, operations);
     } catch (error) {
+      // An open circuit never reached the vendor: the operations wait without spending an attempt.
+      if (isBrokenCircuitError(error)) return { interrupted: true, paused: true };
       const failure: WriteFailure = {
         code: isTandemError(error) ? error.code : 'WRITE_FAILED',
         message: describeError(error),
@@ -45,7 +50,7 @@ export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<
         'write batch failed; operations stay in the outbox',
       );
       for (const row of rows) await countFailure(ctx, stats, row, failure);
-      return { interrupted: true };
+      return { interrupted: true, paused: false };
     }
 
     const byKey = new Map(results.map((r) => [r.key, r]));

@@ -7,6 +7,7 @@
  */
 import type { Cursor } from '../../connectors/types.js';
 import { describeError } from '../errors.js';
+import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
 import { deliverPending } from './deliver.js';
 import { mapPage } from './map.js';
@@ -23,6 +24,7 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
 
   try {
     const recovered = await deliverPending(ctx, stats);
+    if (recovered.paused) stats.status = 'paused';
     const checkpoint = await store.checkpoint(sync.name, 'crm');
     const start: Cursor | null =
       options.kind === 'backfill'
@@ -68,6 +70,7 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
         );
 
         const delivered = await deliverPending(ctx, stats);
+        if (delivered.paused) stats.status = 'paused';
         if (delivered.interrupted) break;
         if (signal.aborted) {
           stats.status = 'interrupted';
@@ -79,9 +82,14 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
     stats.pending = counts.pending;
     if (stats.status === 'succeeded' && stats.failed > 0) stats.status = 'failed';
   } catch (error) {
-    stats.status = 'failed';
     stats.error = describeError(error);
-    log.error({ err: error }, 'run failed');
+    if (isBrokenCircuitError(error)) {
+      stats.status = 'paused';
+      log.warn({ error: stats.error }, 'run paused: a connector circuit is open');
+    } else {
+      stats.status = 'failed';
+      log.error({ err: error }, 'run failed');
+    }
   }
   stats.durationMs = Date.now() - started;
   await store.finishRun(runId, stats.status, stats, stats.error ?? null);

@@ -5,22 +5,27 @@
  */
 import path from 'node:path';
 import { connectorRegistry } from '../../connectors/index.js';
-import type { Connector } from '../../connectors/types.js';
 import type { Config, ConnectorEntry } from '../config/load.js';
 import { createSecretReader } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
 import { createTransport } from '../http/transport.js';
 import type { Logger } from '../logger.js';
 import { SANDBOX_SECRETS, type RunningSandbox } from '../sandbox/index.js';
-import { instrumentConnector } from './instrument.js';
+import { createCircuit } from './breaker.js';
+import { instrumentConnector, type RuntimeConnector } from './instrument.js';
+import type { BreakerRecord, StateStore } from '../../state/index.js';
 
 export interface BuildContext {
   readonly config: Config;
   readonly sandbox: RunningSandbox | undefined;
   readonly logger: Logger;
+  /** Where circuit-breaker state is kept; without it the breaker lives in memory only. */
+  readonly store?: StateStore;
+  /** Breaker states saved by an earlier process, by connector name. */
+  readonly breakers?: ReadonlyMap<string, BreakerRecord>;
 }
 
-export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Connector {
+export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): RuntimeConnector {
   const registered = connectorRegistry[entry.base.kind];
   if (registered === undefined)
     throw new ConfigError(`unknown connector kind ${entry.base.kind}`, { file: ctx.config.file });
@@ -38,8 +43,26 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Connec
   }
   const parsed = registered.factory.configSchema.parse(settings);
   const logger = ctx.logger.child({ connector: entry.name });
+  const rateLimit = entry.base.rateLimit ?? registered.rateLimit;
+  const store = ctx.store;
+  const circuit = createCircuit(
+    entry.name,
+    entry.base.breaker,
+    store === undefined
+      ? undefined
+      : {
+          initialState: ctx.breakers?.get(entry.name)?.state,
+          save: (name, state) => store.saveBreaker(entry.name, name, state),
+        },
+    ctx.logger,
+  );
   const connector = registered.factory.create(entry.name, parsed, {
-    http: createTransport({ logger, timeoutMs: entry.base.timeoutMs, retry: entry.base.retry }),
+    http: createTransport({
+      logger,
+      timeoutMs: entry.base.timeoutMs,
+      retry: entry.base.retry,
+      ...(rateLimit === undefined ? {} : { rateLimit }),
+    }),
     logger,
     secret: createSecretReader({
       connector: entry.name,
@@ -48,5 +71,5 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Connec
       ...(role === undefined ? {} : { defaults: SANDBOX_SECRETS[role] }),
     }),
   });
-  return instrumentConnector(connector, ctx.logger);
+  return instrumentConnector(connector, ctx.logger, circuit);
 }

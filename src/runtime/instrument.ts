@@ -6,15 +6,25 @@
 import type { ChangePage, Connector, ReadOptions, WriteOperation } from '../../connectors/types.js';
 import { TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Circuit } from './breaker.js';
 
-export function instrumentConnector(connector: Connector, logger: Logger): Connector {
+/** A connector as the engine holds it: wrapped, with its circuit breaker when it has one. */
+export interface RuntimeConnector extends Connector {
+  readonly circuit?: Circuit;
+}
+
+/**
+ * Wraps `connector`: every call is timed and logged and goes through `circuit` (if given), which
+ * fails fast with a BrokenCircuitError while the vendor is considered down.
+ */
+export function instrumentConnector(connector: Connector, logger: Logger, circuit?: Circuit): RuntimeConnector {
   const log = logger.child({ connector: connector.name, kind: connector.kind });
   const caps = connector.capabilities;
 
   async function timed<T>(what: string, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      const result = await call();
+      const result = circuit === undefined ? await call() : await circuit.policy.execute(() => call());
       log.debug({ ...fields, ms: Math.round(performance.now() - started) }, what);
       return result;
     } catch (error) {
@@ -24,6 +34,7 @@ export function instrumentConnector(connector: Connector, logger: Logger): Conne
   }
 
   return Object.freeze({
+    ...(circuit === undefined ? {} : { circuit }),
     name: connector.name,
     kind: connector.kind,
     capabilities: caps,

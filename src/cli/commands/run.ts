@@ -31,7 +31,7 @@ async function runOnce(syncName: string, kind: RunKind, flags: RunFlags, out: Ou
     const stats = await runner.trigger(kind, since);
     if (flags.json === true) out.json(stats);
     else out.line(describeRun(stats));
-    return stats.status === 'failed' ? EXIT_RUN_FAILED : EXIT_OK;
+    return stats.status === 'failed' || stats.status === 'paused' ? EXIT_RUN_FAILED : EXIT_OK;
   } finally {
     signals.dispose();
     await app.close();

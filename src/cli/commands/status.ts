@@ -62,9 +62,21 @@ export async function statusCommand(
   const app = await openForCommand(flags.config, { connect: false });
   try {
     const syncs = await collectStatus(app);
+    const saved = new Map((await app.store.breakers()).map((b) => [b.connector, b]));
+    const connectors = Object.values(app.config.connectors).map((c) => ({
+      name: c.name,
+      kind: c.base.kind,
+      circuit: saved.get(c.name)?.circuit ?? 'closed',
+      circuitSince: saved.get(c.name)?.updatedAt ?? null,
+    }));
     if (flags.json === true) {
-      out.json({ stateFile: app.config.stateFile, syncs });
+      out.json({ stateFile: app.config.stateFile, connectors, syncs });
     } else {
+      for (const c of connectors) {
+        out.line(
+          `connector ${c.name} (${c.kind}): circuit ${c.circuit}${c.circuitSince === null ? '' : ` since ${c.circuitSince}`}`,
+        );
+      }
       for (const s of syncs) {
         out.line(
           `${s.sync}: ${s.enabled ? 'enabled' : 'disabled'} (${s.schedule}); checkpoint ${s.checkpoint?.modifiedAt ?? 'none'}; ` +

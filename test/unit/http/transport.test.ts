@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TransportError } from '../../../src/errors.js';
-import { backoffDelay, createTransport, DEFAULT_RETRY } from '../../../src/http/transport.js';
+import { backoffDelay, createTransport, DEFAULT_RETRY, parseRetryAfter } from '../../../src/http/transport.js';
 import { silentLogger } from '../../../src/logger.js';
 
 describe('backoffDelay (full jitter)', () => {
@@ -18,6 +18,19 @@ describe('backoffDelay (full jitter)', () => {
   it('uses Retry-After when the server sent one, capped by maxDelayMs', () => {
     expect(backoffDelay(1, DEFAULT_RETRY, 2000, () => 0)).toBe(2000);
     expect(backoffDelay(1, { ...DEFAULT_RETRY, maxDelayMs: 500 }, 2000, () => 0)).toBe(500);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  it('reads delay-seconds and HTTP dates, and ignores what it cannot read', () => {
+    expect(parseRetryAfter('3', now)).toBe(3000);
+    expect(parseRetryAfter('0.5', now)).toBe(500);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', now)).toBe(10_000);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(['2', '9'], now)).toBe(2000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 });
 
