@@ -85,3 +85,32 @@ export async function listAmbiguous(db: Kysely<Database>, sync: string): Promise
     candidates: JSON.parse(r.candidates) as string[],
   }));
 }
+
+export async function getDeadLetter(db: Kysely<Database>, id: number): Promise<DeadLetterRow | undefined> {
+  return db.selectFrom('dead_letters').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Puts a dead operation back in the outbox with its idempotency key and a fresh attempt count,
+ * and removes the letter. Returns false when the letter has no operation (a record that could
+ * not be mapped: fix the mapping and backfill instead).
+ */
+export async function requeueDeadLetter(db: Kysely<Database>, letter: DeadLetterRow, now: string): Promise<boolean> {
+  if (letter.operation_key === null) return false;
+  const key = letter.operation_key;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, updated_at: now })
+      .where('idempotency_key', '=', key)
+      .where('status', '=', 'dead')
+      .execute();
+    await trx.deleteFrom('dead_letters').where('id', '=', letter.id).execute();
+  });
+  return true;
+}
+
+export async function dropDeadLetter(db: Kysely<Database>, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('dead_letters').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

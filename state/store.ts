@@ -9,6 +9,9 @@ import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './br
 import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
 import {
   addDeadLetter,
+  dropDeadLetter as dropDeadLetterRow,
+  getDeadLetter,
+  requeueDeadLetter,
   countDeadLetters,
   listAmbiguous,
   listDeadLetters,
@@ -115,6 +118,19 @@ export class StateStore {
 
   deadLetters(sync?: string): Promise<DeadLetterRow[]> {
     return listDeadLetters(this.db, sync);
+  }
+
+  deadLetter(id: number): Promise<DeadLetterRow | undefined> {
+    return getDeadLetter(this.db, id);
+  }
+
+  /** Puts a dead operation back in the outbox, same idempotency key; false for a mapping letter. */
+  retryDeadLetter(letter: DeadLetterRow): Promise<boolean> {
+    return requeueDeadLetter(this.db, letter, this.now());
+  }
+
+  dropDeadLetter(id: number): Promise<boolean> {
+    return dropDeadLetterRow(this.db, id);
   }
 
   countDeadLetters(sync: string): Promise<number> {

@@ -3,10 +3,11 @@
  * --json and then print exactly one JSON object on stdout (logs go to stderr).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isConfigError, describeError } from '../errors.js';
+import { isConfigError, describeError, TandemError } from '../errors.js';
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 import { backfillCommand, runCommand } from './commands/run.js';
+import { dlqCommand } from './commands/dlq.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -73,6 +74,22 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .option('--offline', 'check files only; do not contact the connectors')
     .action(function (this: Command) {
       return guard(() => validateCommand(this.opts<{ config: string; offline?: boolean }>(), out))();
+    });
+  program
+    .command('dlq')
+    .description('dead letters: list, show <id>, retry <id> (back to the outbox, same key), drop <id>')
+    .argument('<action>', 'list, show, retry or drop')
+    .argument('[id]', 'dead-letter id (show, retry, drop)')
+    .addOption(configOption())
+    .option('--sync <name>', 'only this sync (list)')
+    .option('--json', 'print JSON')
+    .action(function (this: Command, action: string, id: string | undefined) {
+      return guard(() => {
+        if (action !== 'list' && action !== 'show' && action !== 'retry' && action !== 'drop') {
+          throw new TandemError('USAGE', `unknown dlq action "${action}"; use list, show, retry or drop`);
+        }
+        return dlqCommand(action, id, this.opts<{ config: string; json?: boolean; sync?: string }>(), out);
+      })();
     });
   program
     .command('sandbox')

@@ -1,0 +1,86 @@
+/**
+ * `tandem dlq list|show|retry|drop`: the dead letters, read and handled from the state store.
+ * A retry puts the operation back in the outbox with the same idempotency key, so the vendor-side
+ * protections (upsert by key, create-if-absent) still hold; the next run delivers it.
+ */
+import type { DeadLetterRow } from '../../../state/index.js';
+import { TandemError } from '../../errors.js';
+import { EXIT_OK } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { openForCommand } from './common.js';
+
+interface DlqFlags {
+  readonly config: string;
+  readonly json?: boolean;
+  readonly sync?: string;
+}
+
+function view(row: DeadLetterRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    sync: row.sync,
+    side: row.side,
+    stage: row.stage,
+    recordId: row.record_id,
+    operationKey: row.operation_key,
+    error: JSON.parse(row.error) as unknown,
+    payload: JSON.parse(row.payload) as unknown,
+    createdAt: row.created_at,
+  };
+}
+
+function parseId(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id <= 0)
+    throw new TandemError('USAGE', `"${text}" is not a dead-letter id; see tandem dlq list`);
+  return id;
+}
+
+export async function dlqCommand(
+  action: 'list' | 'show' | 'retry' | 'drop',
+  idText: string | undefined,
+  flags: DlqFlags,
+  out: Output,
+): Promise<number> {
+  if (action !== 'list' && idText === undefined)
+    throw new TandemError('USAGE', `tandem dlq ${action} needs a dead-letter id; see tandem dlq list`);
+  const app = await openForCommand(flags.config, { connect: false });
+  try {
+    if (action === 'list') {
+      const rows = await app.store.deadLetters(flags.sync);
+      if (flags.json === true) out.json({ deadLetters: rows.map(view) });
+      else if (rows.length === 0) out.line('no dead letters');
+      else {
+        for (const row of rows) {
+          const error = JSON.parse(row.error) as { code?: string; message?: string };
+          out.line(
+            `#${row.id} ${row.sync} ${row.side} record ${row.record_id} (${row.stage}) ${error.code ?? ''}: ${error.message ?? ''}`,
+          );
+        }
+      }
+      return EXIT_OK;
+    }
+    const id = parseId(idText ?? '');
+    const row = await app.store.deadLetter(id);
+    if (row === undefined) throw new TandemError('USAGE', `no dead letter #${id}; see tandem dlq list`);
+    if (action === 'show') {
+      out.json(view(row));
+    } else if (action === 'retry') {
+      if (!(await app.store.retryDeadLetter(row))) {
+        throw new TandemError(
+          'USAGE',
+          `dead letter #${id} is a record that could not be mapped (${row.stage}); fix the mapping, then run tandem backfill ${row.sync}`,
+        );
+      }
+      out.line(
+        `dead letter #${id} is back in the outbox (same idempotency key); the next run of ${row.sync} delivers it`,
+      );
+    } else {
+      await app.store.dropDeadLetter(id);
+      out.line(`dead letter #${id} dropped`);
+    }
+    return EXIT_OK;
+  } finally {
+    await app.close();
+  }
+}
