@@ -66,6 +66,10 @@ const faultsSchema = z.strictObject({
   latencyMs: z.number().int().min(0).default(0),
   errorRate: z.number().min(0).max(1).default(0),
   rateLimitRate: z.number().min(0).max(1).default(0),
+  resetRate: z.number().min(0).max(1).default(0),
+  timeoutRate: z.number().min(0).max(1).default(0),
+  lostResponseRate: z.number().min(0).max(1).default(0),
+  hangMs: z.number().int().positive().default(5000),
   seed: z.number().int().default(7),
 });
 
@@ -76,7 +80,7 @@ export const sandboxSchema = z.strictObject({
   companies: z.number().int().min(0).max(100_000).default(300),
   crm: z.strictObject({ port: z.number().int().min(0).max(65535).default(0) }).default({ port: 0 }),
   erp: z.strictObject({ port: z.number().int().min(0).max(65535).default(0) }).default({ port: 0 }),
-  faults: faultsSchema.default({ latencyMs: 0, errorRate: 0, rateLimitRate: 0, seed: 7 }),
+  faults: faultsSchema.default(faultsSchema.parse({})),
 });
 export type SandboxConfig = z.infer<typeof sandboxSchema>;
 

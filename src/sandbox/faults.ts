@@ -1,16 +1,27 @@
 /**
- * Fault injection for the sandbox servers: latency, errors and rate limiting, decided per
- * request from knobs in the config. Each server renders the fault in its vendor's own shape.
+ * Fault injection for the sandbox servers, decided per request from knobs in the config: latency,
+ * 5xx answers, 429 with Retry-After, connection resets, requests that hang past the client's
+ * timeout, and "committed but the response was lost" (the server applies the write, then drops
+ * the connection: the double-charge case). Each server renders HTTP faults in its vendor's shape.
  */
+import type { FastifyRequest } from 'fastify';
 import { prng } from './seed.js';
 
 export interface FaultOptions {
   /** Added latency per request in ms (uniform in [0, latencyMs]). Default 0. */
   readonly latencyMs?: number;
-  /** Share of requests answered with a 5xx (0..1). Default 0. */
+  /** Share of requests answered with a 500, 502 or 503 (0..1). Default 0. */
   readonly errorRate?: number;
   /** Share of requests answered with 429 and Retry-After (0..1). Default 0. */
   readonly rateLimitRate?: number;
+  /** Share of requests whose connection is reset before they are handled. Default 0. */
+  readonly resetRate?: number;
+  /** Share of requests that hang for `hangMs`, then drop: a client timeout. Default 0. */
+  readonly timeoutRate?: number;
+  /** Share of write requests that are applied, then lose their response (the connection drops). Default 0. */
+  readonly lostResponseRate?: number;
+  /** How long a hanging request hangs before its connection drops, ms. Default 5,000. */
+  readonly hangMs?: number;
   /** Seed for the fault PRNG, so a run is reproducible. Default 7. */
   readonly seed?: number;
 }
@@ -18,7 +29,10 @@ export interface FaultOptions {
 export type FaultDecision =
   | { readonly kind: 'none'; readonly delayMs: number }
   | { readonly kind: 'server-error'; readonly status: 500 | 502 | 503; readonly delayMs: number }
-  | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number; readonly delayMs: number };
+  | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number; readonly delayMs: number }
+  | { readonly kind: 'reset'; readonly delayMs: number }
+  | { readonly kind: 'timeout'; readonly hangMs: number; readonly delayMs: number }
+  | { readonly kind: 'lost-response'; readonly delayMs: number };
 
 export interface FaultInjector {
   decide(): FaultDecision;
@@ -29,16 +43,33 @@ export function createFaultInjector(
   random: () => number = prng(options.seed ?? 7),
 ): FaultInjector {
   const latency = options.latencyMs ?? 0;
-  const errorRate = options.errorRate ?? 0;
-  const rateLimitRate = options.rateLimitRate ?? 0;
+  const bands: [FaultDecision['kind'], number][] = [
+    ['rate-limit', options.rateLimitRate ?? 0],
+    ['server-error', options.errorRate ?? 0],
+    ['reset', options.resetRate ?? 0],
+    ['timeout', options.timeoutRate ?? 0],
+    ['lost-response', options.lostResponseRate ?? 0],
+  ];
   return {
     decide() {
       const delayMs = latency > 0 ? Math.floor(random() * latency) : 0;
-      const roll = random();
-      if (roll < rateLimitRate) return { kind: 'rate-limit', retryAfterSeconds: 1, delayMs };
-      if (roll < rateLimitRate + errorRate) {
-        const statuses = [500, 502, 503] as const;
-        return { kind: 'server-error', status: statuses[Math.floor(random() * 3)] ?? 500, delayMs };
+      let roll = random();
+      for (const [kind, rate] of bands) {
+        if (roll < rate) {
+          switch (kind) {
+            case 'rate-limit':
+              return { kind, retryAfterSeconds: 1, delayMs };
+            case 'server-error':
+              return { kind, status: ([500, 502, 503] as const)[Math.floor(random() * 3)] ?? 500, delayMs };
+            case 'timeout':
+              return { kind, hangMs: options.hangMs ?? 5000, delayMs };
+            case 'reset':
+              return { kind: 'reset', delayMs };
+            case 'lost-response':
+              return { kind: 'lost-response', delayMs };
+          }
+        }
+        roll -= rate;
       }
       return { kind: 'none', delayMs };
     },
@@ -46,3 +77,8 @@ export function createFaultInjector(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Drops the request's TCP connection without an answer: the client sees ECONNRESET or a hang-up. */
+export function dropConnection(request: FastifyRequest): void {
+  request.raw.socket.destroy();
+}

@@ -11,7 +11,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError } from 'fastify';
-import { createFaultInjector, sleep } from '../faults.js';
+import { createFaultInjector, dropConnection, sleep } from '../faults.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { HubspotHttpError, errorBody, rateLimited, serverError, unauthorized } from './errors.js';
 import { type RateLimitOptions, createRateLimiter } from './rate-limit.js';
@@ -31,6 +31,7 @@ export interface HubspotSandboxTuning {
   readonly rateLimit?: RateLimitOptions;
 }
 
+const WRITE_PATH = /\/batch\/(create|update|upsert|archive)(?:\?|$)/;
 const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search(?:\?|$)/;
 
 /** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
@@ -42,6 +43,7 @@ export async function startHubspotSandbox(
   const seeded = seedStore(store, options.world);
   const limiter = createRateLimiter(tuning.rateLimit);
   const faults = createFaultInjector(options.faults);
+  const lostResponses = new WeakSet<object>();
   const log = options.logger;
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
 
@@ -55,6 +57,18 @@ export async function startHubspotSandbox(
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.kind === 'server-error') throw serverError(fault.status);
     if (fault.kind === 'rate-limit') throw rateLimited('TEN_SECONDLY_ROLLING', fault.retryAfterSeconds);
+    if (fault.kind === 'reset' || fault.kind === 'timeout') {
+      if (fault.kind === 'timeout') await sleep(fault.hangMs);
+      dropConnection(request);
+      return reply.hijack();
+    }
+    if (fault.kind === 'lost-response' && WRITE_PATH.test(request.url)) lostResponses.add(request.raw);
+  });
+
+  // "Committed but the response was lost": the route ran and wrote; the answer never leaves.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (lostResponses.has(request.raw)) dropConnection(request);
+    return payload;
   });
 
   app.setErrorHandler((error: FastifyError | HubspotHttpError, request, reply) => {

@@ -7,7 +7,7 @@
  * pages and 429 with `Retry-After`.
  */
 import Fastify, { type FastifyReply } from 'fastify';
-import { createFaultInjector, sleep, type FaultDecision } from '../faults.js';
+import { createFaultInjector, dropConnection, sleep, type FaultDecision } from '../faults.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { COUNTRY, PARTNER } from './fields.js';
 import { SqlModel } from './model.js';
@@ -53,7 +53,12 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   app.post('/jsonrpc', async (request, reply) => {
     const fault = faults.decide();
     if (fault.delayMs > 0) await sleep(fault.delayMs);
-    if (fault.kind !== 'none') return renderFault(reply, fault);
+    if (fault.kind === 'reset' || fault.kind === 'timeout') {
+      if (fault.kind === 'timeout') await sleep(fault.hangMs);
+      dropConnection(request);
+      return reply.hijack();
+    }
+    if (fault.kind === 'rate-limit' || fault.kind === 'server-error') return renderFault(reply, fault);
     let body: unknown;
     try {
       body = JSON.parse(typeof request.body === 'string' ? request.body : '');
@@ -69,6 +74,11 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
       { method: describeCall(body), ms: Math.round(performance.now() - started), error: response.error?.data.name },
       'odoo sandbox rpc',
     );
+    if (fault.kind === 'lost-response' && WRITE_METHODS.has(describeCall(body).split('.').pop() ?? '')) {
+      // The write was applied; its answer never arrives.
+      dropConnection(request);
+      return reply.hijack();
+    }
     return reply.code(200).type('application/json').send(JSON.stringify(response));
   });
 
@@ -100,7 +110,12 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   };
 }
 
-function renderFault(reply: FastifyReply, fault: Exclude<FaultDecision, { kind: 'none' }>): FastifyReply {
+const WRITE_METHODS = new Set(['create', 'write', 'unlink']);
+
+function renderFault(
+  reply: FastifyReply,
+  fault: Extract<FaultDecision, { kind: 'rate-limit' | 'server-error' }>,
+): FastifyReply {
   if (fault.kind === 'rate-limit') {
     // Odoo itself has no rate limiter; this is what a proxy in front of it (nginx limit_req, a WAF) sends.
     return reply
