@@ -19,5 +19,7 @@ export interface SandboxServerOptions {
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8711`. */
   readonly url: string;
+  /** Requests received since start (every HTTP request, faulty or not): for measuring overhead. */
+  requestCount(): number;
   close(): Promise<void>;
 }

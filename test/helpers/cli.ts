@@ -62,7 +62,14 @@ export function spawnTandem(args: readonly string[]): {
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      // Nothing more will come: a waiter still waiting would only time out.
+      for (const waiter of waiters.splice(0))
+        waiter.reject(new Error(`tandem exited (${code}) first; last lines: ${JSON.stringify(lines.slice(-5))}`));
+      resolve(code);
+    }),
+  );
   const waitFor = (
     test: (line: Record<string, unknown>) => boolean,
     timeoutMs = 60_000,
@@ -79,6 +86,10 @@ export function spawnTandem(args: readonly string[]): {
         resolve: (line) => {
           clearTimeout(timer);
           resolve(line);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
         },
       });
     });

@@ -8,13 +8,19 @@ export interface TestConfigOptions {
   readonly schedule?: string;
   readonly logLevel?: string;
   readonly pageSize?: number;
-  readonly faults?: { latencyMs?: number; errorRate?: number; rateLimitRate?: number };
+  readonly faults?: Readonly<Record<string, number>>;
+  /** Per-request timeout for both connectors, ms. */
+  readonly timeoutMs?: number;
+  readonly maxAttempts?: number;
+  readonly breaker?: { readonly failures: number; readonly halfOpenAfterMs: number };
 }
 
 /** Writes a config like config.example.yaml into `dir`, on free ports, and returns its path. */
 export function writeTestConfig(options: TestConfigOptions): string {
   const mapping = path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml');
-  const faults = options.faults ?? {};
+  const faults = JSON.stringify(options.faults ?? {});
+  const breaker = JSON.stringify(options.breaker ?? { failures: 5, halfOpenAfterMs: 30000 });
+  const timeoutMs = options.timeoutMs ?? 30000;
   const text = `
 dataDir: ./data
 log: { level: ${options.logLevel ?? 'warn'} }
@@ -25,18 +31,22 @@ sandbox:
   companies: ${options.companies ?? 40}
   crm: { port: 0 }
   erp: { port: 0 }
-  faults: { latencyMs: ${faults.latencyMs ?? 0}, errorRate: ${faults.errorRate ?? 0}, rateLimitRate: ${faults.rateLimitRate ?? 0} }
+  faults: ${faults}
 connectors:
   crm:
     kind: hubspot
     sandbox: crm
     secrets: { token: { env: TANDEM_TEST_UNSET_HUBSPOT_TOKEN } }
     retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 2000 }
+    timeoutMs: ${timeoutMs}
+    breaker: ${breaker}
   erp:
     kind: odoo
     sandbox: erp
     secrets: { password: { env: TANDEM_TEST_UNSET_ODOO_KEY } }
     retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 2000 }
+    timeoutMs: ${timeoutMs}
+    breaker: ${breaker}
 syncs:
   contacts:
     mapping: ${JSON.stringify(mapping)}
@@ -44,6 +54,7 @@ syncs:
     erp: erp
     schedule: "${options.schedule ?? '0 0 1 1 *'}"
     pageSize: ${options.pageSize ?? 100}
+    maxAttempts: ${options.maxAttempts ?? 5}
 `;
   const file = path.join(options.dir, 'config.yaml');
   fs.writeFileSync(file, text);

@@ -6,6 +6,8 @@ export interface Verification {
   readonly expected: number;
   readonly missing: string[];
   readonly duplicated: string[];
+  /** Contacts whose email is on more than one ERP partner. */
+  readonly duplicatedByEmail: string[];
   readonly mismatched: { id: string; field: string; crm: unknown; erp: unknown }[];
   readonly ambiguous: string[];
 }
@@ -35,7 +37,20 @@ export async function verifyContacts(app: App): Promise<Verification> {
     const ref = partner.fields['ref'];
     if (typeof ref === 'string' && ref !== '') byRef.set(ref, [...(byRef.get(ref) ?? []), partner]);
   }
-  const result: Verification = { expected: 0, missing: [], duplicated: [], mismatched: [], ambiguous: [...ambiguous] };
+  const byEmail = new Map<string, number>();
+  for (const partner of partners) {
+    const email = partner.fields['email'];
+    if (typeof email === 'string' && email !== '')
+      byEmail.set(email.toLowerCase(), (byEmail.get(email.toLowerCase()) ?? 0) + 1);
+  }
+  const result: Verification = {
+    expected: 0,
+    missing: [],
+    duplicated: [],
+    duplicatedByEmail: [],
+    mismatched: [],
+    ambiguous: [...ambiguous],
+  };
   let expected = 0;
   for (const contact of contacts) {
     const mapped = sync.mapping.toErp(contact);
@@ -45,6 +60,9 @@ export async function verifyContacts(app: App): Promise<Verification> {
     const found = byRef.get(ref) ?? [];
     if (found.length === 0) result.missing.push(contact.id);
     if (found.length > 1) result.duplicated.push(contact.id);
+    const email = mapped.fields['email'];
+    if (typeof email === 'string' && (byEmail.get(email.toLowerCase()) ?? 0) > 1)
+      result.duplicatedByEmail.push(contact.id);
     const partner = found[0];
     if (partner === undefined) continue;
     for (const [field, value] of Object.entries(mapped.fields)) {

@@ -45,9 +45,11 @@ export async function startHubspotSandbox(
   const faults = createFaultInjector(options.faults);
   const lostResponses = new WeakSet<object>();
   const log = options.logger;
+  let received = 0;
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
 
   app.addHook('onRequest', async (request, reply) => {
+    received++;
     if (request.headers.authorization !== `Bearer ${options.secret}`) throw unauthorized();
     if (request.url.startsWith(ADMIN_PREFIX)) return;
     const decision = limiter.admit(SEARCH_PATH.test(request.url) ? 'search' : 'general');
@@ -108,6 +110,7 @@ export async function startHubspotSandbox(
   log.info({ url, records: store.count(), seeded }, 'hubspot sandbox listening');
   return {
     url,
+    requestCount: () => received,
     async close() {
       await app.close();
       store.close();

@@ -45,12 +45,14 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
     models,
   };
 
+  let received = 0;
   const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
   // Odoo reads the body whatever the content type says; a body that is not JSON is a BadRequest.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post('/jsonrpc', async (request, reply) => {
+    received++;
     const fault = faults.decide();
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.kind === 'reset' || fault.kind === 'timeout') {
@@ -101,6 +103,7 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   let closed = false;
   return {
     url,
+    requestCount: () => received,
     async close() {
       if (closed) return;
       closed = true;
