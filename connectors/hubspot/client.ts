@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { VendorError } from '../../src/errors.js';
 import type { HttpResponse } from '../../src/http/transport.js';
 import type { ConnectorContext } from '../types.js';
+import { createRateGate } from './rate-gate.js';
 import { errorBodySchema, parseResponse } from './schemas.js';
 
 export interface HubspotRequest {
@@ -69,12 +70,14 @@ export function createHubspotClient(
   searchPerSecond = 4,
 ): HubspotClient {
   const root = baseUrl.replace(/\/+$/, '');
+  const gate = createRateGate();
   const searchSlot = pThrottle({ limit: 1, interval: Math.ceil(1000 / searchPerSecond) })(() => undefined);
   const client: HubspotClient = {
     name,
     async send(request) {
       const endpoint = endpointOf(request);
       if (request.path.endsWith('/search')) await searchSlot();
+      await gate.wait();
       const response = await ctx.http.request({
         method: request.method,
         url: `${root}${request.path}`,
@@ -84,6 +87,7 @@ export function createHubspotClient(
         ...(request.idempotent === undefined ? {} : { idempotent: request.idempotent }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
+      gate.observe(response.headers);
       if (!(request.ok ?? [200]).includes(response.status)) throw toVendorError(name, endpoint, response);
       return response;
     },
