@@ -37,6 +37,7 @@ export function spawnTandem(args: readonly string[]): {
   const waiters: {
     test: (line: Record<string, unknown>) => boolean;
     resolve: (line: Record<string, unknown>) => void;
+    reject: (error: Error) => void;
   }[] = [];
   let buffer = '';
   const onData = (chunk: Buffer): void => {
