@@ -98,9 +98,13 @@ export interface RecordWriter {
   writeBatch(object: string, operations: readonly WriteOperation[]): Promise<WriteResult[]>;
 }
 
-/** Finds records by the value of one field (external reference or match key), archived included. */
+/** Finds records by the value of one field (external reference, match key, id), archived included. */
 export interface RecordLookup {
-  findBy(object: string, field: string, values: readonly string[]): Promise<SourceRecord[]>;
+  /**
+   * `fields`: vendor properties the records must carry besides `field` (the reconciler reads the
+   * mapped fields of the other side this way); a connector may return more.
+   */
+  findBy(object: string, field: string, values: readonly string[], fields?: readonly string[]): Promise<SourceRecord[]>;
 }
 
 export interface FieldDescription {
@@ -133,6 +137,8 @@ export interface Capabilities {
   readonly tombstones: boolean;
   /** The API honours an `Idempotency-Key` header. */
   readonly idempotencyKeyHeader: boolean;
+  /** The field `lookup.findBy` takes to find records by their own id. Default `id`. */
+  readonly idField: string;
 }
 
 export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
@@ -141,6 +147,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   upsertByExternalId: false,
   tombstones: false,
   idempotencyKeyHeader: false,
+  idField: 'id',
 });
 
 /** Everything a connector may use, injected by the engine. */

@@ -30,6 +30,7 @@ export const HUBSPOT_CAPABILITIES = capabilities({
   // Search, the only incremental read, never returns archived records: no tombstones.
   tombstones: false,
   idempotencyKeyHeader: false,
+  idField: 'hs_object_id',
 });
 
 export const hubspotConnector: ConnectorFactory<HubspotConfig> = {

@@ -37,10 +37,20 @@ export function chunkForIn(
 
 export function createLookup(client: HubspotClient, config: HubspotConfig, catalog: PropertyCatalog): RecordLookup {
   return {
-    async findBy(object: string, field: string, values: readonly string[]): Promise<SourceRecord[]> {
+    async findBy(
+      object: string,
+      field: string,
+      values: readonly string[],
+      fields: readonly string[] = [],
+    ): Promise<SourceRecord[]> {
       const ts = modifiedProperty(object);
       const properties = [
-        ...new Set([...(config.lookupProperties[object] ?? DEFAULT_LOOKUP_PROPERTIES[object] ?? []), field, ts]),
+        ...new Set([
+          ...(config.lookupProperties[object] ?? DEFAULT_LOOKUP_PROPERTIES[object] ?? []),
+          ...fields,
+          field,
+          ts,
+        ]),
       ];
       const found = new Map<string, SourceRecord>();
       const keep = (o: PublicObject, endpoint: string): void => {

@@ -4,9 +4,9 @@
  * Odoo's `in` compares exactly (case-sensitive for text).
  */
 import type { RecordLookup, SourceRecord } from '../types.js';
-import { toSourceRecord, TRACKING_FIELDS } from './records.js';
+import { toCatalogRecord, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { OdooRpc } from './rpc.js';
-import { changeRowsSchema } from './schemas.js';
+import { changeRowsSchema, recordsSchema, type ChangeRow } from './schemas.js';
 
 /** Values per `search_read`: keeps the domain, and the request, small. */
 export const LOOKUP_CHUNK = 200;
@@ -16,9 +16,22 @@ function domainValue(field: string, value: string): string | number {
   return field === 'id' || field.endsWith('_id') ? (/^\d+$/.test(value) ? Number(value) : value) : value;
 }
 
-export function createLookup(rpc: OdooRpc): RecordLookup {
+/**
+ * `tracked(object)` says whether the model has `write_date` and `active`: catalogs such as
+ * `res.country` may lack `active`, and asking for a missing field is a ValueError in Odoo.
+ */
+export function createLookup(
+  rpc: OdooRpc,
+  tracked: (object: string) => Promise<boolean> = async () => true,
+): RecordLookup {
   return {
-    async findBy(object: string, field: string, values: readonly string[]): Promise<SourceRecord[]> {
+    async findBy(
+      object: string,
+      field: string,
+      values: readonly string[],
+      extra: readonly string[] = [],
+    ): Promise<SourceRecord[]> {
+      const tracking = await tracked(object);
       const unique = [...new Set(values)];
       const found: SourceRecord[] = [];
       for (let at = 0; at < unique.length; at += LOOKUP_CHUNK) {
@@ -29,15 +42,19 @@ export function createLookup(rpc: OdooRpc): RecordLookup {
             method: 'search_read',
             args: [[[field, 'in', chunk]]],
             kwargs: {
-              fields: [...new Set([field, 'display_name', ...TRACKING_FIELDS].filter((f) => f !== 'id'))],
+              fields: [
+                ...new Set(
+                  [field, 'display_name', ...extra, ...(tracking ? TRACKING_FIELDS : [])].filter((f) => f !== 'id'),
+                ),
+              ],
               order: 'id asc',
               context: { active_test: false },
             },
-            schema: changeRowsSchema,
+            schema: tracking ? changeRowsSchema : recordsSchema,
           },
           { readOnly: true },
         );
-        found.push(...rows.map(toSourceRecord));
+        found.push(...rows.map((row) => (tracking ? toSourceRecord(row as ChangeRow) : toCatalogRecord(row))));
       }
       return found;
     },

@@ -25,3 +25,14 @@ export function toSourceRecord(row: ChangeRow): SourceRecord {
 export function byModifiedThenId(a: ChangeRow, b: ChangeRow): number {
   return a.write_date === b.write_date ? a.id - b.id : a.write_date < b.write_date ? -1 : 1;
 }
+
+/** A row of a model without change tracking (a catalog such as `res.country`): never deleted, no time. */
+export function toCatalogRecord(row: { readonly id: number } & Record<string, unknown>): SourceRecord {
+  const { id, ...fields } = row;
+  return Object.freeze({
+    id: String(id),
+    modifiedAt: new Date(0).toISOString(),
+    deleted: false,
+    fields: Object.freeze(fields),
+  });
+}
