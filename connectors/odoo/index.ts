@@ -24,19 +24,6 @@ export const odooConnector: ConnectorFactory<OdooConfig> = {
   create(name: string, config: OdooConfig, ctx: ConnectorContext): Connector {
     const rpc = new OdooRpc(name, config, ctx);
     const schema = createDescriber(rpc);
-    const trackedModels = new Map<string, Promise<boolean>>();
-    const tracked = (object: string): Promise<boolean> => {
-      let known = trackedModels.get(object);
-      if (known === undefined) {
-        known = schema.describe(object).then((d) => {
-          const names = new Set(d.fields.map((f) => f.name));
-          return names.has('write_date') && names.has('active');
-        });
-        known.catch(() => trackedModels.delete(object));
-        trackedModels.set(object, known);
-      }
-      return known;
-    };
     return Object.freeze({
       name,
       kind: 'odoo',
@@ -49,7 +36,7 @@ export const odooConnector: ConnectorFactory<OdooConfig> = {
       }),
       reader: createReader(rpc),
       writer: createWriter(rpc, name),
-      lookup: createLookup(rpc, tracked),
+      lookup: createLookup(rpc),
       schema,
       async check(): Promise<void> {
         const version = await rpc.version();
