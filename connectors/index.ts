@@ -4,6 +4,7 @@
  */
 import { hubspotConnector } from './hubspot/index.js';
 import { odooConnector } from './odoo/index.js';
+import { trytonConnector } from './tryton/index.js';
 import type { ConnectorFactory } from './types.js';
 
 export interface RegisteredConnector {
@@ -29,6 +30,8 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
     factory: odooConnector as ConnectorFactory<unknown>,
     sandbox: { role: 'erp', settings: (url) => ({ url, db: SANDBOX_ODOO_DB, login: SANDBOX_ODOO_LOGIN }) },
   },
+  // A real Tryton server only: the embedded sandbox speaks Odoo, not Tryton.
+  tryton: { factory: trytonConnector as ConnectorFactory<unknown> },
 });
 
 export function connectorKinds(): string[] {

@@ -1,0 +1,134 @@
+/**
+ * A JSON-RPC client for trytond over the injected transport. Every call is
+ * `POST <url>/<db>/` with exactly `{id, method, params}` (trytond answers an envelope only for
+ * that shape: trytond/protocols/jsonrpc.py `JSONProtocol.response`).
+ *
+ * Login: `common.db.login` with `[login, {password}, language]` answers `[user_id, session]`
+ * (trytond/protocols/dispatcher.py `login`, trytond/security.py `login`). Later calls send
+ * `Authorization: Session base64(login:user_id:session)` (trytond/protocols/wrappers.py
+ * `parse_authorization_header`). A session expires (`[session] max_age`) or is dropped; trytond
+ * then answers 401 (or 403), and the client logs in again once and repeats the call.
+ *
+ * Model methods are `model.<model>.<method>` with the context as the last positional parameter
+ * (trytond/rpc.py `RPC.convert` pops it and refuses a call without one).
+ */
+import type { z } from 'zod';
+import type { ConnectorContext } from '../types.js';
+import type { TrytonConfig } from './config.js';
+import { AUTH_FAILED, fromHttpStatus, fromTrytonError } from './errors.js';
+import { envelopeSchema, loginSchema, parseResponse } from './schemas.js';
+import { fromTryton } from './values.js';
+import { VendorError } from '../../src/errors.js';
+
+export interface CallOptions {
+  /** Safe to retry on a network failure: search_read, read, fields_get. Never set for create / write. */
+  readonly readOnly: boolean;
+  readonly signal?: AbortSignal;
+  /** Sent as the call's context (Tryton's `_timestamp`, `active_test`, ...). */
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
+interface Session {
+  readonly password: string;
+  readonly auth: Promise<string>;
+}
+
+export class TrytonRpc {
+  private requestId = 0;
+  private session: Session | undefined;
+  /** Logins made: a test and a log line can tell a cached session from a fresh one. */
+  logins = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly config: TrytonConfig,
+    private readonly ctx: ConnectorContext,
+  ) {}
+
+  private async post(
+    method: string,
+    params: readonly unknown[],
+    options: CallOptions,
+    auth: string | undefined,
+  ): Promise<{ status: number; text: string; body: unknown }> {
+    const response = await this.ctx.http.request({
+      method: 'POST',
+      url: `${this.config.url}/${encodeURIComponent(this.config.db)}/`,
+      headers: { accept: 'application/json', ...(auth === undefined ? {} : { authorization: auth }) },
+      json: { id: ++this.requestId, method, params },
+      idempotent: options.readOnly,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    return response;
+  }
+
+  /** The envelope's decoded result, or the error it holds. */
+  private unwrap(method: string, response: { status: number; text: string; body: unknown }): unknown {
+    if (response.status < 200 || response.status >= 300)
+      throw fromHttpStatus(this.name, method, response.status, response.text);
+    const envelope = parseResponse(envelopeSchema, response.body, this.name, method);
+    if (envelope.error !== undefined) throw fromTrytonError(this.name, method, envelope.error);
+    return fromTryton(envelope.result);
+  }
+
+  private async login(password: string, signal?: AbortSignal): Promise<string> {
+    this.logins++;
+    const method = 'common.db.login';
+    const response = await this.post(
+      method,
+      [this.config.login, { password }, this.config.language],
+      { readOnly: true, ...(signal === undefined ? {} : { signal }) },
+      undefined,
+    );
+    if (response.status === 401 || response.status === 403) {
+      throw new VendorError(
+        `${this.name}: tryton refused the login ${JSON.stringify(this.config.login)} on database ${JSON.stringify(this.config.db)}: check the login and the password secret`,
+        { connector: this.name, endpoint: method, status: response.status, retryable: false, code: AUTH_FAILED },
+      );
+    }
+    const [userId, key] = parseResponse(loginSchema, this.unwrap(method, response), this.name, method);
+    return `Session ${Buffer.from(`${this.config.login}:${userId}:${key}`).toString('base64')}`;
+  }
+
+  /** The session for the current secret: one login per password, shared by concurrent calls. */
+  private current(signal?: AbortSignal): Session {
+    const password = this.ctx.secret('password');
+    const existing = this.session;
+    if (existing?.password === password) return existing;
+    const fresh: Session = { password, auth: this.login(password, signal) };
+    this.session = fresh;
+    // A failed login is not cached: the next call tries again.
+    fresh.auth.catch(() => {
+      if (this.session === fresh) this.session = undefined;
+    });
+    return fresh;
+  }
+
+  /** Logs in (or reuses the session): proves the credentials. */
+  async check(signal?: AbortSignal): Promise<void> {
+    await this.current(signal).auth;
+  }
+
+  /** Calls `method` with `params`, the result decoded and checked against `schema`. */
+  async call<T>(method: string, params: readonly unknown[], schema: z.ZodType<T>, options: CallOptions): Promise<T> {
+    const session = this.current(options.signal);
+    let response = await this.post(method, params, options, await session.auth);
+    if (response.status === 401 || response.status === 403) {
+      // The session expired or was removed server-side: log in once more and repeat the call.
+      if (this.session === session) this.session = undefined;
+      response = await this.post(method, params, options, await this.current(options.signal).auth);
+    }
+    return parseResponse(schema, this.unwrap(method, response), this.name, method);
+  }
+
+  /** `model.<model>.<method>(...args, context)`. */
+  model<T>(
+    model: string,
+    method: string,
+    args: readonly unknown[],
+    schema: z.ZodType<T>,
+    options: CallOptions,
+  ): Promise<T> {
+    return this.call(`model.${model}.${method}`, [...args, { ...options.context }], schema, options);
+  }
+}
