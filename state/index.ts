@@ -4,3 +4,7 @@ export type { NewDeadLetter, AmbiguousMatch } from './dead-letters.js';
 export type { LinkValues } from './links.js';
 export type { Side, LinkRow, OutboxRow, RunRow, RunStatus, DeadLetterRow } from './schema.js';
 export type { BreakerRecord } from './breakers.js';
+export type { NewConflict } from './conflicts.js';
+export type { WaitingRecord } from './waiting.js';
+export type { LinkUpdate } from './links.js';
+export type { ConflictRow } from './schema.js';

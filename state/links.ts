@@ -86,3 +86,65 @@ export async function countLinks(db: Kysely<Database>, sync: string): Promise<nu
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Links keyed by the id of `side`'s record. */
+export async function linksBySide(
+  db: Kysely<Database>,
+  sync: string,
+  side: 'crm' | 'erp',
+  ids: readonly string[],
+): Promise<Map<string, LinkRow>> {
+  const found = new Map<string, LinkRow>();
+  const column = side === 'crm' ? 'crm_id' : 'erp_id';
+  for (const part of chunks(ids)) {
+    if (part.length === 0) continue;
+    const rows = await db.selectFrom('links').selectAll().where('sync', '=', sync).where(column, 'in', part).execute();
+    for (const row of rows) found.set(side === 'crm' ? row.crm_id : row.erp_id, row);
+  }
+  return found;
+}
+
+export interface LinkUpdate {
+  readonly sync: string;
+  readonly crmId: string;
+  readonly erpId: string;
+  /** Canonical values to merge into the base snapshot. */
+  readonly base: Readonly<Record<string, unknown>>;
+  readonly crmVersion?: string;
+  readonly erpVersion?: string;
+}
+
+/** Creates the link or merges into it: base values are merged field by field, versions replaced when given. */
+export async function mergeLink(db: Kysely<Database>, update: LinkUpdate, now: string): Promise<void> {
+  const existing = await db
+    .selectFrom('links')
+    .selectAll()
+    .where('sync', '=', update.sync)
+    .where('crm_id', '=', update.crmId)
+    .executeTakeFirst();
+  const base = {
+    ...(existing === undefined ? {} : (JSON.parse(existing.base) as Record<string, unknown>)),
+    ...update.base,
+  };
+  const values = {
+    erp_id: update.erpId,
+    base: JSON.stringify(base),
+    payload_hash: existing?.payload_hash ?? '',
+    updated_at: now,
+    crm_version: update.crmVersion ?? existing?.crm_version ?? null,
+    erp_version: update.erpVersion ?? existing?.erp_version ?? null,
+  };
+  if (existing === undefined) {
+    await db
+      .insertInto('links')
+      .values({ sync: update.sync, crm_id: update.crmId, ...values })
+      .execute();
+  } else {
+    await db
+      .updateTable('links')
+      .set(values)
+      .where('sync', '=', update.sync)
+      .where('crm_id', '=', update.crmId)
+      .execute();
+  }
+}

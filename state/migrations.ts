@@ -103,6 +103,48 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_reconciliation': {
+    async up(db: Kysely<unknown>) {
+      // The version (modification time) of each side last seen for a link: a re-read at the cursor
+      // boundary with the same (id, version) is skipped.
+      await db.schema.alterTable('links').addColumn('crm_version', 'text').execute();
+      await db.schema.alterTable('links').addColumn('erp_version', 'text').execute();
+      // The canonical values an operation writes: merged into the link's base snapshot on confirm.
+      await db.schema.alterTable('outbox').addColumn('base', 'text').execute();
+      await db.schema
+        .createTable('conflicts')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('sync', 'text', (c) => c.notNull())
+        .addColumn('crm_id', 'text', (c) => c.notNull())
+        .addColumn('erp_id', 'text', (c) => c.notNull())
+        .addColumn('field', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('crm_value', 'text', (c) => c.notNull())
+        .addColumn('erp_value', 'text', (c) => c.notNull())
+        .addColumn('base_value', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('resolution', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('conflicts_open')
+        .on('conflicts')
+        .columns(['sync', 'status', 'crm_id', 'field'])
+        .execute();
+      await db.schema
+        .createTable('waiting')
+        .addColumn('sync', 'text', (c) => c.notNull())
+        .addColumn('side', 'text', (c) => c.notNull())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('record', 'text', (c) => c.notNull())
+        .addColumn('needs_sync', 'text', (c) => c.notNull())
+        .addColumn('needs_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('waiting_pk', ['sync', 'side', 'record_id'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

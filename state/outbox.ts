@@ -19,6 +19,8 @@ export interface NewOperation {
   readonly ref: { readonly field: string; readonly value: string } | null;
   readonly payload: Readonly<Record<string, unknown>>;
   readonly payloadHash: string;
+  /** Canonical values this write makes true, merged into the link's base on confirm. */
+  readonly base?: Readonly<Record<string, unknown>> | null;
 }
 
 export async function enqueue(db: Kysely<Database>, op: NewOperation, now: string): Promise<void> {
@@ -45,6 +47,7 @@ export async function enqueue(db: Kysely<Database>, op: NewOperation, now: strin
       ref_value: op.ref?.value ?? null,
       payload: JSON.stringify(op.payload),
       payload_hash: op.payloadHash,
+      base: op.base === undefined || op.base === null ? null : JSON.stringify(op.base),
       status: 'pending',
       attempts: 0,
       last_error: null,

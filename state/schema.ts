@@ -25,6 +25,9 @@ export interface LinkTable {
   /** Hash of the payload last confirmed on the target; equal hash means nothing to write. */
   payload_hash: string;
   updated_at: string;
+  /** The CRM record's modification time last seen for this link. */
+  crm_version: string | null;
+  erp_version: string | null;
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'paused';
@@ -58,6 +61,8 @@ export interface OutboxTable {
   /** JSON of the target-side fields. */
   payload: string;
   payload_hash: string;
+  /** JSON of the canonical values this write makes true; merged into the link's base on confirm. */
+  base: string | null;
   status: OutboxStatus;
   attempts: number;
   last_error: string | null;
@@ -89,6 +94,40 @@ export interface AmbiguousMatchTable {
   created_at: string;
 }
 
+export type ConflictStatus = 'open' | 'resolved';
+
+/** A field both sides changed differently that policy could not settle, or a delete against an edit. */
+export interface ConflictTable {
+  id: Generated<number>;
+  sync: string;
+  crm_id: string;
+  erp_id: string;
+  /** The canonical field name, or `(record)` for a delete-versus-update conflict. */
+  field: string;
+  /** `field` or `delete`. */
+  kind: string;
+  /** JSON values. */
+  crm_value: string;
+  erp_value: string;
+  base_value: string;
+  status: ConflictStatus;
+  resolution: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A record whose reference points at a record not linked yet: mapped again once it is. */
+export interface WaitingTable {
+  sync: string;
+  side: Side;
+  record_id: string;
+  /** JSON of the SourceRecord. */
+  record: string;
+  needs_sync: string;
+  needs_id: string;
+  created_at: string;
+}
+
 /** A connector's circuit breaker, serialised so it survives a restart. */
 export interface BreakerTable {
   connector: string;
@@ -101,6 +140,8 @@ export interface BreakerTable {
 
 export interface Database {
   breakers: BreakerTable;
+  conflicts: ConflictTable;
+  waiting: WaitingTable;
   checkpoints: CheckpointTable;
   links: LinkTable;
   runs: RunTable;
@@ -115,3 +156,5 @@ export type NewOutboxRow = Insertable<OutboxTable>;
 export type RunRow = Selectable<RunTable>;
 export type RunUpdate = Updateable<RunTable>;
 export type DeadLetterRow = Selectable<DeadLetterTable>;
+export type ConflictRow = Selectable<ConflictTable>;
+export type WaitingRow = Selectable<WaitingTable>;

@@ -19,7 +19,26 @@ import {
   type AmbiguousMatch,
   type NewDeadLetter,
 } from './dead-letters.js';
-import { countLinks, linkedErpIds, linksByCrmId, saveLink, type LinkValues } from './links.js';
+import {
+  countLinks,
+  linkedErpIds,
+  linksByCrmId,
+  linksBySide,
+  mergeLink,
+  saveLink,
+  type LinkUpdate,
+  type LinkValues,
+} from './links.js';
+import {
+  closeConflict,
+  countOpenConflicts,
+  getConflict,
+  listConflicts,
+  openConflict,
+  openConflictFields,
+  type NewConflict,
+} from './conflicts.js';
+import { countWaiting, park, parked, unpark, type WaitingRecord } from './waiting.js';
 import { openDatabase } from './open.js';
 import {
   enqueue,
@@ -31,7 +50,7 @@ import {
   type OutboxCounts,
 } from './outbox.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
-import type { Database, DeadLetterRow, LinkRow, OutboxRow, RunRow, RunStatus, Side } from './schema.js';
+import type { ConflictRow, Database, DeadLetterRow, LinkRow, OutboxRow, RunRow, RunStatus, Side } from './schema.js';
 
 /** Everything one page of a run leaves behind, committed together. */
 export interface PageCommit {
@@ -42,6 +61,13 @@ export interface PageCommit {
   readonly operations: readonly NewOperation[];
   readonly deadLetters: readonly NewDeadLetter[];
   readonly ambiguous: readonly AmbiguousMatch[];
+  readonly conflicts?: readonly NewConflict[];
+  /** Records that wait for a referenced record to be linked. */
+  readonly parked?: readonly WaitingRecord[];
+  /** Records taken out of the waiting room (processed now). */
+  readonly unparked?: readonly { readonly side: Side; readonly id: string }[];
+  /** Links to create or update without a write (settled fields, versions seen). */
+  readonly links?: readonly LinkUpdate[];
 }
 
 export class StateStore {
@@ -78,6 +104,10 @@ export class StateStore {
       for (const op of commit.operations) await enqueue(trx, op, now);
       for (const letter of commit.deadLetters) await addDeadLetter(trx, letter, now);
       for (const match of commit.ambiguous) await recordAmbiguous(trx, match, now);
+      for (const conflict of commit.conflicts ?? []) await openConflict(trx, conflict, now);
+      for (const link of commit.links ?? []) await mergeLink(trx, link, now);
+      for (const gone of commit.unparked ?? []) await unpark(trx, commit.sync, gone.side, gone.id);
+      for (const waiting of commit.parked ?? []) await park(trx, waiting, now);
       if (commit.cursor !== null) await writeCheckpoint(trx, commit.sync, commit.side, commit.cursor, now);
     });
   }
@@ -93,6 +123,52 @@ export class StateStore {
       await saveLink(trx, link, now);
       await markDone(trx, operationId, link.erpId, now);
     });
+  }
+
+  /**
+   * A confirmed write of either side: the link (created if new) takes the operation's canonical
+   * values into its base snapshot, and the operation is done, in one transaction.
+   */
+  async confirmOperation(row: OutboxRow, targetId: string): Promise<void> {
+    const now = this.now();
+    const [crmId, erpId] = row.target_side === 'erp' ? [row.source_id, targetId] : [targetId, row.source_id];
+    const base = row.base === null ? {} : (JSON.parse(row.base) as Record<string, unknown>);
+    await this.db.transaction().execute(async (trx) => {
+      if (row.action === 'upsert') await mergeLink(trx, { sync: row.sync, crmId, erpId, base }, now);
+      await markDone(trx, row.id, targetId, now);
+    });
+  }
+
+  linksBySide(sync: string, side: Side, ids: readonly string[]): Promise<Map<string, LinkRow>> {
+    return linksBySide(this.db, sync, side, ids);
+  }
+
+  openConflictFields(sync: string, crmIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    return openConflictFields(this.db, sync, crmIds);
+  }
+
+  conflicts(sync?: string, status: 'open' | 'resolved' | 'all' = 'open'): Promise<ConflictRow[]> {
+    return listConflicts(this.db, sync, status);
+  }
+
+  conflict(id: number): Promise<ConflictRow | undefined> {
+    return getConflict(this.db, id);
+  }
+
+  closeConflict(id: number, resolution: unknown): Promise<void> {
+    return closeConflict(this.db, id, resolution, this.now());
+  }
+
+  countOpenConflicts(sync: string): Promise<number> {
+    return countOpenConflicts(this.db, sync);
+  }
+
+  parked(sync: string, side: Side): Promise<WaitingRecord[]> {
+    return parked(this.db, sync, side);
+  }
+
+  countWaiting(sync: string): Promise<number> {
+    return countWaiting(this.db, sync);
   }
 
   /** Counts a failed attempt; true when the operation went to the dead letters. */

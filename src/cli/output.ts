@@ -17,7 +17,10 @@ export function describeRun(stats: RunStats): string {
   const parts = [
     `pulled crm=${stats.pulled.crm} erp=${stats.pulled.erp}`,
     `written crm=${stats.written.crm} erp=${stats.written.erp} (created ${stats.created.crm + stats.created.erp}, updated ${stats.updated.crm + stats.updated.erp})`,
-    `unchanged ${stats.skipped}`,
+    `archived crm=${stats.archived.crm} erp=${stats.archived.erp}`,
+    `unchanged ${stats.skipped} (echo crm=${stats.skippedAsEcho.crm} erp=${stats.skippedAsEcho.erp})`,
+    `conflicts ${stats.conflicts}`,
+    `waiting ${stats.waiting}`,
     `filtered ${stats.filtered}`,
     `ambiguous ${stats.ambiguous}`,
     `failed ${stats.failed}`,

@@ -19,6 +19,41 @@ const retrySchema = z.strictObject({
   maxDelayMs: z.number().int().positive().optional(),
 });
 
+/**
+ * OAuth 2.0 (RFC 6749) for a connector: the transport sends `Authorization: Bearer <access token>`
+ * on every request, refreshed before expiry (from `expires_in`) and once on a 401.
+ */
+export const oauth2Schema = z
+  .strictObject({
+    grant: z.enum(['client_credentials', 'refresh_token']),
+    tokenUrl: z.url().describe('the token endpoint'),
+    clientId: z.string().min(1),
+    clientSecret: secretRefSchema,
+    /** Required for the refresh_token grant; a rotated refresh token is written back when this is a file. */
+    refreshToken: secretRefSchema.optional(),
+    scope: z.string().min(1).optional(),
+    /** How the client authenticates at the token endpoint (RFC 6749 2.3.1): HTTP Basic, or form fields. */
+    clientAuth: z.enum(['basic', 'body']).default('basic'),
+    /** Refresh this long before the token expires (capped at half its lifetime). */
+    refreshBeforeMs: z.number().int().min(0).default(60_000),
+  })
+  .refine((o) => o.grant !== 'refresh_token' || o.refreshToken !== undefined, {
+    message: 'the refresh_token grant needs refreshToken: { env: VARIABLE } (or { file: path })',
+    path: ['refreshToken'],
+  });
+export type OAuth2Config = z.infer<typeof oauth2Schema>;
+
+/** mTLS and trust settings for a connector; paths are relative to the config file and re-read when they change. */
+export const tlsSchema = z.strictObject({
+  cert: z.string().min(1).optional().describe('client certificate (PEM)'),
+  key: z.string().min(1).optional().describe('client private key (PEM)'),
+  passphrase: secretRefSchema.optional().describe("the client key's passphrase"),
+  ca: z.string().min(1).optional().describe('CA bundle (PEM) that signs the server certificate'),
+  /** Turns off server certificate verification. Never silent: logged at error level at start. */
+  dangerouslyDisableVerification: z.boolean().default(false),
+});
+export type TlsConfig = z.infer<typeof tlsSchema>;
+
 /** The engine's part of a connector block; the rest belongs to the connector kind. */
 export const connectorBaseSchema = z.looseObject({
   kind: z.string().min(1).describe('connector kind: hubspot, odoo'),
@@ -36,6 +71,8 @@ export const connectorBaseSchema = z.looseObject({
       halfOpenAfterMs: z.number().int().positive().default(30_000),
     })
     .default({ failures: 5, halfOpenAfterMs: 30_000 }),
+  auth: z.strictObject({ oauth2: oauth2Schema }).optional(),
+  tls: tlsSchema.optional(),
 });
 export type ConnectorBaseConfig = z.infer<typeof connectorBaseSchema>;
 
@@ -53,12 +90,19 @@ export const syncSchema = z.strictObject({
   mapping: z.string().min(1).describe('path of the mapping file, relative to the config file'),
   crm: z.string().min(1).describe('name of the CRM connector'),
   erp: z.string().min(1).describe('name of the ERP connector'),
-  direction: z.enum(['crm-to-erp']).default('crm-to-erp'),
+  /** Which sides are pulled: `both` reads changes on both; `crm-to-erp` reads the CRM only. */
+  direction: z.enum(['both', 'crm-to-erp']).default('both'),
+  /** What a tombstone (archived / inactive record) does to its counterpart. */
+  deletes: z.enum(['archive', 'ignore', 'report']).default('archive'),
+  /** Re-read this many seconds before the checkpoint, for records committed late; seen versions are skipped. */
+  lookbackSeconds: z.number().int().min(0).max(86_400).default(5),
   schedule: cronExpression.default('*/5 * * * *'),
   runOnStart: z.boolean().default(true),
   pageSize: z.number().int().min(1).max(1000).default(100),
   maxAttempts: z.number().int().min(1).max(100).default(5),
   enabled: z.boolean().default(true),
+  /** `/readyz` fails when the last successful run is older than this; unchecked when absent. */
+  staleAfterMs: z.number().int().positive().optional(),
 });
 export type SyncConfig = z.infer<typeof syncSchema>;
 
@@ -84,11 +128,40 @@ export const sandboxSchema = z.strictObject({
 });
 export type SandboxConfig = z.infer<typeof sandboxSchema>;
 
+/** A connector's incoming webhooks: how they are signed and how long a silence is tolerated. */
+export const webhookSchema = z.strictObject({
+  scheme: z.enum(['hubspot-v3', 'hmac-sha256']),
+  secret: secretRefSchema.describe('the app secret (HubSpot) or shared HMAC key'),
+  /** Requests signed longer ago than this are rejected (HubSpot documents 5 minutes). */
+  toleranceMs: z.number().int().positive().default(300_000),
+  /** Alarm when no verified event came for this long while polling still finds changes; off when absent. */
+  silenceAfterMs: z.number().int().positive().optional(),
+});
+export type WebhookConfig = z.infer<typeof webhookSchema>;
+
+/** The daemon's HTTP server: health, metrics, webhooks and the control API. */
+export const serverSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8710),
+  /** The bearer token of the control API (everything but health, metrics and webhooks). */
+  tokenSecret: secretRefSchema,
+  /** The server's URL as callers see it (behind a proxy); HubSpot signs the full URL it called. */
+  publicUrl: z.url().optional(),
+  webhooks: z.record(z.string(), webhookSchema).default({}),
+});
+export type ServerConfig = z.infer<typeof serverSchema>;
+
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./data').describe('state database and sandbox data; relative to the config file'),
   log: z
-    .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
-    .default({ level: 'info' }),
+    .strictObject({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      /** Extra pino redaction paths for personal data, e.g. `*.email`, `fields.phone`. */
+      redact: z.array(z.string().min(1)).default([]),
+    })
+    .default({ level: 'info', redact: [] }),
+  server: serverSchema.optional(),
   sandbox: sandboxSchema.default(sandboxSchema.parse({})),
   connectors: z.record(
     z.string().regex(/^[a-z][a-z0-9_-]*$/, 'connector names are lowercase letters, digits, - and _'),

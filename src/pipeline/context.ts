@@ -45,8 +45,15 @@ export interface RunStats {
   written: SideCounts;
   created: SideCounts;
   updated: SideCounts;
-  /** Records that needed no write: unchanged since the last confirmed write. */
+  archived: SideCounts;
+  /** Per side pulled from: records whose values already agree (our own writes coming back, re-reads). */
+  skippedAsEcho: SideCounts;
+  /** Records that needed no write, both sides together. */
   skipped: number;
+  /** Conflicts opened: fields policy could not settle, deletes against edits. */
+  conflicts: number;
+  /** Records waiting for a referenced record to be linked. */
+  waiting: number;
   /** Records outside the mapping's filter (e.g. a contact without an email). */
   filtered: number;
   /** Writes that failed this run (retryable ones stay in the outbox). */
@@ -67,7 +74,11 @@ export function emptyStats(sync: string, kind: RunKind): RunStats {
     written: { crm: 0, erp: 0 },
     created: { crm: 0, erp: 0 },
     updated: { crm: 0, erp: 0 },
+    archived: { crm: 0, erp: 0 },
+    skippedAsEcho: { crm: 0, erp: 0 },
     skipped: 0,
+    conflicts: 0,
+    waiting: 0,
     filtered: 0,
     failed: 0,
     deadLettered: 0,

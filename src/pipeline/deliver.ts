@@ -1,14 +1,16 @@
 /**
- * The deliver and confirm stages: drain the sync's pending operations in the target's batch
- * size; each confirmed write moves its link and base snapshot in the same transaction that
- * marks it done. A failed operation is retried on a later pass until `maxAttempts`, then goes
- * to the dead letters with the vendor's error; the rest of its batch goes through.
+ * The deliver and confirm stages: drain the sync's pending operations for one target side in that
+ * connector's batch size; each confirmed write moves its link and base snapshot in the same
+ * transaction that marks it done. A failed operation is retried on a later pass until
+ * `maxAttempts`, then goes to the dead letters with the vendor's error; the rest of its batch goes
+ * through. An open circuit never reaches the vendor: the operations wait without spending attempts.
  */
-import type { UpsertOperation, WriteFailure, WriteResult } from '../../connectors/types.js';
-import type { OutboxRow } from '../../state/index.js';
+import type { WriteFailure, WriteOperation, WriteResult } from '../../connectors/types.js';
+import type { OutboxRow, Side } from '../../state/index.js';
 import { describeError, isTandemError } from '../errors.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import type { RunContext, RunStats } from './context.js';
+import { connectorOf, other } from './sides.js';
 
 export interface DeliveryOutcome {
   /** True when the target failed as a whole (it threw): the rest waits for the next run. */
@@ -17,74 +19,82 @@ export interface DeliveryOutcome {
   readonly paused: boolean;
 }
 
-export async function deliverPending(ctx: RunContext, stats: RunStats): Promise<DeliveryOutcome> {
+/** Delivers both sides' pending operations; the ERP's first, then the CRM's. */
+export async function deliverAll(ctx: RunContext, stats: RunStats): Promise<DeliveryOutcome> {
+  const erp = await deliverPending(ctx, stats, 'erp');
+  const crm = await deliverPending(ctx, stats, 'crm');
+  return { interrupted: erp.interrupted || crm.interrupted, paused: erp.paused || crm.paused };
+}
+
+export async function deliverPending(ctx: RunContext, stats: RunStats, side: Side = 'erp'): Promise<DeliveryOutcome> {
   const { sync, store, logger } = ctx;
-  const target = sync.erp;
+  const target = connectorOf(sync, side);
   const batchSize = target.capabilities.maxWriteBatch;
   let afterId = 0;
   for (;;) {
-    const rows = await store.pendingOperations(sync.name, 'erp', batchSize, afterId);
+    const rows = await store.pendingOperations(sync.name, side, batchSize, afterId);
     if (rows.length === 0) return { interrupted: false, paused: false };
     afterId = rows[rows.length - 1]?.id ?? afterId;
 
     // An earlier operation for the same record may have created it since this one was planned.
-    const links = await store.links(
-      sync.name,
-      rows.filter((r) => r.target_id === null).map((r) => r.source_id),
-    );
-    const operations = rows.map((row) => toOperation(row, links.get(row.source_id)?.erp_id ?? row.target_id));
+    const unknown = rows.filter((r) => r.target_id === null).map((r) => r.source_id);
+    const links = await store.linksBySide(sync.name, other(side), unknown);
+    const targetOf = (row: OutboxRow): string | null => {
+      const link = links.get(row.source_id);
+      return row.target_id ?? (link === undefined ? null : side === 'erp' ? link.erp_id : link.crm_id);
+    };
+    const byObject = new Map<string, OutboxRow[]>();
+    for (const row of rows) byObject.set(row.object, [...(byObject.get(row.object) ?? []), row]);
 
-    let results: WriteResult[];
-    try {
-      results = await target.writer.writeBatch(sync.mapping.erpObject, operations);
-    } catch (error) {
-      // An open circuit never reached the vendor: the operations wait without spending an attempt.
-      if (isBrokenCircuitError(error)) return { interrupted: true, paused: true };
-      const failure: WriteFailure = {
-        code: isTandemError(error) ? error.code : 'WRITE_FAILED',
-        message: describeError(error),
-        retryable: true,
-      };
-      logger.warn(
-        { sync: sync.name, connector: target.name, operations: rows.length, err: failure },
-        'write batch failed; operations stay in the outbox',
-      );
-      for (const row of rows) await countFailure(ctx, stats, row, failure);
-      return { interrupted: true, paused: false };
-    }
-
-    const byKey = new Map(results.map((r) => [r.key, r]));
-    for (const row of rows) {
-      const result = byKey.get(row.idempotency_key);
-      if (result === undefined) {
-        await countFailure(ctx, stats, row, {
-          code: 'NO_RESULT',
-          message: 'the connector returned no result for this operation',
+    for (const [object, group] of byObject) {
+      let results: WriteResult[];
+      try {
+        results = await target.writer.writeBatch(
+          object,
+          group.map((row) => toOperation(row, targetOf(row))),
+        );
+      } catch (error) {
+        if (isBrokenCircuitError(error)) return { interrupted: true, paused: true };
+        const failure: WriteFailure = {
+          code: isTandemError(error) ? error.code : 'WRITE_FAILED',
+          message: describeError(error),
           retryable: true,
-        });
-      } else if (result.ok) {
-        try {
-          await store.confirm(row.id, {
-            sync: sync.name,
-            crmId: row.source_id,
-            erpId: result.id,
-            base: JSON.parse(row.payload) as Record<string, unknown>,
-            payloadHash: row.payload_hash,
-          });
-        } catch (error) {
-          // The ERP id is linked to another CRM record already: a person must decide.
+        };
+        logger.warn(
+          { sync: sync.name, connector: target.name, operations: group.length, err: failure },
+          'write batch failed; operations stay in the outbox',
+        );
+        for (const row of group) await countFailure(ctx, stats, row, failure);
+        return { interrupted: true, paused: false };
+      }
+      const byKey = new Map(results.map((r) => [r.key, r]));
+      for (const row of group) {
+        const result = byKey.get(row.idempotency_key);
+        if (result === undefined) {
           await countFailure(ctx, stats, row, {
-            code: 'LINK_CONFLICT',
-            message: describeError(error),
-            retryable: false,
+            code: 'NO_RESULT',
+            message: 'the connector returned no result for this operation',
+            retryable: true,
           });
-          continue;
+        } else if (!result.ok) {
+          await countFailure(ctx, stats, row, result.error);
+        } else {
+          try {
+            await store.confirmOperation(row, result.id);
+          } catch (error) {
+            // The record is linked to another one already: a person must decide.
+            await countFailure(ctx, stats, row, {
+              code: 'LINK_CONFLICT',
+              message: describeError(error),
+              retryable: false,
+            });
+            continue;
+          }
+          stats.written[side]++;
+          if (row.action === 'archive') stats.archived[side]++;
+          else if (result.created) stats.created[side]++;
+          else stats.updated[side]++;
         }
-        stats.written.erp++;
-        if (result.created) stats.created.erp++;
-        else stats.updated.erp++;
-      } else {
-        await countFailure(ctx, stats, row, result.error);
       }
     }
   }
@@ -96,13 +106,15 @@ async function countFailure(ctx: RunContext, stats: RunStats, row: OutboxRow, fa
   if (dead) {
     stats.deadLettered++;
     ctx.logger.warn(
-      { sync: row.sync, record: row.source_id, key: row.idempotency_key, code: failure.code },
+      { sync: row.sync, side: row.target_side, record: row.source_id, key: row.idempotency_key, code: failure.code },
       'operation moved to dead letters',
     );
   }
 }
 
-function toOperation(row: OutboxRow, targetId: string | null): UpsertOperation {
+function toOperation(row: OutboxRow, targetId: string | null): WriteOperation {
+  if (row.action === 'archive')
+    return { action: 'archive', key: row.idempotency_key, targetId: targetId ?? row.target_id ?? '' };
   return {
     action: 'upsert',
     key: row.idempotency_key,

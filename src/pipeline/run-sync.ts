@@ -1,85 +1,53 @@
 /**
- * One run of one sync: pull -> validate/map -> reconcile -> plan -> commit -> deliver -> confirm,
- * a page at a time. Operations still in the outbox from an earlier run (a crash, a vendor that
- * was down) are delivered first. The checkpoint moves only in the transaction that stores the
- * page's operations, so a crash at any point loses nothing: on restart the operations are still
- * in the outbox and the cursor has not passed a change that is not in it.
+ * One run of one sync, a page at a time: pull -> validate/map -> reconcile -> plan -> commit ->
+ * deliver -> confirm, for the CRM's changes and then (direction `both`) the ERP's. Operations still
+ * in the outbox from an earlier run (a crash, a vendor that was down) are delivered first, then the
+ * records that were waiting for a referenced record. The checkpoint moves only in the transaction
+ * that stores the page's operations, so a crash at any point loses nothing.
  */
 import type { Cursor } from '../../connectors/types.js';
 import { describeError } from '../errors.js';
+import type { Side } from '../mapping/resolver.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
-import { deliverPending } from './deliver.js';
-import { mapPage } from './map.js';
-import { planPage } from './plan.js';
-import { reconcilePage } from './reconcile.js';
+import { deliverAll } from './deliver.js';
+import { processPage } from './process.js';
+import { connectorOf, fieldsOf, objectOf } from './sides.js';
 
 export async function runSync(ctx: RunContext, options: RunOptions): Promise<RunStats> {
-  const { sync, store, logger, signal } = ctx;
+  const { sync, store, logger } = ctx;
   const started = Date.now();
   const stats = emptyStats(sync.name, options.kind);
   const runId = await store.startRun(sync.name, options.kind);
   const log = logger.child({ sync: sync.name, run: runId, kind: options.kind });
   log.info('run started');
-
   try {
-    const recovered = await deliverPending(ctx, stats);
-    if (recovered.paused) stats.status = 'paused';
-    const checkpoint = await store.checkpoint(sync.name, 'crm');
-    const start: Cursor | null =
-      options.kind === 'backfill'
-        ? options.since === undefined
-          ? null
-          : { modifiedAt: options.since, lastId: null }
-        : checkpoint;
-
-    if (!recovered.interrupted) {
-      const pages = sync.crm.reader.readChanges(sync.mapping.crmObject, {
-        cursor: start,
-        fields: sync.mapping.crmFields,
-        pageSize: sync.config.pageSize,
-        signal,
-      });
-      let current = checkpoint;
-      for await (const page of pages) {
-        stats.pulled.crm += page.records.length;
-        const mapped = mapPage(sync, page.records);
-        const reconciled = await reconcilePage(ctx, mapped.mapped);
-        const planned = planPage(sync, reconciled.resolved);
-        // A backfill re-reads the past: it never moves the incremental checkpoint backwards.
-        const cursor =
-          options.kind === 'backfill' && current !== null && compareCursor(page.cursor, current) <= 0
-            ? null
-            : page.cursor;
-        await store.commitPage({
-          sync: sync.name,
-          side: 'crm',
-          cursor,
-          operations: planned.operations,
-          deadLetters: mapped.deadLetters,
-          ambiguous: reconciled.ambiguous,
-        });
-        if (cursor !== null) current = cursor;
-        stats.filtered += mapped.filtered;
-        stats.skipped += planned.unchanged;
-        stats.ambiguous += reconciled.ambiguous.length;
-        stats.deadLettered += mapped.deadLetters.length;
-        log.debug(
-          { records: page.records.length, operations: planned.operations.length, cursor: page.cursor },
-          'page committed',
+    let delivered = await deliverAll(ctx, stats);
+    const sides: Side[] = sync.config.direction === 'both' ? ['crm', 'erp'] : ['crm'];
+    for (const side of sides) {
+      if (delivered.interrupted || stats.status !== 'succeeded') break;
+      const waiting = await store.parked(sync.name, side);
+      if (waiting.length > 0) {
+        const parts = await processPage(
+          ctx,
+          side,
+          waiting.map((w) => w.record),
+          stats,
+          true,
+          true,
         );
-
-        const delivered = await deliverPending(ctx, stats);
-        if (delivered.paused) stats.status = 'paused';
-        if (delivered.interrupted) break;
-        if (signal.aborted) {
-          stats.status = 'interrupted';
-          break;
-        }
+        await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
+        delivered = await deliverAll(ctx, stats);
       }
     }
+    for (const side of sides) {
+      if (delivered.interrupted || stats.status !== 'succeeded') break;
+      delivered = await pullSide(ctx, side, options, stats);
+    }
+    if (delivered.paused) stats.status = 'paused';
     const counts = await store.outboxCounts(sync.name);
     stats.pending = counts.pending;
+    stats.skipped += stats.skippedAsEcho.crm + stats.skippedAsEcho.erp;
     if (stats.status === 'succeeded' && stats.failed > 0) stats.status = 'failed';
   } catch (error) {
     stats.error = describeError(error);
@@ -97,6 +65,54 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
   return stats;
 }
 
+async function pullSide(
+  ctx: RunContext,
+  side: Side,
+  options: RunOptions,
+  stats: RunStats,
+): Promise<{ interrupted: boolean; paused: boolean }> {
+  const { sync, store, signal, logger } = ctx;
+  const checkpoint = await store.checkpoint(sync.name, side);
+  const start = startCursor(checkpoint, options, sync.config.lookbackSeconds);
+  let current = checkpoint;
+  const pages = connectorOf(sync, side).reader.readChanges(objectOf(sync, side), {
+    cursor: start,
+    fields: fieldsOf(sync, side),
+    pageSize: sync.config.pageSize,
+    signal,
+  });
+  for await (const page of pages) {
+    stats.pulled[side] += page.records.length;
+    const parts = await processPage(ctx, side, page.records, stats, options.kind === 'backfill');
+    // The lookback and a backfill re-read the past: the checkpoint never moves backwards.
+    const cursor = current !== null && compareCursor(page.cursor, current) <= 0 ? null : page.cursor;
+    await store.commitPage({ sync: sync.name, side, cursor, ...parts });
+    if (cursor !== null) current = cursor;
+    logger.debug(
+      { sync: sync.name, side, records: page.records.length, operations: parts.operations.length, cursor: page.cursor },
+      'page committed',
+    );
+    const delivered = await deliverAll(ctx, stats);
+    if (delivered.interrupted) return delivered;
+    if (signal.aborted) {
+      stats.status = 'interrupted';
+      return { interrupted: true, paused: false };
+    }
+  }
+  return { interrupted: false, paused: false };
+}
+
+/** Where reading starts: the checkpoint less the lookback window, or the backfill's date. */
+function startCursor(checkpoint: Cursor | null, options: RunOptions, lookbackSeconds: number): Cursor | null {
+  if (options.kind === 'backfill')
+    return options.since === undefined ? null : { modifiedAt: options.since, lastId: null };
+  if (checkpoint === null || lookbackSeconds === 0) return checkpoint;
+  return {
+    modifiedAt: new Date(Date.parse(checkpoint.modifiedAt) - lookbackSeconds * 1000).toISOString(),
+    lastId: null,
+  };
+}
+
 /** Orders cursors by (modifiedAt, lastId); a null lastId sorts before any id at the same time. */
 export function compareCursor(a: Cursor, b: Cursor): number {
   const ta = Date.parse(a.modifiedAt);
@@ -105,10 +121,7 @@ export function compareCursor(a: Cursor, b: Cursor): number {
   if (a.lastId === b.lastId) return 0;
   if (a.lastId === null) return -1;
   if (b.lastId === null) return 1;
-  return compareIds(a.lastId, b.lastId);
-}
-
-function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (/^\d+$/.test(a.lastId) && /^\d+$/.test(b.lastId))
+    return a.lastId.length - b.lastId.length || (a.lastId < b.lastId ? -1 : 1);
+  return a.lastId < b.lastId ? -1 : 1;
 }

@@ -63,10 +63,10 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
       },
     },
     lookup: {
-      findBy(object: string, field: string, values: readonly string[]) {
+      findBy(object: string, field: string, values: readonly string[], fields?: readonly string[]) {
         if (values.length === 0) return Promise.resolve([]);
         return timed('lookup', { object, field, values: values.length }, () =>
-          connector.lookup.findBy(object, field, values),
+          connector.lookup.findBy(object, field, values, fields),
         );
       },
     },

@@ -12,12 +12,14 @@ export interface TestConfigOptions {
   /** Per-request timeout for both connectors, ms. */
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
+  readonly direction?: 'both' | 'crm-to-erp';
   readonly breaker?: { readonly failures: number; readonly halfOpenAfterMs: number };
 }
 
 /** Writes a config like config.example.yaml into `dir`, on free ports, and returns its path. */
 export function writeTestConfig(options: TestConfigOptions): string {
   const mapping = path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml');
+  const companies = path.resolve('mappings/hubspot-companies-to-odoo-companies.yaml');
   const faults = JSON.stringify(options.faults ?? {});
   const breaker = JSON.stringify(options.breaker ?? { failures: 5, halfOpenAfterMs: 30000 });
   const timeoutMs = options.timeoutMs ?? 30000;
@@ -48,10 +50,19 @@ connectors:
     timeoutMs: ${timeoutMs}
     breaker: ${breaker}
 syncs:
+  companies:
+    mapping: ${JSON.stringify(companies)}
+    crm: crm
+    erp: erp
+    direction: ${options.direction ?? 'both'}
+    schedule: "${options.schedule ?? '0 0 1 1 *'}"
+    pageSize: ${options.pageSize ?? 100}
+    maxAttempts: ${options.maxAttempts ?? 5}
   contacts:
     mapping: ${JSON.stringify(mapping)}
     crm: crm
     erp: erp
+    direction: ${options.direction ?? 'both'}
     schedule: "${options.schedule ?? '0 0 1 1 *'}"
     pageSize: ${options.pageSize ?? 100}
     maxAttempts: ${options.maxAttempts ?? 5}

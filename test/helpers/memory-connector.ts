@@ -100,6 +100,7 @@ export function memoryConnector(name: string, options: { pageSize?: number; batc
     lookup: {
       async findBy(_object: string, field: string, values: readonly string[]) {
         const wanted = new Set(values);
+        if (field === 'id') return values.flatMap((id) => (records.has(id) ? [records.get(id) as SourceRecord] : []));
         return [...records.values()].filter(
           (r) => wanted.has(String(r.fields[field] ?? '').toLowerCase()) || wanted.has(String(r.fields[field] ?? '')),
         );

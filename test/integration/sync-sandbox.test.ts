@@ -1,16 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
-import type { SyncDefinition } from '../../src/pipeline/context.js';
+import type { RunStats } from '../../src/pipeline/context.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
 import { writeTestConfig } from '../helpers/config.js';
 import { tempDir } from '../helpers/tmp.js';
-import { verifyContacts } from '../helpers/verify.js';
+import { verifySync } from '../helpers/verify.js';
 
-describe('contacts sync against the embedded sandbox (HubSpot -> Odoo)', () => {
+describe('companies and contacts, both ways, against the embedded sandbox (HubSpot <-> Odoo)', () => {
   let app: App;
   let cleanup: () => void;
-  let sync: SyncDefinition;
+  const run = (name: string): Promise<RunStats> => {
+    const sync = app.syncs[name];
+    if (sync === undefined) throw new Error(`no ${name}`);
+    return runSync(
+      { sync, store: app.store, logger: app.logger, signal: new AbortController().signal },
+      { kind: 'incremental' },
+    );
+  };
 
   beforeAll(async () => {
     const tmp = tempDir();
@@ -18,49 +25,37 @@ describe('contacts sync against the embedded sandbox (HubSpot -> Odoo)', () => {
     app = await openApp(writeTestConfig({ dir: tmp.dir, contacts: 400, companies: 50, pageSize: 50 }), {
       logger: silentLogger(),
     });
-    const found = app.syncs['contacts'];
-    if (found === undefined) throw new Error('contacts sync missing');
-    sync = found;
   });
   afterAll(async () => {
     await app.close();
     cleanup();
   });
 
-  it('creates the missing partners, links the matching ones, and leaves every contact with exactly one partner', async () => {
-    const stats = await runSync(
-      { sync, store: app.store, logger: app.logger, signal: new AbortController().signal },
-      { kind: 'incremental' },
-    );
-    expect(stats.status).toBe('succeeded');
-    expect(stats.pulled.crm).toBe(400);
-    expect(stats.created.erp).toBeGreaterThan(50);
-    // The seed's ERP already holds about half of the CRM's people: those are matched by email and updated.
-    expect(stats.updated.erp).toBeGreaterThan(50);
-    expect(stats.failed).toBe(0);
-
-    const check = await verifyContacts(app);
-    expect(check.expected).toBeGreaterThan(300);
-    expect(check.missing).toEqual([]);
-    expect(check.duplicated).toEqual([]);
-    expect(check.mismatched).toEqual([]);
-    expect(stats.written.erp).toBe(check.expected);
+  it('first runs: companies, then contacts; each side gets what it lacks, matches are linked', async () => {
+    const companies = await run('companies');
+    expect(companies).toMatchObject({ status: 'succeeded', failed: 0 });
+    const contacts = await run('contacts');
+    expect(contacts).toMatchObject({ status: 'succeeded', failed: 0, deadLettered: 0 });
+    expect(contacts.created.erp).toBeGreaterThan(50);
+    expect(contacts.created.crm).toBeGreaterThan(10);
+    for (const name of ['companies', 'contacts']) {
+      const check = await verifySync(app, name, { bothWays: true });
+      expect(check.missing, name).toEqual([]);
+      expect(check.duplicated, name).toEqual([]);
+      expect(check.mismatched, name).toEqual([]);
+    }
   });
 
-  it('writes nothing on the second run', async () => {
-    const stats = await runSync(
-      { sync, store: app.store, logger: app.logger, signal: new AbortController().signal },
-      { kind: 'incremental' },
-    );
-    expect(stats).toMatchObject({ status: 'succeeded', written: { crm: 0, erp: 0 }, failed: 0 });
-  });
-
-  it('a full backfill re-reads every contact and still writes nothing', async () => {
-    const stats = await runSync(
-      { sync, store: app.store, logger: app.logger, signal: new AbortController().signal },
-      { kind: 'backfill' },
-    );
-    expect(stats.pulled.crm).toBe(400);
-    expect(stats.written.erp).toBe(0);
+  it('steady state: five more runs of each sync write nothing to either side', async () => {
+    for (let i = 0; i < 5; i++) {
+      for (const name of ['companies', 'contacts']) {
+        const stats = await run(name);
+        expect(stats, `${name} run ${i}`).toMatchObject({
+          status: 'succeeded',
+          written: { crm: 0, erp: 0 },
+          failed: 0,
+        });
+      }
+    }
   });
 });

@@ -1,7 +1,8 @@
 /** `tandem run <sync>` and `tandem backfill <sync> [--since DATE]`: one run, then exit. */
 import { TandemError } from '../../errors.js';
 import { SyncRunner } from '../../daemon/sync-runner.js';
-import type { RunKind } from '../../pipeline/context.js';
+import type { RunKind, RunStats } from '../../pipeline/context.js';
+import { dependenciesOf } from '../../daemon/order.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { describeRun, type Output } from '../output.js';
 import { findSync, openForCommand, untilSignal } from './common.js';
@@ -27,11 +28,27 @@ async function runOnce(syncName: string, kind: RunKind, flags: RunFlags, out: Ou
   const signals = untilSignal(controller);
   try {
     const sync = findSync(app, syncName);
+    // Syncs this one references (companies for contacts) run first, incrementally.
+    const before: RunStats[] = [];
+    for (const dep of dependenciesOf(app.syncs, syncName)) {
+      const depSync = app.syncs[dep];
+      if (depSync === undefined) continue;
+      before.push(
+        await new SyncRunner({
+          sync: depSync,
+          store: app.store,
+          logger: app.logger,
+          signal: controller.signal,
+        }).trigger('incremental'),
+      );
+    }
     const runner = new SyncRunner({ sync, store: app.store, logger: app.logger, signal: controller.signal });
     const stats = await runner.trigger(kind, since);
-    if (flags.json === true) out.json(stats);
-    else out.line(describeRun(stats));
-    return stats.status === 'failed' || stats.status === 'paused' ? EXIT_RUN_FAILED : EXIT_OK;
+    const dependencies = before.map((d) => ({ sync: d.sync, status: d.status, written: d.written, failed: d.failed }));
+    if (flags.json === true) out.json({ ...stats, dependencies });
+    else for (const s of [...before, stats]) out.line(describeRun(s));
+    const failed = [...before, stats].some((s) => s.status === 'failed' || s.status === 'paused');
+    return failed ? EXIT_RUN_FAILED : EXIT_OK;
   } finally {
     signals.dispose();
     await app.close();

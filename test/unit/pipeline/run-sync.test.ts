@@ -46,7 +46,14 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
     crm = memoryConnector('crm', { pageSize: 10 });
     erp = memoryConnector('erp', { batch: 7 });
     const config = {
-      ...syncSchema.parse({ mapping: MAPPING, crm: 'crm', erp: 'erp', maxAttempts: 3 }),
+      ...syncSchema.parse({
+        mapping: MAPPING,
+        crm: 'crm',
+        erp: 'erp',
+        maxAttempts: 3,
+        direction: 'crm-to-erp',
+        lookbackSeconds: 0,
+      }),
       name: 'contacts',
       mappingFile: MAPPING,
     };
@@ -94,9 +101,9 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
   });
 
   it('links an existing partner by email instead of creating one, and reports an ambiguous match', async () => {
-    erp.put('500', { name: 'Old Name', email: 'person1@example.com' });
-    erp.put('501', { name: 'Twin A', email: 'person2@example.com' });
-    erp.put('502', { name: 'Twin B', email: 'person2@example.com' });
+    erp.put('500', { name: 'Old Name', email: 'person1@example.com', is_company: false });
+    erp.put('501', { name: 'Twin A', email: 'person2@example.com', is_company: false });
+    erp.put('502', { name: 'Twin B', email: 'person2@example.com', is_company: false });
     crm.put('1', contact(1, { email: 'Person1@Example.com' }));
     crm.put('2', contact(2));
     const stats = await runSync(ctx(), { kind: 'incremental' });
@@ -184,17 +191,14 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
     expect(erp.records.size).toBe(30);
   });
 
-  it('backfill re-reads from a date, writes what differs, and leaves the checkpoint where it was', async () => {
+  it('backfill re-reads every record from a date, skips none as already seen, and leaves the checkpoint', async () => {
     for (let i = 1; i <= 5; i++) crm.put(String(i), contact(i));
     await runSync(ctx(), { kind: 'incremental' });
     const checkpoint = await store.checkpoint('contacts', 'crm');
-    const partner = [...erp.records.values()].find((r) => r.fields['ref'] === 'HS-2');
-    if (partner === undefined) throw new Error('partner missing');
-    // The ERP record drifted and our link still says it holds the old values: a backfill re-reads the CRM
-    // and rewrites only when the mapped payload differs from what was confirmed.
-    await store.db.updateTable('links').set({ payload_hash: 'stale' }).where('crm_id', '=', '2').execute();
+    crm.put('2', contact(2, { city: 'Hamburg' }), crm.records.get('2')?.modifiedAt);
     const stats = await runSync(ctx(), { kind: 'backfill', since: '2020-01-01T00:00:00.000Z' });
-    expect(stats).toMatchObject({ pulled: { crm: 5 }, written: { erp: 1 }, skipped: 4 });
+    expect(stats).toMatchObject({ pulled: { crm: 5 }, written: { erp: 1 }, skippedAsEcho: { crm: 4 } });
+    expect([...erp.records.values()].find((r) => r.fields['ref'] === 'HS-2')?.fields['city']).toBe('Hamburg');
     expect(await store.checkpoint('contacts', 'crm')).toEqual(checkpoint);
   });
 });

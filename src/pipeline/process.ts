@@ -1,0 +1,317 @@
+/**
+ * Reconcile and plan for one page of changes read from `side`: each record is paired with its
+ * counterpart (src/pipeline/counterparts.ts), both are mapped to canonical values, the three-way
+ * merge (src/pipeline/merge.ts) decides what each side must receive, and the result is what the
+ * page commits: operations for both sides, link updates, conflicts, parked records, dead letters.
+ */
+import type { SourceRecord } from '../../connectors/types.js';
+import type {
+  LinkUpdate,
+  NewConflict,
+  NewDeadLetter,
+  NewOperation,
+  PageCommit,
+  WaitingRecord,
+} from '../../state/index.js';
+import type { CanonicalResult, CanonicalValues } from '../mapping/types.js';
+import type { Side } from '../mapping/resolver.js';
+import type { RunContext, RunStats } from './context.js';
+import { findCounterparts, type Counterpart } from './counterparts.js';
+import { idempotencyKey, payloadHash } from './hash.js';
+import { merge } from './merge.js';
+import { PrefetchingResolver } from './resolver.js';
+import { objectOf, other, pairIds, referenceFor } from './sides.js';
+
+export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'>;
+
+interface Builder {
+  readonly operations: NewOperation[];
+  readonly deadLetters: NewDeadLetter[];
+  readonly conflicts: NewConflict[];
+  readonly parked: WaitingRecord[];
+  readonly links: LinkUpdate[];
+}
+
+/** `recheck`: process records even when their version was seen (the waiting room, a backfill). */
+export async function processPage(
+  ctx: RunContext,
+  side: Side,
+  page: readonly SourceRecord[],
+  stats: RunStats,
+  recheck = false,
+  fromWaitingRoom = false,
+): Promise<PageParts> {
+  const { sync } = ctx;
+  const latest = new Map<string, SourceRecord>();
+  for (const record of page) latest.set(record.id, record);
+  const found = await findCounterparts(ctx, side, [...latest.values()]);
+  // A record seen before with the same version (a re-read inside the lookback window) is done.
+  const pairs = found.pairs.filter(
+    (p) =>
+      recheck ||
+      p.link === undefined ||
+      (side === 'crm' ? p.link.crm_version : p.link.erp_version) !== p.record.modifiedAt,
+  );
+  stats.skipped += found.pairs.length - pairs.length;
+  stats.ambiguous += found.ambiguous.length;
+
+  const them = other(side);
+  const resolver = new PrefetchingResolver(ctx.store, { crm: sync.crm, erp: sync.erp });
+  const mapped = await resolver.prefetch(() =>
+    pairs.map((p) => ({
+      mine: sync.mapping.canonical(side, p.record, resolver),
+      theirs: p.other === undefined ? undefined : sync.mapping.canonical(them, p.other, resolver),
+    })),
+  );
+  const blocked = await ctx.store.openConflictFields(
+    sync.name,
+    pairs.flatMap((p) => (p.link === undefined ? [] : [p.link.crm_id])),
+  );
+
+  const out: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [] };
+  // Encoding can ask the resolver for more (an id's catalog key): prefetch around the whole plan.
+  const plan = (): Builder => {
+    const b: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [] };
+    pairs.forEach((pair, i) => planPair(ctx, side, pair, mapped[i], b, resolver, blocked, stats));
+    return b;
+  };
+  const dryStats = structuredClone(stats);
+  await resolver.prefetch(() => plan());
+  Object.assign(stats, dryStats);
+  const planned = plan();
+  out.operations.push(...planned.operations);
+  out.deadLetters.push(...planned.deadLetters);
+  out.conflicts.push(...planned.conflicts);
+  out.parked.push(...planned.parked);
+  out.links.push(...planned.links);
+  stats.conflicts += out.conflicts.length;
+  stats.waiting += out.parked.length;
+  stats.deadLettered += out.deadLetters.length;
+  return {
+    ...out,
+    ambiguous: found.ambiguous,
+    ...(fromWaitingRoom ? { unparked: page.map((r) => ({ side, id: r.id })) } : {}),
+  };
+}
+
+type Mapped = { mine: CanonicalResult; theirs: CanonicalResult | undefined } | undefined;
+
+function planPair(
+  ctx: RunContext,
+  side: Side,
+  pair: Counterpart,
+  mapped: Mapped,
+  out: Builder,
+  resolver: PrefetchingResolver,
+  blocked: Map<string, Set<string>>,
+  stats: RunStats,
+): void {
+  const { sync } = ctx;
+  const them = other(side);
+  const { record, link } = pair;
+  if (mapped === undefined) return;
+  const mine = mapped.mine;
+  if (!mine.ok) {
+    if (mine.code === 'FILTERED') stats.filtered++;
+    else if (mine.code === 'WAITING_REFERENCE')
+      out.parked.push({ sync: sync.name, side, record, needsSync: mine.sync, needsId: mine.id });
+    else
+      out.deadLetters.push({
+        sync: sync.name,
+        side: them,
+        stage: 'map',
+        recordId: record.id,
+        payload: record.fields,
+        error: { code: mine.code, field: mine.field, message: mine.reason, mapping: sync.mapping.file },
+      });
+    return;
+  }
+  const counterpart = pair.other;
+  const base = link === undefined ? null : (JSON.parse(link.base) as CanonicalValues);
+
+  if (record.deleted || counterpart?.deleted === true) {
+    planDelete(ctx, side, pair, base, mine.values, mapped.theirs, out);
+    return;
+  }
+  if (counterpart === undefined) {
+    if (link !== undefined) return; // The counterpart is gone without a tombstone: the id-set comparison's job.
+    planCreate(ctx, side, record, mine.values, out, resolver, stats);
+    return;
+  }
+  const theirs = mapped.theirs;
+  if (theirs === undefined || !theirs.ok) {
+    if (theirs?.code === 'WAITING_REFERENCE')
+      out.parked.push({ sync: sync.name, side, record, needsSync: theirs.sync, needsId: theirs.id });
+    else stats.filtered++;
+    return;
+  }
+  const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
+  const [crm, erp] = side === 'crm' ? [mine.values, theirs.values] : [theirs.values, mine.values];
+  const [crmTime, erpTime] =
+    side === 'crm' ? [record.modifiedAt, counterpart.modifiedAt] : [counterpart.modifiedAt, record.modifiedAt];
+  const result = merge({
+    fields: sync.mapping.fields,
+    crm,
+    erp,
+    base,
+    crmModifiedAt: crmTime,
+    erpModifiedAt: erpTime,
+    blocked: blocked.get(crmId) ?? new Set(),
+  });
+  for (const c of result.conflicts)
+    out.conflicts.push({
+      sync: sync.name,
+      crmId,
+      erpId,
+      field: c.field,
+      kind: 'field',
+      crmValue: c.crm,
+      erpValue: c.erp,
+      baseValue: c.base,
+    });
+
+  let writes = 0;
+  for (const target of ['crm', 'erp'] as const) {
+    const values = target === 'erp' ? result.toErp : result.toCrm;
+    if (Object.keys(values).length === 0) continue;
+    const encoded = sync.mapping.encode(target, values, resolver);
+    if (!encoded.ok) {
+      out.deadLetters.push({
+        sync: sync.name,
+        side: target,
+        stage: 'map',
+        recordId: target === 'erp' ? crmId : erpId,
+        payload: values,
+        error: encoded,
+      });
+      continue;
+    }
+    const targetRecord = target === side ? record : counterpart;
+    const sourceRecord = target === side ? counterpart : record;
+    const ref = referenceFor(sync, target, sourceRecord);
+    const payload =
+      link === undefined && ref !== undefined ? { ...encoded.fields, [ref.field]: ref.value } : encoded.fields;
+    out.operations.push(
+      operation(ctx, target, sourceRecord.id, targetRecord.id, ref, payload, { ...result.settled, ...values }),
+    );
+    writes++;
+  }
+  const version = side === 'crm' ? { crmVersion: record.modifiedAt } : { erpVersion: record.modifiedAt };
+  out.links.push({ sync: sync.name, crmId, erpId, base: result.settled, ...version });
+  if (writes === 0 && result.conflicts.length === 0) stats.skippedAsEcho[side]++;
+}
+
+function planCreate(
+  ctx: RunContext,
+  side: Side,
+  record: SourceRecord,
+  values: CanonicalValues,
+  out: Builder,
+  resolver: PrefetchingResolver,
+  stats: RunStats,
+): void {
+  const { sync } = ctx;
+  const them = other(side);
+  const flows = sync.mapping.fields.filter(
+    (f) => f.direction === 'both' || f.direction === (side === 'crm' ? 'crm->erp' : 'erp->crm'),
+  );
+  const only = new Set(flows.map((f) => f.name));
+  const encoded = sync.mapping.encode(them, values, resolver, only);
+  const ref = referenceFor(sync, them, record);
+  if (!encoded.ok || ref === undefined) {
+    const error = !encoded.ok
+      ? encoded
+      : {
+          code: 'NO_REFERENCE',
+          message: `declare a ${them} reference in ${sync.mapping.file} so that a create on the ${them} side can be made idempotent`,
+        };
+    out.deadLetters.push({
+      sync: sync.name,
+      side: them,
+      stage: 'map',
+      recordId: record.id,
+      payload: record.fields,
+      error,
+    });
+    return;
+  }
+  const base = Object.fromEntries(Object.entries(values).filter(([k]) => only.has(k)));
+  out.operations.push(operation(ctx, them, record.id, null, ref, { ...encoded.fields, [ref.field]: ref.value }, base));
+  void stats;
+}
+
+function planDelete(
+  ctx: RunContext,
+  side: Side,
+  pair: Counterpart,
+  base: CanonicalValues | null,
+  mine: CanonicalValues,
+  theirs: CanonicalResult | undefined,
+  out: Builder,
+): void {
+  const { sync } = ctx;
+  const { record, link } = pair;
+  const counterpart = pair.other;
+  if (link === undefined || counterpart === undefined) return;
+  if (record.deleted && counterpart.deleted) return;
+  const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
+  // The surviving side's values, compared with the base: an edit there makes the delete a conflict.
+  const survivor = record.deleted ? (theirs !== undefined && theirs.ok ? theirs.values : null) : mine;
+  const edited =
+    survivor !== null &&
+    base !== null &&
+    Object.entries(survivor).some(([k, v]) => k in base && JSON.stringify(base[k]) !== JSON.stringify(v));
+  const deletedSide = record.deleted ? side : other(side);
+  if (edited || sync.config.deletes === 'report') {
+    out.conflicts.push({
+      sync: sync.name,
+      crmId,
+      erpId,
+      field: '(record)',
+      kind: 'delete',
+      crmValue: deletedSide === 'crm' ? 'deleted' : 'edited',
+      erpValue: deletedSide === 'erp' ? 'deleted' : 'edited',
+      baseValue: null,
+    });
+    return;
+  }
+  if (sync.config.deletes === 'ignore' || !record.deleted) return;
+  const target = other(side);
+  out.operations.push({
+    sync: sync.name,
+    targetSide: target,
+    object: objectOf(sync, target),
+    action: 'archive',
+    key: idempotencyKey(sync.name, target, record.id, `archive:${record.modifiedAt}`),
+    sourceId: record.id,
+    targetId: counterpart.id,
+    ref: null,
+    payload: {},
+    payloadHash: 'archive',
+  });
+}
+
+function operation(
+  ctx: RunContext,
+  target: Side,
+  sourceId: string,
+  targetId: string | null,
+  ref: { field: string; value: string } | undefined,
+  payload: Record<string, unknown>,
+  base: Record<string, unknown>,
+): NewOperation {
+  const hash = payloadHash(payload);
+  return {
+    sync: ctx.sync.name,
+    targetSide: target,
+    object: objectOf(ctx.sync, target),
+    action: 'upsert',
+    key: idempotencyKey(ctx.sync.name, target, sourceId, hash),
+    sourceId,
+    targetId,
+    ref: ref ?? null,
+    payload,
+    payloadHash: hash,
+    base,
+  };
+}
