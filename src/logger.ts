@@ -22,12 +22,26 @@ export const REDACT_PATHS = [
   '*.secret',
   'access_token',
   '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'client_secret',
+  '*.client_secret',
+  'passphrase',
+  '*.passphrase',
+  'headers.cookie',
+  '*.headers.cookie',
+  'headers["x-hubspot-signature-v3"]',
+  '*.headers["x-hubspot-signature-v3"]',
+  'headers["x-tandem-signature"]',
+  '*.headers["x-tandem-signature"]',
 ];
 
 export interface LoggerOptions {
   readonly level?: string;
   /** Where lines go; defaults to stdout (fd 1). */
   readonly destination?: DestinationStream | 1 | 2;
+  /** Extra paths to redact (the config's `log.redact`: personal data such as `*.email`). */
+  readonly redact?: readonly string[];
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -35,7 +49,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? process.env['TANDEM_LOG_LEVEL'] ?? 'info',
       base: { service: 'tandem' },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      redact: { paths: [...REDACT_PATHS, ...(options.redact ?? [])], censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     typeof options.destination === 'object' ? options.destination : pino.destination(options.destination ?? 1),

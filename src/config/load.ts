@@ -6,7 +6,13 @@
 import path from 'node:path';
 import { connectorRegistry, connectorKinds } from '../../connectors/index.js';
 import { ConfigError } from '../errors.js';
-import { configSchema, type ConnectorBaseConfig, type SandboxConfig, type SyncConfig } from './schema.js';
+import {
+  configSchema,
+  type ConnectorBaseConfig,
+  type SandboxConfig,
+  type ServerConfig,
+  type SyncConfig,
+} from './schema.js';
 import { locate, parseWith, readYaml, type YamlSource } from './yaml-source.js';
 
 export interface ConnectorEntry {
@@ -27,12 +33,26 @@ export interface Config {
   readonly dataDir: string;
   readonly stateFile: string;
   readonly logLevel: string;
+  /** Extra redaction paths (personal data) from `log.redact`. */
+  readonly logRedact: readonly string[];
+  /** The HTTP server, when configured. */
+  readonly server: ServerConfig | undefined;
   readonly sandbox: SandboxConfig;
   readonly connectors: Readonly<Record<string, ConnectorEntry>>;
   readonly syncs: Readonly<Record<string, SyncEntry>>;
 }
 
-const ENGINE_KEYS = new Set(['kind', 'sandbox', 'secrets', 'timeoutMs', 'retry', 'rateLimit', 'breaker']);
+const ENGINE_KEYS = new Set([
+  'kind',
+  'sandbox',
+  'secrets',
+  'timeoutMs',
+  'retry',
+  'rateLimit',
+  'breaker',
+  'auth',
+  'tls',
+]);
 
 export function loadConfig(file: string): Config {
   const absolute = path.resolve(file);
@@ -64,6 +84,16 @@ export function loadConfig(file: string): Config {
     connectors[name] = Object.freeze({ name, base, settings: Object.freeze(settings) });
   }
 
+  for (const name of Object.keys(raw.server?.webhooks ?? {})) {
+    if (connectors[name] === undefined) {
+      throw located(
+        source,
+        ['server', 'webhooks', name],
+        `no connector named "${name}"; webhooks are keyed by connector name (have: ${Object.keys(connectors).join(', ') || 'none'})`,
+      );
+    }
+  }
+
   const syncs: Record<string, SyncEntry> = {};
   for (const [name, sync] of Object.entries(raw.syncs)) {
     for (const role of ['crm', 'erp'] as const) {
@@ -84,6 +114,8 @@ export function loadConfig(file: string): Config {
     dataDir,
     stateFile: path.join(dataDir, 'tandem.sqlite'),
     logLevel: raw.log.level,
+    logRedact: Object.freeze([...raw.log.redact]),
+    server: raw.server,
     sandbox: raw.sandbox,
     connectors: Object.freeze(connectors),
     syncs: Object.freeze(syncs),

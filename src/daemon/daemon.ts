@@ -2,10 +2,21 @@
  * The long-lived service: every enabled sync on its node-cron schedule (and once at start when
  * `runOnStart`), never overlapping itself. SIGINT / SIGTERM stop scheduling, let each run in
  * flight finish the page in hand and persist it, then resolve so the process exits 0.
+ *
+ * With a `server:` block it also serves health, metrics, webhooks and the control API; runs that
+ * a webhook or the API asks for go through the same per-sync runner, so they never overlap the
+ * scheduled ones. SIGHUP re-reads the config file and applies what is safe without a restart:
+ * log level, schedules and `enabled` of existing syncs, `staleAfterMs`, the server's token and
+ * webhook settings (see docs/operations.md); a config that fails to load is logged and ignored.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.js';
-import { SyncRunner } from './sync-runner.js';
+import { loadConfig, type Config } from '../config/load.js';
+import { describeError } from '../errors.js';
+import { REDACT_PATHS } from '../logger.js';
+import { SyncControl } from '../server/control.js';
+import { API_VERSION } from '../server/openapi.js';
+import { startServerRuntime, type ServerRuntime } from '../server/runtime.js';
 
 export interface DaemonOptions {
   /** Stops the daemon when aborted (tests); signals are handled too unless `handleSignals` is false. */
@@ -14,11 +25,21 @@ export interface DaemonOptions {
 }
 
 export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<void> {
-  const { logger } = app;
+  // The config's `log.redact` (personal data) on top of the built-in secret paths.
+  const logger =
+    app.config.logRedact.length === 0
+      ? app.logger
+      : app.logger.child({}, { redact: { paths: [...REDACT_PATHS, ...app.config.logRedact], censor: '[redacted]' } });
   const stop = new AbortController();
-  const runners = Object.values(app.syncs)
-    .filter((sync) => sync.config.enabled)
-    .map((sync) => new SyncRunner({ sync, store: app.store, logger, signal: stop.signal }));
+  let server: ServerRuntime | undefined;
+  const control = new SyncControl({
+    syncs: Object.values(app.syncs),
+    store: app.store,
+    logger,
+    signal: stop.signal,
+    dataDir: app.config.dataDir,
+    onRunFinished: (sync, stats, trigger) => server?.runFinished(sync, stats, trigger),
+  });
 
   const stopped = new Promise<string>((resolve) => {
     stop.signal.addEventListener('abort', () => resolve(String(stop.signal.reason ?? 'stop')), { once: true });
@@ -32,38 +53,84 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     stop.abort(signal);
   };
   const handleSignals = options.handleSignals ?? true;
+  let config = app.config;
+  const tasks = new Map<string, ScheduledTask>();
+  const schedule = (name: string, expression: string): void => {
+    const task = cron.schedule(
+      expression,
+      async () => {
+        if (!stop.signal.aborted) await control.scheduled(name);
+      },
+      { name: `sync:${name}`, noOverlap: true },
+    );
+    tasks.set(name, task);
+    logger.info({ sync: name, schedule: expression, next: task.getNextRun()?.toISOString() }, 'sync scheduled');
+  };
+  const onHangup = (): void => {
+    let next: Config;
+    try {
+      next = loadConfig(config.file);
+    } catch (error) {
+      logger.error({ error: describeError(error) }, 'SIGHUP: the config does not load; keeping the running one');
+      return;
+    }
+    void applyReload(next).catch((error: unknown) =>
+      logger.error({ error: describeError(error) }, 'SIGHUP: reload failed'),
+    );
+  };
+  const applyReload = async (next: Config): Promise<void> => {
+    // pino children copy their level when created: connectors keep theirs until a restart.
+    app.logger.level = next.logLevel;
+    logger.level = next.logLevel;
+    const rescheduled: string[] = [];
+    for (const name of control.names) {
+      const before = config.syncs[name];
+      const after = next.syncs[name];
+      if (after === undefined || (before?.schedule === after.schedule && before.enabled === after.enabled)) continue;
+      await tasks.get(name)?.destroy();
+      tasks.delete(name);
+      if (after.enabled) schedule(name, after.schedule);
+      rescheduled.push(name);
+    }
+    server?.reconfigure(next);
+    config = next;
+    logger.info({ rescheduled }, 'SIGHUP: config and credentials reloaded');
+  };
   if (handleSignals) {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    process.on('SIGHUP', onHangup);
   }
   options.signal?.addEventListener('abort', () => stop.abort('stopped by caller'), { once: true });
 
-  const tasks: ScheduledTask[] = [];
-  for (const runner of runners) {
-    const sync = app.syncs[runner.name];
-    if (sync === undefined) continue;
-    const task = cron.schedule(
-      sync.config.schedule,
-      async () => {
-        if (!stop.signal.aborted) await runner.trigger('incremental');
-      },
-      { name: `sync:${runner.name}`, noOverlap: true },
-    );
-    tasks.push(task);
-    logger.info(
-      { sync: runner.name, schedule: sync.config.schedule, next: task.getNextRun()?.toISOString() },
-      'sync scheduled',
-    );
-    if (sync.config.runOnStart) void runner.trigger('incremental');
+  if (config.server?.enabled === true) {
+    try {
+      server = await startServerRuntime(app, config.server, control, API_VERSION);
+    } catch (error) {
+      // Nothing was scheduled yet: give the signal handlers back and fail the start.
+      if (handleSignals) {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        process.off('SIGHUP', onHangup);
+      }
+      throw error;
+    }
   }
-  logger.info({ syncs: runners.map((r) => r.name) }, 'tandem started');
+  const enabled = Object.values(app.syncs).filter((sync) => sync.config.enabled);
+  for (const sync of enabled) {
+    schedule(sync.name, sync.config.schedule);
+    if (sync.config.runOnStart) void control.scheduled(sync.name, 'start');
+  }
+  logger.info({ syncs: enabled.map((s) => s.name) }, 'tandem started');
 
   const reason = await stopped;
-  for (const task of tasks) await task.destroy();
-  await Promise.all(runners.map((r) => r.idle()));
+  for (const task of tasks.values()) await task.destroy();
+  await control.idle();
+  await server?.close();
   if (handleSignals) {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('SIGHUP', onHangup);
   }
   logger.info({ reason }, 'tandem stopped');
 }

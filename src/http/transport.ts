@@ -4,6 +4,7 @@
  * request is retried only when it is safe (GET, or a write the caller marks idempotent).
  * Retries use exponential backoff with full jitter and honour `Retry-After`.
  */
+import diagnostics from 'node:diagnostics_channel';
 import pThrottle from 'p-throttle';
 import { got, RequestError, type Method, type RetryObject } from 'got';
 import { TransportError } from '../errors.js';
@@ -51,6 +52,40 @@ export interface TransportOptions {
   readonly userAgent?: string;
   /** At most `requests` requests per `intervalMs` (a sliding window); unlimited when absent. */
   readonly rateLimit?: { readonly requests: number; readonly intervalMs: number };
+  /** TLS settings, asked for on every request so rotated certificate files take effect. */
+  readonly https?: () => HttpsSettings;
+  /** The connector name carried by {@link HttpEvent}s. */
+  readonly connector?: string;
+}
+
+/** TLS options for got (`https:`): client certificate and key (mTLS), CA, verification. */
+export interface HttpsSettings {
+  readonly certificate?: string;
+  readonly key?: string;
+  readonly passphrase?: string;
+  readonly certificateAuthority?: string;
+  /** False only through a connector's explicit `tls.dangerouslyDisableVerification`. */
+  readonly rejectUnauthorized?: boolean;
+}
+
+/**
+ * The diagnostics channel every transport publishes {@link HttpEvent}s on: metrics subscribe to it
+ * (node:diagnostics_channel, as undici does), so connectors and the transport stay free of them.
+ */
+export const HTTP_EVENTS_CHANNEL = 'tandem:http';
+
+/** A retry about to happen, or a final response or network failure, of one connector's request. */
+export interface HttpEvent {
+  readonly connector: string;
+  readonly event: 'retry' | 'response' | 'error';
+  readonly status?: number;
+  readonly code?: string;
+}
+
+const httpEvents = diagnostics.channel(HTTP_EVENTS_CHANNEL);
+
+function publish(event: HttpEvent): void {
+  if (httpEvents.hasSubscribers) httpEvents.publish(event);
 }
 
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ limit: 4, baseDelayMs: 250, maxDelayMs: 30_000 });
@@ -107,6 +142,8 @@ export function createTransport(options: TransportOptions): HttpTransport {
   return {
     async request(request) {
       const methods: Method[] = request.idempotent || request.method === 'GET' ? [request.method] : [];
+      const connector = options.connector ?? 'unknown';
+      const https = options.https?.();
       try {
         const response = await got(request.url, {
           method: request.method,
@@ -114,6 +151,7 @@ export function createTransport(options: TransportOptions): HttpTransport {
           ...(request.json === undefined ? {} : { json: request.json }),
           ...(request.searchParams === undefined ? {} : { searchParams: request.searchParams }),
           ...(request.signal === undefined ? {} : { signal: request.signal }),
+          ...(https === undefined ? {} : { https }),
           throwHttpErrors: false,
           responseType: 'text',
           timeout: { request: timeoutMs },
@@ -132,6 +170,7 @@ export function createTransport(options: TransportOptions): HttpTransport {
             beforeRequest: slot === undefined ? [] : [async () => void (await slot())],
             beforeRetry: [
               (error, retryCount) => {
+                publish({ connector, event: 'retry', ...eventDetail(error.response?.statusCode, error.code) });
                 logger.warn(
                   {
                     method: request.method,
@@ -147,6 +186,7 @@ export function createTransport(options: TransportOptions): HttpTransport {
           },
         });
         const text = response.body;
+        publish({ connector, event: 'response', status: response.statusCode });
         return {
           status: response.statusCode,
           headers: response.headers,
@@ -155,6 +195,7 @@ export function createTransport(options: TransportOptions): HttpTransport {
         };
       } catch (error) {
         if (error instanceof RequestError) {
+          publish({ connector, event: 'error', code: error.code });
           throw new TransportError(
             `${request.method} ${redactUrl(request.url)} failed: ${error.code} ${error.message}`,
             {
@@ -169,6 +210,10 @@ export function createTransport(options: TransportOptions): HttpTransport {
       }
     },
   };
+}
+
+function eventDetail(status: number | undefined, code: string | undefined): { status?: number; code?: string } {
+  return { ...(status === undefined ? {} : { status }), ...(code === undefined ? {} : { code }) };
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {

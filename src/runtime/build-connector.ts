@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { connectorRegistry } from '../../connectors/index.js';
+import { buildConnectorAuth } from '../auth/connector-auth.js';
 import type { Config, ConnectorEntry } from '../config/load.js';
 import { createSecretReader } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
@@ -56,19 +57,26 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
         },
     ctx.logger,
   );
+  // OAuth and mTLS (auth:, tls:) wrap the transport; the connector itself never sees them.
+  const auth = buildConnectorAuth(entry.name, entry.base, { configFile: ctx.config.file, logger });
+  const defaults = { ...(role === undefined ? {} : SANDBOX_SECRETS[role]), ...auth.secretDefaults };
   const connector = registered.factory.create(entry.name, parsed, {
-    http: createTransport({
-      logger,
-      timeoutMs: entry.base.timeoutMs,
-      retry: entry.base.retry,
-      ...(rateLimit === undefined ? {} : { rateLimit }),
-    }),
+    http: auth.wrap(
+      createTransport({
+        logger,
+        connector: entry.name,
+        timeoutMs: entry.base.timeoutMs,
+        retry: entry.base.retry,
+        ...(rateLimit === undefined ? {} : { rateLimit }),
+        ...(auth.https === undefined ? {} : { https: auth.https }),
+      }),
+    ),
     logger,
     secret: createSecretReader({
       connector: entry.name,
       refs: entry.base.secrets,
       baseDir: path.dirname(ctx.config.file),
-      ...(role === undefined ? {} : { defaults: SANDBOX_SECRETS[role] }),
+      ...(Object.keys(defaults).length === 0 ? {} : { defaults }),
     }),
   });
   return instrumentConnector(connector, ctx.logger, circuit);

@@ -1,0 +1,96 @@
+/** Handlers of the control API (`/api/...`): every one behind the bearer token. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { listOpenConflicts } from './conflicts.js';
+import type { ServerDeps } from './deps.js';
+import type { Handler } from './health-routes.js';
+import { HttpError } from './http-error.js';
+import { backfillBodySchema, listQuerySchema, runQuerySchema, syncParamsSchema } from './schemas.js';
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new HttpError(400, 'BAD_REQUEST', `${what}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+  return result.data;
+}
+
+function parseJson(body: unknown): unknown {
+  if (typeof body !== 'string' || body.trim() === '') return {};
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'the body is not JSON');
+  }
+}
+
+export function controlHandlers(deps: ServerDeps): Record<string, Handler> {
+  const { control, store } = deps;
+  const syncOf = (request: FastifyRequest): string => {
+    const { sync } = parse(syncParamsSchema, request.params, 'path');
+    if (!control.has(sync)) throw new HttpError(404, 'NO_SUCH_SYNC', `no sync named "${sync}" is running here`);
+    return sync;
+  };
+  const pause = (paused: boolean) => async (request: FastifyRequest) => {
+    const sync = syncOf(request);
+    control.setPaused(sync, paused);
+    return { sync, paused };
+  };
+  return {
+    listSyncs: async () => ({
+      syncs: (await deps.status()).map((s) => ({
+        ...s,
+        paused: control.isPaused(s.sync),
+        running: control.isRunning(s.sync),
+      })),
+    }),
+    runSync: async (request: FastifyRequest, reply: FastifyReply) => {
+      const sync = syncOf(request);
+      const { wait } = parse(runQuerySchema, request.query, 'query');
+      const { run, joined } = control.start(sync, 'incremental', undefined, 'api');
+      if (wait === 'true') return reply.code(200).send(await run);
+      return reply.code(202).send({ sync, kind: 'incremental', accepted: true, joined });
+    },
+    backfillSync: async (request, reply) => {
+      const sync = syncOf(request);
+      const { since } = parse(backfillBodySchema, parseJson(request.body), 'body');
+      const { joined } = control.start(sync, 'backfill', since, 'api');
+      return reply.code(202).send({ sync, kind: 'backfill', accepted: true, joined });
+    },
+    pauseSync: pause(true),
+    resumeSync: pause(false),
+    listDeadLetters: async (request) => {
+      const { sync } = parse(listQuerySchema, request.query, 'query');
+      const rows = await store.deadLetters(sync);
+      return {
+        deadLetters: rows.map((r) => ({
+          id: r.id,
+          sync: r.sync,
+          side: r.side,
+          stage: r.stage,
+          recordId: r.record_id,
+          operationKey: r.operation_key,
+          error: safeJson(r.error),
+          createdAt: r.created_at,
+        })),
+      };
+    },
+    listAmbiguousMatches: async (request) => {
+      const { sync } = parse(listQuerySchema, request.query, 'query');
+      const names = sync === undefined ? control.names : [sync];
+      const lists = await Promise.all(names.map((name) => store.ambiguousMatches(name)));
+      return { ambiguousMatches: lists.flat() };
+    },
+    listConflicts: async (request) => {
+      const { sync } = parse(listQuerySchema, request.query, 'query');
+      return listOpenConflicts(store, sync);
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Runs syncs on request, whoever asks (the schedule, a webhook, the control API): one
+ * {@link SyncRunner} per sync, so runs of one sync never overlap. Webhook requests are coalesced:
+ * while a run is in flight, at most one more is queued behind it, however many events arrive,
+ * so a change that arrived after the run read its page is still picked up. Paused syncs are
+ * skipped by the schedule and webhooks, never by an operator's explicit request.
+ */
+import { TandemError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { RunKind, RunStats, SyncDefinition } from '../pipeline/context.js';
+import { SyncRunner } from '../daemon/sync-runner.js';
+import type { StateStore } from '../../state/index.js';
+import { readPaused, writePaused } from './pause-file.js';
+
+/** Who asked for a run: a label on the run metrics and log lines. */
+export type RunTrigger = 'start' | 'schedule' | 'webhook' | 'api';
+
+export interface ControlOptions {
+  readonly syncs: readonly SyncDefinition[];
+  readonly store: StateStore;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly dataDir: string;
+  /** Called once per finished run (a joined run is reported once). */
+  readonly onRunFinished?: (sync: SyncDefinition, stats: RunStats, trigger: RunTrigger) => void;
+}
+
+export class SyncControl {
+  private readonly runners = new Map<string, SyncRunner>();
+  private readonly definitions = new Map<string, SyncDefinition>();
+  private readonly queued = new Map<string, Promise<RunStats>>();
+  private readonly observed = new WeakSet<Promise<RunStats>>();
+  private readonly paused: Set<string>;
+
+  constructor(private readonly options: ControlOptions) {
+    for (const sync of options.syncs) {
+      this.definitions.set(sync.name, sync);
+      this.runners.set(sync.name, new SyncRunner({ ...options, sync }));
+    }
+    this.paused = readPaused(options.dataDir);
+  }
+
+  get names(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  has(sync: string): boolean {
+    return this.runners.has(sync);
+  }
+
+  isPaused(sync: string): boolean {
+    return this.paused.has(sync);
+  }
+
+  isRunning(sync: string): boolean {
+    return this.runners.get(sync)?.busy ?? false;
+  }
+
+  /** The scheduler's request: skipped while paused. */
+  async scheduled(sync: string, trigger: RunTrigger = 'schedule'): Promise<RunStats | undefined> {
+    if (this.paused.has(sync)) {
+      this.options.logger.info({ sync, trigger }, 'sync paused; run skipped');
+      return undefined;
+    }
+    return this.run(sync, 'incremental', undefined, trigger);
+  }
+
+  /** Starts a run, or joins the one in flight (`joined`). */
+  start(
+    sync: string,
+    kind: RunKind,
+    since: string | undefined,
+    trigger: RunTrigger,
+  ): { run: Promise<RunStats>; joined: boolean } {
+    const runner = this.runner(sync);
+    const joined = runner.busy;
+    if (kind === 'backfill' && joined) {
+      // A backfill must not be swallowed by an incremental run in flight: it waits its turn.
+      const run = runner.idle().then(() => this.run(sync, kind, since, trigger));
+      return { run, joined };
+    }
+    return { run: this.run(sync, kind, since, trigger), joined };
+  }
+
+  /**
+   * A webhook event for `connector`: a run of every enabled, unpaused sync that uses it, now, or
+   * once after the run in flight. Returns the syncs asked to run.
+   */
+  webhook(connector: string): string[] {
+    const targets = [...this.definitions.values()].filter(
+      (s) => s.config.enabled && (s.crm.name === connector || s.erp.name === connector) && !this.paused.has(s.name),
+    );
+    for (const sync of targets) {
+      const runner = this.runner(sync.name);
+      if (!runner.busy) {
+        void this.run(sync.name, 'incremental', undefined, 'webhook');
+      } else if (!this.queued.has(sync.name)) {
+        const next = runner.idle().then(() => {
+          this.queued.delete(sync.name);
+          return this.run(sync.name, 'incremental', undefined, 'webhook');
+        });
+        this.queued.set(sync.name, next);
+      }
+    }
+    return targets.map((s) => s.name);
+  }
+
+  setPaused(sync: string, paused: boolean): void {
+    this.runner(sync);
+    if (paused) this.paused.add(sync);
+    else this.paused.delete(sync);
+    writePaused(this.options.dataDir, this.paused);
+    this.options.logger.info({ sync }, paused ? 'sync paused' : 'sync resumed');
+  }
+
+  /** Resolves when no run is in flight or queued. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.queued.values()].map((p) => p.catch(() => undefined)));
+    await Promise.all([...this.runners.values()].map((r) => r.idle()));
+  }
+
+  private run(sync: string, kind: RunKind, since: string | undefined, trigger: RunTrigger): Promise<RunStats> {
+    const run = this.runner(sync).trigger(kind, since);
+    if (!this.observed.has(run)) {
+      this.observed.add(run);
+      const definition = this.definitions.get(sync);
+      void run.then((stats) => {
+        if (definition !== undefined) this.options.onRunFinished?.(definition, stats, trigger);
+      });
+    }
+    return run;
+  }
+
+  private runner(sync: string): SyncRunner {
+    const runner = this.runners.get(sync);
+    if (runner === undefined) throw new TandemError('USAGE', `no sync named "${sync}"`, { sync });
+    return runner;
+  }
+}

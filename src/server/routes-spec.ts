@@ -1,0 +1,174 @@
+/**
+ * The API's routes as data: what each one takes and answers, in zod. The server registers a
+ * handler for every entry (a test checks none is missing) and the OpenAPI document is generated
+ * from this table.
+ */
+import type { z } from 'zod';
+import * as s from './schemas.js';
+
+/** `bearer`: `Authorization: Bearer <server.tokenSecret>`; `signature`: the connector's webhook scheme. */
+export type RouteAuth = 'none' | 'bearer' | 'signature';
+
+export interface RouteResponse {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  /** Default `application/json`. */
+  readonly contentType?: string;
+}
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  /** Fastify style (`/api/syncs/:sync/run`). */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: 'health' | 'control' | 'webhooks';
+  readonly auth: RouteAuth;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly responses: Readonly<Record<number, RouteResponse>>;
+}
+
+const unauthorized = { 401: { description: 'missing or wrong bearer token', schema: s.errorSchema } };
+const noSync = { 404: { description: 'no such sync', schema: s.errorSchema } };
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'GET',
+    path: '/healthz',
+    operationId: 'health',
+    summary: 'The process is alive.',
+    tag: 'health',
+    auth: 'none',
+    responses: { 200: { description: 'alive', schema: s.healthSchema } },
+  },
+  {
+    method: 'GET',
+    path: '/readyz',
+    operationId: 'readiness',
+    summary: 'State store open, no circuit open, no sync stale, no webhook silence alarm.',
+    tag: 'health',
+    auth: 'none',
+    responses: {
+      200: { description: 'ready', schema: s.readinessSchema },
+      503: { description: 'not ready; the failed checks say why', schema: s.readinessSchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document.',
+    tag: 'health',
+    auth: 'none',
+    responses: { 200: { description: 'the OpenAPI 3.1 document' } },
+  },
+  {
+    method: 'GET',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics (text exposition format 0.0.4).',
+    tag: 'health',
+    auth: 'bearer',
+    responses: { 200: { description: 'metrics', contentType: 'text/plain; version=0.0.4' }, ...unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/api/syncs',
+    operationId: 'listSyncs',
+    summary: 'Every sync with its status (the figures of `tandem status`).',
+    tag: 'control',
+    auth: 'bearer',
+    responses: { 200: { description: 'the syncs', schema: s.syncListSchema }, ...unauthorized },
+  },
+  {
+    method: 'POST',
+    path: '/api/syncs/:sync/run',
+    operationId: 'runSync',
+    summary: 'Starts an incremental run now (joins the one in flight).',
+    tag: 'control',
+    auth: 'bearer',
+    params: s.syncParamsSchema,
+    query: s.runQuerySchema,
+    responses: {
+      200: { description: 'with wait=true: the run ended', schema: s.runStatsSchema },
+      202: { description: 'accepted', schema: s.runAcceptedSchema },
+      ...unauthorized,
+      ...noSync,
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/syncs/:sync/backfill',
+    operationId: 'backfillSync',
+    summary: 'Starts a backfill (after the run in flight, if any).',
+    tag: 'control',
+    auth: 'bearer',
+    params: s.syncParamsSchema,
+    body: s.backfillBodySchema,
+    responses: {
+      202: { description: 'accepted', schema: s.runAcceptedSchema },
+      400: { description: 'bad body', schema: s.errorSchema },
+      ...unauthorized,
+      ...noSync,
+    },
+  },
+  ...(['pause', 'resume'] as const).map((action): RouteSpec => ({
+    method: 'POST',
+    path: `/api/syncs/:sync/${action}`,
+    operationId: `${action}Sync`,
+    summary:
+      action === 'pause'
+        ? 'Pauses a sync: scheduled and webhook runs skip it (kept across restarts).'
+        : 'Resumes a paused sync.',
+    tag: 'control',
+    auth: 'bearer',
+    params: s.syncParamsSchema,
+    responses: { 200: { description: 'the new state', schema: s.pauseSchema }, ...unauthorized, ...noSync },
+  })),
+  {
+    method: 'GET',
+    path: '/api/dead-letters',
+    operationId: 'listDeadLetters',
+    summary: 'Dead letters (payloads left out: they hold personal data; use `tandem dlq show`).',
+    tag: 'control',
+    auth: 'bearer',
+    query: s.listQuerySchema,
+    responses: { 200: { description: 'dead letters', schema: s.deadLetterListSchema }, ...unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/api/ambiguous-matches',
+    operationId: 'listAmbiguousMatches',
+    summary: 'First-contact matches with several candidates, for a person to settle.',
+    tag: 'control',
+    auth: 'bearer',
+    query: s.listQuerySchema,
+    responses: { 200: { description: 'ambiguous matches', schema: s.ambiguousListSchema }, ...unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/api/conflicts',
+    operationId: 'listConflicts',
+    summary: 'Open conflicts policy could not settle (empty until the state store records them).',
+    tag: 'control',
+    auth: 'bearer',
+    query: s.listQuerySchema,
+    responses: { 200: { description: 'open conflicts', schema: s.conflictListSchema }, ...unauthorized },
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/:connector',
+    operationId: 'receiveWebhook',
+    summary: "A vendor's signed event: triggers a targeted, coalesced run of the syncs using that connector.",
+    tag: 'webhooks',
+    auth: 'signature',
+    params: s.connectorParamsSchema,
+    responses: {
+      202: { description: 'verified; runs requested', schema: s.webhookAcceptedSchema },
+      401: { description: 'not verified (signature, age or replay)', schema: s.errorSchema },
+      404: { description: 'no webhooks configured for this connector', schema: s.errorSchema },
+    },
+  },
+];

@@ -1,0 +1,162 @@
+/**
+ * The zod schemas of the HTTP API: requests are parsed with them, and the OpenAPI document is
+ * generated from them (z.toJSONSchema), so the description cannot drift from the code.
+ */
+import { z } from 'zod';
+
+/** Every named schema of the API: the OpenAPI document's `components.schemas`. */
+export const apiRegistry = z.registry<{ id: string }>();
+
+function component<T extends z.ZodType>(id: string, schema: T): T {
+  apiRegistry.add(schema, { id });
+  return schema;
+}
+
+const side = z.enum(['crm', 'erp']);
+const sideCounts = z.object({ crm: z.number().int(), erp: z.number().int() });
+const runKind = z.enum(['incremental', 'backfill']);
+
+export const errorSchema = component(
+  'Error',
+  z.object({ error: z.string().describe('a stable code'), message: z.string() }),
+);
+
+export const healthSchema = component('Health', z.object({ status: z.literal('ok'), uptimeS: z.number() }));
+
+export const readinessSchema = component(
+  'Readiness',
+  z.object({
+    ready: z.boolean(),
+    checks: z.array(
+      z.object({
+        name: z.string().describe('state-store, circuit:<connector>, stale:<sync>, webhooks:<connector>'),
+        ok: z.boolean(),
+        detail: z.string().optional().describe('why the check failed'),
+      }),
+    ),
+  }),
+);
+
+export const syncStatusSchema = component(
+  'SyncStatus',
+  z.object({
+    sync: z.string(),
+    enabled: z.boolean(),
+    schedule: z.string(),
+    paused: z.boolean().describe('scheduled and webhook runs skip a paused sync'),
+    running: z.boolean(),
+    checkpoint: z.object({ modifiedAt: z.string(), lastId: z.string().nullable(), savedAt: z.string() }).nullable(),
+    lastRun: z
+      .object({
+        id: z.number().int(),
+        kind: z.string(),
+        status: z.string(),
+        startedAt: z.string(),
+        finishedAt: z.string().nullable(),
+      })
+      .nullable(),
+    lastSuccessAt: z.string().nullable(),
+    links: z.number().int(),
+    outbox: z.object({ pending: z.number().int(), done: z.number().int(), dead: z.number().int() }),
+    deadLetters: z.number().int(),
+    ambiguousMatches: z.number().int(),
+  }),
+);
+
+export const syncListSchema = component('SyncList', z.object({ syncs: z.array(syncStatusSchema) }));
+
+export const runStatsSchema = component(
+  'RunStats',
+  z
+    .object({
+      sync: z.string(),
+      kind: runKind,
+      status: z.enum(['succeeded', 'failed', 'interrupted', 'paused']),
+      pulled: sideCounts,
+      written: sideCounts,
+      created: sideCounts,
+      updated: sideCounts,
+      skipped: z.number().int(),
+      filtered: z.number().int(),
+      failed: z.number().int(),
+      deadLettered: z.number().int(),
+      ambiguous: z.number().int(),
+      pending: z.number().int(),
+      durationMs: z.number(),
+      error: z.string().optional(),
+    })
+    .loose(),
+);
+
+export const runAcceptedSchema = component(
+  'RunAccepted',
+  z.object({
+    sync: z.string(),
+    kind: runKind,
+    accepted: z.literal(true),
+    joined: z.boolean().describe('a run was already in flight: this request joined it or queued behind it'),
+  }),
+);
+
+export const syncParamsSchema = z.object({ sync: z.string().min(1).describe('sync name') });
+export const connectorParamsSchema = z.object({ connector: z.string().min(1).describe('connector name') });
+
+export const runQuerySchema = z.object({
+  wait: z.enum(['true', 'false']).optional().describe('true: answer with the run stats when the run ends'),
+});
+
+export const backfillBodySchema = component(
+  'BackfillRequest',
+  z.object({
+    since: z.iso
+      .datetime({ offset: true })
+      .or(z.iso.date())
+      .optional()
+      .describe('re-read from this date (ISO date or date-time); absent: from the beginning'),
+  }),
+);
+
+export const pauseSchema = component('PauseState', z.object({ sync: z.string(), paused: z.boolean() }));
+
+export const listQuerySchema = z.object({ sync: z.string().optional().describe('only this sync') });
+
+export const deadLetterSchema = component(
+  'DeadLetter',
+  z.object({
+    id: z.number().int(),
+    sync: z.string(),
+    side,
+    stage: z.string(),
+    recordId: z.string(),
+    operationKey: z.string().nullable(),
+    error: z.unknown().describe("the failure: code, message, the vendor's status and body excerpt"),
+    createdAt: z.string(),
+  }),
+);
+
+export const deadLetterListSchema = component('DeadLetterList', z.object({ deadLetters: z.array(deadLetterSchema) }));
+
+export const ambiguousListSchema = component(
+  'AmbiguousMatchList',
+  z.object({
+    ambiguousMatches: z.array(
+      z.object({ sync: z.string(), side, recordId: z.string(), matchKey: z.string(), candidates: z.array(z.string()) }),
+    ),
+  }),
+);
+
+export const conflictListSchema = component(
+  'ConflictList',
+  z.object({
+    available: z.boolean().describe('false while the state store has no conflicts table'),
+    conflicts: z.array(z.record(z.string(), z.unknown())),
+  }),
+);
+
+export const webhookAcceptedSchema = component(
+  'WebhookAccepted',
+  z.object({
+    connector: z.string(),
+    syncs: z.array(z.string()).describe('the syncs a targeted run was requested for (paused ones excluded)'),
+  }),
+);

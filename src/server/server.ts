@@ -1,0 +1,81 @@
+/**
+ * The daemon's HTTP server (fastify): health, metrics, the OpenAPI document, webhooks and the
+ * control API, registered from the route table in routes-spec.ts. Routes whose spec says
+ * `bearer` need `Authorization: Bearer <token>`, compared in constant time.
+ */
+import crypto from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { controlHandlers } from './control-routes.js';
+import type { ServerDeps } from './deps.js';
+import { healthHandlers, type Handler } from './health-routes.js';
+import { isHttpError } from './http-error.js';
+import { ROUTES, type RouteSpec } from './routes-spec.js';
+import { webhookHandlers } from './webhook-routes.js';
+
+/** Request bodies larger than this are refused (a webhook batch is far smaller). */
+const BODY_LIMIT = 1024 * 1024;
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  if (header === undefined || !header.startsWith('Bearer ')) return false;
+  const given = crypto.createHash('sha256').update(header.slice('Bearer '.length)).digest();
+  const expected = crypto.createHash('sha256').update(token).digest();
+  return crypto.timingSafeEqual(given, expected);
+}
+
+/** Builds the fastify instance (not listening yet). */
+export function createServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // Bodies stay raw text: a webhook signature covers the exact bytes sent.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  const handlers: Record<string, Handler> = {
+    ...healthHandlers(deps),
+    ...controlHandlers(deps),
+    ...webhookHandlers(deps),
+  };
+  const specs = new Map<string, RouteSpec>();
+  for (const route of ROUTES) {
+    const handler = handlers[route.operationId];
+    if (handler === undefined) throw new Error(`no handler for ${route.operationId}`);
+    specs.set(`${route.method} ${route.path}`, route);
+    app.route({ method: route.method, url: route.path, handler });
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const spec = specs.get(`${request.method} ${request.routeOptions.url ?? ''}`);
+    if (spec?.auth !== 'bearer') return;
+    if (!bearerMatches(request.headers.authorization, deps.token())) {
+      deps.logger.warn({ route: spec.path, remote: request.ip }, 'control API: missing or wrong bearer token');
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'UNAUTHORIZED', message: 'send Authorization: Bearer <token>' });
+    }
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+  app.setErrorHandler(async (error, request, reply) => {
+    if (isHttpError(error)) return reply.code(error.status).send({ error: error.code, message: error.message });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply.code(status).send({ error: 'BAD_REQUEST', message: (error as Error).message });
+    }
+    deps.logger.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    return reply.code(500).send({ error: 'INTERNAL', message: 'the request failed; see the daemon log' });
+  });
+  return app;
+}
+
+/** Starts listening; resolves with the bound address (port 0 picks a free one). */
+export async function listen(
+  app: FastifyInstance,
+  host: string,
+  port: number,
+): Promise<{ readonly url: string; readonly port: number }> {
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound };
+}
