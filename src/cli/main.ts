@@ -8,6 +8,7 @@ import { EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 import { backfillCommand, runCommand } from './commands/run.js';
 import { dlqCommand } from './commands/dlq.js';
+import { conflictsCommand } from './commands/conflicts.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -89,6 +90,25 @@ export async function main(argv: readonly string[], out: Output = processOutput)
           throw new TandemError('USAGE', `unknown dlq action "${action}"; use list, show, retry or drop`);
         }
         return dlqCommand(action, id, this.opts<{ config: string; json?: boolean; sync?: string }>(), out);
+      })();
+    });
+  program
+    .command('conflicts')
+    .description('the conflict queue: list, show <id>, resolve <id> --take crm|erp | --value V')
+    .argument('<action>', 'list, show or resolve')
+    .argument('[id]', 'conflict id (show, resolve)')
+    .addOption(configOption())
+    .option('--sync <name>', 'only this sync (list)')
+    .option('--all', 'resolved ones too (list)')
+    .option('--take <side>', 'resolve with the value of crm or erp')
+    .option('--value <value>', 'resolve with this value (JSON or text)')
+    .option('--json', 'print JSON')
+    .action(function (this: Command, action: string, id: string | undefined) {
+      return guard(() => {
+        if (action !== 'list' && action !== 'show' && action !== 'resolve') {
+          throw new TandemError('USAGE', `unknown conflicts action "${action}"; use list, show or resolve`);
+        }
+        return conflictsCommand(action, id, this.opts(), out);
       })();
     });
   program

@@ -45,14 +45,11 @@ export async function processPage(
   const latest = new Map<string, SourceRecord>();
   for (const record of page) latest.set(record.id, record);
   const found = await findCounterparts(ctx, side, [...latest.values()]);
-  // A record seen before with the same version (a re-read inside the lookback window) is done.
-  const pairs = found.pairs.filter(
-    (p) =>
-      recheck ||
-      p.link === undefined ||
-      (side === 'crm' ? p.link.crm_version : p.link.erp_version) !== p.record.modifiedAt,
-  );
-  stats.skipped += found.pairs.length - pairs.length;
+  // A re-read (the lookback window, a backfill) is merged again: against the base it changes nothing.
+  // Versions are not trusted to skip it: Odoo's write_date has whole seconds, so two edits within
+  // one second share a version and the second would be lost.
+  const pairs = found.pairs;
+  void recheck;
   stats.ambiguous += found.ambiguous.length;
 
   const them = other(side);
