@@ -3,7 +3,7 @@
  * starting a second one. Aborting the shared signal lets the page in hand finish, then stops.
  */
 import type { Logger } from '../logger.js';
-import type { RunKind, RunStats, SyncDefinition } from '../pipeline/context.js';
+import { emptyStats, type RunKind, type RunStats, type SyncDefinition } from '../pipeline/context.js';
 import { runSync } from '../pipeline/run-sync.js';
 import type { StateStore } from '../../state/index.js';
 
@@ -34,6 +34,8 @@ export class SyncRunner {
       return this.inFlight;
     }
     const { sync, store, logger, signal } = this.options;
+    // Stopping: a run that has not started yet does not start (the store may be closing).
+    if (signal.aborted) return Promise.resolve({ ...emptyStats(sync.name, kind), status: 'interrupted' });
     const run = runSync({ sync, store, logger, signal }, since === undefined ? { kind } : { kind, since }).finally(
       () => {
         this.inFlight = undefined;

@@ -31,6 +31,8 @@ export class SyncControl {
   private readonly queued = new Map<string, Promise<RunStats>>();
   private readonly observed = new WeakSet<Promise<RunStats>>();
   private readonly paused: Set<string>;
+  /** Runs waiting for their dependencies: `idle()` waits for them too. */
+  private readonly chains = new Set<Promise<RunStats>>();
 
   constructor(private readonly options: ControlOptions) {
     for (const sync of options.syncs) {
@@ -115,11 +117,26 @@ export class SyncControl {
 
   /** Resolves when no run is in flight or queued. */
   async idle(): Promise<void> {
-    await Promise.all([...this.queued.values()].map((p) => p.catch(() => undefined)));
+    await Promise.all([...this.queued.values(), ...this.chains].map((p) => p.catch(() => undefined)));
     await Promise.all([...this.runners.values()].map((r) => r.idle()));
   }
 
+  /** Runs the syncs `sync` references first (companies before contacts), then `sync`. */
   private run(sync: string, kind: RunKind, since: string | undefined, trigger: RunTrigger): Promise<RunStats> {
+    const deps = this.runner(sync).busy
+      ? []
+      : (this.definitions.get(sync)?.mapping.references ?? []).filter((d) => d !== sync && this.runners.has(d));
+    if (deps.length === 0) return this.runOnly(sync, kind, since, trigger);
+    const chain = (async () => {
+      for (const dep of deps) await this.run(dep, 'incremental', undefined, trigger);
+      return this.runOnly(sync, kind, since, trigger);
+    })();
+    this.chains.add(chain);
+    void chain.finally(() => this.chains.delete(chain)).catch(() => undefined);
+    return chain;
+  }
+
+  private runOnly(sync: string, kind: RunKind, since: string | undefined, trigger: RunTrigger): Promise<RunStats> {
     const run = this.runner(sync).trigger(kind, since);
     if (!this.observed.has(run)) {
       this.observed.add(run);

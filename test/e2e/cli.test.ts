@@ -16,7 +16,7 @@ describe('tandem CLI: usage and config errors exit 2 with a message that says wh
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(
         new RegExp(
-          `${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: syncs\\.contacts\\.pageSize: expected number, got string "lots"`,
+          `${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: syncs\\.companies\\.pageSize: expected number, got string "lots"`,
         ),
       );
     } finally {

@@ -24,8 +24,14 @@ describe('the tandem process against the embedded sandbox', () => {
 
       const status = await tandem(['status', '--config', config, '--json']);
       expect(status.code).toBe(0);
-      expect(JSON.parse(status.stdout)).toMatchObject({
-        syncs: [{ sync: 'contacts', outbox: { pending: 0, dead: 0 }, lastRun: { status: 'succeeded' } }],
+      const syncs = (JSON.parse(status.stdout) as { syncs: { sync: string }[] }).syncs;
+      expect(syncs.find((s) => s.sync === 'contacts')).toMatchObject({
+        outbox: { pending: 0, dead: 0 },
+        lastRun: { status: 'succeeded' },
+      });
+      expect(syncs.find((s) => s.sync === 'companies')).toMatchObject({
+        outbox: { pending: 0, dead: 0 },
+        lastRun: { status: 'succeeded' },
       });
     } finally {
       cleanup();
@@ -49,20 +55,24 @@ describe('the tandem process against the embedded sandbox', () => {
       await daemon.waitFor(
         (line) =>
           line['msg'] === 'page committed' &&
+          line['sync'] === 'contacts' &&
           Number((line['cursor'] as { lastId?: string } | undefined)?.lastId ?? 0) > 0,
       );
       daemon.child.kill('SIGTERM');
       const code = await daemon.exited;
       expect(code).toBe(0);
       const finished = daemon.lines.find(
-        (line) => typeof line['msg'] === 'string' && /^run (succeeded|failed|interrupted)$/.test(line['msg'] as string),
+        (line) =>
+          line['sync'] === 'contacts' &&
+          typeof line['msg'] === 'string' &&
+          /^run (succeeded|failed|interrupted)$/.test(line['msg'] as string),
       );
       expect(finished?.['msg']).toBe('run interrupted');
       expect(daemon.lines.some((line) => line['msg'] === 'tandem stopped')).toBe(true);
 
       // The next start picks up where the first stopped.
       const again = spawnTandem(['start', '--config', config]);
-      await again.waitFor((line) => line['msg'] === 'run succeeded', 120_000);
+      await again.waitFor((line) => line['msg'] === 'run succeeded' && line['sync'] === 'contacts', 120_000);
       again.child.kill('SIGTERM');
       expect(await again.exited).toBe(0);
 

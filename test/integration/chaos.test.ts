@@ -12,9 +12,14 @@ const CONTACTS = 600;
 /** Runs the contacts sync until a run succeeds with nothing written and nothing pending. */
 async function converge(app: App, maxRuns: number): Promise<RunStats[]> {
   const sync = app.syncs['contacts'];
-  if (sync === undefined) throw new Error('no contacts sync');
+  const companies = app.syncs['companies'];
+  if (sync === undefined || companies === undefined) throw new Error('no contacts or companies sync');
   const runs: RunStats[] = [];
   for (let i = 0; i < maxRuns; i++) {
+    await runSync(
+      { sync: companies, store: app.store, logger: app.logger, signal: new AbortController().signal },
+      { kind: 'incremental' },
+    );
     const stats = await runSync(
       { sync, store: app.store, logger: app.logger, signal: new AbortController().signal },
       { kind: 'incremental' },
