@@ -307,7 +307,10 @@ describe('owner policies for a field changed differently on both sides', () => {
   });
 
   it('22. deletes: report keeps both records and queues a conflict instead of archiving', async () => {
-    const w = await world({ contacts: 30, configEdit: (c) => c.replace(/( {2}contacts:\n)/, '$1    deletes: report\n') });
+    const w = await world({
+      contacts: 30,
+      configEdit: (c) => c.replace(/( {2}contacts:\n)/, '$1    deletes: report\n'),
+    });
     try {
       await w.runBoth();
       used = 0;
