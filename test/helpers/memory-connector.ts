@@ -23,11 +23,15 @@ export interface MemoryConnector extends Connector {
   put(id: string, fields: Record<string, unknown>, modifiedAt?: string): void;
 }
 
-export function memoryConnector(name: string, options: { pageSize?: number; batch?: number } = {}): MemoryConnector {
+/** `clock`: share one between connectors so their modification times compare (the `latest` policy). */
+export function memoryConnector(
+  name: string,
+  options: { pageSize?: number; batch?: number; clock?: { now: number } } = {},
+): MemoryConnector {
   const records = new Map<string, SourceRecord>();
-  let clock = Date.UTC(2024, 0, 1);
+  const clock = options.clock ?? { now: Date.UTC(2024, 0, 1) };
   let nextId = 1000;
-  const tick = (): string => new Date((clock += 1000)).toISOString();
+  const tick = (): string => new Date((clock.now += 1000)).toISOString();
 
   const connector: MemoryConnector = {
     name,
