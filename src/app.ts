@@ -32,7 +32,7 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
   const config = loadConfig(configFile);
   // Mappings are checked before anything starts: a bad mapping refuses to start.
   const mappings = Object.fromEntries(Object.values(config.syncs).map((s) => [s.name, loadMapping(s.mappingFile)]));
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
   const store = await StateStore.open(config.stateFile);
   const connect = options.connect ?? true;
   let sandbox: RunningSandbox | undefined;

@@ -7,7 +7,7 @@
  * a webhook or the API asks for go through the same per-sync runner, so they never overlap the
  * scheduled ones. SIGHUP re-reads the config file and applies what is safe without a restart:
  * log level, schedules and `enabled` of existing syncs, `staleAfterMs`, the server's token and
- * webhook settings (see docs/operations.md); a config that fails to load is logged and ignored.
+ * webhook settings (see the README, "SIGHUP"); a config that fails to load is logged and ignored.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.js';

@@ -7,8 +7,11 @@ import type { SyncDefinition } from '../../pipeline/context.js';
 
 /** Opens the app with logs on stderr, so stdout carries only the command's own output. */
 export async function openForCommand(configFile: string, options: Omit<AppOptions, 'logger'> = {}): Promise<App> {
-  const level = loadConfig(configFile).logLevel;
-  return openApp(configFile, { ...options, logger: createLogger({ level, destination: 2 }) });
+  const config = loadConfig(configFile);
+  return openApp(configFile, {
+    ...options,
+    logger: createLogger({ level: config.logLevel, destination: 2, redact: config.logRedact }),
+  });
 }
 
 export function findSync(app: App, name: string): SyncDefinition {
