@@ -8,7 +8,7 @@ import { loadConfig, type Config } from './config/load.js';
 import { buildConnector } from './runtime/build-connector.js';
 import type { RuntimeConnector } from './runtime/instrument.js';
 import { createLogger, type Logger } from './logger.js';
-import { loadMapping } from './mapping/load.js';
+import { loadMappings } from './mapping/load.js';
 import type { SyncDefinition } from './pipeline/context.js';
 import { startSandbox, type RunningSandbox } from './sandbox/index.js';
 
@@ -31,7 +31,8 @@ export interface AppOptions {
 export async function openApp(configFile: string, options: AppOptions = {}): Promise<App> {
   const config = loadConfig(configFile);
   // Mappings are checked before anything starts: a bad mapping refuses to start.
-  const mappings = Object.fromEntries(Object.values(config.syncs).map((s) => [s.name, loadMapping(s.mappingFile)]));
+  // References name other syncs: unknown ones and cycles are refused here, with file and line.
+  const mappings = loadMappings(Object.values(config.syncs).map((s) => ({ sync: s.name, file: s.mappingFile })));
   const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
   const store = await StateStore.open(config.stateFile);
   const connect = options.connect ?? true;

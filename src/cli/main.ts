@@ -9,6 +9,7 @@ import { processOutput, type Output } from './output.js';
 import { backfillCommand, runCommand } from './commands/run.js';
 import { dlqCommand } from './commands/dlq.js';
 import { conflictsCommand } from './commands/conflicts.js';
+import { mappingTestCommand } from './commands/mapping.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -109,6 +110,20 @@ export async function main(argv: readonly string[], out: Output = processOutput)
           throw new TandemError('USAGE', `unknown conflicts action "${action}"; use list, show or resolve`);
         }
         return conflictsCommand(action, id, this.opts(), out);
+      })();
+    });
+  program
+    .command('mapping')
+    .description('mapping tools: test <file> --input record.json prints the mapped record')
+    .argument('<action>', 'test')
+    .argument('<file>', 'mapping file')
+    .requiredOption('--input <file>', "a record as JSON (the vendor's shape, or { id, fields })")
+    .option('--direction <direction>', 'crm-to-erp or erp-to-crm', 'crm-to-erp')
+    .option('--links <file>', 'links and catalogs as JSON, for references and lookups')
+    .action(function (this: Command, action: string, file: string) {
+      return guard(() => {
+        if (action !== 'test') throw new TandemError('USAGE', `unknown mapping action "${action}"; use test`);
+        return mappingTestCommand(file, this.opts(), out);
       })();
     });
   program

@@ -1,131 +1,238 @@
 /**
  * Compiles a checked mapping file into plain functions, once at load: mapping a record is then
- * a loop over precompiled field getters, with no parsing on the hot path.
+ * a loop over precompiled field plans, with no parsing on the hot path and one object allocated
+ * per record (the payload).
  */
 import type { SourceRecord } from '../../connectors/types.js';
+import { compileCondition, conditionPaths } from './condition.js';
+import { compileField, WaitingReference, type FieldPlan, type Problem } from './compile-field.js';
+import { generateToErp, type Position } from './codegen.js';
+import { compileMatchKey, compileReference } from './keys.js';
+import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { MappingFile } from './schema.js';
+import type { CanonicalResult, CanonicalValues, CompiledMapping, MapFailure, MapResult } from './types.js';
+import { StepFailure, type Value } from './values.js';
 
-export type MapResult =
-  | { readonly ok: true; readonly fields: Readonly<Record<string, unknown>> }
-  | { readonly ok: false; readonly code: 'FILTERED'; readonly reason: string }
-  | { readonly ok: false; readonly code: 'MAPPING_FAILED'; readonly reason: string; readonly field: string };
+export type { CompiledMapping, MapResult } from './types.js';
 
-export interface MatchKey {
-  readonly crm: string;
-  readonly erp: string;
-  /** The comparable form of a value, or null when the value cannot match anything. */
-  normalize(value: unknown): string | null;
-}
+const top = (path: string): string => path.split('.')[0] as string;
 
-export interface CompiledMapping {
-  readonly file: string;
-  readonly crmObject: string;
-  readonly erpObject: string;
-  /** CRM properties a read must fetch. */
-  readonly crmFields: readonly string[];
-  /** ERP fields this mapping writes (for `validate`). */
-  readonly erpFields: readonly string[];
-  readonly reference: { readonly field: string; value(record: SourceRecord): string };
-  readonly matchKeys: readonly MatchKey[];
-  /** CRM record -> ERP payload (reference and constants included), or why not. */
-  toErp(record: SourceRecord): MapResult;
-}
-
-type Getter = (record: SourceRecord) => unknown;
-
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-/** Trimmed text, or null for absent / empty values. Numbers and booleans pass through. */
-export function canonical(value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') {
-    const trimmed = value.trim();
-    return trimmed === '' ? null : trimmed;
+/** Turns anything thrown while mapping one field into a typed result: mapping never throws. */
+function failure(error: unknown, field: string): MapFailure {
+  if (error instanceof WaitingReference) {
+    return {
+      ok: false,
+      code: 'WAITING_REFERENCE',
+      reason: `${field} waits for sync ${error.sync} to link record ${error.id}`,
+      field,
+      sync: error.sync,
+      id: error.id,
+    };
   }
-  return value;
+  const reason = error instanceof StepFailure ? error.message : `unexpected error: ${String(error)}`;
+  return { ok: false, code: 'MAPPING_FAILED', reason: `${field}: ${reason}`, field };
 }
 
-function compileTemplate(template: string): { getter: Getter; properties: string[] } {
-  const properties = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
-  const getter: Getter = (record) => {
-    const text = template.replace(PLACEHOLDER, (_, name: string) => {
-      const value = name === 'id' ? record.id : record.fields[name];
-      return value === undefined || value === null ? '' : String(value);
-    });
-    return canonical(text.replace(/\s+/g, ' '));
-  };
-  return { getter, properties: properties.filter((p) => p !== 'id') };
-}
+const requiredEmpty = (plan: FieldPlan): MapFailure => ({
+  ok: false,
+  code: 'MAPPING_FAILED',
+  reason: `${plan.spec.name} is required but empty`,
+  field: plan.spec.name,
+});
 
-export function compileMapping(file: string, mapping: MappingFile): CompiledMapping {
-  const fetch = new Set<string>();
-  const fields: { erp: string; get: Getter; source: string }[] = [];
+/** Compiles `mapping` (already schema-checked) from `file`; problems go to `problem`. */
+export function compileMapping(file: string, mapping: MappingFile, problem: Problem): CompiledMapping {
+  const plans = mapping.fields.map((_, i) => compileField(mapping, i, problem));
+  const seen = new Map<string, number>();
+  plans.forEach((plan, i) => {
+    for (const path of plan.spec.erp) {
+      const before = seen.get(path);
+      if (before !== undefined && plan.toErp && plans[before]?.toErp === true)
+        problem(
+          ['fields', i, 'erp'],
+          `fields[${before}] already writes ${path}; map each ERP field once (give one of them direction: erp->crm)`,
+        );
+      seen.set(path, i);
+    }
+  });
+  const toErpPlans = plans.filter((p) => p.toErp);
+  const toCrmPlans = plans.filter((p) => p.toCrm);
+  const crmFilter = compileCondition(mapping.filter.crm);
+  const erpFilter = compileCondition(mapping.filter.erp);
+  const reference = compileReference(mapping.reference.erp, mapping.reference.template);
+  const crmReference =
+    mapping.crmReference === undefined
+      ? undefined
+      : compileReference(mapping.crmReference.crm, mapping.crmReference.template);
+  const erpConstants = Object.entries(mapping.constants.erp);
+  const crmConstants = Object.entries(mapping.constants.crm);
+  const matchKeys = mapping.match.map((key, i) => compileMatchKey(key, ['match', i], problem));
+
+  const crmFields = new Set<string>();
+  for (const plan of plans) for (const path of plan.spec.crm) crmFields.add(top(path));
+  conditionPaths(mapping.filter.crm).forEach((p) => crmFields.add(top(p)));
+  matchKeys.forEach((k) => crmFields.add(top(k.crm)));
+  reference.properties.forEach((p) => crmFields.add(p));
+  if (mapping.crmReference !== undefined) crmFields.add(top(mapping.crmReference.crm));
+
+  const erpFields = new Set<string>();
+  for (const plan of plans) for (const path of plan.spec.erp) erpFields.add(top(path));
+  erpFields.add(top(mapping.reference.erp));
+  erpConstants.forEach(([k]) => erpFields.add(top(k)));
+  conditionPaths(mapping.filter.erp).forEach((p) => erpFields.add(top(p)));
+  matchKeys.forEach((k) => erpFields.add(top(k.erp)));
+  crmReference?.properties.forEach((p) => erpFields.add(p));
+
+  const lookups: CatalogUse[] = [];
   for (const field of mapping.fields) {
-    if ('crm' in field) {
-      const name = field.crm;
-      fetch.add(name);
-      fields.push({ erp: field.erp, get: (record) => canonical(record.fields[name]), source: name });
-    } else {
-      const compiled = compileTemplate(field.template);
-      compiled.properties.forEach((p) => fetch.add(p));
-      fields.push({ erp: field.erp, get: compiled.getter, source: field.template });
+    for (const step of field.transform) {
+      if (typeof step === 'object' && 'lookup' in step) {
+        const o = (step as { lookup: { object: string; field: string; side?: Side } }).lookup;
+        lookups.push({ side: o.side ?? 'erp', object: o.object, field: o.field });
+      }
     }
   }
-  const reference = compileTemplate(mapping.reference.template);
-  reference.properties.forEach((p) => fetch.add(p));
-  const required = mapping.filter.crm.required;
-  required.forEach((p) => fetch.add(p));
-  const matchKeys: MatchKey[] = mapping.match.map((key) => {
-    fetch.add(key.crm);
-    return {
-      crm: key.crm,
-      erp: key.erp,
-      normalize: (value) => {
-        const text = canonical(value);
-        if (typeof text !== 'string' && typeof text !== 'number') return null;
-        return key.normalize === 'lowercase' ? String(text).toLowerCase() : String(text);
-      },
-    };
-  });
-  const constants = Object.entries(mapping.constants.erp);
 
+  const generated = generateToErp(toErpPlans, mapping.defaults.trim);
+  const position: Position = { at: -1 };
+
+  /** CRM record -> ERP payload: filter, then the generated field loop, constants and reference. */
+  function toErp(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
+    const reason = crmFilter(record.fields);
+    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
+    const out: Record<string, unknown> = {};
+    position.at = -1;
+    try {
+      const empty = generated(record.fields, resolver, out, position);
+      if (empty >= 0) return requiredEmpty(toErpPlans[empty] as FieldPlan);
+      position.at = -1;
+      for (let i = 0; i < erpConstants.length; i++) {
+        const [key, value] = erpConstants[i] as [string, unknown];
+        out[key] = value;
+      }
+      out[reference.field] = reference.value(record);
+    } catch (error) {
+      return failure(error, toErpPlans[position.at]?.spec.name ?? reference.field);
+    }
+    return { ok: true, fields: out };
+  }
+
+  /** The same as {@link toErp} through the plain closures: the reference the generated code is tested against. */
+  function toErpInterpreted(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
+    const reason = crmFilter(record.fields);
+    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
+    const out: Record<string, unknown> = {};
+    let plan: FieldPlan | undefined;
+    try {
+      for (plan of toErpPlans) {
+        if (plan.resolves && resolver === undefined) continue;
+        const value = plan.forward(plan.readCrm(record.fields), resolver);
+        if (value === null && plan.spec.required) return requiredEmpty(plan);
+        plan.writeErp(out, value);
+      }
+      plan = undefined;
+      for (const [key, value] of erpConstants) out[key] = value;
+      out[reference.field] = reference.value(record);
+    } catch (error) {
+      return failure(error, plan?.spec.name ?? reference.field);
+    }
+    return { ok: true, fields: out };
+  }
+
+  /** ERP record -> CRM payload: the same, undoing each field's transforms in reverse order. */
+  function toCrm(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
+    const reason = erpFilter(record.fields);
+    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
+    const out: Record<string, unknown> = {};
+    let plan: FieldPlan | undefined;
+    try {
+      for (let i = 0; i < toCrmPlans.length; i++) {
+        plan = toCrmPlans[i] as FieldPlan;
+        if (plan.resolves && resolver === undefined) continue;
+        // Through the canonical form, so the CRM gets normalised values (E.164, not the ERP's spelling).
+        const value = plan.inverse(plan.canonErp(plan.readErp(record.fields)), resolver);
+        if (value === null && plan.spec.required) return requiredEmpty(plan);
+        plan.writeCrm(out, value);
+      }
+      plan = undefined;
+      for (const [key, value] of crmConstants) out[key] = value;
+      if (crmReference !== undefined) out[crmReference.field] = crmReference.value(record);
+    } catch (error) {
+      return failure(error, plan?.spec.name ?? crmReference?.field ?? '');
+    }
+    return { ok: true, fields: out };
+  }
+
+  function canonical(side: Side, record: SourceRecord, resolver?: ReferenceResolver): CanonicalResult {
+    const reason = (side === 'crm' ? crmFilter : erpFilter)(record.fields);
+    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
+    const values: Record<string, Value> = {};
+    let plan: FieldPlan | undefined;
+    try {
+      for (plan of plans) {
+        if (side === 'crm') {
+          if (plan.resolves && resolver === undefined) continue;
+          values[plan.spec.name] = plan.forward(plan.readCrm(record.fields), resolver);
+        } else values[plan.spec.name] = plan.canonErp(plan.readErp(record.fields));
+      }
+    } catch (error) {
+      return failure(error, plan?.spec.name ?? '');
+    }
+    return { ok: true, values };
+  }
+
+  function encode(
+    side: Side,
+    values: CanonicalValues,
+    resolver?: ReferenceResolver,
+    only?: ReadonlySet<string>,
+  ): MapResult {
+    const out: Record<string, unknown> = {};
+    let plan: FieldPlan | undefined;
+    try {
+      for (plan of side === 'erp' ? toErpPlans : toCrmPlans) {
+        const value = values[plan.spec.name];
+        if (value === undefined || (only !== undefined && !only.has(plan.spec.name))) continue;
+        if (side === 'erp') plan.writeErp(out, value);
+        else if (!plan.resolves || resolver !== undefined) plan.writeCrm(out, plan.inverse(value, resolver));
+      }
+    } catch (error) {
+      return failure(error, plan?.spec.name ?? '');
+    }
+    for (const [key, value] of side === 'erp' ? erpConstants : crmConstants) out[key] = value;
+    return { ok: true, fields: out };
+  }
+
+  const referencePlans = plans.filter((p) => p.spec.reference !== undefined);
   return Object.freeze({
     file,
     crmObject: mapping.crm.object,
     erpObject: mapping.erp.object,
-    crmFields: [...fetch].sort(),
-    erpFields: [...new Set([...fields.map((f) => f.erp), mapping.reference.erp, ...constants.map(([k]) => k)])],
-    reference: {
-      field: mapping.reference.erp,
-      value: (record: SourceRecord) => String(reference.getter(record) ?? record.id),
-    },
+    crmFields: [...crmFields].sort(),
+    erpFields: [...erpFields],
+    reference: { field: reference.field, value: reference.value },
+    crmReference,
     matchKeys,
-    toErp(record: SourceRecord): MapResult {
-      for (const property of required) {
-        if (canonical(record.fields[property]) === null)
-          return { ok: false, code: 'FILTERED', reason: `${property} is empty` };
-      }
-      const out: Record<string, unknown> = {};
-      for (const field of fields) {
-        let value: unknown;
+    fields: plans.map((p) => p.spec),
+    references: [...new Set(referencePlans.map((p) => p.spec.reference as string))],
+    lookups,
+    toErp,
+    toErpInterpreted,
+    toCrm,
+    canonical,
+    encode,
+    referencesOf(record: SourceRecord, side: Side): NeededLink[] {
+      const out: NeededLink[] = [];
+      for (const plan of referencePlans) {
         try {
-          value = field.get(record);
-        } catch (error) {
-          return { ok: false, code: 'MAPPING_FAILED', reason: String(error), field: field.erp };
+          const id = side === 'crm' ? plan.readCrm(record.fields) : plan.readErp(record.fields);
+          if (typeof id === 'string' || typeof id === 'number')
+            out.push({ sync: plan.spec.reference as string, side: side === 'crm' ? 'erp' : 'crm', id: String(id) });
+        } catch {
+          // A value that is no id maps to MAPPING_FAILED later; there is nothing to prefetch.
         }
-        if (value !== null && typeof value === 'object') {
-          return {
-            ok: false,
-            code: 'MAPPING_FAILED',
-            reason: `${field.source} holds a ${Array.isArray(value) ? 'list' : 'map'}, not a value`,
-            field: field.erp,
-          };
-        }
-        out[field.erp] = value;
       }
-      for (const [key, value] of constants) out[key] = value;
-      out[mapping.reference.erp] = String(reference.getter(record) ?? record.id);
-      return { ok: true, fields: out };
+      return out;
     },
   });
 }

@@ -1,43 +1,119 @@
 /**
- * The mapping file's schema. This is the walking skeleton's mapping: renames, a template for
- * composed values, constants, a reference field and match keys. The full mapping language
- * (transforms, value maps, references between syncs, both directions) builds on this shape.
+ * The mapping file's schema (zod): the source of the load-time checks and of the generated
+ * `schemas/mapping.schema.json` that editors use. Semantic checks that need more than one key
+ * (invertibility, references, connector fields) live in `check.ts`.
  */
 import { z } from 'zod';
+import { TRANSFORMS } from './transforms/registry.js';
 
-const propertyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'a property name: letters, digits, _ and .');
-const template = z
+export const PATH_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/;
+
+const path = z
   .string()
-  .regex(/\{[A-Za-z_][A-Za-z0-9_]*\}/, 'a template with at least one {property}, e.g. "{firstname} {lastname}"');
+  .regex(PATH_PATTERN, 'a property name or a dotted path (letters, digits, _ and .), e.g. email or address.line1');
+const paths = z.union([path, z.array(path).min(2)]).describe('one path, or a list of paths read/written as a list');
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const side = z.enum(['crm', 'erp']);
 
-export const fieldSchema = z.union([
-  z.strictObject({ erp: propertyName, crm: propertyName }),
-  z.strictObject({ erp: propertyName, template }),
+const bareNames = [...TRANSFORMS.values()].filter((t) => t.bare).map((t) => t.name);
+
+/** One transform: a bare name (`trim`) or a one-key map (`{ truncate: 64 }`). */
+export const stepSchema = z
+  .union([
+    z.enum(bareNames as [string, ...string[]]),
+    ...[...TRANSFORMS.values()].map((t) => z.strictObject({ [t.name]: t.options }).describe(t.summary)),
+  ])
+  .describe('a transform: a name such as trim, or a one-key map such as { truncate: 64 }');
+
+export type StepSpec = z.infer<typeof stepSchema>;
+
+export const directionSchema = z.enum(['both', 'crm->erp', 'erp->crm']);
+export const ownerSchema = z.enum(['crm', 'erp', 'latest', 'manual']);
+
+const templateSchema = z.union([
+  z.string(),
+  z.strictObject({
+    format: z.string(),
+    split: z.enum(['first', 'last']).default('first').describe('which side a lone word goes to when going back'),
+  }),
 ]);
 
-export const mappingSchema = z.strictObject({
-  crm: z.strictObject({ object: z.string().min(1) }),
-  erp: z.strictObject({ object: z.string().min(1) }),
-  /** The ERP field that holds the CRM record's reference: create-if-absent looks it up first. */
-  reference: z.strictObject({ erp: propertyName, template }),
-  /** Keys that pair records not yet linked (first contact), tried in order. */
-  match: z
-    .array(
-      z.strictObject({
-        crm: propertyName,
-        erp: propertyName,
-        normalize: z.enum(['none', 'lowercase']).default('lowercase'),
-      }),
-    )
-    .default([]),
-  /** Which CRM records take part: those with every `required` property non-empty. */
-  filter: z
-    .strictObject({ crm: z.strictObject({ required: z.array(propertyName).default([]) }) })
-    .default({ crm: { required: [] } }),
-  fields: z.array(fieldSchema).min(1, 'list at least one field to map'),
-  constants: z
-    .strictObject({ erp: z.record(propertyName, z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}) })
-    .default({ erp: {} }),
+export const fieldSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional()
+      .describe('canonical name; default: the ERP path'),
+    crm: paths.optional().describe('CRM path(s); or give a template'),
+    template: templateSchema.optional().describe('CRM values composed into one text: "{firstname} {lastname}"'),
+    erp: paths.describe('ERP path(s)'),
+    direction: directionSchema.optional().describe('default: defaults.direction'),
+    owner: ownerSchema
+      .optional()
+      .describe('who wins when both sides changed (two-way fields); default: defaults.owner'),
+    tie: side.optional().describe('owner latest: the side that wins equal modification times'),
+    transform: z.array(stepSchema).default([]).describe('transforms in CRM -> ERP order; undone in reverse order'),
+    required: z.boolean().default(false).describe('an empty value rejects the record'),
+    reference: z.string().min(1).optional().describe('the sync whose links translate this id (companies)'),
+  })
+  .describe('one mapped field');
+
+export type FieldSpec = z.infer<typeof fieldSchema>;
+
+export const conditionSchema = z.strictObject({
+  required: z.array(path).default([]).describe('paths that must be non-empty'),
+  equals: z.record(z.string(), scalar).default({}).describe('path -> value it must equal'),
+  notEquals: z.record(z.string(), scalar).default({}).describe('path -> value it must not equal'),
+  in: z.record(z.string(), z.array(scalar)).default({}).describe('path -> values it must be one of'),
 });
+
+export type ConditionSpec = z.infer<typeof conditionSchema>;
+
+const referenceTemplate = z
+  .string()
+  .regex(/\{id\}/, 'a template with {id}, e.g. "HS-{id}"')
+  .describe('the other side id written into a reference field');
+
+const normalizeSchema = z.union([z.enum(['none', 'lowercase']), z.array(stepSchema)]);
+
+export const mappingSchema = z
+  .strictObject({
+    description: z.string().optional(),
+    crm: z.strictObject({ object: z.string().min(1).describe('the CRM object, e.g. contacts') }),
+    erp: z.strictObject({ object: z.string().min(1).describe('the ERP object, e.g. res.partner') }),
+    reference: z
+      .strictObject({ erp: path, template: referenceTemplate })
+      .describe('the ERP field that carries the CRM id: create-if-absent looks it up first'),
+    crmReference: z
+      .strictObject({ crm: path, template: referenceTemplate })
+      .optional()
+      .describe('the CRM field that carries the ERP id (writes to the CRM)'),
+    match: z
+      .array(z.strictObject({ crm: path, erp: path, normalize: normalizeSchema.default('lowercase') }))
+      .default([])
+      .describe('keys that pair records not linked yet, tried in order'),
+    filter: z
+      .strictObject({ crm: conditionSchema.optional(), erp: conditionSchema.optional() })
+      .default({})
+      .describe('which records of each side take part'),
+    defaults: z
+      .strictObject({
+        direction: directionSchema.default('both'),
+        owner: ownerSchema.default('latest'),
+        tie: side.default('crm'),
+        trim: z.boolean().default(true).describe('trim text read from either side; empty text is empty'),
+      })
+      .default({ direction: 'both', owner: 'latest', tie: 'crm', trim: true }),
+    fields: z.array(fieldSchema).min(1, 'list at least one field to map'),
+    constants: z
+      .strictObject({
+        erp: z.record(z.string(), scalar).default({}),
+        crm: z.record(z.string(), scalar).default({}),
+      })
+      .default({ erp: {}, crm: {} })
+      .describe('values always written on each side'),
+  })
+  .describe('A Tandem mapping: how records of a CRM object and an ERP object correspond');
 
 export type MappingFile = z.infer<typeof mappingSchema>;

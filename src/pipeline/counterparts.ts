@@ -98,8 +98,13 @@ export async function findCounterparts(
     const theirs = side === 'crm' ? key.erp : key.crm;
     const byValue = groupBy(open, (r) => key.normalize(r.fields[mine]));
     if (byValue.size === 0) continue;
+    // Vendors compare exactly (Odoo's `in`): ask for the values as written and as normalised.
+    const asWritten = open.flatMap((r) => (typeof r.fields[mine] === 'string' ? [String(r.fields[mine]).trim()] : []));
     const found = groupBy(
-      await eligible(await connector.lookup.findBy(object, theirs, [...byValue.keys()], fields), false),
+      await eligible(
+        await connector.lookup.findBy(object, theirs, [...new Set([...byValue.keys(), ...asWritten])], fields),
+        false,
+      ),
       (r) => key.normalize(r.fields[theirs]),
     );
     const decided = new Set<string>();

@@ -261,10 +261,14 @@ export function seedWorld(options: SeedOptions = {}): SeedWorld {
   const contactCount = options.contacts ?? 2000;
 
   const companies: SeedCompany[] = [];
+  const names = new Set<string>();
   for (let i = 0; i < companyCount; i++) {
     const [city, zip, countryCode] = pick(random, CITIES);
     const base = `${pick(random, WORDS)} ${pick(random, SUFFIX)}`;
-    const name = `${base} ${pick(random, FORMS)}${i >= WORDS.length * SUFFIX.length ? ` ${i}` : ''}`;
+    // Company names are unique, as a CRM's usually are: the companies sync matches on them.
+    const candidate = `${base} ${pick(random, FORMS)}`;
+    const name = names.has(candidate) ? `${candidate} ${i}` : candidate;
+    names.add(name);
     companies.push({
       name,
       domain: `${slug(base)}${i}.example`,

@@ -38,6 +38,13 @@ export async function verifySync(
   const sync = app.syncs[syncName];
   if (sync === undefined) throw new Error(`no ${syncName} sync`);
   const ambiguous = new Set((await app.store.ambiguousMatches(syncName)).map((a) => a.recordId));
+  // Records waiting for a referenced record (a contact whose company is ambiguous) are not missing.
+  const waiting = await app.store.db
+    .selectFrom('waiting')
+    .select(['side', 'record_id'])
+    .where('sync', '=', syncName)
+    .execute();
+  for (const w of waiting) ambiguous.add(w.record_id);
   const crm = (await readAll(app, syncName, 'crm')).filter((r) => !r.deleted);
   const erp = await readAll(app, syncName, 'erp');
   const erpById = new Map(erp.map((r) => [r.id, r]));

@@ -144,13 +144,16 @@ describe('loadMapping', () => {
     expect(mapping.erpObject).toBe('res.partner');
     expect(mapping.crmFields).toEqual([
       'address',
+      'associatedcompanyid',
       'city',
       'company',
+      'country',
       'email',
       'firstname',
       'jobtitle',
       'lastname',
       'phone',
+      'tandem_ref',
       'zip',
     ]);
     const result = mapping.toErp({
@@ -193,7 +196,7 @@ describe('loadMapping', () => {
         .replace('{ erp: zip, crm: zip }', '{ erp: zip }'),
     );
     expect(() => loadMapping(file)).toThrow(
-      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:34:\\d+: fields\\[6\\]`),
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:51:\\d+: fields\\[6\\]: a field needs a CRM source`),
     );
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * Checks a compiled mapping against what lives outside the file: the connectors' field lists
+ * (HubSpot's properties API, Odoo's `fields_get`) and the config's sync names.
+ */
+import type { FieldDescription } from '../../connectors/types.js';
+import type { Problem } from './compile-field.js';
+import { conditionPaths } from './condition.js';
+import type { LoadOptions } from './load.js';
+import type { MappingFile } from './schema.js';
+import { closest } from './transforms/registry.js';
+import type { CompiledMapping } from './types.js';
+
+const top = (path: string): string => path.split('.')[0] as string;
+
+/** Throws (through `problem`) at the first path the connectors do not have, or unknown sync. */
+export function checkFields(spec: MappingFile, mapping: CompiledMapping, options: LoadOptions, problem: Problem): void {
+  const side = (label: string, object: string, described: readonly FieldDescription[] | undefined) => {
+    if (described === undefined) return undefined;
+    const byName = new Map(described.map((f) => [f.name, f]));
+    return (at: readonly (string | number)[], path: string, writes: boolean): void => {
+      const field = byName.get(top(path));
+      if (field === undefined) {
+        const near = closest(top(path), byName.keys());
+        problem(
+          at,
+          `${label} ${object} has no field "${top(path)}"; ${near === undefined ? 'check the spelling against the connector (tandem validate lists them)' : `did you mean "${near}"?`}`,
+        );
+      }
+      if (writes && field.readOnly)
+        problem(
+          at,
+          `${label} ${object} field "${field.name}" is read-only, so Tandem cannot write it; set direction: ${label === 'crm' ? 'crm->erp' : 'erp->crm'} on this field`,
+        );
+    };
+  };
+  const crm = side('crm', spec.crm.object, options.crmFields);
+  const erp = side('erp', spec.erp.object, options.erpFields);
+  mapping.fields.forEach((field, i) => {
+    const raw = spec.fields[i];
+    for (const path of field.crm)
+      crm?.(['fields', i, raw?.template === undefined ? 'crm' : 'template'], path, field.direction !== 'crm->erp');
+    for (const path of field.erp) erp?.(['fields', i, 'erp'], path, field.direction !== 'erp->crm');
+    if (field.reference !== undefined && options.syncs !== undefined && !options.syncs.includes(field.reference))
+      problem(
+        ['fields', i, 'reference'],
+        `no sync named "${field.reference}" in the config; have: ${options.syncs.join(', ') || 'none'}`,
+      );
+  });
+  spec.match.forEach((key, i) => {
+    crm?.(['match', i, 'crm'], key.crm, false);
+    erp?.(['match', i, 'erp'], key.erp, false);
+  });
+  erp?.(['reference', 'erp'], spec.reference.erp, true);
+  if (spec.crmReference !== undefined) crm?.(['crmReference', 'crm'], spec.crmReference.crm, true);
+  for (const key of Object.keys(spec.constants.erp)) erp?.(['constants', 'erp', key], key, true);
+  for (const key of Object.keys(spec.constants.crm)) crm?.(['constants', 'crm', key], key, true);
+  for (const path of conditionPaths(spec.filter.crm)) crm?.(['filter', 'crm'], path, false);
+  for (const path of conditionPaths(spec.filter.erp)) erp?.(['filter', 'erp'], path, false);
+}

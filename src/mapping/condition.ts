@@ -1,0 +1,61 @@
+/** Per-side filters: which records take part. Compiled to one function returning why not, or null. */
+import type { ConditionSpec } from './schema.js';
+import { pathReader, show } from './values.js';
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/** Empty for a filter: absent, null, Odoo's `false` for a text field, or blank text. */
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || value === false || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Equal for a filter: a vendor's "5" equals 5, and "true" equals true (HubSpot writes text). */
+function matches(value: unknown, expected: unknown): boolean {
+  if (value === expected) return true;
+  if (expected === null) return isEmpty(value);
+  if (typeof value === 'string') return value.trim() === String(expected);
+  return false;
+}
+
+/** The paths a condition reads. */
+export function conditionPaths(condition: ConditionSpec | undefined): string[] {
+  if (condition === undefined) return [];
+  return [
+    ...condition.required,
+    ...Object.keys(condition.equals),
+    ...Object.keys(condition.notEquals),
+    ...Object.keys(condition.in),
+  ];
+}
+
+/** Compiles a condition: the returned function gives the reason a record is filtered out, or null. */
+export function compileCondition(condition: ConditionSpec | undefined): (fields: Fields) => string | null {
+  if (condition === undefined) return () => null;
+  const checks: ((fields: Fields) => string | null)[] = [];
+  for (const path of condition.required) {
+    const get = pathReader(path);
+    checks.push((fields) => (isEmpty(get(fields)) ? `${path} is empty` : null));
+  }
+  for (const [path, expected] of Object.entries(condition.equals)) {
+    const get = pathReader(path);
+    checks.push((fields) => (matches(get(fields), expected) ? null : `${path} is not ${show(expected)}`));
+  }
+  for (const [path, unwanted] of Object.entries(condition.notEquals)) {
+    const get = pathReader(path);
+    checks.push((fields) => (matches(get(fields), unwanted) ? `${path} is ${show(unwanted)}` : null));
+  }
+  for (const [path, allowed] of Object.entries(condition.in)) {
+    const get = pathReader(path);
+    checks.push((fields) => {
+      const value = get(fields);
+      return allowed.some((a) => matches(value, a)) ? null : `${path} is none of ${show(allowed)}`;
+    });
+  }
+  return (fields) => {
+    for (const check of checks) {
+      const reason = check(fields);
+      if (reason !== null) return reason;
+    }
+    return null;
+  };
+}

@@ -1,0 +1,102 @@
+/** The compiled mapping's public surface: what the pipeline, the CLI and the reconciler use. */
+import type { SourceRecord } from '../../connectors/types.js';
+import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
+import type { Value } from './values.js';
+
+export type Direction = 'both' | 'crm->erp' | 'erp->crm';
+/** Who wins a field changed differently on both sides: a side, the later change, or a person. */
+export type Owner = 'crm' | 'erp' | 'latest' | 'manual';
+export type Payload = Readonly<Record<string, unknown>>;
+/** Canonical values by field name: the form both sides map into, compared field by field. */
+export type CanonicalValues = Readonly<Record<string, Value>>;
+
+/** Why a record produced no payload. */
+export type MapFailure =
+  /** Outside the side's filter: the record takes no part in the sync. */
+  | { readonly ok: false; readonly code: 'FILTERED'; readonly reason: string }
+  /** A value cannot be mapped (not a date, too long, required but empty): a dead letter. */
+  | { readonly ok: false; readonly code: 'MAPPING_FAILED'; readonly reason: string; readonly field: string }
+  /**
+   * A reference whose target is not linked yet (the contact's company has no partner yet): not a
+   * failure; map the record again once sync `sync` has linked record `id`.
+   */
+  | {
+      readonly ok: false;
+      readonly code: 'WAITING_REFERENCE';
+      readonly reason: string;
+      readonly field: string;
+      readonly sync: string;
+      readonly id: string;
+    };
+
+export type MapResult = { readonly ok: true; readonly fields: Payload } | MapFailure;
+export type CanonicalResult = { readonly ok: true; readonly values: CanonicalValues } | MapFailure;
+
+/** One field as the reconciler sees it. */
+export interface MappedField {
+  /** Canonical name (the key in {@link CanonicalValues}); default: the ERP path. */
+  readonly name: string;
+  /** CRM paths (several for a template or a list). Empty never: a field always reads the CRM. */
+  readonly crm: readonly string[];
+  readonly erp: readonly string[];
+  readonly direction: Direction;
+  /** For two-way fields; one-way fields are owned by their source side. */
+  readonly owner: Owner;
+  /** With owner `latest`: the side that wins equal modification times. */
+  readonly tie: Side;
+  readonly required: boolean;
+  /** The sync whose links translate this field's ids, for reference fields. */
+  readonly reference: string | undefined;
+}
+
+export interface MatchKey {
+  readonly crm: string;
+  readonly erp: string;
+  /** The comparable form of a value, or null when the value cannot match anything. */
+  normalize(value: unknown): string | null;
+}
+
+export interface RecordReference {
+  /** The field that carries the other side's id. */
+  readonly field: string;
+  /** Its value for a record of the other side (`HS-<id>`). */
+  value(record: SourceRecord): string;
+}
+
+export interface CompiledMapping {
+  readonly file: string;
+  readonly crmObject: string;
+  readonly erpObject: string;
+  /** CRM properties a read must fetch. */
+  readonly crmFields: readonly string[];
+  /** ERP fields this mapping reads or writes (for reads and `validate`). */
+  readonly erpFields: readonly string[];
+  /** The ERP field that carries the CRM id; `value` takes a CRM record. */
+  readonly reference: RecordReference;
+  /** The CRM field that carries the ERP id, when declared; `value` takes an ERP record. */
+  readonly crmReference: RecordReference | undefined;
+  readonly matchKeys: readonly MatchKey[];
+  readonly fields: readonly MappedField[];
+  /** Syncs whose links this mapping's references use: run those first. */
+  readonly references: readonly string[];
+  /** Catalogs the lookups read: load once per run. */
+  readonly lookups: readonly CatalogUse[];
+  /**
+   * CRM record -> ERP payload (fields flowing to the ERP, constants and the reference field), or
+   * why not. Without a resolver, fields that need one (references, lookups) are left out.
+   */
+  toErp(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
+  /** {@link toErp} without the generated fast path: the same results, for tests and debugging. */
+  toErpInterpreted(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
+  /** ERP record -> CRM payload (fields flowing to the CRM, CRM constants, and `crmReference`). */
+  toCrm(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
+  /** Every field's canonical value as read from one side's record (fields needing a missing resolver left out). */
+  canonical(side: Side, record: SourceRecord, resolver?: ReferenceResolver): CanonicalResult;
+  /**
+   * Canonical values -> a payload for `side`, for the fields flowing to it (only those named in
+   * `only`, when given), with that side's constants; reference fields are not added.
+   */
+  encode(side: Side, values: CanonicalValues, resolver?: ReferenceResolver, only?: ReadonlySet<string>): MapResult;
+  /** The links mapping `record` (of `side`) will ask the resolver for: prefetch them per page. */
+  referencesOf(record: SourceRecord, side: Side): NeededLink[];
+}
