@@ -52,9 +52,14 @@ export function createLookup(rpc: TrytonRpc, catalog: FieldCatalog): RecordLooku
   }
 
   return {
-    async findBy(object: string, field: string, values: readonly string[]): Promise<SourceRecord[]> {
+    async findBy(
+      object: string,
+      field: string,
+      values: readonly string[],
+      extra: readonly string[] = [],
+    ): Promise<SourceRecord[]> {
       const known = await catalog.fields(object);
-      const requested = [...new Set([field, ...(object === PARTY ? ['code', 'name'] : ['rec_name'])])].filter(
+      const requested = [...new Set([field, ...extra, ...(object === PARTY ? ['code', 'name'] : ['rec_name'])])].filter(
         (f) => f !== 'id',
       );
       const fields = [

@@ -74,6 +74,7 @@ syncs:
     mapping: ${JSON.stringify(path.resolve('mappings/hubspot-contacts-to-tryton-parties.yaml'))}
     crm: crm
     erp: erp
+    direction: crm-to-erp
     schedule: "0 0 1 1 *"
     pageSize: 50
 `,
