@@ -64,7 +64,11 @@ export function createLookup(rpc: OdooRpc): RecordLookup {
       try {
         return await read(object, field, values, extra);
       } catch (error) {
-        if (untracked.has(object) || !(error instanceof VendorError) || !/Invalid field '(write_date|active)'/.test(error.message))
+        if (
+          untracked.has(object) ||
+          !(error instanceof VendorError) ||
+          !/Invalid field '(write_date|active)'/.test(error.message)
+        )
           throw error;
         untracked.add(object);
         return read(object, field, values, extra);
