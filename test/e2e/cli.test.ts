@@ -63,7 +63,9 @@ describe('tandem CLI: usage and config errors exit 2 with a message that says wh
       );
       fs.writeFileSync(
         config,
-        fs.readFileSync(config, 'utf8').replace(/mapping: .*/, `mapping: ${JSON.stringify(mapping)}`),
+        fs
+          .readFileSync(config, 'utf8')
+          .replace(/mapping: ".*hubspot-contacts-to-odoo-partners.yaml"/, `mapping: ${JSON.stringify(mapping)}`),
       );
       const bad = await tandem(['validate', '--config', config]);
       expect(bad.code).toBe(2);
