@@ -4,7 +4,7 @@
  * call (`res.partner.search_read`) and the path of the offending value.
  */
 import { z } from 'zod';
-import { VendorResponseError } from '../../src/errors.js';
+import { parseVendorResponse } from '../parse-response.js';
 import { isOdooDatetime } from './time.js';
 
 /** Odoo's error member: `{code: 200, message: "Odoo Server Error", data: {name, message, ...}}`. */
@@ -75,22 +75,7 @@ export const fieldsGetSchema = z.record(
   }),
 );
 
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
-}
-
 /** Parses `value` with `schema`, or throws a VendorResponseError naming `endpoint` and the field path. */
 export function parseResponse<T>(schema: z.ZodType<T>, value: unknown, connector: string, endpoint: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues
-    .slice(0, 5)
-    .map((issue) => `${formatPath(issue.path)}: ${issue.message}`)
-    .join('; ');
-  throw new VendorResponseError(`${connector}: odoo ${endpoint} answered an unexpected shape: ${issues}`, {
-    connector,
-    endpoint,
-    issues,
-  });
+  return parseVendorResponse('odoo', schema, value, connector, endpoint);
 }

@@ -4,7 +4,7 @@
  * (`model.party.party.search_read`) and the path of the offending value.
  */
 import { z } from 'zod';
-import { VendorResponseError } from '../../src/errors.js';
+import { parseVendorResponse } from '../parse-response.js';
 import { isIsoInstant } from './values.js';
 
 /**
@@ -91,22 +91,7 @@ export const fieldsGetSchema = z.record(
   }),
 );
 
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
-}
-
 /** Parses `value` with `schema`, or throws a VendorResponseError naming `endpoint` and the field path. */
 export function parseResponse<T>(schema: z.ZodType<T>, value: unknown, connector: string, endpoint: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues
-    .slice(0, 5)
-    .map((issue) => `${formatPath(issue.path)}: ${issue.message}`)
-    .join('; ');
-  throw new VendorResponseError(`${connector}: tryton ${endpoint} answered an unexpected shape: ${issues}`, {
-    connector,
-    endpoint,
-    issues,
-  });
+  return parseVendorResponse('tryton', schema, value, connector, endpoint);
 }
