@@ -5,51 +5,35 @@
  * page commits: operations for both sides, link updates, conflicts, parked records, dead letters.
  */
 import type { SourceRecord } from '../../connectors/types.js';
-import type {
-  LinkUpdate,
-  NewConflict,
-  NewDeadLetter,
-  NewOperation,
-  PageCommit,
-  WaitingRecord,
-} from '../../state/index.js';
+import type { PageCommit } from '../../state/index.js';
 import type { CanonicalResult, CanonicalValues } from '../mapping/types.js';
 import type { Side } from '../mapping/resolver.js';
 import type { RunContext, RunStats } from './context.js';
 import { findCounterparts, type Counterpart } from './counterparts.js';
-import { idempotencyKey, payloadHash } from './hash.js';
 import { merge } from './merge.js';
 import { PrefetchingResolver } from './resolver.js';
-import { objectOf, other, pairIds, referenceFor } from './sides.js';
+import { operation, planCreate, planDelete, type Builder } from './plan-writes.js';
+import { other, pairIds, referenceFor } from './sides.js';
 
 export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'>;
 
-interface Builder {
-  readonly operations: NewOperation[];
-  readonly deadLetters: NewDeadLetter[];
-  readonly conflicts: NewConflict[];
-  readonly parked: WaitingRecord[];
-  readonly links: LinkUpdate[];
-}
-
-/** `recheck`: process records even when their version was seen (the waiting room, a backfill). */
+/**
+ * Reconciles and plans one page read from `side`. A re-read (the lookback window, a backfill) is
+ * merged again: against the base it changes nothing. Versions are not trusted to skip it: Odoo's
+ * write_date has whole seconds, so two edits within one second share a version.
+ */
 export async function processPage(
   ctx: RunContext,
   side: Side,
   page: readonly SourceRecord[],
   stats: RunStats,
-  recheck = false,
   fromWaitingRoom = false,
 ): Promise<PageParts> {
   const { sync } = ctx;
   const latest = new Map<string, SourceRecord>();
   for (const record of page) latest.set(record.id, record);
   const found = await findCounterparts(ctx, side, [...latest.values()]);
-  // A re-read (the lookback window, a backfill) is merged again: against the base it changes nothing.
-  // Versions are not trusted to skip it: Odoo's write_date has whole seconds, so two edits within
-  // one second share a version and the second would be lost.
   const pairs = found.pairs;
-  void recheck;
   stats.ambiguous += found.ambiguous.length;
 
   const them = other(side);
@@ -65,22 +49,15 @@ export async function processPage(
     pairs.flatMap((p) => (p.link === undefined ? [] : [p.link.crm_id])),
   );
 
-  const out: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [] };
-  // Encoding can ask the resolver for more (an id's catalog key): prefetch around the whole plan.
-  const plan = (): Builder => {
+  const plan = (counts: RunStats): Builder => {
     const b: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [] };
-    pairs.forEach((pair, i) => planPair(ctx, side, pair, mapped[i], b, resolver, blocked, stats));
+    pairs.forEach((pair, i) => planPair(ctx, side, pair, mapped[i], b, resolver, blocked, counts));
     return b;
   };
-  const dryStats = structuredClone(stats);
-  await resolver.prefetch(() => plan());
-  Object.assign(stats, dryStats);
-  const planned = plan();
-  out.operations.push(...planned.operations);
-  out.deadLetters.push(...planned.deadLetters);
-  out.conflicts.push(...planned.conflicts);
-  out.parked.push(...planned.parked);
-  out.links.push(...planned.links);
+  // Encoding can ask the resolver for more (an id's catalog key): a dry plan, on throwaway counts,
+  // finds what to prefetch; the real plan then counts once.
+  await resolver.prefetch(() => plan(structuredClone(stats)));
+  const out = plan(stats);
   stats.conflicts += out.conflicts.length;
   stats.waiting += out.parked.length;
   stats.deadLettered += out.deadLetters.length;
@@ -196,119 +173,4 @@ function planPair(
   const version = side === 'crm' ? { crmVersion: record.modifiedAt } : { erpVersion: record.modifiedAt };
   out.links.push({ sync: sync.name, crmId, erpId, base: result.settled, ...version });
   if (writes === 0 && result.conflicts.length === 0) stats.skippedAsEcho[side]++;
-}
-
-function planCreate(
-  ctx: RunContext,
-  side: Side,
-  record: SourceRecord,
-  values: CanonicalValues,
-  out: Builder,
-  resolver: PrefetchingResolver,
-  stats: RunStats,
-): void {
-  const { sync } = ctx;
-  const them = other(side);
-  const flows = sync.mapping.fields.filter(
-    (f) => f.direction === 'both' || f.direction === (side === 'crm' ? 'crm->erp' : 'erp->crm'),
-  );
-  const only = new Set(flows.map((f) => f.name));
-  const encoded = sync.mapping.encode(them, values, resolver, only);
-  const ref = referenceFor(sync, them, record);
-  if (!encoded.ok || ref === undefined) {
-    const error = !encoded.ok
-      ? encoded
-      : {
-          code: 'NO_REFERENCE',
-          message: `declare a ${them} reference in ${sync.mapping.file} so that a create on the ${them} side can be made idempotent`,
-        };
-    out.deadLetters.push({
-      sync: sync.name,
-      side: them,
-      stage: 'map',
-      recordId: record.id,
-      payload: record.fields,
-      error,
-    });
-    return;
-  }
-  const base = Object.fromEntries(Object.entries(values).filter(([k]) => only.has(k)));
-  out.operations.push(operation(ctx, them, record.id, null, ref, { ...encoded.fields, [ref.field]: ref.value }, base));
-  void stats;
-}
-
-function planDelete(
-  ctx: RunContext,
-  side: Side,
-  pair: Counterpart,
-  base: CanonicalValues | null,
-  mine: CanonicalValues,
-  theirs: CanonicalResult | undefined,
-  out: Builder,
-): void {
-  const { sync } = ctx;
-  const { record, link } = pair;
-  const counterpart = pair.other;
-  if (link === undefined || counterpart === undefined) return;
-  if (record.deleted && counterpart.deleted) return;
-  const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
-  // The surviving side's values, compared with the base: an edit there makes the delete a conflict.
-  const survivor = record.deleted ? (theirs !== undefined && theirs.ok ? theirs.values : null) : mine;
-  const edited =
-    survivor !== null &&
-    base !== null &&
-    Object.entries(survivor).some(([k, v]) => k in base && JSON.stringify(base[k]) !== JSON.stringify(v));
-  const deletedSide = record.deleted ? side : other(side);
-  if (edited || sync.config.deletes === 'report') {
-    out.conflicts.push({
-      sync: sync.name,
-      crmId,
-      erpId,
-      field: '(record)',
-      kind: 'delete',
-      crmValue: deletedSide === 'crm' ? 'deleted' : 'edited',
-      erpValue: deletedSide === 'erp' ? 'deleted' : 'edited',
-      baseValue: null,
-    });
-    return;
-  }
-  if (sync.config.deletes === 'ignore' || !record.deleted) return;
-  const target = other(side);
-  out.operations.push({
-    sync: sync.name,
-    targetSide: target,
-    object: objectOf(sync, target),
-    action: 'archive',
-    key: idempotencyKey(sync.name, target, record.id, `archive:${record.modifiedAt}`),
-    sourceId: record.id,
-    targetId: counterpart.id,
-    ref: null,
-    payload: {},
-    payloadHash: 'archive',
-  });
-}
-
-function operation(
-  ctx: RunContext,
-  target: Side,
-  sourceId: string,
-  targetId: string | null,
-  ref: { field: string; value: string } | undefined,
-  payload: Record<string, unknown>,
-  base: Record<string, unknown>,
-): NewOperation {
-  const hash = payloadHash(payload);
-  return {
-    sync: ctx.sync.name,
-    targetSide: target,
-    object: objectOf(ctx.sync, target),
-    action: 'upsert',
-    key: idempotencyKey(ctx.sync.name, target, sourceId, hash),
-    sourceId,
-    targetId,
-    ref: ref ?? null,
-    payload,
-    payloadHash: hash,
-    base,
-  };
 }

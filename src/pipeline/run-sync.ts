@@ -34,7 +34,6 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
           waiting.map((w) => w.record),
           stats,
           true,
-          true,
         );
         await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
         delivered = await deliverAll(ctx, stats);
@@ -83,7 +82,7 @@ async function pullSide(
   });
   for await (const page of pages) {
     stats.pulled[side] += page.records.length;
-    const parts = await processPage(ctx, side, page.records, stats, options.kind === 'backfill');
+    const parts = await processPage(ctx, side, page.records, stats);
     // The lookback and a backfill re-read the past: the checkpoint never moves backwards.
     const cursor = current !== null && compareCursor(page.cursor, current) <= 0 ? null : page.cursor;
     await store.commitPage({ sync: sync.name, side, cursor, ...parts });

@@ -1,0 +1,138 @@
+/**
+ * Operations for the cases that are not a field merge: a record with no counterpart yet (create it
+ * on the other side, idempotently by reference), a tombstone (archive the counterpart, or queue a
+ * delete-versus-edit conflict), and the shape of one upsert operation.
+ */
+import type { SourceRecord } from '../../connectors/types.js';
+import type { LinkUpdate, NewConflict, NewDeadLetter, NewOperation, WaitingRecord } from '../../state/index.js';
+import type { Side } from '../mapping/resolver.js';
+import type { CanonicalResult, CanonicalValues } from '../mapping/types.js';
+import type { RunContext, RunStats } from './context.js';
+import type { Counterpart } from './counterparts.js';
+import { idempotencyKey, payloadHash } from './hash.js';
+import type { PrefetchingResolver } from './resolver.js';
+import { objectOf, other, pairIds, referenceFor } from './sides.js';
+
+/** What planning collects for one page. */
+export interface Builder {
+  readonly operations: NewOperation[];
+  readonly deadLetters: NewDeadLetter[];
+  readonly conflicts: NewConflict[];
+  readonly parked: WaitingRecord[];
+  readonly links: LinkUpdate[];
+}
+
+export function planCreate(
+  ctx: RunContext,
+  side: Side,
+  record: SourceRecord,
+  values: CanonicalValues,
+  out: Builder,
+  resolver: PrefetchingResolver,
+  stats: RunStats,
+): void {
+  const { sync } = ctx;
+  const them = other(side);
+  const flows = sync.mapping.fields.filter(
+    (f) => f.direction === 'both' || f.direction === (side === 'crm' ? 'crm->erp' : 'erp->crm'),
+  );
+  const only = new Set(flows.map((f) => f.name));
+  const encoded = sync.mapping.encode(them, values, resolver, only);
+  const ref = referenceFor(sync, them, record);
+  if (!encoded.ok || ref === undefined) {
+    const error = !encoded.ok
+      ? encoded
+      : {
+          code: 'NO_REFERENCE',
+          message: `declare a ${them} reference in ${sync.mapping.file} so that a create on the ${them} side can be made idempotent`,
+        };
+    out.deadLetters.push({
+      sync: sync.name,
+      side: them,
+      stage: 'map',
+      recordId: record.id,
+      payload: record.fields,
+      error,
+    });
+    return;
+  }
+  const base = Object.fromEntries(Object.entries(values).filter(([k]) => only.has(k)));
+  out.operations.push(operation(ctx, them, record.id, null, ref, { ...encoded.fields, [ref.field]: ref.value }, base));
+  void stats;
+}
+
+export function planDelete(
+  ctx: RunContext,
+  side: Side,
+  pair: Counterpart,
+  base: CanonicalValues | null,
+  mine: CanonicalValues,
+  theirs: CanonicalResult | undefined,
+  out: Builder,
+): void {
+  const { sync } = ctx;
+  const { record, link } = pair;
+  const counterpart = pair.other;
+  if (link === undefined || counterpart === undefined) return;
+  if (record.deleted && counterpart.deleted) return;
+  const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
+  // The surviving side's values, compared with the base: an edit there makes the delete a conflict.
+  const survivor = record.deleted ? (theirs !== undefined && theirs.ok ? theirs.values : null) : mine;
+  const edited =
+    survivor !== null &&
+    base !== null &&
+    Object.entries(survivor).some(([k, v]) => k in base && JSON.stringify(base[k]) !== JSON.stringify(v));
+  const deletedSide = record.deleted ? side : other(side);
+  if (edited || sync.config.deletes === 'report') {
+    out.conflicts.push({
+      sync: sync.name,
+      crmId,
+      erpId,
+      field: '(record)',
+      kind: 'delete',
+      crmValue: deletedSide === 'crm' ? 'deleted' : 'edited',
+      erpValue: deletedSide === 'erp' ? 'deleted' : 'edited',
+      baseValue: null,
+    });
+    return;
+  }
+  if (sync.config.deletes === 'ignore' || !record.deleted) return;
+  const target = other(side);
+  out.operations.push({
+    sync: sync.name,
+    targetSide: target,
+    object: objectOf(sync, target),
+    action: 'archive',
+    key: idempotencyKey(sync.name, target, record.id, `archive:${record.modifiedAt}`),
+    sourceId: record.id,
+    targetId: counterpart.id,
+    ref: null,
+    payload: {},
+    payloadHash: 'archive',
+  });
+}
+
+export function operation(
+  ctx: RunContext,
+  target: Side,
+  sourceId: string,
+  targetId: string | null,
+  ref: { field: string; value: string } | undefined,
+  payload: Record<string, unknown>,
+  base: Record<string, unknown>,
+): NewOperation {
+  const hash = payloadHash(payload);
+  return {
+    sync: ctx.sync.name,
+    targetSide: target,
+    object: objectOf(ctx.sync, target),
+    action: 'upsert',
+    key: idempotencyKey(ctx.sync.name, target, sourceId, hash),
+    sourceId,
+    targetId,
+    ref: ref ?? null,
+    payload,
+    payloadHash: hash,
+    base,
+  };
+}
