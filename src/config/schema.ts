@@ -113,6 +113,8 @@ const faultsSchema = z.strictObject({
   resetRate: z.number().min(0).max(1).default(0),
   timeoutRate: z.number().min(0).max(1).default(0),
   lostResponseRate: z.number().min(0).max(1).default(0),
+  /** HubSpot only: share of batch create/update/upsert requests answered 207 with some inputs rejected (not applied). */
+  partialFailureRate: z.number().min(0).max(1).default(0),
   hangMs: z.number().int().positive().default(5000),
   seed: z.number().int().default(7),
 });
