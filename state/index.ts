@@ -8,3 +8,5 @@ export type { NewConflict } from './conflicts.js';
 export type { WaitingRecord } from './waiting.js';
 export type { LinkUpdate } from './links.js';
 export type { ConflictRow } from './schema.js';
+export type { Backfill, BackfillSide, BackfillStart } from './backfills.js';
+export type { BackfillState } from './schema.js';

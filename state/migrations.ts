@@ -145,6 +145,36 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_backfills': {
+    async up(db: Kysely<unknown>) {
+      // A backfill's own progress, so one stopped by Ctrl-C or a crash resumes where it was.
+      await db.schema
+        .createTable('backfills')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('sync', 'text', (c) => c.notNull())
+        .addColumn('since', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('session_started_at', 'text', (c) => c.notNull())
+        .addColumn('session_pulled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('resumes', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('crm_cursor', 'text')
+        .addColumn('erp_cursor', 'text')
+        .addColumn('crm_done', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('erp_done', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('crm_pulled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('erp_pulled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('crm_written', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('erp_written', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('crm_total', 'integer')
+        .addColumn('erp_total', 'integer')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema.createIndex('backfills_sync').on('backfills').columns(['sync', 'id']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

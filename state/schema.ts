@@ -138,6 +138,43 @@ export interface BreakerTable {
   updated_at: string;
 }
 
+export type BackfillState = 'running' | 'interrupted' | 'failed' | 'paused' | 'done' | 'superseded';
+
+/**
+ * One backfill of one sync and its own progress (separate from the incremental checkpoint, which
+ * a backfill never moves backwards). Unfinished (`running` after a crash, `interrupted`, `failed`,
+ * `paused`) ones are resumed from their per-side cursor; `superseded` ones were restarted.
+ */
+export interface BackfillTable {
+  id: Generated<number>;
+  sync: string;
+  /** ISO 8601; null reads from the beginning. */
+  since: string | null;
+  state: BackfillState;
+  started_at: string;
+  /** When the current (or last) process started or resumed it: the base of its rate. */
+  session_started_at: string;
+  /** Records pulled (both sides) before this session: the base of its rate. */
+  session_pulled: Generated<number>;
+  resumes: Generated<number>;
+  updated_at: string;
+  finished_at: string | null;
+  /** JSON of `Cursor`: where reading resumes on that side; null before the first page. */
+  crm_cursor: string | null;
+  erp_cursor: string | null;
+  /** 1 when that side has been read to its end. */
+  crm_done: Generated<number>;
+  erp_done: Generated<number>;
+  crm_pulled: Generated<number>;
+  erp_pulled: Generated<number>;
+  crm_written: Generated<number>;
+  erp_written: Generated<number>;
+  /** Records expected on that side (pulled so far plus the connector's count of what is left); null when unknown. */
+  crm_total: number | null;
+  erp_total: number | null;
+  error: string | null;
+}
+
 export interface Database {
   breakers: BreakerTable;
   conflicts: ConflictTable;
@@ -148,6 +185,7 @@ export interface Database {
   outbox: OutboxTable;
   dead_letters: DeadLetterTable;
   ambiguous_matches: AmbiguousMatchTable;
+  backfills: BackfillTable;
 }
 
 export type LinkRow = Selectable<LinkTable>;
@@ -158,3 +196,4 @@ export type RunUpdate = Updateable<RunTable>;
 export type DeadLetterRow = Selectable<DeadLetterTable>;
 export type ConflictRow = Selectable<ConflictTable>;
 export type WaitingRow = Selectable<WaitingTable>;
+export type BackfillRow = Selectable<BackfillTable>;

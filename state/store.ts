@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Cursor, WriteFailure } from '../connectors/types.js';
+import { BackfillStore } from './backfills.js';
 import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './breakers.js';
 import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
 import {
@@ -71,17 +72,23 @@ export interface PageCommit {
 }
 
 export class StateStore {
+  /** Backfills' own progress (resume after Ctrl-C or a crash): state/backfills.ts. */
+  readonly backfills: BackfillStore;
+
   private constructor(
     readonly db: Kysely<Database>,
     readonly file: string,
     private readonly now: () => string,
-  ) {}
+  ) {
+    this.backfills = new BackfillStore(db, now);
+  }
 
   /** Opens (creating, 0600, migrating) the store; marks runs a crash left open as interrupted. */
   static async open(file: string, now: () => string = () => new Date().toISOString()): Promise<StateStore> {
     const { db } = await openDatabase(file);
     const store = new StateStore(db, file, now);
     await closeAbandonedRuns(db, now());
+    await store.backfills.closeAbandoned();
     return store;
   }
 
