@@ -14,13 +14,24 @@ export function toProperties(fields: Readonly<Record<string, unknown>>): Record<
   return out;
 }
 
-/** A per-input error of a 207 as a permanent failure (its category as the code). */
+/**
+ * The categories of a 207's per-input errors that pass on their own, so the operation stays in the
+ * outbox and is sent again on a later pass (until `maxAttempts`): `RATE_LIMITS` (HubSpot's category
+ * for its rate limits) and `INTERNAL_ERROR` (a failure on HubSpot's side). Every other category is
+ * about the input or the app's access (`VALIDATION_ERROR`, `CONFLICT`, `OBJECT_NOT_FOUND`,
+ * `MISSING_SCOPES`, ...), and so is an unknown one: the same input would fail again, so the
+ * operation goes to the dead letters at once, for a person to fix and replay.
+ * https://developers.hubspot.com/docs/api-reference/error-handling ("Multi-status errors")
+ */
+export const TRANSIENT_CATEGORIES: ReadonlySet<string> = new Set(['RATE_LIMITS', 'INTERNAL_ERROR']);
+
+/** A per-input error of a 207 as a failure (its category as the code), retryable when transient. */
 export function failure(error: StandardError): WriteFailure {
   const code = error.category === 'OBJECT_NOT_FOUND' ? 'NOT_FOUND' : error.category;
   return {
     code,
     message: error.message,
-    retryable: error.category === 'RATE_LIMITS',
+    retryable: TRANSIENT_CATEGORIES.has(error.category),
     vendor: { status: 207, body: JSON.stringify(error).slice(0, 500) },
   };
 }

@@ -7,6 +7,9 @@
  * in the `context` of a 207's per-input errors, which is how a failure finds its operation
  * (https://developers.hubspot.com/docs/api-reference/error-handling, "Multi-status errors").
  * Without it, errors are matched by `context.ids`; whatever stays unexplained is re-sent one by one.
+ * A per-input error is retryable (the operation stays in the outbox) only when its category is
+ * transient (`TRANSIENT_CATEGORIES`: rate limits, HubSpot's internal errors); any other category is
+ * permanent and its operation goes to the dead letters, while the rest of the batch goes through.
  */
 import { TransportError, VendorError } from '../../src/errors.js';
 import type { ArchiveOperation, RecordWriter, UpsertOperation, WriteOperation, WriteResult } from '../types.js';

@@ -90,6 +90,43 @@ describe('HubSpot writer (nock)', () => {
     ]);
   });
 
+  it('a transient per-input error (RATE_LIMITS, INTERNAL_ERROR) is retryable; a permanent one is not', async () => {
+    const error = (category: string, trace: string): Record<string, unknown> => ({
+      status: 'error',
+      category,
+      message: `${category} for input ${trace}`,
+      context: { objectWriteTraceId: [trace], ids: [`R-${trace}`] },
+      errors: [],
+      links: {},
+    });
+    const scope = nock(BASE)
+      .post('/crm/v3/objects/contacts/batch/update')
+      .reply(207, {
+        status: 'COMPLETE',
+        results: [obj('10', { objectWriteTraceId: '5' })],
+        numErrors: 5,
+        // The order of errors says nothing: each carries its input's objectWriteTraceId.
+        errors: [
+          error('CONFLICT', '3'),
+          error('RATE_LIMITS', '0'),
+          error('MISSING_SCOPES', '4'),
+          error('INTERNAL_ERROR', '1'),
+          error('SOMETHING_NEW', '2'),
+        ],
+      });
+    const ops = ['1', '2', '3', '4', '5', '10'].map((id, i) => update(`u${i}`, id));
+    const results = await connector().writer.writeBatch('contacts', ops);
+    scope.done();
+    expect(results.map((r) => (r.ok ? [r.key, 'ok', r.id] : [r.key, r.error.code, r.error.retryable]))).toEqual([
+      ['u0', 'RATE_LIMITS', true],
+      ['u1', 'INTERNAL_ERROR', true],
+      ['u2', 'SOMETHING_NEW', false],
+      ['u3', 'CONFLICT', false],
+      ['u4', 'MISSING_SCOPES', false],
+      ['u5', 'ok', '10'],
+    ]);
+  });
+
   it('without trace ids, matches update errors by context.ids and re-sends what stays unexplained one by one', async () => {
     const scope = nock(BASE)
       .post('/crm/v3/objects/contacts/batch/update')
