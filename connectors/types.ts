@@ -54,6 +54,18 @@ export interface ReadOptions {
  */
 export interface ChangeReader {
   readChanges(object: string, options: ReadOptions): AsyncIterable<ChangePage>;
+  /**
+   * Optional: about how many records `readChanges` yields from `since` on (tombstones included
+   * where the reader yields them), for a backfill's progress bar and ETA. An estimate: records
+   * change while they are read. Without it, a backfill shows counts and rate but no ETA.
+   */
+  count?(object: string, options: CountOptions): Promise<number>;
+}
+
+export interface CountOptions {
+  /** Records modified at or after this instant (ISO 8601); `null` counts them all. */
+  readonly since: string | null;
+  readonly signal?: AbortSignal;
 }
 
 /** An intended write on one object. `key` is the idempotency key the engine derived. */

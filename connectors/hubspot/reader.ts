@@ -17,7 +17,7 @@
  * Search never returns archived records, so reads carry no tombstones.
  */
 import { TandemError } from '../../src/errors.js';
-import type { ChangePage, ChangeReader, ReadOptions, SourceRecord } from '../types.js';
+import type { ChangePage, ChangeReader, CountOptions, ReadOptions, SourceRecord } from '../types.js';
 import type { HubspotClient } from './client.js';
 import type { HubspotConfig } from './config.js';
 import { SEARCH_LIMITS, modifiedProperty } from './objects.js';
@@ -39,6 +39,27 @@ export function compareIds(a: string, b: string): number {
 
 export function createReader(client: HubspotClient, config: HubspotConfig): ChangeReader {
   return {
+    /** Search answers `total`, every match counted (past the 10,000 cap too): one request of one result. */
+    async count(object: string, options: CountOptions): Promise<number> {
+      const ts = modifiedProperty(object);
+      const since = options.since === null ? null : Date.parse(options.since);
+      if (since !== null && Number.isNaN(since))
+        throw new TandemError('CURSOR_INVALID', `${client.name}: count from ${options.since}: not ISO 8601`, {
+          object,
+        });
+      const page = await search(
+        client,
+        object,
+        {
+          filterGroups:
+            since === null ? [] : [{ filters: [{ propertyName: ts, operator: 'GTE', value: String(since) }] }],
+          properties: ['hs_object_id'],
+          limit: 1,
+        },
+        options.signal,
+      );
+      return page.total;
+    },
     async *readChanges(object: string, options: ReadOptions): AsyncGenerator<ChangePage> {
       const ts = modifiedProperty(object);
       const limit = Math.max(1, Math.min(options.pageSize ?? config.pageSize, SEARCH_LIMITS.maxLimit));

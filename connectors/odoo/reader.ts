@@ -22,7 +22,8 @@
  * Known limit (as for any modification-time sync with Odoo): `write_date` is the transaction's
  * start time, so a long transaction can commit rows older than a cursor already saved.
  */
-import type { ChangePage, ChangeReader, Cursor, ReadOptions, SourceRecord } from '../types.js';
+import { z } from 'zod';
+import type { ChangePage, ChangeReader, CountOptions, Cursor, ReadOptions, SourceRecord } from '../types.js';
 import { byModifiedThenId, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { OdooRpc } from './rpc.js';
 import { changeRowsSchema, type ChangeRow } from './schemas.js';
@@ -35,6 +36,19 @@ type Domain = readonly unknown[];
 
 export function createReader(rpc: OdooRpc): ChangeReader {
   return {
+    /** `search_count` on the scan's own domain, archived records included as the reads include them. */
+    count(object: string, options: CountOptions): Promise<number> {
+      return rpc.execute(
+        {
+          model: object,
+          method: 'search_count',
+          args: [options.since === null ? [] : [['write_date', '>=', isoToOdoo(options.since)]]],
+          kwargs: { context: { active_test: false } },
+          schema: z.number().int().nonnegative(),
+        },
+        { readOnly: true, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+      );
+    },
     async *readChanges(object: string, options: ReadOptions): AsyncIterable<ChangePage> {
       const size = Math.max(1, Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
       const fields = [...new Set([...options.fields.filter((f) => f !== 'id'), ...TRACKING_FIELDS])];

@@ -16,7 +16,8 @@
  * the cursor's `=` leaf matches exactly; one `create` of many records shares one time (one
  * transaction), which the id tie-breaker pages through.
  */
-import type { ChangePage, ChangeReader, Cursor, ReadOptions } from '../types.js';
+import { z } from 'zod';
+import type { ChangePage, ChangeReader, CountOptions, Cursor, ReadOptions } from '../types.js';
 import type { FieldCatalog } from './catalog.js';
 import { PARTY, readFields } from './party.js';
 import { byModifiedThenId, modifiedAt, toSourceRecord, TRACKING_FIELDS } from './records.js';
@@ -52,8 +53,32 @@ export function keyset(column: string, cursor: Cursor | null): unknown[] {
   ];
 }
 
+/** The domain of records modified at or after `since`: both streams of `readChanges`. */
+export function sinceDomain(since: string | null): unknown[] {
+  if (since === null) return [];
+  const at = toTrytonDatetime(cursorInstant(since));
+  return [
+    [
+      'OR',
+      [
+        ['write_date', '=', null],
+        ['create_date', '>=', at],
+      ],
+      [['write_date', '>=', at]],
+    ],
+  ];
+}
+
 export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReader {
   return {
+    /** `search_count` over both streams, deactivated records included as the reads include them. */
+    count(object: string, options: CountOptions): Promise<number> {
+      return rpc.model(object, 'search_count', [sinceDomain(options.since)], z.number().int().nonnegative(), {
+        readOnly: true,
+        context: { active_test: false },
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+    },
     async *readChanges(object: string, options: ReadOptions): AsyncIterable<ChangePage> {
       const size = Math.max(1, Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
       const signal = options.signal;

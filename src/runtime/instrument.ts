@@ -3,7 +3,7 @@
  * engine never calls a connector directly. It logs each call with its duration, enforces the
  * connector's declared limits, and is where rate limiting and the circuit breaker attach.
  */
-import type { ChangePage, Connector, ReadOptions, WriteOperation } from '../../connectors/types.js';
+import type { ChangePage, Connector, CountOptions, ReadOptions, WriteOperation } from '../../connectors/types.js';
 import { TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Circuit } from './breaker.js';
@@ -20,6 +20,7 @@ export interface RuntimeConnector extends Connector {
 export function instrumentConnector(connector: Connector, logger: Logger, circuit?: Circuit): RuntimeConnector {
   const log = logger.child({ connector: connector.name, kind: connector.kind });
   const caps = connector.capabilities;
+  const count = connector.reader.count?.bind(connector.reader);
 
   async function timed<T>(what: string, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -48,6 +49,11 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
           yield next.value;
         }
       },
+      ...(count === undefined
+        ? {}
+        : {
+            count: (object: string, options: CountOptions) => timed('count', { object }, () => count(object, options)),
+          }),
     },
     writer: {
       writeBatch(object: string, operations: readonly WriteOperation[]) {

@@ -110,6 +110,17 @@ export function contractSuite(fixture: () => ContractFixture): void {
     }
   });
 
+  it('count (where the reader counts): what a read from the start, and from a time, yields', async () => {
+    const count = connector.reader.count?.bind(connector.reader);
+    if (count === undefined) return;
+    expect(await count(f.object, { since: null })).toBe(full.length);
+    const middle = full[Math.floor(full.length / 2)] as SourceRecord;
+    const from = Date.parse(middle.modifiedAt);
+    expect(await count(f.object, { since: middle.modifiedAt })).toBe(
+      full.filter((r) => Date.parse(r.modifiedAt) >= from).length,
+    );
+  });
+
   it('create-if-absent: the same reference twice, in one batch and again later, makes one record', async () => {
     const ref = `contract-${run}-once`;
     const first = await connector.writer.writeBatch(f.object, [
