@@ -2,10 +2,12 @@
  * Fault injection for the sandbox servers, decided per request from knobs in the config: latency,
  * 5xx answers, 429 with Retry-After, connection resets, requests that hang past the client's
  * timeout, and "committed but the response was lost" (the server applies the write, then drops
- * the connection: the double-charge case). Each server renders HTTP faults in its vendor's shape.
+ * the connection: the double-charge case), and batch writes where some inputs are rejected with a
+ * transient error while the others are applied (HubSpot's 207 multi-status). Each server renders
+ * faults in its vendor's shape.
  */
 import type { FastifyRequest } from 'fastify';
-import { prng } from './seed.js';
+import { prng } from './seed/random.js';
 
 export interface FaultOptions {
   /** Added latency per request in ms (uniform in [0, latencyMs]). Default 0. */
@@ -20,6 +22,12 @@ export interface FaultOptions {
   readonly timeoutRate?: number;
   /** Share of write requests that are applied, then lose their response (the connection drops). Default 0. */
   readonly lostResponseRate?: number;
+  /**
+   * Share of batch write requests answered with a partial failure: some of their inputs are
+   * rejected with a transient error and not applied, the others are applied. Only servers whose
+   * vendor has per-input results (HubSpot's 207) act on it; elsewhere it is no fault. Default 0.
+   */
+  readonly partialFailureRate?: number;
   /** How long a hanging request hangs before its connection drops, ms. Default 5,000. */
   readonly hangMs?: number;
   /** Seed for the fault PRNG, so a run is reproducible. Default 7. */
@@ -32,10 +40,19 @@ export type FaultDecision =
   | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number; readonly delayMs: number }
   | { readonly kind: 'reset'; readonly delayMs: number }
   | { readonly kind: 'timeout'; readonly hangMs: number; readonly delayMs: number }
-  | { readonly kind: 'lost-response'; readonly delayMs: number };
+  | { readonly kind: 'lost-response'; readonly delayMs: number }
+  | { readonly kind: 'partial-failure'; readonly delayMs: number };
+
+/** Why an input of a partially failed batch was rejected: throttled, or an internal error. */
+export type InputRejection = 'throttled' | 'internal';
 
 export interface FaultInjector {
   decide(): FaultDecision;
+  /**
+   * Picks the inputs a partially failed batch of `count` rejects, by index: each with a chance of
+   * one half, at least one, and never all of a batch of two or more.
+   */
+  rejectInputs(count: number): ReadonlyMap<number, InputRejection>;
 }
 
 export function createFaultInjector(
@@ -49,6 +66,7 @@ export function createFaultInjector(
     ['reset', options.resetRate ?? 0],
     ['timeout', options.timeoutRate ?? 0],
     ['lost-response', options.lostResponseRate ?? 0],
+    ['partial-failure', options.partialFailureRate ?? 0],
   ];
   return {
     decide() {
@@ -66,12 +84,21 @@ export function createFaultInjector(
             case 'reset':
               return { kind: 'reset', delayMs };
             case 'lost-response':
-              return { kind: 'lost-response', delayMs };
+            case 'partial-failure':
+              return { kind, delayMs };
           }
         }
         roll -= rate;
       }
       return { kind: 'none', delayMs };
+    },
+    rejectInputs(count) {
+      const rejected = new Map<number, InputRejection>();
+      if (count === 0) return rejected;
+      for (let i = 0; i < count; i++) if (random() < 0.5) rejected.set(i, random() < 0.5 ? 'throttled' : 'internal');
+      if (rejected.size === 0) rejected.set(Math.floor(random() * count), 'throttled');
+      if (count > 1 && rejected.size === count) rejected.delete(Math.floor(random() * count));
+      return rejected;
     },
   };
 }

@@ -32,6 +32,8 @@ export interface HubspotSandboxTuning {
 }
 
 const WRITE_PATH = /\/batch\/(create|update|upsert|archive)(?:\?|$)/;
+/** The writes that answer per input (207 multi-status): archive answers 204 without a body. */
+const MULTI_STATUS_PATH = /\/batch\/(create|update|upsert)(?:\?|$)/;
 const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search(?:\?|$)/;
 
 /** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
@@ -44,6 +46,7 @@ export async function startHubspotSandbox(
   const limiter = createRateLimiter(tuning.rateLimit);
   const faults = createFaultInjector(options.faults);
   const lostResponses = new WeakSet<object>();
+  const partialFailures = new WeakSet<object>();
   const log = options.logger;
   let received = 0;
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
@@ -65,6 +68,7 @@ export async function startHubspotSandbox(
       return reply.hijack();
     }
     if (fault.kind === 'lost-response' && WRITE_PATH.test(request.url)) lostResponses.add(request.raw);
+    if (fault.kind === 'partial-failure' && MULTI_STATUS_PATH.test(request.url)) partialFailures.add(request.raw);
   });
 
   // "Committed but the response was lost": the route ran and wrote; the answer never leaves.
@@ -92,7 +96,11 @@ export async function startHubspotSandbox(
       .send(errorBody('OBJECT_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`));
   });
 
-  const ctx = { store };
+  const ctx = {
+    store,
+    rejectInputs: (request: { raw: object }) =>
+      partialFailures.has(request.raw) ? (count: number) => faults.rejectInputs(count) : undefined,
+  };
   registerObjectRoutes(app, ctx);
   registerSearchRoute(app, ctx);
   registerBatchRoutes(app, ctx);

@@ -2,7 +2,9 @@
  * The write operations behind the batch endpoints: upsert by a unique property, update by id (or
  * unique property), create and archive. Each runs in one transaction with one clock tick, and
  * reports per-input failures as HubSpot's `StandardError` items for a 207 multi-status answer.
+ * Inputs rejected by the partial-failure fault are reported the same way and not applied.
  */
+import type { InputRejection } from '../faults.js';
 import {
   type PropertyProblem,
   HubspotHttpError,
@@ -113,23 +115,44 @@ function conflictMessage(object: ObjectType, name: string, id: number): string {
 }
 
 /**
+ * A transient per-input error, as HubSpot reports one in a 207: the rate-limit category with its
+ * rolling-window message, or an internal error (the sandbox's choice of wording, as for its 5xx).
+ */
+function rejectionError(rejection: InputRejection, input: WriteInput): StandardError {
+  const ids: Record<string, string[]> = input.id === undefined ? {} : { ids: [input.id] };
+  return rejection === 'throttled'
+    ? itemError('RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', input, ids)
+    : itemError('INTERNAL_ERROR', 'internal error', input, ids);
+}
+
+/** Picks the inputs a batch of `count` rejects (the partial-failure fault); none by default. */
+export type RejectInputs = (count: number) => ReadonlyMap<number, InputRejection>;
+
+/**
  * Applies a batch. Throws a 400 for problems of the whole request; returns per-input errors
  * otherwise. For `create` without an objectWriteTraceId on every input there is no multi-status:
- * the first failure fails the batch and nothing is written.
+ * the first failure fails the batch and nothing is written, and no input is rejected by `reject`.
  */
 export function applyWrites(
   store: HubspotStore,
   object: ObjectType,
   mode: Mode,
   inputs: readonly WriteInput[],
+  reject?: RejectInputs,
 ): BatchOutcome {
   checkBatchShape(object, mode, inputs);
   const multiStatus = mode !== 'create' || inputs.every((i) => i.objectWriteTraceId !== undefined);
+  const rejected = multiStatus && reject !== undefined ? reject(inputs.length) : new Map<number, InputRejection>();
   return store.transaction(() => {
     const at = store.tick();
     const results: PublicObject[] = [];
     const errors: StandardError[] = [];
-    for (const input of inputs) {
+    for (const [index, input] of inputs.entries()) {
+      const rejection = rejected.get(index);
+      if (rejection !== undefined) {
+        errors.push(rejectionError(rejection, input));
+        continue;
+      }
       const outcome = applyOne(store, object, mode, input, at);
       if ('error' in outcome) {
         if (!multiStatus) {

@@ -1,10 +1,11 @@
 /**
  * The batch endpoints: read (by id or unique `idProperty`; `?archived=true` reads only archived
  * records), upsert (by a unique `idProperty`), create, update and archive, each with at most 100
- * inputs. A batch where some inputs fail answers 207 with per-input `errors`.
+ * inputs. A batch where some inputs fail answers 207 with per-input `errors`. Archive answers 204
+ * without a body (HubSpot documents no per-input results for it), so it has no partial failures.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/contacts/guide
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { validationError } from '../errors.js';
 import { uniqueProperties } from '../properties.js';
@@ -107,12 +108,12 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): vo
       schema: z.ZodType<{ inputs: Parameters<typeof clean>[0] }>,
       okStatus: number,
     ) =>
-    async (request: { params: unknown; body: unknown }, reply: FastifyReply) => {
+    async (request: FastifyRequest, reply: FastifyReply) => {
       const object = objectParam(request.params);
       const startedAt = new Date().toISOString();
       const body = parseBody(schema, request.body);
       checkBatchSize(body.inputs);
-      const outcome = applyWrites(ctx.store, object, mode, clean(body.inputs));
+      const outcome = applyWrites(ctx.store, object, mode, clean(body.inputs), ctx.rejectInputs?.(request));
       return reply
         .code(outcome.errors.length > 0 ? 207 : okStatus)
         .send(batchEnvelope(startedAt, outcome.results, outcome.errors));

@@ -1,11 +1,15 @@
-/** What every route module needs: the store, request-body parsing and the object parameter. */
+/** What every route module needs: the store, the request's faults, request-body parsing and the object parameter. */
+import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { validationError } from '../errors.js';
 import { type ObjectType, isObjectType } from '../properties.js';
 import type { HubspotStore } from '../store.js';
+import type { RejectInputs } from '../writes.js';
 
 export interface RouteContext {
   readonly store: HubspotStore;
+  /** The partial-failure fault for this request: which inputs of its batch to reject, if any. */
+  readonly rejectInputs?: (request: FastifyRequest) => RejectInputs | undefined;
 }
 
 /** The largest `inputs` array a batch endpoint accepts. */
