@@ -166,11 +166,14 @@ export async function beginBackfill(db: Kysely<Database>, request: BeginBackfill
 export async function setBackfillTotals(
   db: Kysely<Database>,
   id: number,
-  totals: { readonly crm: number | null; readonly erp: number | null },
+  totals: { readonly crm?: number | null; readonly erp?: number | null },
 ): Promise<void> {
   await db
     .updateTable('backfills')
-    .set({ crm_total: totals.crm, erp_total: totals.erp })
+    .set({
+      ...(totals.crm === undefined ? {} : { crm_total: totals.crm }),
+      ...(totals.erp === undefined ? {} : { erp_total: totals.erp }),
+    })
     .where('id', '=', id)
     .execute();
 }
@@ -263,6 +266,10 @@ export class BackfillStore {
     return latestBackfill(this.db, sync);
   }
 
+  get(id: number): Promise<Backfill> {
+    return byId(this.db, id);
+  }
+
   unfinished(sync: string): Promise<Backfill | undefined> {
     return unfinishedBackfill(this.db, sync);
   }
@@ -271,7 +278,7 @@ export class BackfillStore {
     return beginBackfill(this.db, request, this.now());
   }
 
-  setTotals(id: number, totals: { readonly crm: number | null; readonly erp: number | null }): Promise<void> {
+  setTotals(id: number, totals: { readonly crm?: number | null; readonly erp?: number | null }): Promise<void> {
     return setBackfillTotals(this.db, id, totals);
   }
 

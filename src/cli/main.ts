@@ -53,13 +53,16 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     });
   program
     .command('backfill')
-    .description('re-read a sync from a date (or from the beginning) and write what differs')
+    .description('re-read a sync from a date (or from the beginning) and write what differs; resumes an unfinished one')
     .argument('<sync>', 'sync name')
     .addOption(configOption())
     .option('--since <date>', 'ISO date or date-time, e.g. 2024-01-01')
+    .option('--restart', 'start over instead of resuming an unfinished backfill')
     .option('--json', 'print one JSON object')
     .action(function (this: Command, sync: string) {
-      return guard(() => backfillCommand(sync, this.opts<{ config: string; json?: boolean; since?: string }>(), out))();
+      return guard(() =>
+        backfillCommand(sync, this.opts<{ config: string; json?: boolean; since?: string; restart?: boolean }>(), out),
+      )();
     });
   program
     .command('status')

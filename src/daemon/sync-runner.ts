@@ -3,6 +3,7 @@
  * starting a second one. Aborting the shared signal lets the page in hand finish, then stops.
  */
 import type { Logger } from '../logger.js';
+import type { BackfillProgress } from '../pipeline/backfill.js';
 import { emptyStats, type RunKind, type RunStats, type SyncDefinition } from '../pipeline/context.js';
 import { runSync } from '../pipeline/run-sync.js';
 import type { StateStore } from '../../state/index.js';
@@ -12,6 +13,8 @@ export interface SyncRunnerOptions {
   readonly store: StateStore;
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /** A backfill's progress, after it starts and after every page. */
+  readonly onProgress?: (progress: BackfillProgress) => void;
 }
 
 export class SyncRunner {
@@ -27,20 +30,24 @@ export class SyncRunner {
     return this.inFlight !== undefined;
   }
 
-  /** Starts a run, or returns the one in flight. Never rejects: failures are in the stats. */
-  trigger(kind: RunKind = 'incremental', since?: string): Promise<RunStats> {
+  /**
+   * Starts a run, or returns the one in flight. Never rejects: failures are in the stats.
+   * `restart`: a backfill supersedes an unfinished one instead of resuming it.
+   */
+  trigger(kind: RunKind = 'incremental', since?: string, restart = false): Promise<RunStats> {
     if (this.inFlight !== undefined) {
       this.options.logger.debug({ sync: this.name }, 'run already in flight; joining it');
       return this.inFlight;
     }
-    const { sync, store, logger, signal } = this.options;
+    const { sync, store, logger, signal, onProgress } = this.options;
     // Stopping: a run that has not started yet does not start (the store may be closing).
     if (signal.aborted) return Promise.resolve({ ...emptyStats(sync.name, kind), status: 'interrupted' });
-    const run = runSync({ sync, store, logger, signal }, since === undefined ? { kind } : { kind, since }).finally(
-      () => {
-        this.inFlight = undefined;
-      },
-    );
+    const run = runSync(
+      { sync, store, logger, signal, ...(onProgress === undefined ? {} : { onProgress }) },
+      { kind, restart, ...(since === undefined ? {} : { since }) },
+    ).finally(() => {
+      this.inFlight = undefined;
+    });
     this.inFlight = run;
     return run;
   }

@@ -4,6 +4,7 @@ import type { SyncEntry } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import type { CompiledMapping } from '../mapping/compile.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
+import type { BackfillProgress, BackfillSummary } from './backfill.js';
 
 /** A sync ready to run: its config, compiled mapping and both connectors. */
 export interface SyncDefinition {
@@ -20,14 +21,21 @@ export interface RunContext {
   readonly logger: Logger;
   /** Aborting stops the run after the page in hand is committed and delivered. */
   readonly signal: AbortSignal;
+  /** A backfill's progress, after it starts (or resumes) and after every page. */
+  readonly onProgress?: (progress: BackfillProgress) => void;
 }
 
 export type RunKind = 'incremental' | 'backfill';
 
 export interface RunOptions {
   readonly kind: RunKind;
-  /** Backfill start, ISO 8601; absent reads everything. */
+  /**
+   * Backfill start, ISO 8601. Absent: an unfinished backfill resumes with its own; a new one reads
+   * everything. An unfinished backfill with another `since` is refused unless `restart`.
+   */
   readonly since?: string;
+  /** Backfill: supersede an unfinished backfill and start over. */
+  readonly restart?: boolean;
 }
 
 export interface SideCounts {
@@ -63,6 +71,8 @@ export interface RunStats {
   pending: number;
   durationMs: number;
   error?: string;
+  /** A backfill run: which backfill, whether it resumed, and its figures over every session. */
+  backfill?: BackfillSummary;
 }
 
 export function emptyStats(sync: string, kind: RunKind): RunStats {

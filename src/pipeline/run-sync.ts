@@ -7,6 +7,7 @@
  */
 import type { Cursor } from '../../connectors/types.js';
 import { describeError } from '../errors.js';
+import { BackfillSession, sidesOf } from './backfill.js';
 import type { Side } from '../mapping/resolver.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
@@ -21,9 +22,12 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
   const runId = await store.startRun(sync.name, options.kind);
   const log = logger.child({ sync: sync.name, run: runId, kind: options.kind });
   log.info('run started');
+  let backfill: BackfillSession | undefined;
   try {
+    if (options.kind === 'backfill')
+      backfill = await BackfillSession.begin(store, sync, options, log, ctx.signal, ctx.onProgress);
     let delivered = await deliverAll(ctx, stats);
-    const sides: Side[] = sync.config.direction === 'both' ? ['crm', 'erp'] : ['crm'];
+    const sides: Side[] = sidesOf(sync);
     for (const side of sides) {
       if (delivered.interrupted || stats.status !== 'succeeded') break;
       const waiting = await store.parked(sync.name, side);
@@ -41,7 +45,7 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
     }
     for (const side of sides) {
       if (delivered.interrupted || stats.status !== 'succeeded') break;
-      delivered = await pullSide(ctx, side, options, stats);
+      delivered = await pullSide(ctx, side, options, stats, backfill);
     }
     if (delivered.paused) stats.status = 'paused';
     const counts = await store.outboxCounts(sync.name);
@@ -58,6 +62,7 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
       log.error({ err: error }, 'run failed');
     }
   }
+  if (backfill !== undefined) stats.backfill = await backfill.finish(stats);
   stats.durationMs = Date.now() - started;
   await store.finishRun(runId, stats.status, stats, stats.error ?? null);
   log.info({ stats }, `run ${stats.status}`);
@@ -69,10 +74,15 @@ async function pullSide(
   side: Side,
   options: RunOptions,
   stats: RunStats,
+  backfill?: BackfillSession,
 ): Promise<{ interrupted: boolean; paused: boolean }> {
   const { sync, store, signal, logger } = ctx;
   const checkpoint = await store.checkpoint(sync.name, side);
-  const start = startCursor(checkpoint, options, sync.config.lookbackSeconds);
+  // A backfill reads from its own cursor (resumed) or its date; a side it finished is skipped.
+  const resumeAt = backfill?.startFor(side);
+  if (backfill !== undefined && resumeAt === undefined) return { interrupted: false, paused: false };
+  await backfill?.count(side);
+  const start = resumeAt !== undefined ? resumeAt : startCursor(checkpoint, options, sync.config.lookbackSeconds);
   let current = checkpoint;
   const pages = connectorOf(sync, side).reader.readChanges(objectOf(sync, side), {
     cursor: start,
@@ -92,16 +102,19 @@ async function pullSide(
       'page committed',
     );
     const delivered = await deliverAll(ctx, stats);
+    // The page's operations are in the outbox: a resumed backfill need not read it again.
+    await backfill?.page(side, page.cursor, stats);
     if (delivered.interrupted) return delivered;
     if (signal.aborted) {
       stats.status = 'interrupted';
       return { interrupted: true, paused: false };
     }
   }
+  if (stats.status === 'succeeded') await backfill?.sideDone(side);
   return { interrupted: false, paused: false };
 }
 
-/** Where reading starts: the checkpoint less the lookback window, or the backfill's date. */
+/** Where reading starts: the checkpoint less the lookback window, or the backfill's date (run-sync without a session). */
 function startCursor(checkpoint: Cursor | null, options: RunOptions, lookbackSeconds: number): Cursor | null {
   if (options.kind === 'backfill')
     return options.since === undefined ? null : { modifiedAt: options.since, lastId: null };

@@ -1,5 +1,8 @@
-/** `tandem run <sync>` and `tandem backfill <sync> [--since DATE]`: one run, then exit. */
-import { TandemError } from '../../errors.js';
+/** `tandem run <sync>` and `tandem backfill <sync> [--since DATE] [--restart]`: one run, then exit. */
+import type { Backfill } from '../../../state/index.js';
+import { isTandemError, TandemError } from '../../errors.js';
+import { checkBackfillRequest, type BackfillProgress, type BackfillSummary } from '../../pipeline/backfill.js';
+import { createProgressRenderer, type ProgressStream } from '../progress.js';
 import { SyncRunner } from '../../daemon/sync-runner.js';
 import type { RunKind, RunStats } from '../../pipeline/context.js';
 import { dependenciesOf } from '../../daemon/order.js';
@@ -11,23 +14,64 @@ interface RunFlags {
   readonly config: string;
   readonly json?: boolean;
   readonly since?: string;
+  /** Backfill: supersede an unfinished backfill and start over. */
+  readonly restart?: boolean;
+}
+
+/** Where the backfill's progress goes (stderr); tests inject their own. */
+export interface ProgressSink {
+  readonly stream: ProgressStream;
+  readonly intervalMs?: number;
 }
 
 export function runCommand(syncName: string, flags: RunFlags, out: Output): Promise<number> {
   return runOnce(syncName, 'incremental', flags, out);
 }
 
-export function backfillCommand(syncName: string, flags: RunFlags, out: Output): Promise<number> {
-  return runOnce(syncName, 'backfill', flags, out);
+/**
+ * `tandem backfill`: resumes the sync's unfinished backfill (and says so), or starts one; shows its
+ * progress on stderr (a bar on a terminal, plain lines otherwise).
+ */
+export function backfillCommand(
+  syncName: string,
+  flags: RunFlags,
+  out: Output,
+  sink: ProgressSink = { stream: process.stderr },
+): Promise<number> {
+  return runOnce(syncName, 'backfill', flags, out, sink);
 }
 
-async function runOnce(syncName: string, kind: RunKind, flags: RunFlags, out: Output): Promise<number> {
+async function runOnce(
+  syncName: string,
+  kind: RunKind,
+  flags: RunFlags,
+  out: Output,
+  sink?: ProgressSink,
+): Promise<number> {
   const since = flags.since === undefined ? undefined : parseSince(flags.since);
+  const restart = flags.restart === true;
   const app = await openForCommand(flags.config);
   const controller = new AbortController();
   const signals = untilSignal(controller);
+  const progress =
+    kind === 'backfill' && sink !== undefined
+      ? createProgressRenderer({
+          stream: sink.stream,
+          ...(sink.intervalMs === undefined ? {} : { intervalMs: sink.intervalMs }),
+        })
+      : undefined;
   try {
     const sync = findSync(app, syncName);
+    if (kind === 'backfill') {
+      let unfinished: Backfill | undefined;
+      try {
+        unfinished = await checkBackfillRequest(app.store, sync.name, since, restart);
+      } catch (error) {
+        if (isTandemError(error) && error.code === 'BACKFILL_UNFINISHED') throw new TandemError('USAGE', error.message);
+        throw error;
+      }
+      if (unfinished !== undefined) out.error(describeResume(unfinished));
+    }
     // Syncs this one references (companies for contacts) run first, incrementally.
     const before: RunStats[] = [];
     for (const dep of dependenciesOf(app.syncs, syncName)) {
@@ -42,17 +86,45 @@ async function runOnce(syncName: string, kind: RunKind, flags: RunFlags, out: Ou
         }).trigger('incremental'),
       );
     }
-    const runner = new SyncRunner({ sync, store: app.store, logger: app.logger, signal: controller.signal });
-    const stats = await runner.trigger(kind, since);
+    const runner = new SyncRunner({
+      sync,
+      store: app.store,
+      logger: app.logger,
+      signal: controller.signal,
+      ...(progress === undefined ? {} : { onProgress: (p: BackfillProgress) => progress.update(p) }),
+    });
+    const stats = await runner.trigger(kind, since, restart);
+    progress?.stop();
     const dependencies = before.map((d) => ({ sync: d.sync, status: d.status, written: d.written, failed: d.failed }));
     if (flags.json === true) out.json({ ...stats, dependencies });
     else for (const s of [...before, stats]) out.line(describeRun(s));
+    if (flags.json !== true && stats.backfill !== undefined) out.line(describeBackfill(stats.backfill));
     const failed = [...before, stats].some((s) => s.status === 'failed' || s.status === 'paused');
     return failed ? EXIT_RUN_FAILED : EXIT_OK;
   } finally {
+    progress?.stop();
     signals.dispose();
     await app.close();
   }
+}
+
+/** `resuming backfill #3 of contacts (since 2024-01-01T00:00:00.000Z, started ..., interrupted): crm from ...`. */
+export function describeResume(b: Backfill): string {
+  const sides = (['crm', 'erp'] as const)
+    .filter((side) => b.sides[side].pulled > 0 || b.sides[side].cursor !== null || b.sides[side].done)
+    .map((side) => {
+      const s = b.sides[side];
+      if (s.done) return `${side} done (${s.pulled} pulled)`;
+      return `${side} from ${s.cursor === null ? 'the start' : `${s.cursor.modifiedAt}${s.cursor.lastId === null ? '' : ` id ${s.cursor.lastId}`}`} (${s.pulled} pulled)`;
+    });
+  return (
+    `resuming backfill #${b.id} of ${b.sync} (since ${b.since ?? 'the beginning'}, started ${b.startedAt}, ${b.state}` +
+    `${b.error === null ? '' : `: ${b.error}`}): ${sides.length === 0 ? 'nothing read yet' : sides.join(', ')}; --restart starts over`
+  );
+}
+
+function describeBackfill(b: BackfillSummary): string {
+  return `backfill #${b.id} ${b.state}${b.resumed ? ' (resumed)' : ''}: pulled crm=${b.pulled.crm} erp=${b.pulled.erp}, written crm=${b.written.crm} erp=${b.written.erp} over all its runs`;
 }
 
 /** Accepts an ISO date or date-time; returns ISO 8601 UTC. */
