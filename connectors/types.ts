@@ -184,6 +184,8 @@ export interface Connector {
   readonly schema: SchemaDescriber;
   /** One cheap authenticated request that proves the credentials work. */
   check(): Promise<void>;
+  /** The record's page in the vendor's web UI, where its URL pattern is known (drift reports link to it). */
+  recordUrl?(object: string, id: string): string | undefined;
 }
 
 /** A connector kind: its config schema and a factory. Registered in `connectors/index.ts`. */

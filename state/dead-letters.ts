@@ -11,7 +11,30 @@ export interface NewDeadLetter {
   readonly error: unknown;
 }
 
+/**
+ * Adds a dead letter, once: a record that fails the same way again (re-read by the lookback window,
+ * or from the other side in the same run) refreshes the letter's payload instead of adding another.
+ */
 export async function addDeadLetter(db: Kysely<Database>, letter: NewDeadLetter, now: string): Promise<void> {
+  const error = JSON.stringify(letter.error);
+  const same = await db
+    .selectFrom('dead_letters')
+    .select('id')
+    .where('sync', '=', letter.sync)
+    .where('side', '=', letter.side)
+    .where('stage', '=', letter.stage)
+    .where('record_id', '=', letter.recordId)
+    .where('operation_key', 'is', null)
+    .where('error', '=', error)
+    .executeTakeFirst();
+  if (same !== undefined) {
+    await db
+      .updateTable('dead_letters')
+      .set({ payload: JSON.stringify(letter.payload) })
+      .where('id', '=', same.id)
+      .execute();
+    return;
+  }
   await db
     .insertInto('dead_letters')
     .values({
@@ -21,7 +44,7 @@ export async function addDeadLetter(db: Kysely<Database>, letter: NewDeadLetter,
       record_id: letter.recordId,
       operation_key: null,
       payload: JSON.stringify(letter.payload),
-      error: JSON.stringify(letter.error),
+      error,
       created_at: now,
     })
     .execute();

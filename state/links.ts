@@ -148,3 +148,20 @@ export async function mergeLink(db: Kysely<Database>, update: LinkUpdate, now: s
       .execute();
   }
 }
+
+/** Links of `sync` after CRM id `after` in id order, `limit` at a time: for scans that page through every link. */
+export async function linksAfter(
+  db: Kysely<Database>,
+  sync: string,
+  after: string,
+  limit: number,
+): Promise<{ crm_id: string; erp_id: string; base: string }[]> {
+  return db
+    .selectFrom('links')
+    .select(['crm_id', 'erp_id', 'base'])
+    .where('sync', '=', sync)
+    .where('crm_id', '>', after)
+    .orderBy('crm_id')
+    .limit(limit)
+    .execute();
+}

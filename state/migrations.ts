@@ -175,6 +175,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('backfills_sync').on('backfills').columns(['sync', 'id']).execute();
     },
   },
+  '0006_reports': {
+    async up(db: Kysely<unknown>) {
+      // One row per drift report: its summary (counts per category, agreement) and its files.
+      await db.schema
+        .createTable('reports')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('sync', 'text', (c) => c.notNull())
+        .addColumn('generated_at', 'text', (c) => c.notNull())
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('summary', 'text', (c) => c.notNull())
+        .addColumn('files', 'text', (c) => c.notNull())
+        .addColumn('repaired', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('reports_sync').on('reports').columns(['sync', 'id']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

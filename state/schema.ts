@@ -175,6 +175,20 @@ export interface BackfillTable {
   error: string | null;
 }
 
+/** One drift report: its summary and where its files are. */
+export interface ReportTable {
+  id: Generated<number>;
+  sync: string;
+  generated_at: string;
+  duration_ms: number;
+  /** JSON of the report's summary (src/drift/report-schema.ts), without `previous`. */
+  summary: string;
+  /** JSON: format -> file path. */
+  files: string;
+  /** 1 when the report's repairs were enqueued. */
+  repaired: number;
+}
+
 export interface Database {
   breakers: BreakerTable;
   conflicts: ConflictTable;
@@ -186,6 +200,7 @@ export interface Database {
   dead_letters: DeadLetterTable;
   ambiguous_matches: AmbiguousMatchTable;
   backfills: BackfillTable;
+  reports: ReportTable;
 }
 
 export type LinkRow = Selectable<LinkTable>;
@@ -197,3 +212,4 @@ export type DeadLetterRow = Selectable<DeadLetterTable>;
 export type ConflictRow = Selectable<ConflictTable>;
 export type WaitingRow = Selectable<WaitingTable>;
 export type BackfillRow = Selectable<BackfillTable>;
+export type ReportRow = Selectable<ReportTable>;

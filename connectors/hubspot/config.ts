@@ -30,6 +30,16 @@ export const hubspotConfigSchema = z.strictObject({
     .max(5)
     .default(4)
     .describe('search requests per second; HubSpot allows 5 per second per account for search'),
+  portalId: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('the account (hub) id, for links to records in drift reports; without it reports carry no HubSpot links'),
+  appUrl: z
+    .url({ protocol: /^https$/ })
+    .default('https://app.hubspot.com')
+    .describe('the web app for record links: https://app-eu1.hubspot.com for EU-hosted accounts'),
   lookupProperties: z
     .record(z.string(), z.array(z.string().min(1)))
     .default({})

@@ -33,6 +33,22 @@ export const HUBSPOT_CAPABILITIES = capabilities({
   idField: 'hs_object_id',
 });
 
+/** HubSpot's object type ids of the standard objects, as record pages name them. */
+const OBJECT_TYPE_IDS: Readonly<Record<string, string>> = {
+  contacts: '0-1',
+  companies: '0-2',
+  deals: '0-3',
+  tickets: '0-5',
+};
+
+/** `https://app.hubspot.com/contacts/<portal>/record/0-1/<id>`; unknown without the portal id. */
+export function recordUrl(config: HubspotConfig, object: string, id: string): string | undefined {
+  if (config.portalId === undefined) return undefined;
+  const type = OBJECT_TYPE_IDS[object] ?? (/^\d+-\d+$/.test(object) ? object : undefined);
+  if (type === undefined) return undefined;
+  return `${config.appUrl.replace(/\/+$/, '')}/contacts/${config.portalId}/record/${type}/${encodeURIComponent(id)}`;
+}
+
 export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
   kind: 'hubspot',
   configSchema: hubspotConfigSchema,
@@ -53,6 +69,7 @@ export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
           listResponseSchema,
         );
       },
+      recordUrl: (object: string, id: string) => recordUrl(config, object, id),
     });
   },
 };

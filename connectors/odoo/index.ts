@@ -43,6 +43,9 @@ export const odooConnector: ConnectorFactory<OdooConfig> = {
         const { uid } = await rpc.credentials();
         ctx.logger.info({ server: version.server_version, db: config.db, uid }, 'odoo credentials accepted');
       },
+      // The form view: Odoo 14-17 open it directly, Odoo 18+ redirect it to /odoo/<model>/<id>.
+      recordUrl: (object: string, id: string) =>
+        `${config.url}/web#id=${encodeURIComponent(id)}&model=${encodeURIComponent(object)}&view_type=form`,
     });
   },
 };

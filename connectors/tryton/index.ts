@@ -54,6 +54,9 @@ export const trytonConnector: ConnectorFactory<TrytonConfig> = {
         await rpc.check();
         ctx.logger.info({ db: config.db, login: config.login }, 'tryton credentials accepted');
       },
+      // The web client (sao) served by trytond: `<url>/#<db>/model/<model>/<id>`.
+      recordUrl: (object: string, id: string) =>
+        `${config.url}/#${encodeURIComponent(config.db)}/model/${object}/${encodeURIComponent(id)}`,
     });
   },
 };

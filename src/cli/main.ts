@@ -8,6 +8,8 @@ import { EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 import { backfillCommand, runCommand } from './commands/run.js';
 import { dlqCommand } from './commands/dlq.js';
+import { driftCommand } from './commands/drift.js';
+import { reportsCommand } from './commands/reports.js';
 import { conflictsCommand } from './commands/conflicts.js';
 import { mappingTestCommand } from './commands/mapping.js';
 import { sandboxCommand } from './commands/sandbox.js';
@@ -127,6 +129,33 @@ export async function main(argv: readonly string[], out: Output = processOutput)
       return guard(() => {
         if (action !== 'test') throw new TandemError('USAGE', `unknown mapping action "${action}"; use test`);
         return mappingTestCommand(file, this.opts(), out);
+      })();
+    });
+  program
+    .command('drift')
+    .description('scan both systems for drift and write a report; --repair enqueues the fixes policy dictates')
+    .argument('<sync>', 'sync name')
+    .addOption(configOption())
+    .option('--format <list>', "comma-separated: html, md, json, csv (default: the sync's drift.formats, or html,json)")
+    .option('--out <dir>', 'where the report files go (default: reportsDir, <dataDir>/reports)')
+    .option('--repair', 'enqueue and deliver the repairs through the outbox')
+    .option('--dry-run', 'with --repair: print the repair plan, write nothing to either system')
+    .option('--json', 'print one JSON object')
+    .action(function (this: Command, sync: string) {
+      return guard(() => driftCommand(sync, this.opts(), out))();
+    });
+  program
+    .command('reports')
+    .description('drift reports kept in the state store: list')
+    .argument('<action>', 'list')
+    .addOption(configOption())
+    .option('--sync <name>', 'only this sync')
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--json', 'print one JSON object')
+    .action(function (this: Command, action: string) {
+      return guard(() => {
+        if (action !== 'list') throw new TandemError('USAGE', `unknown reports action "${action}"; use list`);
+        return reportsCommand(this.opts(), out);
       })();
     });
   program

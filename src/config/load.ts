@@ -32,6 +32,8 @@ export interface Config {
   readonly file: string;
   readonly dataDir: string;
   readonly stateFile: string;
+  /** Where drift reports go (`reportsDir`, default `<dataDir>/reports`). */
+  readonly reportsDir: string;
   readonly logLevel: string;
   /** Extra redaction paths (personal data) from `log.redact`. */
   readonly logRedact: readonly string[];
@@ -113,6 +115,7 @@ export function loadConfig(file: string): Config {
     file: absolute,
     dataDir,
     stateFile: path.join(dataDir, 'tandem.sqlite'),
+    reportsDir: raw.reportsDir === undefined ? path.join(dataDir, 'reports') : path.resolve(dir, raw.reportsDir),
     logLevel: raw.log.level,
     logRedact: Object.freeze([...raw.log.redact]),
     server: raw.server,

@@ -103,6 +103,18 @@ export const syncSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** `/readyz` fails when the last successful run is older than this; unchecked when absent. */
   staleAfterMs: z.number().int().positive().optional(),
+  /** Drift reports of this sync: when the daemon scans, in which formats, and whether it repairs. */
+  drift: z
+    .strictObject({
+      schedule: cronExpression.optional().describe('cron of the scheduled drift scan; none when absent'),
+      formats: z
+        .array(z.enum(['html', 'md', 'json', 'csv']))
+        .min(1)
+        .default(['html', 'json'])
+        .describe('report files written per scan'),
+      repair: z.boolean().default(false).describe('enqueue the repairs after each scheduled scan'),
+    })
+    .optional(),
 });
 export type SyncConfig = z.infer<typeof syncSchema>;
 
@@ -156,6 +168,10 @@ export type ServerConfig = z.infer<typeof serverSchema>;
 
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./data').describe('state database and sandbox data; relative to the config file'),
+  reportsDir: z
+    .string()
+    .optional()
+    .describe('where drift reports are written; default <dataDir>/reports; relative to the config file'),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

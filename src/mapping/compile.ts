@@ -193,6 +193,8 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
       for (plan of side === 'erp' ? toErpPlans : toCrmPlans) {
         const value = values[plan.spec.name];
         if (value === undefined || (only !== undefined && !only.has(plan.spec.name))) continue;
+        // The same promise as toErp / toCrm: a required field is never written empty.
+        if (value === null && plan.spec.required) return requiredEmpty(plan);
         if (side === 'erp') plan.writeErp(out, value);
         else if (!plan.resolves || resolver !== undefined) plan.writeCrm(out, plan.inverse(value, resolver));
       }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { configSchema } from '../config/schema.js';
+import { driftReportSchema } from '../drift/report-schema.js';
 import { mappingSchema } from './schema.js';
 
 function generate(schema: z.ZodType, title: string): string {
@@ -18,5 +19,6 @@ export function generateSchemas(): Readonly<Record<string, string>> {
   return {
     'mapping.schema.json': generate(mappingSchema, 'Tandem mapping file'),
     'config.schema.json': generate(configSchema, 'Tandem config file'),
+    'drift-report.schema.json': generate(driftReportSchema, 'Tandem drift report (JSON format)'),
   };
 }

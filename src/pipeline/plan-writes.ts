@@ -7,11 +7,24 @@ import type { SourceRecord } from '../../connectors/types.js';
 import type { LinkUpdate, NewConflict, NewDeadLetter, NewOperation, WaitingRecord } from '../../state/index.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalResult, CanonicalValues } from '../mapping/types.js';
+import type { Value } from '../mapping/values.js';
 import type { RunContext, RunStats } from './context.js';
 import type { Counterpart } from './counterparts.js';
 import { idempotencyKey, payloadHash } from './hash.js';
 import type { PrefetchingResolver } from './resolver.js';
 import { objectOf, other, pairIds, referenceFor } from './sides.js';
+
+/** One planned write in words and canonical values: what a dry run prints. */
+export interface PlannedChange {
+  /** The side written to. */
+  readonly side: Side;
+  readonly action: 'create' | 'update' | 'archive';
+  /** The record written; null for a create. */
+  readonly targetId: string | null;
+  /** The record on the other side the write comes from. */
+  readonly sourceId: string;
+  readonly fields: readonly { readonly field: string; readonly from: Value; readonly to: Value }[];
+}
 
 /** What planning collects for one page. */
 export interface Builder {
@@ -20,6 +33,15 @@ export interface Builder {
   readonly conflicts: NewConflict[];
   readonly parked: WaitingRecord[];
   readonly links: LinkUpdate[];
+  readonly changes: PlannedChange[];
+}
+
+/** The fields a write changes on its target, from the target's current canonical values. */
+export function changedFields(
+  values: Readonly<Record<string, Value>>,
+  current: CanonicalValues | null,
+): PlannedChange['fields'] {
+  return Object.entries(values).map(([field, to]) => ({ field, from: current?.[field] ?? null, to }));
 }
 
 export function planCreate(
@@ -58,6 +80,13 @@ export function planCreate(
   }
   const base = Object.fromEntries(Object.entries(values).filter(([k]) => only.has(k)));
   out.operations.push(operation(ctx, them, record.id, null, ref, { ...encoded.fields, [ref.field]: ref.value }, base));
+  out.changes.push({
+    side: them,
+    action: 'create',
+    targetId: null,
+    sourceId: record.id,
+    fields: changedFields(base, null),
+  });
   void stats;
 }
 
@@ -110,6 +139,7 @@ export function planDelete(
     payload: {},
     payloadHash: 'archive',
   });
+  out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, fields: [] });
 }
 
 export function operation(

@@ -12,10 +12,13 @@ import type { RunContext, RunStats } from './context.js';
 import { findCounterparts, type Counterpart } from './counterparts.js';
 import { merge } from './merge.js';
 import { PrefetchingResolver } from './resolver.js';
-import { operation, planCreate, planDelete, type Builder } from './plan-writes.js';
+import { changedFields, operation, planCreate, planDelete, type Builder, type PlannedChange } from './plan-writes.js';
 import { other, pairIds, referenceFor } from './sides.js';
 
-export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'>;
+export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'> & {
+  /** The writes planned, in words: what a dry run prints instead of committing. */
+  readonly changes: readonly PlannedChange[];
+};
 
 /**
  * Reconciles and plans one page read from `side`. A re-read (the lookback window, a backfill) is
@@ -50,7 +53,7 @@ export async function processPage(
   );
 
   const plan = (counts: RunStats): Builder => {
-    const b: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [] };
+    const b: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [], changes: [] };
     pairs.forEach((pair, i) => planPair(ctx, side, pair, mapped[i], b, resolver, blocked, counts));
     return b;
   };
@@ -168,6 +171,13 @@ function planPair(
     out.operations.push(
       operation(ctx, target, sourceRecord.id, targetRecord.id, ref, payload, { ...result.settled, ...values }),
     );
+    out.changes.push({
+      side: target,
+      action: 'update',
+      targetId: targetRecord.id,
+      sourceId: sourceRecord.id,
+      fields: changedFields(values, target === 'crm' ? crm : erp),
+    });
     writes++;
   }
   const version = side === 'crm' ? { crmVersion: record.modifiedAt } : { erpVersion: record.modifiedAt };

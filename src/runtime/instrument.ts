@@ -84,5 +84,8 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
     check() {
       return timed('check', {}, () => connector.check());
     },
+    ...(connector.recordUrl === undefined
+      ? {}
+      : { recordUrl: (object: string, id: string) => connector.recordUrl?.(object, id) }),
   });
 }

@@ -167,6 +167,39 @@ describe('StateStore on a real SQLite file', () => {
     expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 0, dead: 2 });
   });
 
+  it('keeps one dead letter for a record that fails mapping the same way on every re-read', async () => {
+    const letter = (name: string, message: string) => ({
+      sync: 'contacts',
+      side: 'erp' as const,
+      stage: 'map',
+      recordId: '101',
+      payload: { name },
+      error: { code: 'MAPPING_FAILED', message },
+    });
+    for (const name of ['a', 'b'])
+      await store.commitPage({
+        sync: 'contacts',
+        side: 'crm',
+        cursor: null,
+        operations: [],
+        deadLetters: [letter(name, 'name is required but empty')],
+        ambiguous: [],
+      });
+    await store.commitPage({
+      sync: 'contacts',
+      side: 'crm',
+      cursor: null,
+      operations: [],
+      deadLetters: [letter('c', 'phone is not a phone number')],
+      ambiguous: [],
+    });
+    const letters = await store.deadLetters('contacts');
+    expect(letters.map((l) => [JSON.parse(l.error).message, JSON.parse(l.payload).name])).toEqual([
+      ['name is required but empty', 'b'],
+      ['phone is not a phone number', 'c'],
+    ]);
+  });
+
   it('marks runs a crash left open as interrupted on the next open', async () => {
     const id = await store.startRun('contacts', 'incremental');
     await store.close();

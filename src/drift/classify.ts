@@ -1,0 +1,331 @@
+/**
+ * What the scan decides per pair and per unlinked record, with the same rules a run applies: the
+ * three-way merge for linked pairs, the references then the match keys (one candidate each way
+ * pairs; several is a duplicate key) for the rest, and the sync's delete policy for tombstones.
+ */
+import type { StateStore } from '../../state/index.js';
+import type { Side } from '../mapping/resolver.js';
+import type { CanonicalValues } from '../mapping/types.js';
+import type { Value } from '../mapping/values.js';
+import type { SyncDefinition } from '../pipeline/context.js';
+import { merge } from '../pipeline/merge.js';
+import {
+  DRIFT_CATEGORIES,
+  type CategoryCounts,
+  type DriftCategory,
+  type DriftRow,
+  type FieldDiff,
+} from './report-schema.js';
+import type { PairRow, Scratch } from './scratch.js';
+
+export interface Tally {
+  counts: CategoryCounts;
+  /** Linked pairs with at least one live record. */
+  linked: number;
+  inAgreement: number;
+  /** Everything that should agree: live linked pairs, matchable pairs, records missing a counterpart. */
+  scope: number;
+  repairable: number;
+}
+
+type Found = { order: number; row: Omit<DriftRow, 'urls'> };
+
+const order = (category: DriftCategory): number => DRIFT_CATEGORIES.indexOf(category);
+
+function found(tally: Tally, category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>): Found {
+  tally.counts[category]++;
+  if (row.repairable) tally.repairable++;
+  return { order: order(category), row: { category, ...row } };
+}
+
+/** Field differences of a pair, with what policy does about each; empty when the pair agrees. */
+export function fieldDiffs(
+  sync: SyncDefinition,
+  crm: CanonicalValues,
+  erp: CanonicalValues,
+  base: CanonicalValues | null,
+  times: { crm: string; erp: string },
+  blocked?: ReadonlySet<string>,
+): FieldDiff[] {
+  const result = merge({
+    fields: sync.mapping.fields,
+    crm,
+    erp,
+    base,
+    crmModifiedAt: times.crm,
+    erpModifiedAt: times.erp,
+    ...(blocked === undefined ? {} : { blocked }),
+  });
+  const diffs: FieldDiff[] = [];
+  const baseOf = (field: string) => base?.[field] ?? null;
+  for (const field of sync.mapping.fields) {
+    const name = field.name;
+    const values = { field: name, crm: crm[name] ?? null, erp: erp[name] ?? null, base: baseOf(name) };
+    if (name in result.toErp) diffs.push({ ...values, winner: 'crm', action: 'write the crm value to erp' });
+    else if (name in result.toCrm) diffs.push({ ...values, winner: 'erp', action: 'write the erp value to crm' });
+    else if (result.conflicts.some((c) => c.field === name))
+      diffs.push({ ...values, winner: 'manual', action: 'open a conflict for a person' });
+  }
+  return diffs;
+}
+
+const parse = (json: string | null): CanonicalValues => (json === null ? {} : (JSON.parse(json) as CanonicalValues));
+
+function goneDetail(alive: number | null): string {
+  return alive === null ? 'not found (deleted outright)' : 'archived';
+}
+
+export function classifyPair(
+  sync: SyncDefinition,
+  pair: PairRow,
+  blocked: ReadonlySet<string> | undefined,
+  tally: Tally,
+): Found | undefined {
+  const crmAlive = pair.c_alive === 1;
+  const erpAlive = pair.e_alive === 1;
+  if (!crmAlive && !erpAlive) return undefined; // Gone on both sides: they agree.
+  tally.linked++;
+  tally.scope++;
+  const ids = { crmId: pair.crm_id, erpId: pair.erp_id, label: pair.c_label ?? pair.e_label };
+  if (!crmAlive || !erpAlive) {
+    const [gone, alive] = crmAlive ? (['erp', 'crm'] as const) : (['crm', 'erp'] as const);
+    const policy = sync.config.deletes;
+    const action =
+      policy === 'archive'
+        ? `archive the ${alive} record (a delete conflict instead if it was edited since the last sync)`
+        : policy === 'report'
+          ? 'review it: this sync reports deletes (deletes: report)'
+          : 'none: this sync ignores deletes (deletes: ignore)';
+    return found(tally, 'deleted_one_side', {
+      ...ids,
+      detail: `the ${gone} record is ${goneDetail(gone === 'crm' ? pair.c_alive : pair.e_alive)}; the ${alive} record is live`,
+      action,
+      repairable: policy === 'archive',
+      fields: [],
+    });
+  }
+  if (pair.c_status !== 'ok' || pair.e_status !== 'ok') {
+    const why = [
+      pair.c_status === 'ok' ? null : `crm: ${pair.c_reason ?? pair.c_status ?? ''}`,
+      pair.e_status === 'ok' ? null : `erp: ${pair.e_reason ?? pair.e_status ?? ''}`,
+    ].filter((s) => s !== null);
+    return found(tally, 'unmappable', {
+      ...ids,
+      detail: `the mapping refuses a linked record (${why.join('; ')})`,
+      action: 'fix the record or the mapping; `tandem mapping test` shows why',
+      repairable: false,
+      fields: [],
+    });
+  }
+  const diffs = fieldDiffs(
+    sync,
+    parse(pair.c_canonical),
+    parse(pair.e_canonical),
+    JSON.parse(pair.base) as CanonicalValues,
+    { crm: pair.c_modified ?? '', erp: pair.e_modified ?? '' },
+    blocked,
+  );
+  if (diffs.length === 0) {
+    tally.inAgreement++;
+    return undefined;
+  }
+  const refused = unwritable(sync, diffs);
+  if (refused !== undefined)
+    return found(tally, 'unmappable', {
+      ...ids,
+      detail: refused,
+      action: 'fix the record or the mapping; until then the write is dead-lettered',
+      repairable: false,
+      fields: diffs,
+    });
+  return found(tally, 'field_mismatch', {
+    ...ids,
+    detail: `${diffs.length} field${diffs.length === 1 ? '' : 's'} differ: ${diffs.map((d) => d.field).join(', ')}`,
+    action: summarizeActions(diffs),
+    repairable: true,
+    fields: diffs,
+  });
+}
+
+/** Why the winning values cannot be written to the other side (a required field left empty...), if so. */
+function unwritable(sync: SyncDefinition, diffs: readonly FieldDiff[]): string | undefined {
+  for (const [winner, target] of [
+    ['crm', 'erp'],
+    ['erp', 'crm'],
+  ] as const) {
+    const values = Object.fromEntries(
+      diffs.filter((d) => d.winner === winner).map((d) => [d.field, (d[winner] ?? null) as Value]),
+    );
+    if (Object.keys(values).length === 0) continue;
+    const encoded = sync.mapping.encode(target, values);
+    if (!encoded.ok) return `the ${winner} values cannot be written to the ${target}: ${encoded.reason}`;
+  }
+  return undefined;
+}
+
+function summarizeActions(diffs: readonly FieldDiff[]): string {
+  const to = (winner: FieldDiff['winner']) => diffs.filter((d) => d.winner === winner).length;
+  const parts = [
+    to('crm') > 0 ? `update erp (${to('crm')})` : null,
+    to('erp') > 0 ? `update crm (${to('erp')})` : null,
+    to('manual') > 0 ? `open ${to('manual')} conflict${to('manual') === 1 ? '' : 's'}` : null,
+  ];
+  return parts.filter((p) => p !== null).join(', ');
+}
+
+/**
+ * Records no link names: paired by a reference or a match key (one candidate each way) they
+ * should be linked; with no candidate at all they miss a counterpart; several candidates are a
+ * duplicate key, reported once per value below.
+ */
+export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tally): void {
+  const keyOrder = (k: number) => (k < 0 ? k - 10 : k); // references first, then the match keys in order
+  for (const side of ['crm', 'erp'] as const) {
+    const them: Side = side === 'crm' ? 'erp' : 'crm';
+    let after = '';
+    for (;;) {
+      const records = scratch.unlinked(side, after, 1000);
+      if (records.length === 0) break;
+      after = records[records.length - 1]?.id ?? after;
+      for (const record of records) {
+        let outcome: 'match' | 'ambiguous' | 'none' = 'none';
+        for (const key of scratch.keys(side, record.id).sort((a, b) => keyOrder(a.k) - keyOrder(b.k))) {
+          const candidates = scratch.unlinkedWith(them, key.k, key.value);
+          if (candidates.length === 0) continue;
+          const mine = scratch.unlinkedWith(side, key.k, key.value);
+          const [only] = candidates;
+          if (candidates.length === 1 && mine.length === 1 && only !== undefined) {
+            outcome = 'match';
+            scratch.claim(side, record.id);
+            scratch.claim(them, only);
+            const counterpart = scratch.record(them, only);
+            const [crmId, erpId] = side === 'crm' ? [record.id, only] : [only, record.id];
+            const [crm, erp] = side === 'crm' ? [record, counterpart] : [counterpart, record];
+            const diffs = fieldDiffs(sync, parse(crm?.canonical ?? null), parse(erp?.canonical ?? null), null, {
+              crm: crm?.modified_at ?? '',
+              erp: erp?.modified_at ?? '',
+            });
+            const how = key.k < 0 ? 'the reference' : `match key ${describeKey(sync, key.k)}`;
+            const row = found(tally, 'unlinked_match', {
+              crmId,
+              erpId,
+              label: crm?.label ?? erp?.label ?? key.value,
+              detail: `not linked, but ${how} pairs them (${key.value})`,
+              action: diffs.length === 0 ? 'link them' : `link them, then ${summarizeActions(diffs)}`,
+              repairable: true,
+              fields: diffs,
+            });
+            scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+          } else outcome = 'ambiguous';
+          break;
+        }
+        if (outcome === 'ambiguous') continue; // A duplicate key: reported below, once per value.
+        if (outcome === 'none' && side === 'erp' && sync.config.direction !== 'both') continue;
+        tally.scope++;
+        if (outcome === 'match') continue;
+        const row = found(tally, 'missing_counterpart', {
+          crmId: side === 'crm' ? record.id : null,
+          erpId: side === 'erp' ? record.id : null,
+          label: record.label,
+          detail: `exists in the ${side} only`,
+          action: `create it in the ${them}`,
+          repairable: true,
+          fields: [],
+        });
+        scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+      }
+    }
+  }
+  for (const dup of scratch.duplicates()) {
+    const row = found(tally, 'duplicate_key', {
+      crmId: null,
+      erpId: null,
+      label: dup.value,
+      detail: `${dup.n} ${dup.side} records share ${describeKey(sync, dup.k)} "${dup.value}": ${dup.ids}`,
+      action: `merge or correct them in the ${dup.side}; until then they are not matched`,
+      repairable: false,
+      fields: [],
+    });
+    scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: {} }));
+  }
+}
+
+function describeKey(sync: SyncDefinition, k: number): string {
+  const key = sync.mapping.matchKeys[k];
+  return key === undefined ? `#${k}` : `${key.crm} = ${key.erp}`;
+}
+
+/** Open conflicts, dead letters and staleness: what the state store knows needs a person. */
+export async function stateRows(
+  sync: SyncDefinition,
+  store: StateStore,
+  now: Date,
+  scratch: Scratch,
+  tally: Tally,
+): Promise<void> {
+  const add = (category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>) => {
+    const f = found(tally, category, row);
+    scratch.addRow(f.order, JSON.stringify({ ...f.row, urls: pairUrls(sync, f.row) }));
+  };
+  for (const c of await store.conflicts(sync.name, 'open')) {
+    const value = (json: string): unknown => JSON.parse(json) as unknown;
+    add('conflict', {
+      crmId: c.crm_id,
+      erpId: c.erp_id,
+      label: null,
+      detail: c.kind === 'delete' ? 'deleted on one side, edited on the other' : `both sides changed ${c.field}`,
+      action: `tandem conflicts resolve ${c.id} --take crm|erp`,
+      repairable: false,
+      fields: [
+        {
+          field: c.field,
+          crm: value(c.crm_value),
+          erp: value(c.erp_value),
+          base: value(c.base_value),
+          winner: 'manual',
+          action: 'a person decides',
+        },
+      ],
+    });
+  }
+  for (const d of await store.deadLetters(sync.name)) {
+    const error = JSON.parse(d.error) as { message?: unknown; code?: unknown };
+    const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
+    add('dead_letter', {
+      // The record the write came from: a write to the erp came from a crm record.
+      crmId: d.side === 'erp' ? d.record_id : null,
+      erpId: d.side === 'crm' ? d.record_id : null,
+      label: null,
+      detail: `a write to the ${d.side} was given up on at ${d.stage}: ${message}`,
+      action: `tandem dlq show ${d.id}; fix the cause, then tandem dlq retry ${d.id}`,
+      repairable: false,
+      fields: [],
+    });
+  }
+  const limit = sync.config.staleAfterMs;
+  if (limit !== undefined) {
+    const last = await store.lastRun(sync.name, 'succeeded');
+    const at = last?.finished_at ?? null;
+    const age = at === null ? Number.POSITIVE_INFINITY : now.getTime() - Date.parse(at);
+    if (age > limit)
+      add('stale_sync', {
+        crmId: null,
+        erpId: null,
+        label: sync.name,
+        detail:
+          at === null
+            ? `no run of ${sync.name} has ever succeeded`
+            : `the last successful run finished at ${at}, ${Math.round(age / 60_000)} min ago (staleAfterMs: ${limit})`,
+        action: 'check `tandem status` and the daemon logs',
+        repairable: false,
+        fields: [],
+      });
+  }
+}
+
+/** Links to both records in the vendors' web UIs, where the connector knows the URL pattern. */
+export function pairUrls(sync: SyncDefinition, row: Pick<DriftRow, 'crmId' | 'erpId'>): DriftRow['urls'] {
+  const crm = row.crmId === null ? undefined : sync.crm.recordUrl?.(sync.mapping.crmObject, row.crmId);
+  const erp = row.erpId === null ? undefined : sync.erp.recordUrl?.(sync.mapping.erpObject, row.erpId);
+  return { ...(crm === undefined ? {} : { crm }), ...(erp === undefined ? {} : { erp }) };
+}
