@@ -23,9 +23,10 @@ export interface FaultOptions {
   /** Share of write requests that are applied, then lose their response (the connection drops). Default 0. */
   readonly lostResponseRate?: number;
   /**
-   * Share of batch write requests answered with a partial failure: some of their inputs are
-   * rejected with a transient error and not applied, the others are applied. Only servers whose
-   * vendor has per-input results (HubSpot's 207) act on it; elsewhere it is no fault. Default 0.
+   * Share of the batch writes that reach the handler (no other fault hit them) answered with a
+   * partial failure: some of their inputs are rejected with a transient error and not applied, the
+   * others are applied. Rolled apart from the other faults, so it adds to their shares. Only servers
+   * whose vendor answers per input (HubSpot's 207) act on it. Default 0.
    */
   readonly partialFailureRate?: number;
   /** How long a hanging request hangs before its connection drops, ms. Default 5,000. */
@@ -40,8 +41,10 @@ export type FaultDecision =
   | { readonly kind: 'rate-limit'; readonly retryAfterSeconds: number; readonly delayMs: number }
   | { readonly kind: 'reset'; readonly delayMs: number }
   | { readonly kind: 'timeout'; readonly hangMs: number; readonly delayMs: number }
-  | { readonly kind: 'lost-response'; readonly delayMs: number }
-  | { readonly kind: 'partial-failure'; readonly delayMs: number };
+  | { readonly kind: 'lost-response'; readonly delayMs: number };
+
+/** A fault a server can act on. */
+export type FaultKind = Exclude<FaultDecision['kind'], 'none'> | 'partial-failure';
 
 /** Why an input of a partially failed batch was rejected: throttled, or an internal error. */
 export type InputRejection = 'throttled' | 'internal';
@@ -49,10 +52,15 @@ export type InputRejection = 'throttled' | 'internal';
 export interface FaultInjector {
   decide(): FaultDecision;
   /**
-   * Picks the inputs a partially failed batch of `count` rejects, by index: each with a chance of
-   * one half, at least one, and never all of a batch of two or more.
+   * Rolls the partial-failure fault for a batch of `count` inputs. When it hits (and counts itself),
+   * picks the inputs to reject by index: each with a chance of one half, at least one, and never all
+   * of a batch of two or more. Otherwise an empty map.
    */
   rejectInputs(count: number): ReadonlyMap<number, InputRejection>;
+  /** Counts a fault the server acted on; a decision the request had no use for (a lost response on a read) is not one. */
+  applied(kind: FaultKind): void;
+  /** The faults acted on since start, by kind. */
+  counts(): Readonly<Partial<Record<FaultKind, number>>>;
 }
 
 export function createFaultInjector(
@@ -66,9 +74,13 @@ export function createFaultInjector(
     ['reset', options.resetRate ?? 0],
     ['timeout', options.timeoutRate ?? 0],
     ['lost-response', options.lostResponseRate ?? 0],
-    ['partial-failure', options.partialFailureRate ?? 0],
   ];
+  const acted: Partial<Record<FaultKind, number>> = {};
   return {
+    applied(kind) {
+      acted[kind] = (acted[kind] ?? 0) + 1;
+    },
+    counts: () => ({ ...acted }),
     decide() {
       const delayMs = latency > 0 ? Math.floor(random() * latency) : 0;
       let roll = random();
@@ -84,7 +96,6 @@ export function createFaultInjector(
             case 'reset':
               return { kind: 'reset', delayMs };
             case 'lost-response':
-            case 'partial-failure':
               return { kind, delayMs };
           }
         }
@@ -94,7 +105,9 @@ export function createFaultInjector(
     },
     rejectInputs(count) {
       const rejected = new Map<number, InputRejection>();
-      if (count === 0) return rejected;
+      if (count === 0 || (options.partialFailureRate ?? 0) <= 0 || random() >= (options.partialFailureRate ?? 0))
+        return rejected;
+      acted['partial-failure'] = (acted['partial-failure'] ?? 0) + 1;
       for (let i = 0; i < count; i++) if (random() < 0.5) rejected.set(i, random() < 0.5 ? 'throttled' : 'internal');
       if (rejected.size === 0) rejected.set(Math.floor(random() * count), 'throttled');
       if (count > 1 && rejected.size === count) rejected.delete(Math.floor(random() * count));

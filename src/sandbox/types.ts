@@ -1,6 +1,6 @@
 /** What every embedded sandbox server takes and returns. */
 import type { Logger } from '../logger.js';
-import type { FaultOptions } from './faults.js';
+import type { FaultKind, FaultOptions } from './faults.js';
 import type { SeedWorld } from './seed.js';
 
 export interface SandboxServerOptions {
@@ -21,5 +21,7 @@ export interface RunningServer {
   readonly url: string;
   /** Requests received since start (every HTTP request, faulty or not): for measuring overhead. */
   requestCount(): number;
+  /** Faults injected since start, by kind: to check that a chaos run met each of them. */
+  faultCounts(): Readonly<Partial<Record<FaultKind, number>>>;
   close(): Promise<void>;
 }

@@ -30,9 +30,13 @@ async function converge(app: App, maxRuns: number): Promise<RunStats[]> {
   return runs;
 }
 
-async function requestsToConverge(
-  faults: Record<string, number>,
-): Promise<{ requests: number; runs: RunStats[]; app: App; close: () => Promise<void> }> {
+async function requestsToConverge(faults: Record<string, number>): Promise<{
+  requests: number;
+  faults: Readonly<Record<string, number>>;
+  runs: RunStats[];
+  app: App;
+  close: () => Promise<void>;
+}> {
   const { dir, cleanup } = tempDir();
   const config = writeTestConfig({
     dir,
@@ -47,8 +51,12 @@ async function requestsToConverge(
   const app = await openApp(config, { logger: silentLogger() });
   const runs = await converge(app, 40);
   const requests = (app.sandbox?.crm.requestCount() ?? 0) + (app.sandbox?.erp.requestCount() ?? 0);
+  const counts: Record<string, number> = {};
+  for (const server of [app.sandbox?.crm, app.sandbox?.erp])
+    for (const [kind, n] of Object.entries(server?.faultCounts() ?? {})) counts[kind] = (counts[kind] ?? 0) + n;
   return {
     requests,
+    faults: counts,
     runs,
     app,
     close: async () => {
@@ -63,12 +71,15 @@ describe('chaos: 20% of sandbox requests fail in every way the vendors fail', ()
     const calm = await requestsToConverge({});
     await calm.close();
 
+    // 20% of requests fail on the wire; on top, HubSpot answers half of the batch writes that get
+    // through with a 207 that rejects some of their inputs (rolled apart: only batch writes have it).
     const chaos = await requestsToConverge({
       errorRate: 0.06,
       rateLimitRate: 0.04,
       resetRate: 0.04,
       timeoutRate: 0.02,
       lostResponseRate: 0.04,
+      partialFailureRate: 0.5,
     });
     try {
       const last = chaos.runs[chaos.runs.length - 1];
@@ -83,8 +94,11 @@ describe('chaos: 20% of sandbox requests fail in every way the vendors fail', ()
       const ratio = chaos.requests / calm.requests;
       // Printed for the issue: requests made under chaos per request a calm run needs.
       console.log(
-        `chaos: ${chaos.requests} requests vs ${calm.requests} calm (${ratio.toFixed(2)}x), ${chaos.runs.length} runs`,
+        `chaos: ${chaos.requests} requests vs ${calm.requests} calm (${ratio.toFixed(2)}x), ${chaos.runs.length} runs, faults ${JSON.stringify(chaos.faults)}`,
       );
+      // Every kind of fault was met at least once.
+      for (const kind of ['server-error', 'rate-limit', 'reset', 'timeout', 'lost-response', 'partial-failure'])
+        expect(chaos.faults[kind] ?? 0, kind).toBeGreaterThan(0);
       expect(ratio).toBeGreaterThan(1);
     } finally {
       await chaos.close();

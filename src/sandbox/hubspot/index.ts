@@ -32,8 +32,6 @@ export interface HubspotSandboxTuning {
 }
 
 const WRITE_PATH = /\/batch\/(create|update|upsert|archive)(?:\?|$)/;
-/** The writes that answer per input (207 multi-status): archive answers 204 without a body. */
-const MULTI_STATUS_PATH = /\/batch\/(create|update|upsert)(?:\?|$)/;
 const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search(?:\?|$)/;
 
 /** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
@@ -46,7 +44,6 @@ export async function startHubspotSandbox(
   const limiter = createRateLimiter(tuning.rateLimit);
   const faults = createFaultInjector(options.faults);
   const lostResponses = new WeakSet<object>();
-  const partialFailures = new WeakSet<object>();
   const log = options.logger;
   let received = 0;
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
@@ -60,6 +57,7 @@ export async function startHubspotSandbox(
     if (decision.rejection !== undefined) throw decision.rejection;
     const fault = faults.decide();
     if (fault.delayMs > 0) await sleep(fault.delayMs);
+    if (fault.kind !== 'none' && fault.kind !== 'lost-response') faults.applied(fault.kind);
     if (fault.kind === 'server-error') throw serverError(fault.status);
     if (fault.kind === 'rate-limit') throw rateLimited('TEN_SECONDLY_ROLLING', fault.retryAfterSeconds);
     if (fault.kind === 'reset' || fault.kind === 'timeout') {
@@ -67,8 +65,10 @@ export async function startHubspotSandbox(
       dropConnection(request);
       return reply.hijack();
     }
-    if (fault.kind === 'lost-response' && WRITE_PATH.test(request.url)) lostResponses.add(request.raw);
-    if (fault.kind === 'partial-failure' && MULTI_STATUS_PATH.test(request.url)) partialFailures.add(request.raw);
+    if (fault.kind === 'lost-response' && WRITE_PATH.test(request.url)) {
+      faults.applied(fault.kind);
+      lostResponses.add(request.raw);
+    }
   });
 
   // "Committed but the response was lost": the route ran and wrote; the answer never leaves.
@@ -96,11 +96,9 @@ export async function startHubspotSandbox(
       .send(errorBody('OBJECT_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`));
   });
 
-  const ctx = {
-    store,
-    rejectInputs: (request: { raw: object }) =>
-      partialFailures.has(request.raw) ? (count: number) => faults.rejectInputs(count) : undefined,
-  };
+  // The partial-failure fault, rolled per batch write that reaches its handler (batch create with
+  // objectWriteTraceIds, update, upsert: the writes that answer per input).
+  const ctx = { store, rejectInputs: (count: number) => faults.rejectInputs(count) };
   registerObjectRoutes(app, ctx);
   registerSearchRoute(app, ctx);
   registerBatchRoutes(app, ctx);
@@ -119,6 +117,7 @@ export async function startHubspotSandbox(
   return {
     url,
     requestCount: () => received,
+    faultCounts: () => faults.counts(),
     async close() {
       await app.close();
       store.close();

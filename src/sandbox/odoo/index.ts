@@ -55,6 +55,13 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
     received++;
     const fault = faults.decide();
     if (fault.delayMs > 0) await sleep(fault.delayMs);
+    if (
+      fault.kind === 'reset' ||
+      fault.kind === 'timeout' ||
+      fault.kind === 'rate-limit' ||
+      fault.kind === 'server-error'
+    )
+      faults.applied(fault.kind);
     if (fault.kind === 'reset' || fault.kind === 'timeout') {
       if (fault.kind === 'timeout') await sleep(fault.hangMs);
       dropConnection(request);
@@ -78,6 +85,7 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
     );
     if (fault.kind === 'lost-response' && WRITE_METHODS.has(describeCall(body).split('.').pop() ?? '')) {
       // The write was applied; its answer never arrives.
+      faults.applied(fault.kind);
       dropConnection(request);
       return reply.hijack();
     }
@@ -104,6 +112,7 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   return {
     url,
     requestCount: () => received,
+    faultCounts: () => faults.counts(),
     async close() {
       if (closed) return;
       closed = true;

@@ -113,7 +113,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const startedAt = new Date().toISOString();
       const body = parseBody(schema, request.body);
       checkBatchSize(body.inputs);
-      const outcome = applyWrites(ctx.store, object, mode, clean(body.inputs), ctx.rejectInputs?.(request));
+      const outcome = applyWrites(ctx.store, object, mode, clean(body.inputs), ctx.rejectInputs);
       return reply
         .code(outcome.errors.length > 0 ? 207 : okStatus)
         .send(batchEnvelope(startedAt, outcome.results, outcome.errors));

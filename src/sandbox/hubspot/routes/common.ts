@@ -1,5 +1,4 @@
-/** What every route module needs: the store, the request's faults, request-body parsing and the object parameter. */
-import type { FastifyRequest } from 'fastify';
+/** What every route module needs: the store, the partial-failure fault, request-body parsing and the object parameter. */
 import type { z } from 'zod';
 import { validationError } from '../errors.js';
 import { type ObjectType, isObjectType } from '../properties.js';
@@ -8,8 +7,8 @@ import type { RejectInputs } from '../writes.js';
 
 export interface RouteContext {
   readonly store: HubspotStore;
-  /** The partial-failure fault for this request: which inputs of its batch to reject, if any. */
-  readonly rejectInputs?: (request: FastifyRequest) => RejectInputs | undefined;
+  /** The partial-failure fault: which inputs of a batch write to reject, if any. */
+  readonly rejectInputs?: RejectInputs;
 }
 
 /** The largest `inputs` array a batch endpoint accepts. */
