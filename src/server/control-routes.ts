@@ -1,6 +1,9 @@
 /** Handlers of the control API (`/api/...`): every one behind the bearer token. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { parseSince } from '../cli/commands/run.js';
+import { isTandemError } from '../errors.js';
+import { checkBackfillRequest, progressOf, sidesOf } from '../pipeline/backfill.js';
 import { listOpenConflicts } from './conflicts.js';
 import type { ServerDeps } from './deps.js';
 import type { Handler } from './health-routes.js';
@@ -25,6 +28,7 @@ function parseJson(body: unknown): unknown {
 
 export function controlHandlers(deps: ServerDeps): Record<string, Handler> {
   const { control, store } = deps;
+  const now = deps.now ?? Date.now;
   const syncOf = (request: FastifyRequest): string => {
     const { sync } = parse(syncParamsSchema, request.params, 'path');
     if (!control.has(sync)) throw new HttpError(404, 'NO_SUCH_SYNC', `no sync named "${sync}" is running here`);
@@ -52,9 +56,40 @@ export function controlHandlers(deps: ServerDeps): Record<string, Handler> {
     },
     backfillSync: async (request, reply) => {
       const sync = syncOf(request);
-      const { since } = parse(backfillBodySchema, parseJson(request.body), 'body');
-      const { joined } = control.start(sync, 'backfill', since, 'api');
-      return reply.code(202).send({ sync, kind: 'backfill', accepted: true, joined });
+      const body = parse(backfillBodySchema, parseJson(request.body), 'body');
+      const since = body.since === undefined ? undefined : parseSince(body.since);
+      const restart = body.restart === true;
+      let unfinished;
+      try {
+        unfinished = await checkBackfillRequest(store, sync, since, restart);
+      } catch (error) {
+        if (isTandemError(error) && error.code === 'BACKFILL_UNFINISHED')
+          throw new HttpError(
+            409,
+            error.code,
+            error.message.replace(/--since/g, '`since`').replace('--restart', '`restart: true`'),
+          );
+        throw error;
+      }
+      const { joined } = control.start(sync, 'backfill', since, 'api', restart);
+      return reply
+        .code(202)
+        .send({
+          sync,
+          kind: 'backfill',
+          accepted: true,
+          joined,
+          ...(unfinished === undefined ? {} : { resumes: unfinished.id }),
+        });
+    },
+    getBackfill: async (request) => {
+      const sync = syncOf(request);
+      const latest = await store.backfills.latest(sync);
+      return {
+        sync,
+        running: control.isBackfilling(sync),
+        backfill: latest === undefined ? null : progressOf(latest, sidesOf(control.definition(sync)), now()),
+      };
     },
     pauseSync: pause(true),
     resumeSync: pause(false),

@@ -33,6 +33,8 @@ export class SyncControl {
   private readonly paused: Set<string>;
   /** Runs waiting for their dependencies: `idle()` waits for them too. */
   private readonly chains = new Set<Promise<RunStats>>();
+  /** Backfills requested and not finished, per sync. */
+  private readonly backfills = new Map<string, number>();
 
   constructor(private readonly options: ControlOptions) {
     for (const sync of options.syncs) {
@@ -58,6 +60,17 @@ export class SyncControl {
     return this.runners.get(sync)?.busy ?? false;
   }
 
+  /** True while a backfill of `sync` is in flight here, or queued behind another run. */
+  isBackfilling(sync: string): boolean {
+    return (this.backfills.get(sync) ?? 0) > 0;
+  }
+
+  definition(sync: string): SyncDefinition {
+    const definition = this.definitions.get(sync);
+    if (definition === undefined) throw new TandemError('USAGE', `no sync named "${sync}"`, { sync });
+    return definition;
+  }
+
   /** The scheduler's request: skipped while paused. */
   async scheduled(sync: string, trigger: RunTrigger = 'schedule'): Promise<RunStats | undefined> {
     if (this.paused.has(sync)) {
@@ -67,21 +80,24 @@ export class SyncControl {
     return this.run(sync, 'incremental', undefined, trigger);
   }
 
-  /** Starts a run, or joins the one in flight (`joined`). */
+  /** Starts a run, or joins the one in flight (`joined`). `restart`: a backfill starts over. */
   start(
     sync: string,
     kind: RunKind,
     since: string | undefined,
     trigger: RunTrigger,
+    restart = false,
   ): { run: Promise<RunStats>; joined: boolean } {
     const runner = this.runner(sync);
     const joined = runner.busy;
-    if (kind === 'backfill' && joined) {
-      // A backfill must not be swallowed by an incremental run in flight: it waits its turn.
-      const run = runner.idle().then(() => this.run(sync, kind, since, trigger));
-      return { run, joined };
-    }
-    return { run: this.run(sync, kind, since, trigger), joined };
+    if (kind !== 'backfill') return { run: this.run(sync, kind, since, trigger), joined };
+    this.backfills.set(sync, (this.backfills.get(sync) ?? 0) + 1);
+    // A backfill must not be swallowed by an incremental run in flight: it waits its turn.
+    const run = joined
+      ? runner.idle().then(() => this.run(sync, kind, since, trigger, restart))
+      : this.run(sync, kind, since, trigger, restart);
+    void run.finally(() => this.backfills.set(sync, (this.backfills.get(sync) ?? 1) - 1)).catch(() => undefined);
+    return { run, joined };
   }
 
   /**
@@ -122,22 +138,34 @@ export class SyncControl {
   }
 
   /** Runs the syncs `sync` references first (companies before contacts), then `sync`. */
-  private run(sync: string, kind: RunKind, since: string | undefined, trigger: RunTrigger): Promise<RunStats> {
+  private run(
+    sync: string,
+    kind: RunKind,
+    since: string | undefined,
+    trigger: RunTrigger,
+    restart = false,
+  ): Promise<RunStats> {
     const deps = this.runner(sync).busy
       ? []
       : (this.definitions.get(sync)?.mapping.references ?? []).filter((d) => d !== sync && this.runners.has(d));
-    if (deps.length === 0) return this.runOnly(sync, kind, since, trigger);
+    if (deps.length === 0) return this.runOnly(sync, kind, since, trigger, restart);
     const chain = (async () => {
       for (const dep of deps) await this.run(dep, 'incremental', undefined, trigger);
-      return this.runOnly(sync, kind, since, trigger);
+      return this.runOnly(sync, kind, since, trigger, restart);
     })();
     this.chains.add(chain);
     void chain.finally(() => this.chains.delete(chain)).catch(() => undefined);
     return chain;
   }
 
-  private runOnly(sync: string, kind: RunKind, since: string | undefined, trigger: RunTrigger): Promise<RunStats> {
-    const run = this.runner(sync).trigger(kind, since);
+  private runOnly(
+    sync: string,
+    kind: RunKind,
+    since: string | undefined,
+    trigger: RunTrigger,
+    restart = false,
+  ): Promise<RunStats> {
+    const run = this.runner(sync).trigger(kind, since, restart);
     if (!this.observed.has(run)) {
       this.observed.add(run);
       const definition = this.definitions.get(sync);

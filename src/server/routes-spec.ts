@@ -102,7 +102,8 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/api/syncs/:sync/backfill',
     operationId: 'backfillSync',
-    summary: 'Starts a backfill (after the run in flight, if any).',
+    summary:
+      'Starts a backfill, or resumes the unfinished one from its cursors (after the run in flight, if any). Watch it with GET.',
     tag: 'control',
     auth: 'bearer',
     params: s.syncParamsSchema,
@@ -112,7 +113,21 @@ export const ROUTES: readonly RouteSpec[] = [
       400: { description: 'bad body', schema: s.errorSchema },
       ...unauthorized,
       ...noSync,
+      409: {
+        description: 'an unfinished backfill has another `since`: resume it (no `since`) or send `restart: true`',
+        schema: s.errorSchema,
+      },
     },
+  },
+  {
+    method: 'GET',
+    path: '/api/syncs/:sync/backfill',
+    operationId: 'getBackfill',
+    summary: 'The current or last backfill: state, per side cursor, pulled and written, rate and ETA.',
+    tag: 'control',
+    auth: 'bearer',
+    params: s.syncParamsSchema,
+    responses: { 200: { description: 'its progress', schema: s.backfillStatusSchema }, ...unauthorized, ...noSync },
   },
   ...(['pause', 'resume'] as const).map((action): RouteSpec => ({
     method: 'POST',

@@ -15,6 +15,10 @@ function component<T extends z.ZodType>(id: string, schema: T): T {
 const side = z.enum(['crm', 'erp']);
 const sideCounts = z.object({ crm: z.number().int(), erp: z.number().int() });
 const runKind = z.enum(['incremental', 'backfill']);
+const cursor = component('Cursor', z.object({ modifiedAt: z.string(), lastId: z.string().nullable() }));
+const backfillState = z
+  .enum(['running', 'interrupted', 'failed', 'paused', 'done', 'superseded'])
+  .describe('interrupted, failed and paused ones are resumed by the next backfill request; superseded: restarted');
 
 export const errorSchema = component(
   'Error',
@@ -88,6 +92,18 @@ export const runStatsSchema = component(
       pending: z.number().int(),
       durationMs: z.number(),
       error: z.string().optional(),
+      backfill: z
+        .object({
+          id: z.number().int(),
+          resumed: z.boolean().describe('this run resumed an unfinished backfill'),
+          resumedFrom: z.object({ crm: cursor.nullable().optional(), erp: cursor.nullable().optional() }),
+          state: backfillState,
+          since: z.string().nullable(),
+          pulled: sideCounts,
+          written: sideCounts,
+        })
+        .optional()
+        .describe('backfill runs: the backfill and its figures over all its runs'),
     })
     .loose(),
 );
@@ -99,6 +115,11 @@ export const runAcceptedSchema = component(
     kind: runKind,
     accepted: z.literal(true),
     joined: z.boolean().describe('a run was already in flight: this request joined it or queued behind it'),
+    resumes: z
+      .number()
+      .int()
+      .optional()
+      .describe('backfills: the id of the unfinished backfill this request resumes (absent: a new one)'),
   }),
 );
 
@@ -116,7 +137,56 @@ export const backfillBodySchema = component(
       .datetime({ offset: true })
       .or(z.iso.date())
       .optional()
-      .describe('re-read from this date (ISO date or date-time); absent: from the beginning'),
+      .describe(
+        'where a new backfill starts (ISO date or date-time); absent: from the beginning, or resume the unfinished one',
+      ),
+    restart: z
+      .boolean()
+      .optional()
+      .describe('start over, superseding an unfinished backfill; without it an unfinished one is resumed'),
+  }),
+);
+
+const backfillSide = component(
+  'BackfillSide',
+  z.object({
+    cursor: cursor.nullable().describe('where reading resumes on this side; null before the first page'),
+    done: z.boolean().describe('read to its end'),
+    pulled: z.number().int(),
+    written: z.number().int().describe('records written to this side'),
+    total: z.number().int().nullable().describe("records expected: the connector's count; null when it cannot count"),
+  }),
+);
+
+export const backfillProgressSchema = component(
+  'BackfillProgress',
+  z.object({
+    id: z.number().int(),
+    sync: z.string(),
+    state: backfillState,
+    since: z.string().nullable(),
+    startedAt: z.string(),
+    updatedAt: z.string().describe('the last page (or state change)'),
+    finishedAt: z.string().nullable(),
+    resumes: z.number().int().describe('times resumed after an interruption'),
+    sides: z
+      .object({ crm: backfillSide.optional(), erp: backfillSide.optional() })
+      .describe('the sides the sync reads'),
+    pulled: z.number().int(),
+    written: z.number().int(),
+    total: z.number().int().nullable().describe('null unless every side can count'),
+    ratePerSecond: z.number().nullable().describe('records pulled per second in the current (or last) run'),
+    etaSeconds: z.number().nullable().describe('seconds left at that rate; null without a total or a rate'),
+    error: z.string().nullable(),
+  }),
+);
+
+export const backfillStatusSchema = component(
+  'BackfillStatus',
+  z.object({
+    sync: z.string(),
+    running: z.boolean().describe('a backfill of this sync is in flight in this daemon'),
+    backfill: backfillProgressSchema.nullable().describe('the current or last backfill; null when there was none'),
   }),
 );
 
