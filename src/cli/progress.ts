@@ -95,6 +95,8 @@ function barRenderer(options: ProgressOptions): ProgressRenderer {
     stream: options.stream as NodeJS.WritableStream,
     hideCursor: true,
     barsize: 24,
+    barCompleteChar: cliProgress.Presets.shades_classic.barCompleteChar,
+    barIncompleteChar: cliProgress.Presets.shades_classic.barIncompleteChar,
     format: (opts, _params, payload: { progress?: BackfillProgress }) => {
       const p = payload.progress;
       if (p === undefined) return '';
