@@ -43,11 +43,11 @@ const percent = (p: BackfillProgress): number | null =>
   p.total === null ? null : p.total === 0 ? 100 : Math.min(100, Math.floor((p.pulled / p.total) * 100));
 
 /** The figures in one line: `1200/5000 pulled (24%; crm 1200/3000, erp 0/2000), 900 written, 150.0/s, ETA 25s`. */
-export function describeProgress(p: BackfillProgress): string {
+export function describeProgress(p: BackfillProgress, options: { percent?: boolean } = {}): string {
   const sides = Object.entries(p.sides)
     .map(([side, s]) => `${side} ${s.pulled}${s.total === null ? '' : `/${s.total}`}${s.done ? ' done' : ''}`)
     .join(', ');
-  const share = percent(p);
+  const share = options.percent === false ? null : percent(p);
   const pulled = `${p.pulled}${p.total === null ? '' : `/${p.total}`} pulled (${share === null ? '' : `${share}%; `}${sides})`;
   const rate = p.ratePerSecond === null ? 'rate -' : `${p.ratePerSecond.toFixed(1)}/s`;
   const eta =
@@ -102,7 +102,7 @@ function barRenderer(options: ProgressOptions): ProgressRenderer {
       if (p === undefined) return '';
       const share = percent(p);
       const drawn = share === null ? '' : ` ${cliProgress.Format.BarFormat(share / 100, opts)} ${share}%`;
-      return `${heading(p)}${drawn} ${describeProgress(p)}`;
+      return `${heading(p)}${drawn} ${describeProgress(p, { percent: false })}`;
     },
   });
   let started = false;

@@ -54,7 +54,11 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
     if (stats.status === 'succeeded' && stats.failed > 0) stats.status = 'failed';
   } catch (error) {
     stats.error = describeError(error);
-    if (isBrokenCircuitError(error)) {
+    if (ctx.signal.aborted) {
+      // Stopped (Ctrl-C, SIGTERM) while a request was in flight: what was committed stays; resumable.
+      stats.status = 'interrupted';
+      log.info({ error: stats.error }, 'run interrupted during a request');
+    } else if (isBrokenCircuitError(error)) {
       stats.status = 'paused';
       log.warn({ error: stats.error }, 'run paused: a connector circuit is open');
     } else {

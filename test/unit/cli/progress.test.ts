@@ -144,13 +144,13 @@ describe('the progress renderer', () => {
     const [first, , third] = frames(3);
     renderer.update(first as BackfillProgress);
     expect(plain(stream.text)).toContain('contacts backfill #3 running');
-    expect(plain(stream.text)).toContain(' 10% 100/1000 pulled (10%; crm 100/1000), 0 written, 100.0/s, ETA 9s');
+    expect(plain(stream.text)).toContain(' 10% 100/1000 pulled (crm 100/1000), 0 written, 100.0/s, ETA 9s');
     expect(stream.text).toContain('█');
     vi.advanceTimersByTime(1000);
     renderer.update(third as BackfillProgress);
     vi.advanceTimersByTime(1000);
     renderer.stop();
-    expect(plain(stream.text)).toContain('300/1000 pulled (30%; crm 300/1000), 0 written, 100.0/s, ETA 7s');
+    expect(plain(stream.text)).toContain(' 30% 300/1000 pulled (crm 300/1000), 0 written, 100.0/s, ETA 7s');
     // Redrawn in place (cursor moves), not one line per update; the cursor is shown again at stop.
     expect(stream.text.split('\n').length).toBeLessThanOrEqual(2);
     expect(stream.text).toContain('\x1B[?25h');
