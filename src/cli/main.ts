@@ -50,8 +50,9 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .argument('<sync>', 'sync name')
     .addOption(configOption())
     .option('--json', 'print one JSON object')
+    .option('--dry-run', 'print the plan (creates, updates, archives per side, with field diffs); write nothing')
     .action(function (this: Command, sync: string) {
-      return guard(() => runCommand(sync, this.opts<{ config: string; json?: boolean }>(), out))();
+      return guard(() => runCommand(sync, this.opts<{ config: string; json?: boolean; dryRun?: boolean }>(), out))();
     });
   program
     .command('backfill')
@@ -61,9 +62,14 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .option('--since <date>', 'ISO date or date-time, e.g. 2024-01-01')
     .option('--restart', 'start over instead of resuming an unfinished backfill')
     .option('--json', 'print one JSON object')
+    .option('--dry-run', 'print the plan (creates, updates, archives per side, with field diffs); write nothing')
     .action(function (this: Command, sync: string) {
       return guard(() =>
-        backfillCommand(sync, this.opts<{ config: string; json?: boolean; since?: string; restart?: boolean }>(), out),
+        backfillCommand(
+          sync,
+          this.opts<{ config: string; json?: boolean; since?: string; restart?: boolean; dryRun?: boolean }>(),
+          out,
+        ),
       )();
     });
   program

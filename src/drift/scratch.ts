@@ -80,6 +80,7 @@ export class Scratch {
         reason TEXT, modified_at TEXT NOT NULL, canonical TEXT, label TEXT, linked INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (side, id)) WITHOUT ROWID;
       CREATE TABLE mkey (side TEXT NOT NULL, k INTEGER NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL);
+      CREATE INDEX mkey_record ON mkey (side, id);
       CREATE TABLE link (crm_id TEXT PRIMARY KEY, erp_id TEXT NOT NULL, base TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE row (seq INTEGER PRIMARY KEY, category INTEGER NOT NULL, json TEXT NOT NULL);
     `);
@@ -125,7 +126,6 @@ export class Scratch {
   markLinked(): void {
     this.db.exec(`
       CREATE INDEX mkey_lookup ON mkey (k, value, side);
-      CREATE INDEX mkey_record ON mkey (side, id);
       CREATE INDEX link_erp ON link (erp_id);
       UPDATE rec SET linked = 1 WHERE side = 'crm' AND id IN (SELECT crm_id FROM link);
       UPDATE rec SET linked = 1 WHERE side = 'erp' AND id IN (SELECT erp_id FROM link);

@@ -119,7 +119,7 @@ async function pullSide(
 }
 
 /** Where reading starts: the checkpoint less the lookback window, or the backfill's date (run-sync without a session). */
-function startCursor(checkpoint: Cursor | null, options: RunOptions, lookbackSeconds: number): Cursor | null {
+export function startCursor(checkpoint: Cursor | null, options: RunOptions, lookbackSeconds: number): Cursor | null {
   if (options.kind === 'backfill')
     return options.since === undefined ? null : { modifiedAt: options.since, lastId: null };
   if (checkpoint === null || lookbackSeconds === 0) return checkpoint;

@@ -8,6 +8,9 @@ import type { RunKind, RunStats } from '../../pipeline/context.js';
 import { dependenciesOf } from '../../daemon/order.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { describeRun, type Output } from '../output.js';
+import { describeChange, describeTotals, planTotals } from '../plan.js';
+import { planSync } from '../../pipeline/dry-run.js';
+import type { PlannedChange } from '../../pipeline/plan-writes.js';
 import { findSync, openForCommand, untilSignal } from './common.js';
 
 interface RunFlags {
@@ -16,6 +19,8 @@ interface RunFlags {
   readonly since?: string;
   /** Backfill: supersede an unfinished backfill and start over. */
   readonly restart?: boolean;
+  /** Plan and print; write nothing to either system (nor to the state store). */
+  readonly dryRun?: boolean;
 }
 
 /** Where the backfill's progress goes (stderr); tests inject their own. */
@@ -49,6 +54,7 @@ async function runOnce(
   sink?: ProgressSink,
 ): Promise<number> {
   const since = flags.since === undefined ? undefined : parseSince(flags.since);
+  if (flags.dryRun === true) return dryRunOnce(syncName, kind, since, flags, out);
   const restart = flags.restart === true;
   const app = await openForCommand(flags.config);
   const controller = new AbortController();
@@ -103,6 +109,60 @@ async function runOnce(
     return failed ? EXIT_RUN_FAILED : EXIT_OK;
   } finally {
     progress?.stop();
+    signals.dispose();
+    await app.close();
+  }
+}
+
+/**
+ * `--dry-run`: the syncs this one references, then this one, planned and printed page by page;
+ * nothing is committed, delivered or recorded.
+ */
+async function dryRunOnce(
+  syncName: string,
+  kind: RunKind,
+  since: string | undefined,
+  flags: RunFlags,
+  out: Output,
+): Promise<number> {
+  const app = await openForCommand(flags.config);
+  const controller = new AbortController();
+  const signals = untilSignal(controller);
+  try {
+    const sync = findSync(app, syncName);
+    const plans = [];
+    for (const name of [...dependenciesOf(app.syncs, syncName), syncName]) {
+      const def = app.syncs[name];
+      if (def === undefined) continue;
+      const own = name === syncName;
+      const changes: PlannedChange[] = [];
+      const totals = planTotals([]);
+      if (flags.json !== true)
+        out.line(`${name}: ${own ? kind : 'incremental'} plan (dry run: nothing is written to either system)`);
+      const outcome = await planSync(
+        { sync: def, store: app.store, logger: app.logger, signal: controller.signal },
+        own ? { kind, ...(since === undefined ? {} : { since }) } : { kind: 'incremental' },
+        (page) => {
+          planTotals(page, totals);
+          if (flags.json === true) changes.push(...page);
+          else for (const change of page) out.line(describeChange(change));
+        },
+      );
+      plans.push({ sync: name, status: outcome.stats.status, plan: totals, stats: outcome.stats, changes });
+      if (flags.json !== true) {
+        out.line(`${name}: ${describeTotals(totals)}`);
+        const s = outcome.stats;
+        out.line(
+          `  pulled crm=${s.pulled.crm} erp=${s.pulled.erp}, unchanged ${s.skipped}, conflicts ${s.conflicts}, waiting ${s.waiting}, ambiguous ${s.ambiguous}, dead letters ${s.deadLettered}, already in the outbox ${outcome.pendingBefore}`,
+        );
+      }
+    }
+    if (flags.json === true) {
+      const own = plans[plans.length - 1];
+      out.json({ dryRun: true, sync: sync.name, kind, ...own, dependencies: plans.slice(0, -1) });
+    }
+    return EXIT_OK;
+  } finally {
     signals.dispose();
     await app.close();
   }
