@@ -8,6 +8,8 @@
  * scheduled ones. SIGHUP re-reads the config file and applies what is safe without a restart:
  * log level, schedules and `enabled` of existing syncs, `staleAfterMs`, the server's token and
  * webhook settings (see the README, "SIGHUP"); a config that fails to load is logged and ignored.
+ * Drift reports run on their own `drift.schedule` (src/daemon/drift-schedule.ts); a change to it
+ * takes a restart.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.js';
@@ -16,6 +18,7 @@ import { describeError } from '../errors.js';
 import { REDACT_PATHS } from '../logger.js';
 import { SyncControl } from '../server/control.js';
 import { API_VERSION } from '../server/openapi.js';
+import { scheduleDrift } from './drift-schedule.js';
 import { startServerRuntime, type ServerRuntime } from '../server/runtime.js';
 
 export interface DaemonOptions {
@@ -121,10 +124,11 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     schedule(sync.name, sync.config.schedule);
     if (sync.config.runOnStart) void control.scheduled(sync.name, 'start');
   }
+  const driftTasks = scheduleDrift(app, control, logger, stop.signal);
   logger.info({ syncs: enabled.map((s) => s.name) }, 'tandem started');
 
   const reason = await stopped;
-  for (const task of tasks.values()) await task.destroy();
+  for (const task of [...tasks.values(), ...driftTasks]) await task.destroy();
   await control.idle();
   await server?.close();
   if (handleSignals) {

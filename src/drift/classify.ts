@@ -72,7 +72,7 @@ export function fieldDiffs(
 const parse = (json: string | null): CanonicalValues => (json === null ? {} : (JSON.parse(json) as CanonicalValues));
 
 function goneDetail(alive: number | null): string {
-  return alive === null ? 'not found (deleted outright)' : 'archived';
+  return alive === null ? 'not found (deleted outright, or archived where reads hide archived records)' : 'archived';
 }
 
 export function classifyPair(

@@ -27,6 +27,8 @@ export interface DriftOptions {
   readonly repair?: boolean;
   /** With `repair`: plan the repairs and write nothing to either system (the report is still written). */
   readonly dryRun?: boolean;
+  /** With `repair`: deliver the enqueued writes at once (default), or leave them to the sync's next run. */
+  readonly deliver?: boolean;
   readonly now?: () => Date;
   /** Lines shown in the HTML and Markdown files; JSON and CSV always hold every row. */
   readonly maxHtmlRows?: number;
@@ -100,7 +102,10 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
     );
     let repaired: RepairOutcome | undefined;
     if (options.repair === true) {
-      repaired = await repair(ctx, rows(), { dryRun: options.dryRun === true });
+      repaired = await repair(ctx, rows(), {
+        dryRun: options.dryRun === true,
+        ...(options.deliver === undefined ? {} : { deliver: options.deliver }),
+      });
       if (options.dryRun !== true) await markRepaired(store.db, id);
     }
     return { id, head, files, repair: repaired };

@@ -63,7 +63,11 @@ async function readByIds(ctx: RunContext, side: Side, ids: readonly string[]): P
 export async function repair(
   ctx: RunContext,
   rows: Iterable<DriftRow>,
-  options: { readonly dryRun: boolean },
+  options: {
+    readonly dryRun: boolean;
+    /** Deliver the enqueued writes now (default); the daemon leaves that to the sync's next run. */
+    readonly deliver?: boolean;
+  },
 ): Promise<RepairOutcome> {
   const { sync, store } = ctx;
   const stats = emptyStats(sync.name, 'incremental');
@@ -94,7 +98,7 @@ export async function repair(
   }
 
   if (!options.dryRun) {
-    await deliverAll(ctx, stats);
+    if (options.deliver !== false) await deliverAll(ctx, stats);
     stats.pending = (await store.outboxCounts(sync.name)).pending;
     if (stats.failed > 0) stats.status = 'failed';
     if (runId !== undefined) await store.finishRun(runId, stats.status, stats, null);

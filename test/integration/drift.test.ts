@@ -22,6 +22,7 @@ interface Seeded {
   mismatchCrm: { crm: string; erp: string };
   archivedErp: { crm: string; erp: string };
   archivedCrm: { crm: string; erp: string };
+  hardDeleted: { crm: string; erp: string };
   filtered: { crm: string; erp: string };
   conflict: { crm: string; erp: string };
   deadLetter: { crm: string; erp: string };
@@ -79,6 +80,7 @@ describe('drift report of the sandbox', () => {
       mismatchCrm: take(),
       archivedErp: take(),
       archivedCrm: take(),
+      hardDeleted: take(),
       filtered: take(),
     };
     // Through a run: a conflict (both sides changed a manual field) and a dead letter (no name left).
@@ -92,6 +94,7 @@ describe('drift report of the sandbox', () => {
     await w.editErp(s.mismatchErp.erp, { city: 'Drift City' });
     await w.editCrm(s.mismatchCrm.crm, { zip: '99999' });
     await w.archiveErp(s.archivedErp.erp);
+    await w.deleteErp(s.hardDeleted.erp);
     const archived = await w.contacts.crm.writer.writeBatch('contacts', [
       { action: 'archive', key: 'drift-archive-crm', targetId: s.archivedCrm.crm },
     ]);
@@ -146,11 +149,12 @@ describe('drift report of the sandbox', () => {
       pairs([
         { crmId: seeded.archivedErp.crm, erpId: seeded.archivedErp.erp },
         { crmId: seeded.archivedCrm.crm, erpId: seeded.archivedCrm.erp },
+        { crmId: seeded.hardDeleted.crm, erpId: seeded.hardDeleted.erp },
       ] as DriftRow[]),
     );
-    expect(rowsOf(report, 'deleted_one_side').find((r) => r.erpId === seeded.archivedErp.erp)?.detail).toContain(
-      'the erp record is archived',
-    );
+    const detail = (erpId: string) => rowsOf(report, 'deleted_one_side').find((r) => r.erpId === erpId)?.detail;
+    expect(detail(seeded.archivedErp.erp)).toContain('the erp record is archived');
+    expect(detail(seeded.hardDeleted.erp)).toContain('the erp record is not found');
     expect(pairs(rowsOf(report, 'unlinked_match'))).toEqual([`${seeded.pairCrm}/${seeded.pairErp}`]);
     expect(pairs(rowsOf(report, 'missing_counterpart'))).toEqual(
       [`${seeded.lonelyCrm}/-`, `-/${seeded.lonelyErp}`].sort(),

@@ -22,6 +22,8 @@ export interface World {
   createCrm(properties: Record<string, unknown>): Promise<string>;
   createErp(values: Record<string, unknown>): Promise<string>;
   archiveErp(id: string): Promise<void>;
+  /** Deletes a partner outright (Odoo `unlink`), as a person can: no tombstone is left. */
+  deleteErp(id: string): Promise<void>;
   erpIdOf(crmId: string): Promise<string | undefined>;
   crmIdOf(erpId: string): Promise<string | undefined>;
   close(): Promise<void>;
@@ -132,6 +134,26 @@ export async function world(options: WorldOptions = {}): Promise<World> {
         contacts.erp.writer.writeBatch('res.partner', [{ action: 'archive', key: key(), targetId: id }]),
       );
       if (!result.ok) throw new Error(`ERP archive failed: ${result.error.message}`);
+    },
+    async deleteErp(id) {
+      const url = app.sandbox?.erp.url;
+      if (url === undefined) throw new Error('no ERP sandbox');
+      const response = await fetch(`${url}/jsonrpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          method: 'call',
+          params: {
+            service: 'object',
+            method: 'execute_kw',
+            args: ['tandem', 2, 'sandbox-odoo-key', 'res.partner', 'unlink', [[Number(id)]]],
+          },
+          id: 1,
+        }),
+      });
+      const body = (await response.json()) as { result?: unknown; error?: unknown };
+      if (body.result !== true) throw new Error(`ERP delete failed: ${JSON.stringify(body.error)}`);
     },
     erpIdOf: async (crmId) => (await app.store.links('contacts', [crmId])).get(crmId)?.erp_id,
     crmIdOf: async (erpId) => (await app.store.linkedErpIds('contacts', [erpId])).get(erpId),

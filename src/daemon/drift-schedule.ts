@@ -1,0 +1,47 @@
+/**
+ * Scheduled drift reports: each sync with `drift.schedule` is scanned on its own cron, never
+ * overlapping itself, and the report is written like `tandem drift` writes it. With
+ * `drift.repair`, the fixes are enqueued in the outbox and the sync's run (through SyncControl,
+ * so never beside another run of the sync) delivers them: one deliverer per outbox.
+ */
+import path from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { App } from '../app.js';
+import { runDrift } from '../drift/drift.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { SyncControl } from '../server/control.js';
+
+export function scheduleDrift(app: App, control: SyncControl, logger: Logger, stop: AbortSignal): ScheduledTask[] {
+  const tasks: ScheduledTask[] = [];
+  for (const sync of Object.values(app.syncs)) {
+    const drift = sync.config.drift;
+    if (drift?.schedule === undefined || !sync.config.enabled) continue;
+    const task = cron.schedule(
+      drift.schedule,
+      async () => {
+        if (stop.aborted || control.isPaused(sync.name)) return;
+        try {
+          const outcome = await runDrift(
+            { sync, store: app.store, logger, signal: stop },
+            {
+              formats: drift.formats,
+              outDir: app.config.reportsDir,
+              scratchDir: path.join(app.config.dataDir, 'scratch'),
+              repair: drift.repair,
+              deliver: false,
+            },
+          );
+          const enqueued = outcome.repair?.changes.length ?? 0;
+          if (enqueued > 0 && !stop.aborted) await control.scheduled(sync.name, 'schedule');
+        } catch (error) {
+          logger.error({ sync: sync.name, error: describeError(error) }, 'scheduled drift report failed');
+        }
+      },
+      { name: `drift:${sync.name}`, noOverlap: true },
+    );
+    tasks.push(task);
+    logger.info({ sync: sync.name, schedule: drift.schedule, repair: drift.repair }, 'drift report scheduled');
+  }
+  return tasks;
+}
