@@ -8,7 +8,8 @@
  *   systems' own modification times (ties to the declared side), or `manual` opens a conflict.
  *
  * One-way fields always take their source side's value. A field with an open conflict waits for a
- * person. With no base (first contact), every difference counts as changed on both sides.
+ * person. With no base (first contact), a value beats an empty field, and any other difference
+ * counts as changed on both sides.
  */
 import type { CanonicalValues, MappedField } from '../mapping/types.js';
 import { sameValue, type Value } from '../mapping/values.js';
@@ -70,6 +71,9 @@ function decide(field: MappedField, crm: Value, erp: Value, input: MergeInput): 
   if (field.direction === 'crm->erp') return 'crm';
   if (field.direction === 'erp->crm') return 'erp';
   const base = input.base !== null && present(input.base, field.name) ? (input.base[field.name] ?? null) : undefined;
+  // No agreed value yet (a pair met for the first time): a value beats an empty field, whatever
+  // the owner, so pairing two records never wipes what one of them knows.
+  if (base === undefined && (crm === null) !== (erp === null)) return crm === null ? 'erp' : 'crm';
   const crmChanged = base === undefined || !sameValue(crm, base);
   const erpChanged = base === undefined || !sameValue(erp, base);
   if (crmChanged && !erpChanged) return 'crm';
