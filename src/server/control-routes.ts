@@ -72,15 +72,13 @@ export function controlHandlers(deps: ServerDeps): Record<string, Handler> {
         throw error;
       }
       const { joined } = control.start(sync, 'backfill', since, 'api', restart);
-      return reply
-        .code(202)
-        .send({
-          sync,
-          kind: 'backfill',
-          accepted: true,
-          joined,
-          ...(unfinished === undefined ? {} : { resumes: unfinished.id }),
-        });
+      return reply.code(202).send({
+        sync,
+        kind: 'backfill',
+        accepted: true,
+        joined,
+        ...(unfinished === undefined ? {} : { resumes: unfinished.id }),
+      });
     },
     getBackfill: async (request) => {
       const sync = syncOf(request);
