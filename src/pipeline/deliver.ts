@@ -1,9 +1,9 @@
 /**
  * The deliver and confirm stages: drain the sync's pending operations for one target side in that
  * connector's batch size; each confirmed write moves its link and base snapshot in the same
- * transaction that marks it done. A failed operation is retried on a later pass until
- * `maxAttempts`, then goes to the dead letters with the vendor's error; the rest of its batch goes
- * through. An open circuit never reaches the vendor: the operations wait without spending attempts.
+ * transaction that marks it done. A failed operation is retried by a later run (one attempt per
+ * run) until `maxAttempts`, then goes to the dead letters with the vendor's error; the rest of its
+ * batch goes through. An open circuit never reaches the vendor: the operations wait without spending attempts.
  */
 import type { WriteFailure, WriteOperation, WriteResult } from '../../connectors/types.js';
 import type { OutboxRow, Side } from '../../state/index.js';
@@ -32,9 +32,12 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
   const batchSize = target.capabilities.maxWriteBatch;
   let afterId = 0;
   for (;;) {
-    const rows = await store.pendingOperations(sync.name, side, batchSize, afterId);
-    if (rows.length === 0) return { interrupted: false, paused: false };
-    afterId = rows[rows.length - 1]?.id ?? afterId;
+    const page = await store.pendingOperations(sync.name, side, batchSize, afterId);
+    if (page.length === 0) return { interrupted: false, paused: false };
+    afterId = page[page.length - 1]?.id ?? afterId;
+    const held = heldBack.get(stats);
+    const rows = held === undefined ? page : page.filter((r) => !held.has(r.id));
+    if (rows.length === 0) continue;
 
     // An earlier operation for the same record may have created it since this one was planned.
     const unknown = rows.filter((r) => r.target_id === null).map((r) => r.source_id);
@@ -100,9 +103,17 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
   }
 }
 
+/**
+ * Operations that failed during a run, per run: they wait for the next run, so one run spends at
+ * most one attempt on each (`maxAttempts` counts runs, not the pages of one run), and a vendor
+ * rejecting one record is not asked again after every page.
+ */
+const heldBack = new WeakMap<RunStats, Set<number>>();
+
 async function countFailure(ctx: RunContext, stats: RunStats, row: OutboxRow, failure: WriteFailure): Promise<void> {
   stats.failed++;
   const dead = await ctx.store.recordFailure(row, failure, ctx.sync.config.maxAttempts);
+  if (!dead) heldBack.set(stats, (heldBack.get(stats) ?? new Set()).add(row.id));
   if (dead) {
     stats.deadLettered++;
     ctx.logger.warn(

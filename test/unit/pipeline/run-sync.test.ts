@@ -177,6 +177,24 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
     expect(erp.records.size).toBe(0);
   });
 
+  it('spends one attempt per run on a failing operation, however many pages the run reads', async () => {
+    for (let i = 1; i <= 35; i++) crm.put(String(i), contact(i)); // 4 pages of 10
+    let calls = 0;
+    erp.failWith = (op) => {
+      if (op.action !== 'upsert' || op.ref.value !== 'HS-1') return undefined;
+      calls++;
+      return { code: 'RATE_LIMITS', retryable: true };
+    };
+    const first = await runSync(ctx(), { kind: 'incremental' });
+    expect(first).toMatchObject({ pulled: { crm: 35 }, written: { erp: 34 }, failed: 1, deadLettered: 0 });
+    expect(calls).toBe(1);
+    expect(await store.outboxCounts('contacts')).toMatchObject({ pending: 1, dead: 0 });
+    erp.failWith = undefined;
+    const second = await runSync(ctx(), { kind: 'incremental' });
+    expect(second).toMatchObject({ written: { erp: 1 }, failed: 0 });
+    expect(erp.records.size).toBe(35);
+  });
+
   it('stops after the page in hand when aborted, with that page committed and delivered', async () => {
     for (let i = 1; i <= 30; i++) crm.put(String(i), contact(i));
     const controller = new AbortController();
