@@ -9,7 +9,7 @@
 import type { Side } from '../mapping/resolver.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
 import type { PlannedChange } from './plan-writes.js';
-import { processPage } from './process.js';
+import { processPage, processWaiting } from './process.js';
 import { startCursor } from './run-sync.js';
 import { connectorOf, fieldsOf, objectOf } from './sides.js';
 
@@ -40,17 +40,8 @@ export async function planSync(
       return true;
     });
   for (const side of sides) {
-    const waiting = await store.parked(sync.name, side);
-    if (waiting.length > 0) {
-      const parts = await processPage(
-        ctx,
-        side,
-        waiting.map((w) => w.record),
-        stats,
-        true,
-      );
-      onChanges(fresh(parts.changes));
-    }
+    const parts = await processWaiting(ctx, side, stats);
+    if (parts !== undefined) onChanges(fresh(parts.changes));
   }
   for (const side of sides) {
     const checkpoint = await store.checkpoint(sync.name, side);

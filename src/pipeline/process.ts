@@ -71,6 +71,19 @@ export async function processPage(
   };
 }
 
+/** The records of `side` waiting for a referenced record, planned again; undefined when none wait. */
+export async function processWaiting(ctx: RunContext, side: Side, stats: RunStats): Promise<PageParts | undefined> {
+  const waiting = await ctx.store.parked(ctx.sync.name, side);
+  if (waiting.length === 0) return undefined;
+  return processPage(
+    ctx,
+    side,
+    waiting.map((w) => w.record),
+    stats,
+    true,
+  );
+}
+
 type Mapped = { mine: CanonicalResult; theirs: CanonicalResult | undefined } | undefined;
 
 function planPair(

@@ -12,7 +12,7 @@ import type { Side } from '../mapping/resolver.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
 import { deliverAll } from './deliver.js';
-import { processPage } from './process.js';
+import { processPage, processWaiting } from './process.js';
 import { connectorOf, fieldsOf, objectOf } from './sides.js';
 
 export async function runSync(ctx: RunContext, options: RunOptions): Promise<RunStats> {
@@ -30,15 +30,8 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
     const sides: Side[] = sidesOf(sync);
     for (const side of sides) {
       if (delivered.interrupted || stats.status !== 'succeeded') break;
-      const waiting = await store.parked(sync.name, side);
-      if (waiting.length > 0) {
-        const parts = await processPage(
-          ctx,
-          side,
-          waiting.map((w) => w.record),
-          stats,
-          true,
-        );
+      const parts = await processWaiting(ctx, side, stats);
+      if (parts !== undefined) {
         await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
         delivered = await deliverAll(ctx, stats);
       }
