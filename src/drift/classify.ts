@@ -90,8 +90,13 @@ export function classifyPair(
   if (!crmAlive || !erpAlive) {
     const [gone, alive] = crmAlive ? (['erp', 'crm'] as const) : (['crm', 'erp'] as const);
     const policy = sync.config.deletes;
-    const action =
-      policy === 'archive'
+    // Archived, and the live record changed after that: maybe restored on purpose; a person decides.
+    const goneAt = gone === 'crm' ? pair.c_modified : pair.e_modified;
+    const aliveAt = alive === 'crm' ? pair.c_modified : pair.e_modified;
+    const changedSince = goneAt !== null && aliveAt !== null && Date.parse(aliveAt) > Date.parse(goneAt);
+    const action = changedSince
+      ? `review it: the ${alive} record changed after the ${gone} record was archived (restored?)`
+      : policy === 'archive'
         ? `archive the ${alive} record (a delete conflict instead if it was edited since the last sync)`
         : policy === 'report'
           ? 'review it: this sync reports deletes (deletes: report)'
@@ -100,7 +105,7 @@ export function classifyPair(
       ...ids,
       detail: `the ${gone} record is ${goneDetail(gone === 'crm' ? pair.c_alive : pair.e_alive)}; the ${alive} record is live`,
       action,
-      repairable: policy === 'archive',
+      repairable: policy === 'archive' && !changedSince,
       fields: [],
     });
   }

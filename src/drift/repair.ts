@@ -146,6 +146,10 @@ async function planDeletes(
     const survivor = records[alive] as SourceRecord;
     const id = gone === 'crm' ? d.crmId : d.erpId;
     const tombstone: SourceRecord = records[gone] ?? { id, modifiedAt: link.updated_at, deleted: true, fields: {} };
+    // The live record changed after the other was archived (or after the last sync, for a record
+    // deleted outright): perhaps restored on purpose. Archiving it again could undo a person's
+    // decision; it stays in the report for review.
+    if (Date.parse(survivor.modifiedAt) > Date.parse(tombstone.modifiedAt)) return [];
     return [{ link, survivor, tombstone, gone, alive }];
   });
   const mapped = await resolver.prefetch(() => plans.map((p) => sync.mapping.canonical(p.alive, p.survivor, resolver)));
