@@ -78,7 +78,7 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
     };
     const rows = (): Iterable<DriftRow> => mapRows(scratch.rows());
     const files: Partial<Record<ReportFormat, string>> = {};
-    fs.mkdirSync(options.outDir, { recursive: true });
+    fs.mkdirSync(options.outDir, { recursive: true, mode: 0o750 });
     const base = path.join(options.outDir, `drift-${sync.name}-${stamp(started)}`);
     for (const format of new Set(options.formats)) {
       const file = `${base}.${format}`;

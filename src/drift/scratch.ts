@@ -101,8 +101,10 @@ export class Scratch {
   }
 
   static open(dir: string, name: string): Scratch {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, `${name}-${process.pid}-${Date.now()}.sqlite`);
+    // It holds both systems' records (personal data): readable by this user only, like the state file.
+    fs.writeFileSync(file, '', { mode: 0o600 });
     return new Scratch(file);
   }
 
