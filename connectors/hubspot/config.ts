@@ -30,6 +30,12 @@ export const hubspotConfigSchema = z.strictObject({
     .max(5)
     .default(4)
     .describe('search requests per second; HubSpot allows 5 per second per account for search'),
+  archivedReads: z
+    .boolean()
+    .default(false)
+    .describe(
+      'after each incremental read, list the archived records (one request per 100 in the recycle bin) and yield those archived since as tombstones',
+    ),
   portalId: z
     .number()
     .int()

@@ -27,7 +27,7 @@ export const HUBSPOT_CAPABILITIES = capabilities({
   maxPageSize: SEARCH_LIMITS.maxLimit,
   maxWriteBatch: MAX_BATCH_INPUTS,
   upsertByExternalId: true,
-  // Search, the only incremental read, never returns archived records: no tombstones.
+  // Search never returns archived records: tombstones only with `archivedReads` (reader.ts).
   tombstones: false,
   idempotencyKeyHeader: false,
   idField: 'hs_object_id',
@@ -58,7 +58,7 @@ export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
     return Object.freeze({
       name,
       kind: 'hubspot',
-      capabilities: HUBSPOT_CAPABILITIES,
+      capabilities: config.archivedReads ? { ...HUBSPOT_CAPABILITIES, tombstones: true } : HUBSPOT_CAPABILITIES,
       reader: createReader(client, config),
       writer: createWriter(client, catalog),
       lookup: createLookup(client, config, catalog),

@@ -325,3 +325,31 @@ describe('owner policies for a field changed differently on both sides', () => {
     }
   });
 });
+
+describe('HubSpot archives, seen as they happen with archivedReads', () => {
+  it('23. a contact archived in HubSpot archives its partner in the ERP on the next run, once', async () => {
+    const w = await world({
+      contacts: 30,
+      configEdit: (c) => c.replace('    sandbox: crm\n', '    sandbox: crm\n    archivedReads: true\n'),
+    });
+    try {
+      await w.runBoth();
+      await w.runBoth();
+      used = 0;
+      const { crmId, erpId } = await pair(w);
+      await tick();
+      const archived = await w.contacts.crm.writer.writeBatch('contacts', [
+        { action: 'archive', key: `scenario-23-${crmId}`, targetId: crmId },
+      ]);
+      expect(archived[0]?.ok).toBe(true);
+      const stats = await w.run();
+      expect(stats.archived.erp).toBe(1);
+      expect((await w.erp(erpId))?.deleted).toBe(true);
+      // The tombstone is read again while the checkpoint has not passed it: nothing more happens.
+      expect(await w.runBoth()).toMatchObject({ written: { crm: 0, erp: 0 }, failed: 0 });
+    } finally {
+      used = 0;
+      await w.close();
+    }
+  });
+});
