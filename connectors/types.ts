@@ -151,6 +151,11 @@ export interface Capabilities {
   readonly idempotencyKeyHeader: boolean;
   /** The field `lookup.findBy` takes to find records by their own id. Default `id`. */
   readonly idField: string;
+  /**
+   * The boolean field that archives a record when false and restores it when true (Odoo's and
+   * Tryton's `active`); null when an archived record cannot be restored through the API (HubSpot).
+   */
+  readonly activeField: string | null;
 }
 
 export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
@@ -160,6 +165,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   tombstones: false,
   idempotencyKeyHeader: false,
   idField: 'id',
+  activeField: null,
 });
 
 /** Everything a connector may use, injected by the engine. */

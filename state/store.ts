@@ -141,7 +141,9 @@ export class StateStore {
     const [crmId, erpId] = row.target_side === 'erp' ? [row.source_id, targetId] : [targetId, row.source_id];
     const base = row.base === null ? {} : (JSON.parse(row.base) as Record<string, unknown>);
     await this.db.transaction().execute(async (trx) => {
-      if (row.action === 'upsert') await mergeLink(trx, { sync: row.sync, crmId, erpId, base }, now);
+      // An archive moves no field, but remembers in the base that it was ours (see planRestore).
+      if (row.action === 'upsert' || row.base !== null)
+        await mergeLink(trx, { sync: row.sync, crmId, erpId, base }, now);
       await markDone(trx, row.id, targetId, now);
     });
   }

@@ -33,6 +33,7 @@ export const odooConnector: ConnectorFactory<OdooConfig> = {
         upsertByExternalId: false,
         tombstones: true,
         idempotencyKeyHeader: false,
+        activeField: 'active',
       }),
       reader: createReader(rpc),
       writer: createWriter(rpc, name),

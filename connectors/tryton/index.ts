@@ -33,6 +33,7 @@ export const TRYTON_CAPABILITIES = capabilities({
   upsertByExternalId: false,
   // Parties (and most Tryton models) are deactivated, not deleted: `active = false` is read back.
   tombstones: true,
+  activeField: 'active',
   idempotencyKeyHeader: false,
 });
 

@@ -20,8 +20,8 @@ export function planTotals(changes: Iterable<PlannedChange>, into?: PlanSummary)
   for (const c of changes) {
     const t = totals[c.side];
     if (c.action === 'create') t.creates++;
-    else if (c.action === 'update') t.updates++;
-    else t.archives++;
+    else if (c.action === 'archive') t.archives++;
+    else t.updates++; // an update, or a restore (an update of the active field)
   }
   return totals;
 }

@@ -57,8 +57,8 @@ export async function planSync(
       const changes = fresh(parts.changes);
       for (const change of changes) {
         if (change.action === 'create') stats.created[change.side]++;
-        else if (change.action === 'update') stats.updated[change.side]++;
-        else stats.archived[change.side]++;
+        else if (change.action === 'archive') stats.archived[change.side]++;
+        else stats.updated[change.side]++;
       }
       onChanges(changes);
       if (ctx.signal.aborted) {

@@ -18,7 +18,7 @@ import { objectOf, other, pairIds, referenceFor } from './sides.js';
 export interface PlannedChange {
   /** The side written to. */
   readonly side: Side;
-  readonly action: 'create' | 'update' | 'archive';
+  readonly action: 'create' | 'update' | 'archive' | 'restore';
   /** The record written; null for a create. */
   readonly targetId: string | null;
   /** The record on the other side the write comes from. */
@@ -138,8 +138,65 @@ export function planDelete(
     ref: null,
     payload: {},
     payloadHash: 'archive',
+    // Remembered in the link: this archive was ours, so restoring the record undoes it (planRestore).
+    base: { [ARCHIVED_BY_US]: target },
   });
   out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, fields: [] });
+}
+
+/** The key in a link's base that names the side Tandem archived (for a delete on the other side). */
+export const ARCHIVED_BY_US = '@archived';
+
+/**
+ * A record restored after Tandem archived its counterpart (because the record had been archived):
+ * the counterpart is restored too, where its vendor can (`activeField`). Where it cannot (HubSpot
+ * has no API to restore from its recycle bin) a delete conflict asks a person: restore it by hand,
+ * or take the archive back (`conflicts resolve --take`).
+ */
+export function planRestore(
+  ctx: RunContext,
+  side: Side,
+  record: SourceRecord,
+  counterpart: SourceRecord,
+  out: Builder,
+): void {
+  const { sync } = ctx;
+  const target = other(side);
+  const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
+  const field = (target === 'crm' ? sync.crm : sync.erp).capabilities.activeField;
+  if (field === null) {
+    out.conflicts.push({
+      sync: sync.name,
+      crmId,
+      erpId,
+      field: '(record)',
+      kind: 'delete',
+      crmValue: target === 'crm' ? 'deleted' : 'restored',
+      erpValue: target === 'erp' ? 'deleted' : 'restored',
+      baseValue: null,
+    });
+    return;
+  }
+  out.operations.push({
+    sync: sync.name,
+    targetSide: target,
+    object: objectOf(sync, target),
+    action: 'upsert',
+    key: idempotencyKey(sync.name, target, record.id, `restore:${record.modifiedAt}`),
+    sourceId: record.id,
+    targetId: counterpart.id,
+    ref: null,
+    payload: { [field]: true },
+    payloadHash: 'restore',
+    base: { [ARCHIVED_BY_US]: null },
+  });
+  out.changes.push({
+    side: target,
+    action: 'restore',
+    targetId: counterpart.id,
+    sourceId: record.id,
+    fields: [{ field, from: false, to: true }],
+  });
 }
 
 export function operation(

@@ -12,7 +12,16 @@ import type { RunContext, RunStats } from './context.js';
 import { findCounterparts, type Counterpart } from './counterparts.js';
 import { merge } from './merge.js';
 import { PrefetchingResolver } from './resolver.js';
-import { changedFields, operation, planCreate, planDelete, type Builder, type PlannedChange } from './plan-writes.js';
+import {
+  ARCHIVED_BY_US,
+  changedFields,
+  operation,
+  planCreate,
+  planDelete,
+  planRestore,
+  type Builder,
+  type PlannedChange,
+} from './plan-writes.js';
 import { other, pairIds, referenceFor } from './sides.js';
 
 export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'> & {
@@ -120,7 +129,15 @@ function planPair(
   const base = link === undefined ? null : (JSON.parse(link.base) as CanonicalValues);
 
   if (record.deleted || counterpart?.deleted === true) {
-    planDelete(ctx, side, pair, base, mine.values, mapped.theirs, out);
+    // Alive again after we archived its counterpart for it: restored, so the counterpart is too.
+    if (
+      !record.deleted &&
+      counterpart !== undefined &&
+      base?.[ARCHIVED_BY_US] === them &&
+      Date.parse(record.modifiedAt) > Date.parse(counterpart.modifiedAt)
+    )
+      planRestore(ctx, side, record, counterpart, out);
+    else planDelete(ctx, side, pair, base, mine.values, mapped.theirs, out);
     return;
   }
   if (counterpart === undefined) {

@@ -3,13 +3,14 @@
  * for each side that does not hold it yet and enqueued in the outbox (idempotent, retried,
  * dead-lettered like any write); the next run delivers it and the base snapshot follows on confirm.
  */
-import type { ConflictRow, NewOperation } from '../../state/index.js';
+import type { ConflictRow, LinkUpdate, NewOperation } from '../../state/index.js';
 import { TandemError } from '../errors.js';
 import type { Side } from '../mapping/resolver.js';
 import { sameValue, type Value } from '../mapping/values.js';
 import type { RunContext } from './context.js';
 import { idempotencyKey, payloadHash } from './hash.js';
 import { PrefetchingResolver } from './resolver.js';
+import { ARCHIVED_BY_US } from './plan-writes.js';
 import { objectOf } from './sides.js';
 
 export type Resolution = { readonly take: Side } | { readonly value: Value };
@@ -26,6 +27,7 @@ export async function resolveConflict(
     erp: JSON.parse(conflict.erp_value) as Value,
   };
   const operations: NewOperation[] = [];
+  const links: LinkUpdate[] = [];
   if (conflict.kind === 'delete') {
     if (!('take' in resolution))
       throw new TandemError('USAGE', 'a delete conflict is resolved with --take crm or --take erp');
@@ -47,6 +49,9 @@ export async function resolveConflict(
         payload: {},
         payloadHash: 'archive',
       });
+    } else {
+      // The survivor stays, the other record stays archived: an archive of ours is now a person's choice.
+      links.push({ sync: sync.name, crmId: conflict.crm_id, erpId: conflict.erp_id, base: { [ARCHIVED_BY_US]: null } });
     }
   } else {
     const chosen = 'take' in resolution ? values[resolution.take] : resolution.value;
@@ -76,7 +81,15 @@ export async function resolveConflict(
       });
     }
   }
-  await store.commitPage({ sync: sync.name, side: 'crm', cursor: null, operations, deadLetters: [], ambiguous: [] });
+  await store.commitPage({
+    sync: sync.name,
+    side: 'crm',
+    cursor: null,
+    operations,
+    deadLetters: [],
+    ambiguous: [],
+    links,
+  });
   await store.closeConflict(conflict.id, resolution);
   return operations;
 }

@@ -352,4 +352,75 @@ describe('HubSpot archives, seen as they happen with archivedReads', () => {
       await w.close();
     }
   });
+
+  it('24. archive and restore: a contact restored from the HubSpot recycle bin restores the partner Tandem archived', async () => {
+    const w = await world({
+      contacts: 30,
+      configEdit: (c) => c.replace('    sandbox: crm\n', '    sandbox: crm\n    archivedReads: true\n'),
+    });
+    try {
+      await w.runBoth();
+      await w.runBoth();
+      used = 0;
+      const { crmId, erpId } = await pair(w);
+      await tick();
+      await w.contacts.crm.writer.writeBatch('contacts', [{ action: 'archive', key: `s24-${crmId}`, targetId: crmId }]);
+      expect((await w.run()).archived.erp).toBe(1);
+      expect((await w.erp(erpId))?.deleted).toBe(true);
+      await tick();
+      // A person restores the contact from the recycle bin (HubSpot's UI; the sandbox's admin hook).
+      const restored = await fetch(`${w.app.sandbox?.crm.url ?? ''}/__sandbox/objects/contacts/${crmId}/restore`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sandbox-hubspot-token' },
+      });
+      expect(restored.status).toBe(200);
+      const stats = await w.run();
+      expect(stats).toMatchObject({ updated: { erp: 1 }, conflicts: 0, failed: 0 });
+      expect((await w.erp(erpId))?.deleted).toBe(false);
+      for (let i = 0; i < 2; i++)
+        expect(await w.runBoth()).toMatchObject({ written: { crm: 0, erp: 0 }, conflicts: 0, failed: 0 });
+      // Archived again later: archived again, as the first time.
+      await tick();
+      await w.contacts.crm.writer.writeBatch('contacts', [
+        { action: 'archive', key: `s24b-${crmId}`, targetId: crmId },
+      ]);
+      expect((await w.run()).archived.erp).toBe(1);
+    } finally {
+      used = 0;
+      await w.close();
+    }
+  });
+
+  it('25. archive and restore: a partner restored in the ERP cannot restore its HubSpot contact (no API): a person decides', async () => {
+    const w = await world({ contacts: 30 });
+    try {
+      await w.runBoth();
+      await w.runBoth();
+      used = 0;
+      const { crmId, erpId } = await pair(w);
+      await tick();
+      await w.archiveErp(erpId);
+      expect((await w.run()).archived.crm).toBe(1);
+      await tick();
+      await w.editErp(erpId, { active: true });
+      const stats = await w.run();
+      expect(stats).toMatchObject({ archived: { crm: 0, erp: 0 }, conflicts: 1 });
+      // Nothing is lost: the restored partner stays, the contact stays archived until a person acts.
+      expect((await w.erp(erpId))?.deleted).toBe(false);
+      expect((await w.crm(crmId))?.deleted).toBe(true);
+      const [conflict] = await w.app.store.conflicts('contacts');
+      expect(conflict).toMatchObject({
+        kind: 'delete',
+        crm_id: crmId,
+        crm_value: '"deleted"',
+        erp_value: '"restored"',
+      });
+      // Read again (the lookback): the same conflict, not a second one, and nothing written.
+      expect(await w.run()).toMatchObject({ written: { crm: 0, erp: 0 } });
+      expect(await w.app.store.conflicts('contacts')).toHaveLength(1);
+    } finally {
+      used = 0;
+      await w.close();
+    }
+  });
 });

@@ -40,6 +40,8 @@ export interface HubspotStore {
   insert(object: ObjectType, properties: Record<string, string>, at: number, createdAt?: number): StoredRecord;
   update(record: StoredRecord, properties: Record<string, string>, at: number): StoredRecord;
   archive(record: StoredRecord, at: number): void;
+  /** Brings an archived record back (the recycle bin's "restore"), modified at `at`. */
+  restore(record: StoredRecord, at: number): void;
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T;
   count(): number;
@@ -109,6 +111,9 @@ export function openStore(dataDir: string): HubspotStore {
   const archiveRow = db.prepare(
     'UPDATE objects SET archived = 1, archived_at = ?, updated_at = ? WHERE object_type = ? AND id = ?',
   );
+  const restoreRow = db.prepare(
+    'UPDATE objects SET archived = 0, archived_at = NULL, updated_at = ? WHERE object_type = ? AND id = ?',
+  );
   const countRows = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM objects');
 
   let clock = Number(getMeta.get('clock')?.value ?? 0);
@@ -148,6 +153,9 @@ export function openStore(dataDir: string): HubspotStore {
     },
     archive(record, at) {
       archiveRow.run(at, at, record.object, record.id);
+    },
+    restore(record, at) {
+      restoreRow.run(at, record.object, record.id);
     },
     transaction(fn) {
       return db.transaction(fn)();

@@ -1,7 +1,8 @@
 /**
  * Sandbox-only hooks, NOT part of HubSpot's API, under `/__sandbox/`: edit a record as a person
  * in the HubSpot UI would (the edit bumps its modification time), or give it an exact time (to
- * stage shared timestamps). They need the bearer token but are neither rate limited nor faulted.
+ * stage shared timestamps), or restore an archived record as a person does from the recycle bin
+ * (HubSpot's API has no restore). They need the bearer token but are neither rate limited nor faulted.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -38,5 +39,16 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext): vo
     if (Number.isNaN(at)) throw validationError(`modifiedAt is not a time: ${String(body.modifiedAt)}`);
     const updated = ctx.store.update(record, checked.values, at);
     return toPublicObject(updated, selectProperties(object, Object.keys(updated.properties)));
+  });
+
+  app.post('/__sandbox/objects/:object/:id/restore', async (request) => {
+    const object = objectParam(request.params);
+    const id = Number((request.params as { id: string }).id);
+    const record = Number.isInteger(id) ? ctx.store.get(object, id, true) : undefined;
+    if (record === undefined) throw notFound();
+    ctx.store.restore(record, ctx.store.tick());
+    const restored = ctx.store.get(object, id);
+    if (restored === undefined) throw notFound();
+    return toPublicObject(restored, selectProperties(object, Object.keys(restored.properties)));
   });
 }
