@@ -1,9 +1,9 @@
 /**
  * The deliver and confirm stages: drain the sync's pending operations for one target side in that
  * connector's batch size; each confirmed write moves its link and base snapshot in the same
- * transaction that marks it done. A failed operation is retried by a later run (one attempt per
- * run) until `maxAttempts`, then goes to the dead letters with the vendor's error; the rest of its
- * batch goes through. An open circuit never reaches the vendor: the operations wait without spending attempts.
+ * transaction that marks it done. A failed operation is retried after the next page and on later
+ * runs, spending one attempt per run, until `maxAttempts`; then it goes to the dead letters with
+ * the vendor's error. The rest of its batch goes through. An open circuit never reaches the vendor: the operations wait without spending attempts.
  */
 import type { WriteFailure, WriteOperation, WriteResult } from '../../connectors/types.js';
 import type { OutboxRow, Side } from '../../state/index.js';
@@ -32,12 +32,9 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
   const batchSize = target.capabilities.maxWriteBatch;
   let afterId = 0;
   for (;;) {
-    const page = await store.pendingOperations(sync.name, side, batchSize, afterId);
-    if (page.length === 0) return { interrupted: false, paused: false };
-    afterId = page[page.length - 1]?.id ?? afterId;
-    const held = heldBack.get(stats);
-    const rows = held === undefined ? page : page.filter((r) => !held.has(r.id));
-    if (rows.length === 0) continue;
+    const rows = await store.pendingOperations(sync.name, side, batchSize, afterId);
+    if (rows.length === 0) return { interrupted: false, paused: false };
+    afterId = rows[rows.length - 1]?.id ?? afterId;
 
     // An earlier operation for the same record may have created it since this one was planned.
     const unknown = rows.filter((r) => r.target_id === null).map((r) => r.source_id);
@@ -104,16 +101,19 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
 }
 
 /**
- * Operations that failed during a run, per run: they wait for the next run, so one run spends at
- * most one attempt on each (`maxAttempts` counts runs, not the pages of one run), and a vendor
- * rejecting one record is not asked again after every page.
+ * Operations that failed retryably during a run, per run. They are tried again after the next page
+ * (a transient fault has often passed by then), but one run spends at most one attempt on each:
+ * `maxAttempts` counts runs, so a long run cannot use up an operation's attempts in a minute.
  */
-const heldBack = new WeakMap<RunStats, Set<number>>();
+const failedThisRun = new WeakMap<RunStats, Set<number>>();
 
 async function countFailure(ctx: RunContext, stats: RunStats, row: OutboxRow, failure: WriteFailure): Promise<void> {
+  const failed = failedThisRun.get(stats) ?? new Set<number>();
+  failedThisRun.set(stats, failed);
+  if (failure.retryable && failed.has(row.id)) return;
+  failed.add(row.id);
   stats.failed++;
   const dead = await ctx.store.recordFailure(row, failure, ctx.sync.config.maxAttempts);
-  if (!dead) heldBack.set(stats, (heldBack.get(stats) ?? new Set()).add(row.id));
   if (dead) {
     stats.deadLettered++;
     ctx.logger.warn(

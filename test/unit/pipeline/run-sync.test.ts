@@ -177,8 +177,8 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
     expect(erp.records.size).toBe(0);
   });
 
-  it('spends one attempt per run on a failing operation, however many pages the run reads', async () => {
-    for (let i = 1; i <= 35; i++) crm.put(String(i), contact(i)); // 4 pages of 10
+  it('retries a failing operation after each page, but spends one attempt per run on it', async () => {
+    for (let i = 1; i <= 35; i++) crm.put(String(i), contact(i)); // 4 pages of 10, maxAttempts 3
     let calls = 0;
     erp.failWith = (op) => {
       if (op.action !== 'upsert' || op.ref.value !== 'HS-1') return undefined;
@@ -187,8 +187,9 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
     };
     const first = await runSync(ctx(), { kind: 'incremental' });
     expect(first).toMatchObject({ pulled: { crm: 35 }, written: { erp: 34 }, failed: 1, deadLettered: 0 });
-    expect(calls).toBe(1);
+    expect(calls).toBe(4);
     expect(await store.outboxCounts('contacts')).toMatchObject({ pending: 1, dead: 0 });
+    expect((await store.pendingOperations('contacts', 'erp', 10))[0]?.attempts).toBe(1);
     erp.failWith = undefined;
     const second = await runSync(ctx(), { kind: 'incremental' });
     expect(second).toMatchObject({ written: { erp: 1 }, failed: 0 });
