@@ -12,6 +12,10 @@
  * `size`; the next page starts again from its last row. A record that is updated meanwhile moves
  * to the second stream with a later time, and is read there.
  *
+ * A party's email, phone, address or tax identifier edited on its own does not change the party's
+ * `write_date`: after the parties, an incremental read also yields the parties whose sub-records
+ * changed since its start (subrecords.ts).
+ *
  * Times keep Tryton's microseconds (its SQLite `NOW()` and PostgreSQL's `now()` have them), so
  * the cursor's `=` leaf matches exactly; one `create` of many records shares one time (one
  * transaction), which the id tie-breaker pages through.
@@ -23,6 +27,7 @@ import { PARTY, readFields } from './party.js';
 import { byModifiedThenId, modifiedAt, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { TrytonRpc } from './rpc.js';
 import { changeRowsSchema, type ChangeRow } from './schemas.js';
+import { partiesChangedThroughSubrecords } from './subrecords.js';
 import { isIsoInstant, toTrytonDatetime } from './values.js';
 
 export const MAX_PAGE_SIZE = 500;
@@ -105,6 +110,7 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
         );
 
       let cursor = options.cursor;
+      const seen = new Set<number>();
       for (;;) {
         const [fresh, updated] = await Promise.all([
           fetch([['write_date', '=', null], ...keyset('create_date', cursor)], 'create_date'),
@@ -112,10 +118,25 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
         ]);
         const rows = [...fresh, ...updated].sort(byModifiedThenId).slice(0, size);
         const last = rows[rows.length - 1];
-        if (last === undefined) return;
+        if (last === undefined) break;
         cursor = { modifiedAt: modifiedAt(last), lastId: String(last.id) };
+        if (options.cursor !== null) for (const row of rows) seen.add(row.id);
         yield { records: rows.map((row) => toSourceRecord(object, row, requested)), cursor };
-        if (fresh.length < size && updated.length < size && rows.length === fresh.length + updated.length) return;
+        if (fresh.length < size && updated.length < size && rows.length === fresh.length + updated.length) break;
+      }
+      // An incremental read of parties: also those changed through a sub-record only, under the
+      // last cursor (they never move a checkpoint; read again, they are echoes).
+      if (object !== PARTY || options.cursor === null || cursor === null) return;
+      const touched = await partiesChangedThroughSubrecords(rpc, requested, options.cursor.modifiedAt, signal);
+      const ids = [...touched.keys()].filter((id) => !seen.has(id));
+      for (let i = 0; i < ids.length; i += size) {
+        const rows = await fetch([['id', 'in', ids.slice(i, i + size)]], 'id');
+        const records = rows.map((row) => {
+          const record = toSourceRecord(object, row, requested);
+          const at = touched.get(row.id);
+          return at !== undefined && at > record.modifiedAt ? { ...record, modifiedAt: at } : record;
+        });
+        if (records.length > 0) yield { records, cursor };
       }
     },
   };

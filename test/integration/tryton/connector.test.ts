@@ -5,9 +5,9 @@
  */
 import { beforeAll, afterAll, expect, it } from 'vitest';
 import { TrytonRpc } from '../../../connectors/tryton/rpc.js';
-import { idsSchema, mechanismsSchema, rowsSchema } from '../../../connectors/tryton/schemas.js';
+import { idsSchema, mechanismsSchema, nullSchema, rowsSchema } from '../../../connectors/tryton/schemas.js';
 import { trytonConnector } from '../../../connectors/tryton/index.js';
-import type { Connector, SourceRecord, UpsertOperation } from '../../../connectors/types.js';
+import type { ChangePage, Connector, Cursor, SourceRecord, UpsertOperation } from '../../../connectors/types.js';
 import { VendorError } from '../../../src/errors.js';
 import { createTransport, type HttpTransport } from '../../../src/http/transport.js';
 import { silentLogger } from '../../../src/logger.js';
@@ -117,6 +117,41 @@ describeTryton('tryton connector against the real server', (env) => {
       ro,
     );
     expect(addresses.map((a) => [a['street'], a['city']])).toEqual([['1 Rue', 'Paris']]);
+  });
+
+  it('an incremental read sees a party whose email or address alone was edited (its write_date did not move)', async () => {
+    const fields = ['name', 'email', 'city'];
+    const [created] = await connector.writer.writeBatch('party.party', [
+      upsert('s', 'T-SUB', { name: 'Sub', email: 'sub@example.com', city: 'Lyon' }),
+    ]);
+    if (created === undefined || !created.ok) throw new Error(JSON.stringify(created));
+    const id = Number(created.id);
+    const readAll = async (cursor: Cursor | null) => {
+      const pages: ChangePage[] = [];
+      for await (const page of connector.reader.readChanges('party.party', { cursor, fields })) pages.push(page);
+      return pages;
+    };
+    const end = (await readAll(null)).at(-1)?.cursor ?? null;
+    expect(end).not.toBeNull();
+    const party = async () =>
+      (await rpc.model('party.party', 'read', [[id], ['write_date']], rowsSchema, ro))[0]?.['write_date'];
+    const partyDate = await party();
+    const [mechanism] = await mechanisms(id);
+    if (mechanism === undefined) throw new Error('no mechanism');
+    // Edited on their own models, as in their own forms: the party's write_date stays.
+    await rpc.model('party.contact_mechanism', 'write', [[mechanism.id], { value: 'sub@new.example' }], nullSchema, {
+      readOnly: false,
+    });
+    const addressIds = await rpc.model('party.address', 'search', [[['party', '=', id]]], idsSchema, ro);
+    await rpc.model('party.address', 'write', [addressIds, { city: 'Paris' }], nullSchema, { readOnly: false });
+    expect(await party()).toEqual(partyDate);
+
+    const pages = await readAll(end);
+    const seen = pages.flatMap((p) => p.records).filter((r) => r.id === created.id);
+    expect(seen.map((r) => r.fields)).toEqual([{ name: 'Sub', email: 'sub@new.example', city: 'Paris' }]);
+    // Dated by the sub-record change, and under the cursor it started from: no checkpoint moves.
+    expect((seen[0]?.modifiedAt ?? '') > (end?.modifiedAt ?? '')).toBe(true);
+    expect(pages.at(-1)?.cursor).toEqual(end);
   });
 
   it('finds a party by email whatever its case, among its contact mechanisms', async () => {
