@@ -12,7 +12,9 @@ import { ConfigError } from '../errors.js';
 import { createTransport } from '../http/transport.js';
 import type { Logger } from '../logger.js';
 import { SANDBOX_SECRETS, type RunningSandbox } from '../sandbox/index.js';
+import { viewPath } from '../sandbox/record-view.js';
 import { createCircuit } from './breaker.js';
+import type { Connector } from '../../connectors/types.js';
 import { instrumentConnector, type RuntimeConnector } from './instrument.js';
 import type { BreakerRecord, StateStore } from '../../state/index.js';
 
@@ -79,5 +81,11 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
       ...(Object.keys(defaults).length === 0 ? {} : { defaults }),
     }),
   });
-  return instrumentConnector(connector, ctx.logger, circuit);
+  // Bound to the sandbox: records link to the sandbox's own record pages, not to a vendor's web UI.
+  const server = role === undefined ? undefined : ctx.sandbox?.[role];
+  const linked: Connector =
+    server === undefined
+      ? connector
+      : { ...connector, recordUrl: (object: string, id: string) => `${server.url}${viewPath(object, id)}` };
+  return instrumentConnector(linked, ctx.logger, circuit);
 }

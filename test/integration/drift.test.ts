@@ -228,8 +228,20 @@ describe('drift report of the sandbox', () => {
     expect(html).not.toMatch(/<(link|img)\b|src="http/);
     expect(html.match(/<tr data-category="(?!")[a-z_]+"><td>/g)).toHaveLength(lines);
     expect(html).toContain(`data-testid="count-field_mismatch">2<`);
-    // The Odoo connector knows its form view's URL; the sandbox HubSpot has no portal id.
-    expect(rowsOf(report, 'field_mismatch')[0]?.urls.erp).toMatch(/\/web#id=\d+&model=res\.partner&view_type=form$/);
+  });
+
+  it('links each record to its page: the sandbox serves one per record, without a token', async () => {
+    const row = rowsOf(report, 'field_mismatch').find((r) => r.crmId === seeded.mismatchErp.crm);
+    expect(row?.urls.crm).toBe(`${w.app.sandbox?.crm.url ?? ''}/__sandbox/view/contacts/${seeded.mismatchErp.crm}`);
+    expect(row?.urls.erp).toBe(`${w.app.sandbox?.erp.url ?? ''}/__sandbox/view/res.partner/${seeded.mismatchErp.erp}`);
+    const erpPage = await fetch(row?.urls.erp ?? '');
+    expect(erpPage.status).toBe(200);
+    expect(erpPage.headers.get('content-type')).toContain('text/html');
+    expect(await erpPage.text()).toContain('Drift City');
+    const crmPage = await fetch(row?.urls.crm ?? '');
+    expect(crmPage.status).toBe(200);
+    expect(await crmPage.text()).toContain(row?.label ?? 'no label');
+    expect((await fetch(`${w.app.sandbox?.erp.url ?? ''}/__sandbox/view/res.partner/999999`)).status).toBe(404);
   });
 
   it('a dry-run repair plans the fixes and writes nothing', async () => {

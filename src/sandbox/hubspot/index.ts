@@ -16,6 +16,8 @@ import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { HubspotHttpError, errorBody, rateLimited, serverError, unauthorized } from './errors.js';
 import { type RateLimitOptions, createRateLimiter } from './rate-limit.js';
 import { ADMIN_PREFIX, registerAdminRoutes } from './routes/admin.js';
+import { objectParam } from './routes/common.js';
+import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
 import { registerBatchRoutes } from './routes/batch.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerPropertyRoutes } from './routes/properties.js';
@@ -50,6 +52,7 @@ export async function startHubspotSandbox(
 
   app.addHook('onRequest', async (request, reply) => {
     received++;
+    if (request.url.startsWith(VIEW_PREFIX)) return; // read-only record pages for report links
     if (request.headers.authorization !== `Bearer ${options.secret}`) throw unauthorized();
     if (request.url.startsWith(ADMIN_PREFIX)) return;
     const decision = limiter.admit(SEARCH_PATH.test(request.url) ? 'search' : 'general');
@@ -104,6 +107,18 @@ export async function startHubspotSandbox(
   registerBatchRoutes(app, ctx);
   registerPropertyRoutes(app);
   registerAdminRoutes(app, ctx);
+  app.get(`${VIEW_PREFIX}:object/:id`, async (request, reply) => {
+    const object = objectParam(request.params);
+    const id = (request.params as { id: string }).id;
+    const number = Number(id);
+    const record = Number.isInteger(number)
+      ? (store.get(object, number) ?? store.get(object, number, true))
+      : undefined;
+    return reply
+      .code(record === undefined ? 404 : 200)
+      .type('text/html; charset=utf-8')
+      .send(renderRecordView('HubSpot', object, id, record?.properties, record?.archived === true));
+  });
 
   try {
     await app.listen({ host: '127.0.0.1', port: options.port });

@@ -8,6 +8,7 @@
  */
 import Fastify, { type FastifyReply } from 'fastify';
 import { createFaultInjector, dropConnection, sleep, type FaultDecision } from '../faults.js';
+import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { COUNTRY, PARTNER } from './fields.js';
 import { SqlModel } from './model.js';
@@ -50,6 +51,18 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   // Odoo reads the body whatever the content type says; a body that is not JSON is a BadRequest.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.get(`${VIEW_PREFIX}:model/:id`, async (request, reply) => {
+    received++;
+    const { model, id } = request.params as { model: string; id: string };
+    const found = models.get(model);
+    const number = Number(id);
+    const [record] = found === undefined || !Number.isInteger(number) ? [] : found.read([number], []);
+    return reply
+      .code(record === undefined ? 404 : 200)
+      .type('text/html; charset=utf-8')
+      .send(renderRecordView('Odoo', model, id, record, record?.['active'] === false));
+  });
 
   app.post('/jsonrpc', async (request, reply) => {
     received++;
