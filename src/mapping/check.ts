@@ -23,7 +23,7 @@ export function checkFields(spec: MappingFile, mapping: CompiledMapping, options
         const near = closest(top(path), byName.keys());
         problem(
           at,
-          `${label} ${object} has no field "${top(path)}"; ${near === undefined ? 'check the spelling against the connector (tandem validate lists them)' : `did you mean "${near}"?`}`,
+          `${label} ${object} has no field "${top(path)}"; ${near === undefined ? 'no field of that object has a close name; check the object and the spelling' : `did you mean "${near}"?`}`,
         );
       }
       if (writes && field.readOnly)

@@ -69,7 +69,12 @@ describe('tandem CLI: usage and config errors exit 2 with a message that says wh
       );
       const bad = await tandem(['validate', '--config', config]);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toContain(`${mapping}: erp res.partner has no field "town"`);
+      // Named where it is written: the mapping file's line and column, and the key.
+      expect(bad.stderr).toMatch(
+        new RegExp(
+          `${mapping.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: fields\\[\\d+\\]\\.erp: erp res\\.partner has no field "town"`,
+        ),
+      );
     } finally {
       cleanup();
     }
