@@ -64,7 +64,7 @@ export interface RunStats {
   waiting: number;
   /** Records outside the mapping's filter (e.g. a contact without an email). */
   filtered: number;
-  /** Writes that failed this run (retryable ones stay in the outbox). */
+  /** Writes that failed this run and were not delivered later in it (retryable ones stay in the outbox). */
   failed: number;
   deadLettered: number;
   ambiguous: number;

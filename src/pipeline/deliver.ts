@@ -90,6 +90,8 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
             });
             continue;
           }
+          // Failed earlier in this run, through now: the run does not count it as failed.
+          if (failedThisRun.get(stats)?.delete(row.id) === true) stats.failed--;
           stats.written[side]++;
           if (row.action === 'archive') stats.archived[side]++;
           else if (result.created) stats.created[side]++;

@@ -45,6 +45,9 @@ export interface MergeOutcome {
 const present = (values: CanonicalValues, field: string): boolean =>
   Object.prototype.hasOwnProperty.call(values, field);
 
+/** No value: null, or an empty list (a field of several paths, all empty). */
+const isEmpty = (value: Value): boolean => value === null || (Array.isArray(value) && value.length === 0);
+
 export function merge(input: MergeInput): MergeOutcome {
   const outcome: MergeOutcome = { toCrm: {}, toErp: {}, settled: {}, conflicts: [] };
   for (const field of input.fields) {
@@ -73,7 +76,7 @@ function decide(field: MappedField, crm: Value, erp: Value, input: MergeInput): 
   const base = input.base !== null && present(input.base, field.name) ? (input.base[field.name] ?? null) : undefined;
   // No agreed value yet (a pair met for the first time): a value beats an empty field, whatever
   // the owner, so pairing two records never wipes what one of them knows.
-  if (base === undefined && (crm === null) !== (erp === null)) return crm === null ? 'erp' : 'crm';
+  if (base === undefined && isEmpty(crm) !== isEmpty(erp)) return isEmpty(crm) ? 'erp' : 'crm';
   const crmChanged = base === undefined || !sameValue(crm, base);
   const erpChanged = base === undefined || !sameValue(erp, base);
   if (crmChanged && !erpChanged) return 'crm';

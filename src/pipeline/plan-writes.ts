@@ -105,14 +105,22 @@ export function planDelete(
   if (link === undefined || counterpart === undefined) return;
   if (record.deleted && counterpart.deleted) return;
   const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
+  // Each tombstone is handled once: the link remembers it (side and time). Read again (HubSpot's
+  // archived list, the lookback window), it is an echo, and never archives again a record a person
+  // restored since, nor reopens a conflict a person resolved.
+  const deletedSide = record.deleted ? side : other(side);
+  const tombstone = record.deleted ? record : counterpart;
+  const handledKey = `${HANDLED_DELETE}${deletedSide}`;
+  if (base?.[handledKey] === tombstone.modifiedAt) return;
+  const handled: LinkUpdate = { sync: sync.name, crmId, erpId, base: { [handledKey]: tombstone.modifiedAt } };
   // The surviving side's values, compared with the base: an edit there makes the delete a conflict.
   const survivor = record.deleted ? (theirs !== undefined && theirs.ok ? theirs.values : null) : mine;
   const edited =
     survivor !== null &&
     base !== null &&
     Object.entries(survivor).some(([k, v]) => k in base && JSON.stringify(base[k]) !== JSON.stringify(v));
-  const deletedSide = record.deleted ? side : other(side);
   if (edited || sync.config.deletes === 'report') {
+    out.links.push(handled);
     out.conflicts.push({
       sync: sync.name,
       crmId,
@@ -125,7 +133,9 @@ export function planDelete(
     });
     return;
   }
-  if (sync.config.deletes === 'ignore' || !record.deleted) return;
+  if (!record.deleted) return; // read from the live side: handled when its own side reads the tombstone
+  out.links.push(handled);
+  if (sync.config.deletes === 'ignore') return;
   const target = other(side);
   out.operations.push({
     sync: sync.name,
@@ -146,6 +156,8 @@ export function planDelete(
 
 /** The key in a link's base that names the side Tandem archived (for a delete on the other side). */
 export const ARCHIVED_BY_US = '@archived';
+/** `@deleted:crm` / `@deleted:erp` in a link's base: the time of the last tombstone handled for that side. */
+const HANDLED_DELETE = '@deleted:';
 
 /**
  * A record restored after Tandem archived its counterpart (because the record had been archived):

@@ -211,6 +211,8 @@ function planPair(
     writes++;
   }
   const version = side === 'crm' ? { crmVersion: record.modifiedAt } : { erpVersion: record.modifiedAt };
-  out.links.push({ sync: sync.name, crmId, erpId, base: result.settled, ...version });
+  // Both alive: an archive of ours is history now, and must never restore anything later.
+  const settled = base?.[ARCHIVED_BY_US] == null ? result.settled : { ...result.settled, [ARCHIVED_BY_US]: null };
+  out.links.push({ sync: sync.name, crmId, erpId, base: settled, ...version });
   if (writes === 0 && result.conflicts.length === 0) stats.skippedAsEcho[side]++;
 }

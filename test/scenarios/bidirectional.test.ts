@@ -347,6 +347,11 @@ describe('HubSpot archives, seen as they happen with archivedReads', () => {
       expect((await w.erp(erpId))?.deleted).toBe(true);
       // The tombstone is read again while the checkpoint has not passed it: nothing more happens.
       expect(await w.runBoth()).toMatchObject({ written: { crm: 0, erp: 0 }, failed: 0 });
+      // A person restores the partner: the contact's tombstone, read again, never archives it again.
+      await tick();
+      await w.editErp(erpId, { active: true });
+      for (let i = 0; i < 2; i++) expect(await w.runBoth()).toMatchObject({ archived: { crm: 0, erp: 0 }, failed: 0 });
+      expect((await w.erp(erpId))?.deleted).toBe(false);
     } finally {
       used = 0;
       await w.close();

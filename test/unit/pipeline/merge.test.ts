@@ -33,6 +33,17 @@ describe('three-way merge', () => {
     expect(out.conflicts).toEqual([]);
   });
 
+  it('first contact: an empty list is no value either', () => {
+    const out = merge({
+      fields: [field('tags', 'latest')],
+      crm: { tags: ['vip', 'eu'] },
+      erp: { tags: [] },
+      base: null,
+      ...times,
+    });
+    expect(out.toErp).toEqual({ tags: ['vip', 'eu'] });
+  });
+
   it('first contact: two values that differ still go to the owner', () => {
     const out = merge({
       fields: [field('city', 'latest'), field('zip', 'manual')],

@@ -196,6 +196,18 @@ describe('runSync (CRM -> ERP) over in-memory connectors', () => {
     expect(erp.records.size).toBe(35);
   });
 
+  it('a write that fails once and goes through after the next page leaves the run succeeded', async () => {
+    for (let i = 1; i <= 15; i++) crm.put(String(i), contact(i)); // 2 pages
+    let failures = 1;
+    erp.failWith = (op) =>
+      op.action === 'upsert' && op.ref.value === 'HS-1' && failures-- > 0
+        ? { code: 'RATE_LIMITS', retryable: true }
+        : undefined;
+    const stats = await runSync(ctx(), { kind: 'incremental' });
+    expect(stats).toMatchObject({ status: 'succeeded', failed: 0, written: { erp: 15 } });
+    expect(await store.outboxCounts('contacts')).toMatchObject({ pending: 0, dead: 0 });
+  });
+
   it('stops after the page in hand when aborted, with that page committed and delivered', async () => {
     for (let i = 1; i <= 30; i++) crm.put(String(i), contact(i));
     const controller = new AbortController();
