@@ -111,6 +111,17 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
 
       let cursor = options.cursor;
       const seen = new Set<number>();
+      // An incremental read of parties: those whose sub-records changed since its start, asked
+      // first, so a party read below is dated by the later of its own change and theirs.
+      const touched =
+        object === PARTY && options.cursor !== null
+          ? await partiesChangedThroughSubrecords(rpc, requested, options.cursor.modifiedAt, signal)
+          : new Map<number, string>();
+      const dated = (row: ChangeRow) => {
+        const record = toSourceRecord(object, row, requested);
+        const at = touched.get(row.id);
+        return at !== undefined && at > record.modifiedAt ? { ...record, modifiedAt: at } : record;
+      };
       for (;;) {
         const [fresh, updated] = await Promise.all([
           fetch([['write_date', '=', null], ...keyset('create_date', cursor)], 'create_date'),
@@ -120,23 +131,17 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
         const last = rows[rows.length - 1];
         if (last === undefined) break;
         cursor = { modifiedAt: modifiedAt(last), lastId: String(last.id) };
-        if (options.cursor !== null) for (const row of rows) seen.add(row.id);
-        yield { records: rows.map((row) => toSourceRecord(object, row, requested)), cursor };
+        if (touched.size > 0) for (const row of rows) seen.add(row.id);
+        yield { records: rows.map(dated), cursor };
         if (fresh.length < size && updated.length < size && rows.length === fresh.length + updated.length) break;
       }
-      // An incremental read of parties: also those changed through a sub-record only, under the
-      // last cursor (they never move a checkpoint; read again, they are echoes).
-      if (object !== PARTY || options.cursor === null || cursor === null) return;
-      const touched = await partiesChangedThroughSubrecords(rpc, requested, options.cursor.modifiedAt, signal);
+      // Then the parties changed through a sub-record only, under the last cursor (they never move a
+      // checkpoint; read again, they are echoes).
+      if (cursor === null) return;
       const ids = [...touched.keys()].filter((id) => !seen.has(id));
       for (let i = 0; i < ids.length; i += size) {
         const rows = await fetch([['id', 'in', ids.slice(i, i + size)]], 'id');
-        const records = rows.map((row) => {
-          const record = toSourceRecord(object, row, requested);
-          const at = touched.get(row.id);
-          return at !== undefined && at > record.modifiedAt ? { ...record, modifiedAt: at } : record;
-        });
-        if (records.length > 0) yield { records, cursor };
+        if (rows.length > 0) yield { records: rows.map(dated), cursor };
       }
     },
   };
