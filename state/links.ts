@@ -155,10 +155,10 @@ export async function linksAfter(
   sync: string,
   after: string,
   limit: number,
-): Promise<{ crm_id: string; erp_id: string; base: string }[]> {
+): Promise<{ crm_id: string; erp_id: string; base: string; updated_at: string }[]> {
   return db
     .selectFrom('links')
-    .select(['crm_id', 'erp_id', 'base'])
+    .select(['crm_id', 'erp_id', 'base', 'updated_at'])
     .where('sync', '=', sync)
     .where('crm_id', '>', after)
     .orderBy('crm_id')

@@ -90,8 +90,9 @@ export function classifyPair(
   if (!crmAlive || !erpAlive) {
     const [gone, alive] = crmAlive ? (['erp', 'crm'] as const) : (['crm', 'erp'] as const);
     const policy = sync.config.deletes;
-    // Archived, and the live record changed after that: maybe restored on purpose; a person decides.
-    const goneAt = gone === 'crm' ? pair.c_modified : pair.e_modified;
+    // Archived (or, deleted outright, since the link was last written), and the live record changed
+    // after that: maybe restored on purpose; a person decides. The repair applies the same test.
+    const goneAt = (gone === 'crm' ? pair.c_modified : pair.e_modified) ?? pair.updated_at;
     const aliveAt = alive === 'crm' ? pair.c_modified : pair.e_modified;
     const changedSince = goneAt !== null && aliveAt !== null && Date.parse(aliveAt) > Date.parse(goneAt);
     const action = changedSince
@@ -194,9 +195,13 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
       after = records[records.length - 1]?.id ?? after;
       for (const record of records) {
         let outcome: 'match' | 'ambiguous' | 'none' = 'none';
+        let taken: { k: number; value: string } | undefined;
         for (const key of scratch.keys(side, record.id).sort((a, b) => keyOrder(a.k) - keyOrder(b.k))) {
           const candidates = scratch.unlinkedWith(them, key.k, key.value);
-          if (candidates.length === 0) continue;
+          if (candidates.length === 0) {
+            if (taken === undefined && scratch.anyWith(them, key.k, key.value)) taken = key;
+            continue;
+          }
           const mine = scratch.unlinkedWith(side, key.k, key.value);
           const [only] = candidates;
           if (candidates.length === 1 && mine.length === 1 && only !== undefined) {
@@ -228,6 +233,21 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
         if (outcome === 'none' && side === 'erp' && sync.config.direction !== 'both') continue;
         tally.scope++;
         if (outcome === 'match') continue;
+        if (taken !== undefined) {
+          // Its key belongs to a record already linked to another: creating it would make a duplicate.
+          const how = taken.k < 0 ? 'reference' : describeKey(sync, taken.k);
+          const row = found(tally, 'duplicate_key', {
+            crmId: side === 'crm' ? record.id : null,
+            erpId: side === 'erp' ? record.id : null,
+            label: record.label ?? taken.value,
+            detail: `not linked, and its ${how} "${taken.value}" is that of a ${them} record already linked to another`,
+            action: `merge or correct it in the ${side}; it is not created in the ${them}`,
+            repairable: false,
+            fields: [],
+          });
+          scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+          continue;
+        }
         const row = found(tally, 'missing_counterpart', {
           crmId: side === 'crm' ? record.id : null,
           erpId: side === 'erp' ? record.id : null,

@@ -45,6 +45,8 @@ export interface PairRow {
   crm_id: string;
   erp_id: string;
   base: string;
+  /** When Tandem last wrote the link (its own clock). */
+  updated_at: string;
   c_alive: number | null;
   c_status: string | null;
   c_reason: string | null;
@@ -68,6 +70,7 @@ export class Scratch {
   private readonly keysOf: Database.Statement;
   private readonly candidates: Database.Statement;
   private readonly dropKeys: Database.Statement;
+  private readonly anyKey: Database.Statement;
 
   private constructor(readonly file: string) {
     this.db = new Database(file);
@@ -81,7 +84,8 @@ export class Scratch {
         PRIMARY KEY (side, id)) WITHOUT ROWID;
       CREATE TABLE mkey (side TEXT NOT NULL, k INTEGER NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL);
       CREATE INDEX mkey_record ON mkey (side, id);
-      CREATE TABLE link (crm_id TEXT PRIMARY KEY, erp_id TEXT NOT NULL, base TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE link (crm_id TEXT PRIMARY KEY, erp_id TEXT NOT NULL, base TEXT NOT NULL, updated_at TEXT NOT NULL)
+        WITHOUT ROWID;
       CREATE TABLE row (seq INTEGER PRIMARY KEY, category INTEGER NOT NULL, json TEXT NOT NULL);
     `);
     // Later pages of the same side may re-read a record (it changed during the scan): the last wins.
@@ -90,8 +94,14 @@ export class Scratch {
        VALUES (@side, @id, @alive, @status, @reason, @modifiedAt, @canonical, @label)`,
     );
     this.dropKeys = this.db.prepare('DELETE FROM mkey WHERE side = ? AND id = ?');
+    this.anyKey = this.db.prepare(
+      `SELECT 1 FROM mkey m JOIN rec r ON r.side = m.side AND r.id = m.id
+       WHERE m.side = ? AND m.k = ? AND m.value = ? AND r.alive = 1 AND r.status = 'ok' LIMIT 1`,
+    );
     this.insertKey = this.db.prepare('INSERT INTO mkey (side, k, value, id) VALUES (@side, @k, @value, @id)');
-    this.insertLink = this.db.prepare('INSERT OR REPLACE INTO link (crm_id, erp_id, base) VALUES (?, ?, ?)');
+    this.insertLink = this.db.prepare(
+      'INSERT OR REPLACE INTO link (crm_id, erp_id, base, updated_at) VALUES (?, ?, ?, ?)',
+    );
     this.insertRow = this.db.prepare('INSERT INTO row (category, json) VALUES (?, ?)');
     this.keysOf = this.db.prepare('SELECT k, value FROM mkey WHERE side = ? AND id = ? ORDER BY k');
     this.candidates = this.db.prepare(
@@ -118,9 +128,9 @@ export class Scratch {
     })();
   }
 
-  addLinks(links: readonly { crm_id: string; erp_id: string; base: string }[]): void {
+  addLinks(links: readonly { crm_id: string; erp_id: string; base: string; updated_at: string }[]): void {
     this.db.transaction(() => {
-      for (const l of links) this.insertLink.run(l.crm_id, l.erp_id, l.base);
+      for (const l of links) this.insertLink.run(l.crm_id, l.erp_id, l.base, l.updated_at);
     })();
   }
 
@@ -148,7 +158,7 @@ export class Scratch {
   pairs(after: string, limit: number): PairRow[] {
     return this.db
       .prepare(
-        `SELECT l.crm_id, l.erp_id, l.base,
+        `SELECT l.crm_id, l.erp_id, l.base, l.updated_at,
            c.alive AS c_alive, c.status AS c_status, c.reason AS c_reason, c.modified_at AS c_modified,
            c.canonical AS c_canonical, c.label AS c_label,
            e.alive AS e_alive, e.status AS e_status, e.reason AS e_reason, e.modified_at AS e_modified,
@@ -173,6 +183,11 @@ export class Scratch {
 
   keys(side: Side, id: string): { k: number; value: string }[] {
     return this.keysOf.all(side, id) as { k: number; value: string }[];
+  }
+
+  /** Whether a live mappable record of `side`, linked or not, has key `k` = `value`. */
+  anyWith(side: Side, k: number, value: string): boolean {
+    return this.anyKey.get(side, k, value) !== undefined;
   }
 
   /** Unlinked live mappable records of `side` with key `k` = `value` (at most 3: enough to tell one from many). */

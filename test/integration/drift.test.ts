@@ -30,6 +30,7 @@ interface Seeded {
   pairErp: string;
   lonelyCrm: string;
   lonelyErp: string;
+  twinErp: string;
 }
 
 describe('drift report of the sandbox', () => {
@@ -82,6 +83,7 @@ describe('drift report of the sandbox', () => {
       archivedCrm: take(),
       hardDeleted: take(),
       filtered: take(),
+      twinOf: take(),
     };
     // Through a run: a conflict (both sides changed a manual field) and a dead letter (no name left).
     await tick();
@@ -104,7 +106,10 @@ describe('drift report of the sandbox', () => {
     const pairErp = await w.createErp({ name: 'Pat Pair', email: 'pair@drift.example' });
     const lonelyCrm = await w.createCrm({ email: 'lonely@drift.example', firstname: 'Lou', lastname: 'Crm' });
     const lonelyErp = await w.createErp({ name: 'Lou Erp', email: 'lonely-erp@drift.example' });
-    seeded = { ...s, pairCrm, pairErp, lonelyCrm, lonelyErp };
+    // A second partner with the email of a linked contact: creating it in the CRM would be a duplicate.
+    const twinEmail = String((await w.crm(s.twinOf.crm))?.fields['email'] ?? '');
+    const twinErp = await w.createErp({ name: 'Twin Partner', email: twinEmail });
+    seeded = { ...s, pairCrm, pairErp, lonelyCrm, lonelyErp, twinErp };
     first = await drift();
     report = JSON.parse(fs.readFileSync(first.files.json ?? '', 'utf8')) as DriftReport;
   }, 120_000);
@@ -184,11 +189,12 @@ describe('drift report of the sandbox', () => {
       }
     const duplicated = [...counts].filter(([, n]) => n > 1).map(([email]) => email);
     expect(duplicated.length).toBeGreaterThan(0);
-    expect(
-      rowsOf(report, 'duplicate_key')
-        .map((r) => r.label)
-        .sort(),
-    ).toEqual(duplicated.sort());
+    const perValue = rowsOf(report, 'duplicate_key').filter((r) => r.crmId === null && r.erpId === null);
+    expect(perValue.map((r) => r.label).sort()).toEqual(duplicated.sort());
+    // The partner whose email a linked contact has: reported, not repairable, not a missing counterpart.
+    const twin = rowsOf(report, 'duplicate_key').filter((r) => r.erpId !== null);
+    expect(twin.map((r) => [r.erpId, r.repairable])).toEqual([[seeded.twinErp, false]]);
+    expect(twin[0]?.detail).toContain('already linked to another');
 
     expect(pairs(rowsOf(report, 'conflict'))).toEqual([`${seeded.conflict.crm}/${seeded.conflict.erp}`]);
     expect(rowsOf(report, 'conflict')[0]?.fields[0]).toMatchObject({
