@@ -6,6 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Cursor } from '../connectors/types.js';
+import { ownerGone } from './runs.js';
 import type { BackfillRow, BackfillState, Database, Side } from './schema.js';
 
 /** One side of a backfill. */
@@ -128,6 +129,7 @@ export async function beginBackfill(db: Kysely<Database>, request: BeginBackfill
         .updateTable('backfills')
         .set({
           state: 'running',
+          pid: process.pid,
           session_started_at: now,
           session_pulled: unfinished.sides.crm.pulled + unfinished.sides.erp.pulled,
           resumes: unfinished.resumes + 1,
@@ -146,6 +148,7 @@ export async function beginBackfill(db: Kysely<Database>, request: BeginBackfill
         sync: request.sync,
         since: request.since ?? null,
         state: 'running',
+        pid: process.pid,
         started_at: now,
         session_started_at: now,
         session_pulled: 0,
@@ -193,8 +196,9 @@ export async function saveBackfillPage(
         : { erp_cursor: JSON.stringify(page.cursor), erp_pulled: page.pulled }),
       crm_written: page.written.crm,
       erp_written: page.written.erp,
-      // Another process opening the store may have marked it interrupted meanwhile: it is not.
+      // Marked interrupted by a process that thought this one gone: it is not.
       state: 'running',
+      pid: process.pid,
       updated_at: now,
     })
     .where('id', '=', id)
@@ -246,10 +250,13 @@ async function finish(
 
 /** A backfill left `running` by a crash is `interrupted` when the store opens again. */
 export async function closeAbandonedBackfills(db: Kysely<Database>, now: string): Promise<number> {
+  const running = await db.selectFrom('backfills').select(['id', 'pid']).where('state', '=', 'running').execute();
+  const gone = running.filter((b) => ownerGone(b.pid)).map((b) => b.id);
+  if (gone.length === 0) return 0;
   const result = await db
     .updateTable('backfills')
     .set({ state: 'interrupted', updated_at: now, error: 'the process stopped during this backfill' })
-    .where('state', '=', 'running')
+    .where('id', 'in', gone)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -191,6 +191,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('reports_sync').on('reports').columns(['sync', 'id']).execute();
     },
   },
+  '0007_owner_pid': {
+    async up(db: Kysely<unknown>) {
+      // The process running a run or a backfill: another process opening the store (tandem status,
+      // a dry run) must not mark a live one interrupted, only one whose process is gone.
+      await db.schema.alterTable('runs').addColumn('pid', 'integer').execute();
+      await db.schema.alterTable('backfills').addColumn('pid', 'integer').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -42,6 +42,8 @@ export interface RunTable {
   /** JSON of `RunStats`. */
   stats: string | null;
   error: string | null;
+  /** The process running it (null in rows from before migration 0007). */
+  pid: number | null;
 }
 
 export type OutboxStatus = 'pending' | 'done' | 'dead' | 'superseded';
@@ -173,6 +175,8 @@ export interface BackfillTable {
   crm_total: number | null;
   erp_total: number | null;
   error: string | null;
+  /** The process running it, while `running`. */
+  pid: number | null;
 }
 
 /** One drift report: its summary and where its files are. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -198,6 +199,18 @@ describe('StateStore on a real SQLite file', () => {
       ['name is required but empty', 'b'],
       ['phone is not a phone number', 'c'],
     ]);
+  });
+
+  it('leaves a run of a live process alone (tandem status beside the daemon); closes one whose process is gone', async () => {
+    const live = await store.startRun('contacts', 'incremental');
+    const dead = await store.startRun('companies', 'incremental');
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid ?? 0;
+    await store.db.updateTable('runs').set({ pid: process.ppid }).where('id', '=', live).execute();
+    await store.db.updateTable('runs').set({ pid: exited }).where('id', '=', dead).execute();
+    await store.close();
+    store = await StateStore.open(file);
+    expect((await store.lastRun('contacts'))?.status).toBe('running');
+    expect((await store.lastRun('companies'))?.status).toBe('interrupted');
   });
 
   it('marks runs a crash left open as interrupted on the next open', async () => {
