@@ -121,16 +121,7 @@ export function planDelete(
     Object.entries(survivor).some(([k, v]) => k in base && JSON.stringify(base[k]) !== JSON.stringify(v));
   if (edited || sync.config.deletes === 'report') {
     out.links.push(handled);
-    out.conflicts.push({
-      sync: sync.name,
-      crmId,
-      erpId,
-      field: '(record)',
-      kind: 'delete',
-      crmValue: deletedSide === 'crm' ? 'deleted' : 'edited',
-      erpValue: deletedSide === 'erp' ? 'deleted' : 'edited',
-      baseValue: null,
-    });
+    out.conflicts.push(deleteConflict(sync.name, crmId, erpId, deletedSide, 'edited'));
     return;
   }
   if (!record.deleted) return; // read from the live side: handled when its own side reads the tombstone
@@ -152,6 +143,26 @@ export function planDelete(
     base: { [ARCHIVED_BY_US]: target },
   });
   out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, fields: [] });
+}
+
+/** A whole-record conflict: one side deleted, the other `edited` or `restored` (resolved with --take). */
+function deleteConflict(
+  sync: string,
+  crmId: string,
+  erpId: string,
+  deleted: Side,
+  survivor: 'edited' | 'restored',
+): NewConflict {
+  return {
+    sync,
+    crmId,
+    erpId,
+    field: '(record)',
+    kind: 'delete',
+    crmValue: deleted === 'crm' ? 'deleted' : survivor,
+    erpValue: deleted === 'erp' ? 'deleted' : survivor,
+    baseValue: null,
+  };
 }
 
 /** The key in a link's base that names the side Tandem archived (for a delete on the other side). */
@@ -177,16 +188,7 @@ export function planRestore(
   const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
   const field = (target === 'crm' ? sync.crm : sync.erp).capabilities.activeField;
   if (field === null) {
-    out.conflicts.push({
-      sync: sync.name,
-      crmId,
-      erpId,
-      field: '(record)',
-      kind: 'delete',
-      crmValue: target === 'crm' ? 'deleted' : 'restored',
-      erpValue: target === 'erp' ? 'deleted' : 'restored',
-      baseValue: null,
-    });
+    out.conflicts.push(deleteConflict(sync.name, crmId, erpId, target, 'restored'));
     return;
   }
   out.operations.push({
