@@ -3,7 +3,6 @@
  * three-way merge for linked pairs, the references then the match keys (one candidate each way
  * pairs; several is a duplicate key) for the rest, and the sync's delete policy for tombstones.
  */
-import type { StateStore } from '../../state/index.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import type { Value } from '../mapping/values.js';
@@ -17,6 +16,7 @@ import {
   type FieldDiff,
 } from './report-schema.js';
 import type { PairRow, Scratch } from './scratch.js';
+import { pairUrls } from './urls.js';
 
 export interface Tally {
   counts: CategoryCounts;
@@ -32,7 +32,7 @@ type Found = { order: number; row: Omit<DriftRow, 'urls'> };
 
 const order = (category: DriftCategory): number => DRIFT_CATEGORIES.indexOf(category);
 
-function found(tally: Tally, category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>): Found {
+export function found(tally: Tally, category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>): Found {
   tally.counts[category]++;
   if (row.repairable) tally.repairable++;
   return { order: order(category), row: { category, ...row } };
@@ -278,79 +278,4 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
 function describeKey(sync: SyncDefinition, k: number): string {
   const key = sync.mapping.matchKeys[k];
   return key === undefined ? `#${k}` : `${key.crm} = ${key.erp}`;
-}
-
-/** Open conflicts, dead letters and staleness: what the state store knows needs a person. */
-export async function stateRows(
-  sync: SyncDefinition,
-  store: StateStore,
-  now: Date,
-  scratch: Scratch,
-  tally: Tally,
-): Promise<void> {
-  const add = (category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>) => {
-    const f = found(tally, category, row);
-    scratch.addRow(f.order, JSON.stringify({ ...f.row, urls: pairUrls(sync, f.row) }));
-  };
-  for (const c of await store.conflicts(sync.name, 'open')) {
-    const value = (json: string): unknown => JSON.parse(json) as unknown;
-    add('conflict', {
-      crmId: c.crm_id,
-      erpId: c.erp_id,
-      label: null,
-      detail: c.kind === 'delete' ? 'deleted on one side, edited on the other' : `both sides changed ${c.field}`,
-      action: `tandem conflicts resolve ${c.id} --take crm|erp`,
-      repairable: false,
-      fields: [
-        {
-          field: c.field,
-          crm: value(c.crm_value),
-          erp: value(c.erp_value),
-          base: value(c.base_value),
-          winner: 'manual',
-          action: 'a person decides',
-        },
-      ],
-    });
-  }
-  for (const d of await store.deadLetters(sync.name)) {
-    const error = JSON.parse(d.error) as { message?: unknown; code?: unknown };
-    const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
-    add('dead_letter', {
-      // The record the write came from: a write to the erp came from a crm record.
-      crmId: d.side === 'erp' ? d.record_id : null,
-      erpId: d.side === 'crm' ? d.record_id : null,
-      label: null,
-      detail: `a write to the ${d.side} was given up on at ${d.stage}: ${message}`,
-      action: `tandem dlq show ${d.id}; fix the cause, then tandem dlq retry ${d.id}`,
-      repairable: false,
-      fields: [],
-    });
-  }
-  const limit = sync.config.staleAfterMs;
-  if (limit !== undefined) {
-    const last = await store.lastRun(sync.name, 'succeeded');
-    const at = last?.finished_at ?? null;
-    const age = at === null ? Number.POSITIVE_INFINITY : now.getTime() - Date.parse(at);
-    if (age > limit)
-      add('stale_sync', {
-        crmId: null,
-        erpId: null,
-        label: sync.name,
-        detail:
-          at === null
-            ? `no run of ${sync.name} has ever succeeded`
-            : `the last successful run finished at ${at}, ${Math.round(age / 60_000)} min ago (staleAfterMs: ${limit})`,
-        action: 'check `tandem status` and the daemon logs',
-        repairable: false,
-        fields: [],
-      });
-  }
-}
-
-/** Links to both records in the vendors' web UIs, where the connector knows the URL pattern. */
-export function pairUrls(sync: SyncDefinition, row: Pick<DriftRow, 'crmId' | 'erpId'>): DriftRow['urls'] {
-  const crm = row.crmId === null ? undefined : sync.crm.recordUrl?.(sync.mapping.crmObject, row.crmId);
-  const erp = row.erpId === null ? undefined : sync.erp.recordUrl?.(sync.mapping.erpObject, row.erpId);
-  return { ...(crm === undefined ? {} : { crm }), ...(erp === undefined ? {} : { erp }) };
 }

@@ -12,7 +12,9 @@ import type { CanonicalValues } from '../mapping/types.js';
 import type { RunContext } from '../pipeline/context.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
 import { connectorOf, fieldsOf, objectOf } from '../pipeline/sides.js';
-import { classifyPair, pairUrls, unlinkedRows, stateRows, type Tally } from './classify.js';
+import { classifyPair, unlinkedRows, type Tally } from './classify.js';
+import { stateRows } from './state-rows.js';
+import { pairUrls } from './urls.js';
 import { emptyCounts, type DriftSummary } from './report-schema.js';
 import { Scratch, type ScratchKey, type ScratchRecord } from './scratch.js';
 

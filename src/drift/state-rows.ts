@@ -1,0 +1,75 @@
+/** Report rows from the state store: open conflicts, dead letters, and a stale sync. */
+import type { StateStore } from '../../state/index.js';
+import type { SyncDefinition } from '../pipeline/context.js';
+import { found, type Tally } from './classify.js';
+import type { DriftCategory, DriftRow } from './report-schema.js';
+import type { Scratch } from './scratch.js';
+import { pairUrls } from './urls.js';
+
+/** Open conflicts, dead letters and staleness: what the state store knows needs a person. */
+export async function stateRows(
+  sync: SyncDefinition,
+  store: StateStore,
+  now: Date,
+  scratch: Scratch,
+  tally: Tally,
+): Promise<void> {
+  const add = (category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>) => {
+    const f = found(tally, category, row);
+    scratch.addRow(f.order, JSON.stringify({ ...f.row, urls: pairUrls(sync, f.row) }));
+  };
+  for (const c of await store.conflicts(sync.name, 'open')) {
+    const value = (json: string): unknown => JSON.parse(json) as unknown;
+    add('conflict', {
+      crmId: c.crm_id,
+      erpId: c.erp_id,
+      label: null,
+      detail: c.kind === 'delete' ? 'deleted on one side, edited on the other' : `both sides changed ${c.field}`,
+      action: `tandem conflicts resolve ${c.id} --take crm|erp`,
+      repairable: false,
+      fields: [
+        {
+          field: c.field,
+          crm: value(c.crm_value),
+          erp: value(c.erp_value),
+          base: value(c.base_value),
+          winner: 'manual',
+          action: 'a person decides',
+        },
+      ],
+    });
+  }
+  for (const d of await store.deadLetters(sync.name)) {
+    const error = JSON.parse(d.error) as { message?: unknown; code?: unknown };
+    const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
+    add('dead_letter', {
+      // The record the write came from: a write to the erp came from a crm record.
+      crmId: d.side === 'erp' ? d.record_id : null,
+      erpId: d.side === 'crm' ? d.record_id : null,
+      label: null,
+      detail: `a write to the ${d.side} was given up on at ${d.stage}: ${message}`,
+      action: `tandem dlq show ${d.id}; fix the cause, then tandem dlq retry ${d.id}`,
+      repairable: false,
+      fields: [],
+    });
+  }
+  const limit = sync.config.staleAfterMs;
+  if (limit !== undefined) {
+    const last = await store.lastRun(sync.name, 'succeeded');
+    const at = last?.finished_at ?? null;
+    const age = at === null ? Number.POSITIVE_INFINITY : now.getTime() - Date.parse(at);
+    if (age > limit)
+      add('stale_sync', {
+        crmId: null,
+        erpId: null,
+        label: sync.name,
+        detail:
+          at === null
+            ? `no run of ${sync.name} has ever succeeded`
+            : `the last successful run finished at ${at}, ${Math.round(age / 60_000)} min ago (staleAfterMs: ${limit})`,
+        action: 'check `tandem status` and the daemon logs',
+        repairable: false,
+        fields: [],
+      });
+  }
+}
