@@ -226,10 +226,25 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
               fields: diffs,
             });
             scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
-          } else outcome = 'ambiguous';
+          } else {
+            outcome = 'ambiguous';
+            // Match keys are reported below, once per value; a reference several records share, here.
+            if (key.k < 0) {
+              const row = found(tally, 'duplicate_key', {
+                crmId: side === 'crm' ? record.id : null,
+                erpId: side === 'erp' ? record.id : null,
+                label: record.label ?? key.value,
+                detail: `the reference "${key.value}" is carried by ${them} ${candidates.join(', ')}${mine.length > 1 ? ` and ${side} ${mine.join(', ')}` : ''}`,
+                action: 'correct the reference field on the records that should not carry it',
+                repairable: false,
+                fields: [],
+              });
+              scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+            }
+          }
           break;
         }
-        if (outcome === 'ambiguous') continue; // A duplicate key: reported below, once per value.
+        if (outcome === 'ambiguous') continue;
         if (outcome === 'none' && side === 'erp' && sync.config.direction !== 'both') continue;
         tally.scope++;
         if (outcome === 'match') continue;

@@ -31,6 +31,8 @@ interface Seeded {
   lonelyCrm: string;
   lonelyErp: string;
   twinErp: string;
+  refCrm: string;
+  refErps: string[];
 }
 
 describe('drift report of the sandbox', () => {
@@ -109,7 +111,13 @@ describe('drift report of the sandbox', () => {
     // A second partner with the email of a linked contact: creating it in the CRM would be a duplicate.
     const twinEmail = String((await w.crm(s.twinOf.crm))?.fields['email'] ?? '');
     const twinErp = await w.createErp({ name: 'Twin Partner', email: twinEmail });
-    seeded = { ...s, pairCrm, pairErp, lonelyCrm, lonelyErp, twinErp };
+    // Two partners carrying the reference of one new contact: nothing can be paired by it.
+    const refCrm = await w.createCrm({ email: 'refdup@drift.example', firstname: 'Ref', lastname: 'Dup' });
+    const refErps = [
+      await w.createErp({ name: 'Ref One', ref: `HS-${refCrm}` }),
+      await w.createErp({ name: 'Ref Two', ref: `HS-${refCrm}` }),
+    ];
+    seeded = { ...s, pairCrm, pairErp, lonelyCrm, lonelyErp, twinErp, refCrm, refErps };
     first = await drift();
     report = JSON.parse(fs.readFileSync(first.files.json ?? '', 'utf8')) as DriftReport;
   }, 120_000);
@@ -192,9 +200,15 @@ describe('drift report of the sandbox', () => {
     const perValue = rowsOf(report, 'duplicate_key').filter((r) => r.crmId === null && r.erpId === null);
     expect(perValue.map((r) => r.label).sort()).toEqual(duplicated.sort());
     // The partner whose email a linked contact has: reported, not repairable, not a missing counterpart.
-    const twin = rowsOf(report, 'duplicate_key').filter((r) => r.erpId !== null);
+    const twin = rowsOf(report, 'duplicate_key').filter((r) => r.detail.includes('already linked'));
     expect(twin.map((r) => [r.erpId, r.repairable])).toEqual([[seeded.twinErp, false]]);
     expect(twin[0]?.detail).toContain('already linked to another');
+    // A reference two partners carry: each record reported, none repairable, none missing.
+    const byRef = rowsOf(report, 'duplicate_key').filter((r) => r.detail.startsWith('the reference'));
+    expect(byRef.map((r) => `${r.crmId ?? '-'}/${r.erpId ?? '-'}`).sort()).toEqual(
+      [`${seeded.refCrm}/-`, ...seeded.refErps.map((id) => `-/${id}`)].sort(),
+    );
+    expect(byRef.every((r) => !r.repairable)).toBe(true);
 
     expect(pairs(rowsOf(report, 'conflict'))).toEqual([`${seeded.conflict.crm}/${seeded.conflict.erp}`]);
     expect(rowsOf(report, 'conflict')[0]?.fields[0]).toMatchObject({
