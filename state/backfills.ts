@@ -89,7 +89,7 @@ function toBackfill(row: BackfillRow): Backfill {
   };
 }
 
-async function byId(db: Kysely<Database>, id: number): Promise<Backfill> {
+export async function byId(db: Kysely<Database>, id: number): Promise<Backfill> {
   return toBackfill(await db.selectFrom('backfills').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 }
 
@@ -259,54 +259,4 @@ export async function closeAbandonedBackfills(db: Kysely<Database>, now: string)
     .where('id', 'in', gone)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
-}
-
-/** The backfill queries bound to one database and clock: `StateStore.backfills`. */
-export class BackfillStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly now: () => string,
-  ) {}
-
-  /** The latest backfill of `sync`, finished or not. */
-  latest(sync: string): Promise<Backfill | undefined> {
-    return latestBackfill(this.db, sync);
-  }
-
-  get(id: number): Promise<Backfill> {
-    return byId(this.db, id);
-  }
-
-  unfinished(sync: string): Promise<Backfill | undefined> {
-    return unfinishedBackfill(this.db, sync);
-  }
-
-  begin(request: BeginBackfill): Promise<BackfillStart> {
-    return beginBackfill(this.db, request, this.now());
-  }
-
-  setTotals(id: number, totals: { readonly crm?: number | null; readonly erp?: number | null }): Promise<void> {
-    return setBackfillTotals(this.db, id, totals);
-  }
-
-  savePage(id: number, page: BackfillPage): Promise<void> {
-    return saveBackfillPage(this.db, id, page, this.now());
-  }
-
-  sideDone(id: number, side: Side): Promise<void> {
-    return markBackfillSideDone(this.db, id, side, this.now());
-  }
-
-  finish(
-    id: number,
-    state: Exclude<BackfillState, 'running'>,
-    error: string | null,
-    written?: { readonly crm: number; readonly erp: number },
-  ): Promise<void> {
-    return finishBackfill(this.db, id, state, error, this.now(), written);
-  }
-
-  closeAbandoned(): Promise<number> {
-    return closeAbandonedBackfills(this.db, this.now());
-  }
 }

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Cursor, WriteFailure } from '../connectors/types.js';
-import { BackfillStore } from './backfills.js';
+import { BackfillStore } from './backfill-store.js';
 import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './breakers.js';
 import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
 import {
