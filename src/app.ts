@@ -26,6 +26,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Build connectors and start the sandbox (if enabled). False for commands that only read state. */
   readonly connect?: boolean;
+  /** False for dry runs: circuit-breaker changes are not saved. */
+  readonly persistBreakers?: boolean;
 }
 
 export async function openApp(configFile: string, options: AppOptions = {}): Promise<App> {
@@ -43,7 +45,14 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
     if (connect) {
       const breakers = new Map((await store.breakers()).map((b) => [b.connector, b]));
       for (const entry of Object.values(config.connectors)) {
-        connectors[entry.name] = buildConnector(entry, { config, sandbox, logger, store, breakers });
+        connectors[entry.name] = buildConnector(entry, {
+          config,
+          sandbox,
+          logger,
+          store,
+          breakers,
+          ...(options.persistBreakers === undefined ? {} : { persistBreakers: options.persistBreakers }),
+        });
       }
     }
     const syncs: Record<string, SyncDefinition> = {};

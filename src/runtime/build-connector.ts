@@ -26,6 +26,8 @@ export interface BuildContext {
   readonly store?: StateStore;
   /** Breaker states saved by an earlier process, by connector name. */
   readonly breakers?: ReadonlyMap<string, BreakerRecord>;
+  /** False: start from the saved breaker states but never save a change (a dry run writes nothing). */
+  readonly persistBreakers?: boolean;
 }
 
 export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): RuntimeConnector {
@@ -55,7 +57,8 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
       ? undefined
       : {
           initialState: ctx.breakers?.get(entry.name)?.state,
-          save: (name, state) => store.saveBreaker(entry.name, name, state),
+          save: (name, state) =>
+            ctx.persistBreakers === false ? Promise.resolve() : store.saveBreaker(entry.name, name, state),
         },
     ctx.logger,
   );

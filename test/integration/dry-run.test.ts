@@ -6,6 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlannedChange } from '../../src/pipeline/plan-writes.js';
 import { planSync } from '../../src/pipeline/dry-run.js';
+import { openApp } from '../../src/app.js';
+import { silentLogger } from '../../src/logger.js';
+import { writeTestConfig } from '../helpers/config.js';
+import { tempDir } from '../helpers/tmp.js';
 import { world, tick, type World } from '../scenarios/harness.js';
 
 describe('dry run of a sync against the sandbox', () => {
@@ -55,4 +59,36 @@ describe('dry run of a sync against the sandbox', () => {
     expect(real.updated.erp).toBe(1);
     expect((await w.erp(link.erp_id))?.fields['city']).toBe('Planned City');
   });
+});
+
+describe('dry run and the circuit breakers', () => {
+  it('a dry run against a failing vendor saves no breaker state; a real run does', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const config = writeTestConfig({
+        dir,
+        contacts: 10,
+        companies: 2,
+        faults: { errorRate: 1 },
+        maxAttempts: 1,
+        breaker: { failures: 1, halfOpenAfterMs: 60_000 },
+      });
+      for (const persistBreakers of [false, true]) {
+        const app = await openApp(config, { logger: silentLogger(), persistBreakers });
+        try {
+          const sync = app.syncs['companies'];
+          if (sync === undefined) throw new Error('no companies sync');
+          const ctx = { sync, store: app.store, logger: app.logger, signal: new AbortController().signal };
+          await expect(planSync(ctx, { kind: 'incremental' }, () => undefined)).rejects.toThrow();
+          // Saving is asynchronous: let it land before looking.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          expect((await app.store.breakers()).length > 0).toBe(persistBreakers);
+        } finally {
+          await app.close();
+        }
+      }
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
 });

@@ -37,7 +37,8 @@ export function parseFormats(text: string | undefined, fallback: readonly Report
 export async function driftCommand(syncName: string, flags: DriftFlags, out: Output): Promise<number> {
   if (flags.dryRun === true && flags.repair !== true)
     throw new TandemError('USAGE', '--dry-run plans a repair: use it with --repair (the scan alone never writes)');
-  const app = await openForCommand(flags.config);
+  // A dry-run repair writes nothing, circuit-breaker state included.
+  const app = await openForCommand(flags.config, flags.dryRun === true ? { persistBreakers: false } : {});
   const controller = new AbortController();
   const signals = untilSignal(controller);
   try {

@@ -125,7 +125,7 @@ async function dryRunOnce(
   flags: RunFlags,
   out: Output,
 ): Promise<number> {
-  const app = await openForCommand(flags.config);
+  const app = await openForCommand(flags.config, { persistBreakers: false });
   const controller = new AbortController();
   const signals = untilSignal(controller);
   try {
