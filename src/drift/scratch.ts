@@ -71,6 +71,8 @@ export class Scratch {
   private readonly candidates: Database.Statement;
   private readonly dropKeys: Database.Statement;
   private readonly anyKey: Database.Statement;
+  private readonly claimRecord: Database.Statement;
+  private readonly selectRecord: Database.Statement;
 
   private constructor(readonly file: string) {
     this.db = new Database(file);
@@ -94,6 +96,10 @@ export class Scratch {
        VALUES (@side, @id, @alive, @status, @reason, @modifiedAt, @canonical, @label)`,
     );
     this.dropKeys = this.db.prepare('DELETE FROM mkey WHERE side = ? AND id = ?');
+    this.claimRecord = this.db.prepare('UPDATE rec SET linked = 2 WHERE side = ? AND id = ?');
+    this.selectRecord = this.db.prepare(
+      'SELECT id, alive, status, reason, modified_at, canonical, label, linked FROM rec WHERE side = ? AND id = ?',
+    );
     this.anyKey = this.db.prepare(
       `SELECT 1 FROM mkey m JOIN rec r ON r.side = m.side AND r.id = m.id
        WHERE m.side = ? AND m.k = ? AND m.value = ? AND r.alive = 1 AND r.status = 'ok' LIMIT 1`,
@@ -209,15 +215,11 @@ export class Scratch {
 
   /** Takes a record out of the unlinked ones (it was paired by the scan). */
   claim(side: Side, id: string): void {
-    this.db.prepare('UPDATE rec SET linked = 2 WHERE side = ? AND id = ?').run(side, id);
+    this.claimRecord.run(side, id);
   }
 
   record(side: Side, id: string): RecordRow | undefined {
-    return this.db
-      .prepare(
-        'SELECT id, alive, status, reason, modified_at, canonical, label, linked FROM rec WHERE side = ? AND id = ?',
-      )
-      .get(side, id) as RecordRow | undefined;
+    return this.selectRecord.get(side, id) as RecordRow | undefined;
   }
 
   addRow(category: number, json: string): void {
