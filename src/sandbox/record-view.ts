@@ -4,13 +4,12 @@
  * connector links to the vendor's web UI. No token (a browser link cannot send one): the sandbox
  * listens on 127.0.0.1 and holds generated data only. Every value is escaped.
  */
+import { escapeHtml } from '../html.js';
+
 export const VIEW_PREFIX = '/__sandbox/view/';
 
 const escape = (value: unknown): string =>
-  (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+  escapeHtml(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 
 export function viewPath(object: string, id: string): string {
   return `${VIEW_PREFIX}${encodeURIComponent(object)}/${encodeURIComponent(id)}`;

@@ -4,15 +4,12 @@
  * of the categories, then the rows in a table that sorts by any column and filters by text and
  * category. Every vendor value is escaped: a report must never run what a record contains.
  */
+import { escapeHtml } from '../../html.js';
 import { DRIFT_CATEGORIES, type DriftRow } from '../report-schema.js';
 import { cell, Sink } from './sink.js';
 import { delta, flatten, percent, type ReportHead } from './text.js';
 
-const escape = (value: unknown): string =>
-  cell(value).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+const escape = (value: unknown): string => escapeHtml(cell(value));
 
 const safeUrl = (url: string | undefined): string | undefined =>
   url !== undefined && /^https?:\/\//i.test(url) ? url : undefined;
