@@ -30,6 +30,11 @@ export interface Tally {
 
 type Found = { order: number; row: Omit<DriftRow, 'urls'> };
 
+/** Writes a found row to the scratch file, with its records' links. */
+export function emit(scratch: Scratch, sync: SyncDefinition, f: Found): void {
+  scratch.addRow(f.order, JSON.stringify({ ...f.row, urls: pairUrls(sync, f.row) }));
+}
+
 const order = (category: DriftCategory): number => DRIFT_CATEGORIES.indexOf(category);
 
 export function found(tally: Tally, category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>): Found {
@@ -225,7 +230,7 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
               repairable: true,
               fields: diffs,
             });
-            scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+            emit(scratch, sync, row);
           } else {
             outcome = 'ambiguous';
             // Match keys are reported below, once per value; a reference several records share, here.
@@ -239,7 +244,7 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
                 repairable: false,
                 fields: [],
               });
-              scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+              emit(scratch, sync, row);
             }
           }
           break;
@@ -260,7 +265,7 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
             repairable: false,
             fields: [],
           });
-          scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+          emit(scratch, sync, row);
           continue;
         }
         const row = found(tally, 'missing_counterpart', {
@@ -272,7 +277,7 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
           repairable: true,
           fields: [],
         });
-        scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+        emit(scratch, sync, row);
       }
     }
   }
@@ -286,7 +291,7 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
       repairable: false,
       fields: [],
     });
-    scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: {} }));
+    emit(scratch, sync, row);
   }
 }
 

@@ -11,7 +11,7 @@ import { objectOf } from '../pipeline/sides.js';
 import { writeHtml } from './formats/html.js';
 import { writeCsv, writeJson, writeMarkdown, type ReportHead } from './formats/text.js';
 import { repair, type RepairOutcome } from './repair.js';
-import { driftSummarySchema, type DriftRow, type DriftSummary } from './report-schema.js';
+import { storedSummarySchema, type DriftRow, type DriftSummary } from './report-schema.js';
 import { scanSync } from './scan.js';
 
 export const REPORT_FORMATS = ['html', 'md', 'json', 'csv'] as const;
@@ -56,8 +56,7 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
   const { scratch, summary } = await scanSync(ctx, { scratchDir: options.scratchDir, now });
   try {
     const last = await lastReport(store.db, sync.name);
-    const before =
-      last === undefined ? undefined : driftSummarySchema.omit({ previous: true }).safeParse(JSON.parse(last.summary));
+    const before = last === undefined ? undefined : storedSummarySchema.safeParse(JSON.parse(last.summary));
     const previous: DriftSummary['previous'] =
       last === undefined || before === undefined || !before.success
         ? null

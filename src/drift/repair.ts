@@ -8,6 +8,7 @@
  */
 import type { SourceRecord } from '../../connectors/types.js';
 import type { LinkRow } from '../../state/index.js';
+import { chunks } from '../../state/links.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import { emptyStats, type RunContext, type RunStats } from '../pipeline/context.js';
@@ -42,12 +43,6 @@ function collect(rows: Iterable<DriftRow>): Targets {
     else if (row.erpId !== null) targets.bySide.erp.add(row.erpId);
   }
   return targets;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 async function readByIds(ctx: RunContext, side: Side, ids: readonly string[]): Promise<SourceRecord[]> {

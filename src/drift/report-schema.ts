@@ -92,6 +92,9 @@ export const driftSummarySchema = z.strictObject({
 });
 export type DriftSummary = z.infer<typeof driftSummarySchema>;
 
+/** A summary as the state store keeps it (`reports.summary`): without `previous`. */
+export const storedSummarySchema = driftSummarySchema.omit({ previous: true });
+
 export const driftReportSchema = z.strictObject({
   version: z.literal(1),
   sync: z.string(),

@@ -12,9 +12,8 @@ import type { CanonicalValues } from '../mapping/types.js';
 import type { RunContext } from '../pipeline/context.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
 import { connectorOf, fieldsOf, objectOf } from '../pipeline/sides.js';
-import { classifyPair, unlinkedRows, type Tally } from './classify.js';
+import { classifyPair, emit, unlinkedRows, type Tally } from './classify.js';
 import { stateRows } from './state-rows.js';
-import { pairUrls } from './urls.js';
 import { emptyCounts, type DriftSummary } from './report-schema.js';
 import { Scratch, type ScratchKey, type ScratchRecord } from './scratch.js';
 
@@ -71,7 +70,7 @@ export async function scanSync(ctx: RunContext, options: ScanOptions): Promise<S
       if (pairs.length === 0) break;
       for (const pair of pairs) {
         const row = classifyPair(sync, pair, blocked.get(pair.crm_id), tally);
-        if (row !== undefined) scratch.addRow(row.order, JSON.stringify({ ...row.row, urls: pairUrls(sync, row.row) }));
+        if (row !== undefined) emit(scratch, sync, row);
       }
       cursor = pairs[pairs.length - 1]?.crm_id ?? cursor;
     }

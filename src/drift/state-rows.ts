@@ -1,10 +1,9 @@
 /** Report rows from the state store: open conflicts, dead letters, and a stale sync. */
 import type { StateStore } from '../../state/index.js';
 import type { SyncDefinition } from '../pipeline/context.js';
-import { found, type Tally } from './classify.js';
+import { emit, found, type Tally } from './classify.js';
 import type { DriftCategory, DriftRow } from './report-schema.js';
 import type { Scratch } from './scratch.js';
-import { pairUrls } from './urls.js';
 
 /** Open conflicts, dead letters and staleness: what the state store knows needs a person. */
 export async function stateRows(
@@ -15,8 +14,7 @@ export async function stateRows(
   tally: Tally,
 ): Promise<void> {
   const add = (category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>) => {
-    const f = found(tally, category, row);
-    scratch.addRow(f.order, JSON.stringify({ ...f.row, urls: pairUrls(sync, f.row) }));
+    emit(scratch, sync, found(tally, category, row));
   };
   for (const c of await store.conflicts(sync.name, 'open')) {
     const value = (json: string): unknown => JSON.parse(json) as unknown;

@@ -1,6 +1,6 @@
 /** `tandem reports list`: the drift reports kept in the state store, newest first. */
 import { listReports } from '../../../state/reports.js';
-import { driftSummarySchema } from '../../drift/report-schema.js';
+import { storedSummarySchema } from '../../drift/report-schema.js';
 import { percent } from '../../drift/formats/text.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -18,7 +18,7 @@ export async function reportsCommand(flags: ReportsFlags, out: Output): Promise<
   try {
     const limit = flags.limit === undefined ? 50 : Math.max(1, Number.parseInt(flags.limit, 10) || 50);
     const rows = (await listReports(app.store.db, flags.sync, limit)).map((r) => {
-      const parsed = driftSummarySchema.omit({ previous: true }).safeParse(JSON.parse(r.summary));
+      const parsed = storedSummarySchema.safeParse(JSON.parse(r.summary));
       return {
         id: r.id,
         sync: r.sync,
