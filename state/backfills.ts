@@ -141,7 +141,7 @@ export async function beginBackfill(db: Kysely<Database>, request: BeginBackfill
         .execute();
       return { outcome: 'resumed', backfill: await byId(trx, unfinished.id) };
     }
-    if (unfinished !== undefined) await finish(trx, unfinished.id, 'superseded', null, now);
+    if (unfinished !== undefined) await finishBackfill(trx, unfinished.id, 'superseded', null, now);
     const { id } = await trx
       .insertInto('backfills')
       .values({
@@ -217,17 +217,6 @@ export async function markBackfillSideDone(db: Kysely<Database>, id: number, sid
 
 /** Ends this session: `done`, or a state that a later run resumes from (`interrupted`, `failed`, `paused`). */
 export async function finishBackfill(
-  db: Kysely<Database>,
-  id: number,
-  state: Exclude<BackfillState, 'running'>,
-  error: string | null,
-  now: string,
-  written?: { readonly crm: number; readonly erp: number },
-): Promise<void> {
-  await finish(db, id, state, error, now, written);
-}
-
-async function finish(
   db: Kysely<Database> | Transaction<Database>,
   id: number,
   state: Exclude<BackfillState, 'running'>,
