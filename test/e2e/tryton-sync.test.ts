@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { idsSchema, nullSchema, partyStateSchema } from '../../connectors/tryton/schemas.js';
+import { readCurrent } from '../../connectors/tryton/current.js';
+import { idsSchema, nullSchema } from '../../connectors/tryton/schemas.js';
 import type { TrytonRpc } from '../../connectors/tryton/rpc.js';
 import type { SourceRecord, UpsertOperation } from '../../connectors/types.js';
 import { openApp, type App } from '../../src/app.js';
@@ -109,32 +110,6 @@ describeTryton('sync sandbox HubSpot <-> real Tryton, both ways (companies and c
     ref: { field: 'hs_object_id', value: id },
     fields,
   });
-  const partyState = async (ids: readonly number[]) =>
-    new Map(
-      (
-        await rpc.model(
-          'party.party',
-          'search_read',
-          [
-            [['id', 'in', ids]],
-            0,
-            null,
-            null,
-            [
-              '_timestamp',
-              'contact_mechanisms',
-              'contact_mechanisms.type',
-              'contact_mechanisms.value',
-              'addresses',
-              'identifiers',
-              'tax_identifier',
-            ],
-          ],
-          partyStateSchema,
-          { readOnly: true },
-        )
-      ).map((p) => [p.id, p]),
-    );
   const trytonWrite = (id: number, vals: Record<string, unknown>): Promise<null> =>
     rpc.model('party.party', 'write', [[id], vals], nullSchema, { readOnly: false });
 
@@ -419,14 +394,14 @@ syncs:
     expect(hsc.every((r) => r.ok)).toBe(true);
 
     // Tryton, as its client saves a party form: the party's write with one2many actions.
-    const state = await partyState([people[0] as number, bothParty, organisation]);
+    const state = await readCurrent(rpc, 'party.party', [people[0] as number, bothParty, organisation]);
     const mechanismOf = (party: number, type: string): number => {
-      const found = state.get(party)?.['contact_mechanisms.'].find((m) => m.type === type);
+      const found = state.get(party)?.mechanisms.find((m) => m.type === type);
       if (found === undefined) throw new Error(`party ${party} has no ${type}`);
       return found.id;
     };
     const addressOf = (party: number): number => {
-      const found = state.get(party)?.addresses[0];
+      const found = state.get(party)?.state.addresses[0];
       if (found === undefined) throw new Error(`party ${party} has no address`);
       return found;
     };

@@ -338,10 +338,7 @@ describe('HubSpot archives, seen as they happen with archivedReads', () => {
       used = 0;
       const { crmId, erpId } = await pair(w);
       await tick();
-      const archived = await w.contacts.crm.writer.writeBatch('contacts', [
-        { action: 'archive', key: `scenario-23-${crmId}`, targetId: crmId },
-      ]);
-      expect(archived[0]?.ok).toBe(true);
+      await w.archiveCrm(crmId);
       const stats = await w.run();
       expect(stats.archived.erp).toBe(1);
       expect((await w.erp(erpId))?.deleted).toBe(true);
@@ -369,7 +366,7 @@ describe('HubSpot archives, seen as they happen with archivedReads', () => {
       used = 0;
       const { crmId, erpId } = await pair(w);
       await tick();
-      await w.contacts.crm.writer.writeBatch('contacts', [{ action: 'archive', key: `s24-${crmId}`, targetId: crmId }]);
+      await w.archiveCrm(crmId);
       expect((await w.run()).archived.erp).toBe(1);
       expect((await w.erp(erpId))?.deleted).toBe(true);
       await tick();
@@ -386,9 +383,7 @@ describe('HubSpot archives, seen as they happen with archivedReads', () => {
         expect(await w.runBoth()).toMatchObject({ written: { crm: 0, erp: 0 }, conflicts: 0, failed: 0 });
       // Archived again later: archived again, as the first time.
       await tick();
-      await w.contacts.crm.writer.writeBatch('contacts', [
-        { action: 'archive', key: `s24b-${crmId}`, targetId: crmId },
-      ]);
+      await w.archiveCrm(crmId);
       expect((await w.run()).archived.erp).toBe(1);
     } finally {
       used = 0;

@@ -22,6 +22,8 @@ export interface World {
   createCrm(properties: Record<string, unknown>): Promise<string>;
   createErp(values: Record<string, unknown>): Promise<string>;
   archiveErp(id: string): Promise<void>;
+  /** Archives a contact (HubSpot's DELETE: into the recycle bin). */
+  archiveCrm(id: string): Promise<void>;
   /** Deletes a partner outright (Odoo `unlink`), as a person can: no tombstone is left. */
   deleteErp(id: string): Promise<void>;
   erpIdOf(crmId: string): Promise<string | undefined>;
@@ -134,6 +136,12 @@ export async function world(options: WorldOptions = {}): Promise<World> {
         contacts.erp.writer.writeBatch('res.partner', [{ action: 'archive', key: key(), targetId: id }]),
       );
       if (!result.ok) throw new Error(`ERP archive failed: ${result.error.message}`);
+    },
+    async archiveCrm(id) {
+      const result = await one(
+        contacts.crm.writer.writeBatch('contacts', [{ action: 'archive', key: key(), targetId: id }]),
+      );
+      if (!result.ok) throw new Error(`CRM archive failed: ${result.error.message}`);
     },
     async deleteErp(id) {
       const url = app.sandbox?.erp.url;

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Backfill } from '../../../state/index.js';
 import { createProgressRenderer, describeProgress, formatDuration } from '../../../src/cli/progress.js';
@@ -50,8 +51,7 @@ class FakeStream {
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const plain = (text: string): string => text.replace(/\x1B\[[0-9;?]*[A-Za-z]|\x1B[78]/g, '');
+const plain = (text: string): string => stripVTControlCharacters(text);
 
 describe('backfill progress figures (progressOf)', () => {
   it('rate over this session, ETA from what is left of the counted totals', () => {
