@@ -71,3 +71,18 @@ syncs:
   fs.writeFileSync(file, text);
   return file;
 }
+
+/** The shipped contact mapping without its reference to the companies sync, for one-sync configs; returns its path. */
+export function writeStandaloneContactsMapping(dir: string): string {
+  const mapping = path.join(dir, 'contacts.yaml');
+  fs.writeFileSync(
+    mapping,
+    fs
+      .readFileSync('mappings/hubspot-contacts-to-odoo-partners.yaml', 'utf8')
+      .split('\n')
+      .filter((line) => !line.includes('reference: companies'))
+      .join('\n')
+      .replace('../schemas/', ''),
+  );
+  return mapping;
+}

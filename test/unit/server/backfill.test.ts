@@ -11,6 +11,7 @@ import { API_VERSION } from '../../../src/server/openapi.js';
 import { backfillStatusSchema, errorSchema, runAcceptedSchema } from '../../../src/server/schemas.js';
 import { createServer } from '../../../src/server/server.js';
 import { SilenceWatch } from '../../../src/webhooks/silence.js';
+import { writeStandaloneContactsMapping } from '../../helpers/config.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const TOKEN = 'backfill-api-token';
@@ -26,16 +27,8 @@ describe('the control API for backfills (fastify inject, a real state store and 
   const abort = new AbortController();
 
   beforeAll(async () => {
-    const mapping = path.join(dir, 'contacts.yaml');
-    fs.writeFileSync(
-      mapping,
-      fs
-        .readFileSync('mappings/hubspot-contacts-to-odoo-partners.yaml', 'utf8')
-        .split('\n')
-        .filter((line) => !line.includes('reference: companies'))
-        .join('\n')
-        .replace('../schemas/', ''),
-    );
+    // One sync is enough here: the contact mapping without its reference to companies.
+    const mapping = writeStandaloneContactsMapping(dir);
     const config = path.join(dir, 'config.yaml');
     fs.writeFileSync(
       config,

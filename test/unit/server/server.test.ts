@@ -16,6 +16,7 @@ import { collectStatus } from '../../../src/cli/commands/status.js';
 import { SilenceWatch } from '../../../src/webhooks/silence.js';
 import { tandemSignatureHeader } from '../../../src/webhooks/tandem-hmac.js';
 import { createWebhookVerifier } from '../../../src/webhooks/verify.js';
+import { writeStandaloneContactsMapping } from '../../helpers/config.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const TOKEN = 'control-api-token-for-tests';
@@ -32,17 +33,8 @@ describe('the HTTP server (fastify inject, a real state store and the sandbox)',
   const abort = new AbortController();
 
   beforeAll(async () => {
-    // The shipped contact mapping without its reference to the companies sync: one sync is enough here.
-    const mapping = path.join(dir, 'contacts.yaml');
-    fs.writeFileSync(
-      mapping,
-      fs
-        .readFileSync('mappings/hubspot-contacts-to-odoo-partners.yaml', 'utf8')
-        .split('\n')
-        .filter((line) => !line.includes('reference: companies'))
-        .join('\n')
-        .replace('../schemas/', ''),
-    );
+    // One sync is enough here: the contact mapping without its reference to companies.
+    const mapping = writeStandaloneContactsMapping(dir);
     const config = path.join(dir, 'config.yaml');
     fs.writeFileSync(
       config,
