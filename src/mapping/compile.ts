@@ -5,7 +5,8 @@
  */
 import type { SourceRecord } from '../../connectors/types.js';
 import { compileCondition, conditionPaths } from './condition.js';
-import { compileField, WaitingReference, type FieldPlan, type Problem } from './compile-field.js';
+import { compileField, WaitingReference, type FieldPlan } from './compile-field.js';
+import type { Problem } from './types.js';
 import { generateToErp, type Position } from './codegen.js';
 import { compileMatchKey, compileReference } from './keys.js';
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';

@@ -1,6 +1,6 @@
 /** Match keys (pairing unlinked records) and reference templates (`HS-{id}`), compiled. */
 import type { SourceRecord } from '../../connectors/types.js';
-import type { Problem } from './compile-field.js';
+import type { Problem } from './types.js';
 import type { MappingFile } from './schema.js';
 import { TRANSFORMS, closest } from './transforms/registry.js';
 import { BuildError, type Step } from './transforms/step.js';

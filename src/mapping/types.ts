@@ -1,5 +1,5 @@
 /** The compiled mapping's public surface: what the pipeline, the CLI and the reconciler use. */
-import type { SourceRecord } from '../../connectors/types.js';
+import type { FieldDescription, SourceRecord } from '../../connectors/types.js';
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { Value } from './values.js';
 
@@ -99,4 +99,17 @@ export interface CompiledMapping {
   encode(side: Side, values: CanonicalValues, resolver?: ReferenceResolver, only?: ReadonlySet<string>): MapResult;
   /** The links mapping `record` (of `side`) will ask the resolver for: prefetch them per page. */
   referencesOf(record: SourceRecord, side: Side): NeededLink[];
+}
+
+/** Reports a problem at a path of the mapping file (file, line and column) and throws. */
+export type Problem = (path: readonly (string | number)[], message: string) => never;
+
+/** What a mapping is checked against when it loads. */
+export interface LoadOptions {
+  /** The CRM object's fields as its connector describes them: every CRM path must be one. */
+  readonly crmFields?: readonly FieldDescription[];
+  /** The ERP object's fields (Odoo's `fields_get`): every ERP path must be one. */
+  readonly erpFields?: readonly FieldDescription[];
+  /** The config's sync names: every `reference:` must name one. */
+  readonly syncs?: readonly string[];
 }

@@ -6,7 +6,7 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SyncStatus } from '../cli/commands/status.js';
+import type { SyncStatus } from '../control/status.js';
 import { HTTP_EVENTS_CHANNEL, type HttpEvent } from '../http/transport.js';
 import type { RunStats } from '../pipeline/context.js';
 import type { CircuitName } from '../runtime/breaker.js';
