@@ -1,13 +1,13 @@
 /**
  * Compiles a checked mapping file into plain functions, once at load: mapping a record is then
- * a loop over precompiled field plans, with no parsing on the hot path and one object allocated
- * per record (the payload).
+ * a loop over precompiled field plans, with no parsing on the hot path. One path: a record becomes
+ * canonical values (`canonical`), and canonical values a payload (`encode`); `toErp` / `toCrm`
+ * (for `tandem mapping test`, the golden tests and the benchmark) are those two steps in a row.
  */
 import type { SourceRecord } from '../../connectors/types.js';
 import { compileCondition, conditionPaths } from './condition.js';
 import { compileField, WaitingReference, type FieldPlan } from './compile-field.js';
 import type { Problem } from './types.js';
-import { generateToErp, type Position } from './codegen.js';
 import { compileMatchKey, compileReference } from './keys.js';
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { MappingFile } from './schema.js';
@@ -94,72 +94,21 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     }
   }
 
-  const generated = generateToErp(toErpPlans, mapping.defaults.trim);
-  const position: Position = { at: -1 };
-
-  /** CRM record -> ERP payload: filter, then the generated field loop, constants and reference. */
-  function toErp(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
-    const reason = crmFilter(record.fields);
-    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
+  /**
+   * One record to a payload for the other side, through the same two steps a run takes
+   * (`canonical`, then `encode`), plus the reference field that a run passes on its own.
+   */
+  function convert(from: Side, record: SourceRecord, resolver?: ReferenceResolver): MapResult {
+    const read = canonical(from, record, resolver);
+    if (!read.ok) return read;
     const out: Record<string, unknown> = {};
-    position.at = -1;
+    const failed = writePayload(out, from === 'crm' ? 'erp' : 'crm', read.values, resolver);
+    if (failed !== undefined) return failed;
+    const ref = from === 'crm' ? reference : crmReference;
     try {
-      const empty = generated(record.fields, resolver, out, position);
-      if (empty >= 0) return requiredEmpty(toErpPlans[empty] as FieldPlan);
-      position.at = -1;
-      for (let i = 0; i < erpConstants.length; i++) {
-        const [key, value] = erpConstants[i] as [string, unknown];
-        out[key] = value;
-      }
-      out[reference.field] = reference.value(record);
+      if (ref !== undefined) out[ref.field] = ref.value(record);
     } catch (error) {
-      return failure(error, toErpPlans[position.at]?.spec.name ?? reference.field);
-    }
-    return { ok: true, fields: out };
-  }
-
-  /** The same as {@link toErp} through the plain closures: the reference the generated code is tested against. */
-  function toErpInterpreted(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
-    const reason = crmFilter(record.fields);
-    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
-    const out: Record<string, unknown> = {};
-    let plan: FieldPlan | undefined;
-    try {
-      for (plan of toErpPlans) {
-        if (plan.resolves && resolver === undefined) continue;
-        const value = plan.forward(plan.readCrm(record.fields), resolver);
-        if (value === null && plan.spec.required) return requiredEmpty(plan);
-        plan.writeErp(out, value);
-      }
-      plan = undefined;
-      for (const [key, value] of erpConstants) out[key] = value;
-      out[reference.field] = reference.value(record);
-    } catch (error) {
-      return failure(error, plan?.spec.name ?? reference.field);
-    }
-    return { ok: true, fields: out };
-  }
-
-  /** ERP record -> CRM payload: the same, undoing each field's transforms in reverse order. */
-  function toCrm(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
-    const reason = erpFilter(record.fields);
-    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
-    const out: Record<string, unknown> = {};
-    let plan: FieldPlan | undefined;
-    try {
-      for (let i = 0; i < toCrmPlans.length; i++) {
-        plan = toCrmPlans[i] as FieldPlan;
-        if (plan.resolves && resolver === undefined) continue;
-        // Through the canonical form, so the CRM gets normalised values (E.164, not the ERP's spelling).
-        const value = plan.inverse(plan.canonErp(plan.readErp(record.fields)), resolver);
-        if (value === null && plan.spec.required) return requiredEmpty(plan);
-        plan.writeCrm(out, value);
-      }
-      plan = undefined;
-      for (const [key, value] of crmConstants) out[key] = value;
-      if (crmReference !== undefined) out[crmReference.field] = crmReference.value(record);
-    } catch (error) {
-      return failure(error, plan?.spec.name ?? crmReference?.field ?? '');
+      return failure(error, ref?.field ?? '');
     }
     return { ok: true, fields: out };
   }
@@ -182,19 +131,20 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     return { ok: true, values };
   }
 
-  function encode(
+  /** Writes the payload of canonical `values` for `side` into `out`; returns why not, if it cannot. */
+  function writePayload(
+    out: Record<string, unknown>,
     side: Side,
     values: CanonicalValues,
     resolver?: ReferenceResolver,
     only?: ReadonlySet<string>,
-  ): MapResult {
-    const out: Record<string, unknown> = {};
+  ): MapFailure | undefined {
     let plan: FieldPlan | undefined;
     try {
       for (plan of side === 'erp' ? toErpPlans : toCrmPlans) {
         const value = values[plan.spec.name];
         if (value === undefined || (only !== undefined && !only.has(plan.spec.name))) continue;
-        // The same promise as toErp / toCrm: a required field is never written empty.
+        // A required field is never written empty.
         if (value === null && plan.spec.required) return requiredEmpty(plan);
         if (side === 'erp') plan.writeErp(out, value);
         else if (!plan.resolves || resolver !== undefined) plan.writeCrm(out, plan.inverse(value, resolver));
@@ -203,7 +153,17 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
       return failure(error, plan?.spec.name ?? '');
     }
     for (const [key, value] of side === 'erp' ? erpConstants : crmConstants) out[key] = value;
-    return { ok: true, fields: out };
+    return undefined;
+  }
+
+  function encode(
+    side: Side,
+    values: CanonicalValues,
+    resolver?: ReferenceResolver,
+    only?: ReadonlySet<string>,
+  ): MapResult {
+    const out: Record<string, unknown> = {};
+    return writePayload(out, side, values, resolver, only) ?? { ok: true, fields: out };
   }
 
   const referencePlans = plans.filter((p) => p.spec.reference !== undefined);
@@ -219,9 +179,8 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     fields: plans.map((p) => p.spec),
     references: [...new Set(referencePlans.map((p) => p.spec.reference as string))],
     lookups,
-    toErp,
-    toErpInterpreted,
-    toCrm,
+    toErp: (record: SourceRecord, resolver?: ReferenceResolver) => convert('crm', record, resolver),
+    toCrm: (record: SourceRecord, resolver?: ReferenceResolver) => convert('erp', record, resolver),
     canonical,
     encode,
     referencesOf(record: SourceRecord, side: Side): NeededLink[] {

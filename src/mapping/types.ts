@@ -83,11 +83,10 @@ export interface CompiledMapping {
   readonly lookups: readonly CatalogUse[];
   /**
    * CRM record -> ERP payload (fields flowing to the ERP, constants and the reference field), or
-   * why not. Without a resolver, fields that need one (references, lookups) are left out.
+   * why not: `canonical('crm')` then `encode('erp')`, the steps a run takes. Without a resolver,
+   * fields that need one (references, lookups) are left out.
    */
   toErp(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
-  /** {@link toErp} without the generated fast path: the same results, for tests and debugging. */
-  toErpInterpreted(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
   /** ERP record -> CRM payload (fields flowing to the CRM, CRM constants, and `crmReference`). */
   toCrm(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
   /** Every field's canonical value as read from one side's record (fields needing a missing resolver left out). */
