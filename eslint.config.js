@@ -45,6 +45,16 @@ export default tseslint.config(
     },
   },
   {
+    // A daemon full of timers and fire-and-forget work: every promise is awaited, returned, or
+    // explicitly `void`ed, and none is passed where a callback's result is ignored.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
