@@ -5,18 +5,17 @@
  * (for `tandem mapping test`, the golden tests and the benchmark) are those two steps in a row.
  */
 import type { SourceRecord } from '../../connectors/types.js';
-import { compileCondition, conditionPaths } from './condition.js';
+import { compileCondition } from './condition.js';
+import { catalogLookups, checkErpWrittenOnce, readFields } from './read-fields.js';
 import { compileField, WaitingReference, type FieldPlan } from './compile-field.js';
 import type { Problem } from './types.js';
 import { compileMatchKey, compileReference } from './keys.js';
-import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
+import type { NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { MappingFile } from './schema.js';
 import type { CanonicalResult, CanonicalValues, CompiledMapping, MapFailure, MapResult } from './types.js';
 import { StepFailure, type Value } from './values.js';
 
 export type { CompiledMapping, MapResult } from './types.js';
-
-const top = (path: string): string => path.split('.')[0] as string;
 
 /** Turns anything thrown while mapping one field into a typed result: mapping never throws. */
 function failure(error: unknown, field: string): MapFailure {
@@ -44,18 +43,7 @@ const requiredEmpty = (plan: FieldPlan): MapFailure => ({
 /** Compiles `mapping` (already schema-checked) from `file`; problems go to `problem`. */
 export function compileMapping(file: string, mapping: MappingFile, problem: Problem): CompiledMapping {
   const plans = mapping.fields.map((_, i) => compileField(mapping, i, problem));
-  const seen = new Map<string, number>();
-  plans.forEach((plan, i) => {
-    for (const path of plan.spec.erp) {
-      const before = seen.get(path);
-      if (before !== undefined && plan.toErp && plans[before]?.toErp === true)
-        problem(
-          ['fields', i, 'erp'],
-          `fields[${before}] already writes ${path}; map each ERP field once (give one of them direction: erp->crm)`,
-        );
-      seen.set(path, i);
-    }
-  });
+  checkErpWrittenOnce(plans, problem);
   const toErpPlans = plans.filter((p) => p.toErp);
   const toCrmPlans = plans.filter((p) => p.toCrm);
   const crmFilter = compileCondition(mapping.filter.crm);
@@ -68,31 +56,10 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
   const erpConstants = Object.entries(mapping.constants.erp);
   const crmConstants = Object.entries(mapping.constants.crm);
   const matchKeys = mapping.match.map((key, i) => compileMatchKey(key, ['match', i], problem));
-
-  const crmFields = new Set<string>();
-  for (const plan of plans) for (const path of plan.spec.crm) crmFields.add(top(path));
-  conditionPaths(mapping.filter.crm).forEach((p) => crmFields.add(top(p)));
-  matchKeys.forEach((k) => crmFields.add(top(k.crm)));
-  reference.properties.forEach((p) => crmFields.add(p));
-  if (mapping.crmReference !== undefined) crmFields.add(top(mapping.crmReference.crm));
-
-  const erpFields = new Set<string>();
-  for (const plan of plans) for (const path of plan.spec.erp) erpFields.add(top(path));
-  erpFields.add(top(mapping.reference.erp));
-  erpConstants.forEach(([k]) => erpFields.add(top(k)));
-  conditionPaths(mapping.filter.erp).forEach((p) => erpFields.add(top(p)));
-  matchKeys.forEach((k) => erpFields.add(top(k.erp)));
-  crmReference?.properties.forEach((p) => erpFields.add(p));
-
-  const lookups: CatalogUse[] = [];
-  for (const field of mapping.fields) {
-    for (const step of field.transform) {
-      if (typeof step === 'object' && 'lookup' in step) {
-        const o = (step as { lookup: { object: string; field: string; side?: Side } }).lookup;
-        lookups.push({ side: o.side ?? 'erp', object: o.object, field: o.field });
-      }
-    }
-  }
+  const fieldsRead = readFields(mapping, plans, matchKeys, {
+    erp: reference.properties,
+    crm: crmReference?.properties,
+  });
 
   /**
    * One record to a payload for the other side, through the same two steps a run takes
@@ -171,14 +138,14 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     file,
     crmObject: mapping.crm.object,
     erpObject: mapping.erp.object,
-    crmFields: [...crmFields].sort(),
-    erpFields: [...erpFields],
+    crmFields: fieldsRead.crm,
+    erpFields: fieldsRead.erp,
     reference: { field: reference.field, value: reference.value },
     crmReference,
     matchKeys,
     fields: plans.map((p) => p.spec),
     references: [...new Set(referencePlans.map((p) => p.spec.reference as string))],
-    lookups,
+    lookups: catalogLookups(mapping),
     toErp: (record: SourceRecord, resolver?: ReferenceResolver) => convert('crm', record, resolver),
     toCrm: (record: SourceRecord, resolver?: ReferenceResolver) => convert('erp', record, resolver),
     canonical,
