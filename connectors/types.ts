@@ -82,7 +82,26 @@ export interface UpsertOperation {
    */
   readonly ref: { readonly field: string; readonly value: string };
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * The state of the target the engine planned this write on, for a connector with
+   * `capabilities.optimisticConcurrency` (absent otherwise, and for a create).
+   */
+  readonly planned?: PlannedVersion;
 }
+
+/** The target record's version as read when the write was planned (at pull time, not at delivery). */
+export interface PlannedVersion {
+  /** The target's `modifiedAt` as read then, by the reader or the lookup. */
+  readonly version: string;
+}
+
+/**
+ * The code of a write the connector refused because its target changed after the write was
+ * planned (a version newer than {@link PlannedVersion}, or the vendor's own optimistic-concurrency
+ * refusal such as Tryton's ConcurrencyException). Nothing was written; the engine plans the write
+ * again from a fresh read through the three-way merge instead of resending it.
+ */
+export const STALE_WRITE = 'STALE_WRITE';
 
 export interface ArchiveOperation {
   readonly action: 'archive';
@@ -156,6 +175,13 @@ export interface Capabilities {
    * Tryton's `active`); null when an archived record cannot be restored through the API (HubSpot).
    */
   readonly activeField: string | null;
+  /**
+   * Optimistic concurrency: the connector honours {@link UpsertOperation.planned}. An update whose
+   * target's version is newer than the planned one, or that the vendor refuses because the record
+   * changed in flight, fails with {@link STALE_WRITE} and writes nothing; the engine then re-plans
+   * it. Default false: operations carry no planned version and are written as they are.
+   */
+  readonly optimisticConcurrency: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
@@ -166,6 +192,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   idempotencyKeyHeader: false,
   idField: 'id',
   activeField: null,
+  optimisticConcurrency: false,
 });
 
 /** Everything a connector may use, injected by the engine. */

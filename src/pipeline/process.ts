@@ -11,6 +11,7 @@ import type { Side } from '../mapping/resolver.js';
 import type { RunContext, RunStats } from './context.js';
 import { findCounterparts, type Counterpart } from './counterparts.js';
 import { merge } from './merge.js';
+import { withPlanned } from './planned.js';
 import { PrefetchingResolver } from './resolver.js';
 import {
   ARCHIVED_BY_US,
@@ -199,7 +200,10 @@ function planPair(
     const payload =
       link === undefined && ref !== undefined ? { ...encoded.fields, [ref.field]: ref.value } : encoded.fields;
     out.operations.push(
-      operation(ctx, target, sourceRecord.id, targetRecord.id, ref, payload, { ...result.settled, ...values }),
+      operation(ctx, target, sourceRecord.id, targetRecord.id, ref, withPlanned(sync, target, targetRecord, payload), {
+        ...result.settled,
+        ...values,
+      }),
     );
     out.changes.push({
       side: target,
