@@ -212,7 +212,11 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     erpObject: mapping.erp.object,
     crmFields: [...crmFields].sort(),
     erpFields: [...erpFields],
-    reference: { field: reference.field, value: reference.value },
+    reference: {
+      field: reference.field,
+      value: reference.value,
+      ...(reference.idOf === undefined ? {} : { idOf: reference.idOf }),
+    },
     crmReference,
     matchKeys,
     fields: plans.map((p) => p.spec),

@@ -1,7 +1,8 @@
 /**
  * Finds each record's counterpart on the other side. A link answers at once (the counterpart is
- * read by id). Without one: the other side is searched by the reference (a record we created
- * before, whose confirmation a crash lost), then by the mapping's match keys (first contact). One
+ * read by id). Without one: the record's own reference names it (`tandem_ref = ODOO-42`), else
+ * the other side is searched by the reference (a record we created before, whose confirmation a
+ * crash lost), then by the mapping's match keys (first contact), compared as each key normalises. One
  * candidate pairs; several are reported as ambiguous and nothing is written; none means create.
  * A candidate already linked to another record, or outside the other side's filter, is no candidate.
  */
@@ -71,6 +72,33 @@ export async function findCounterparts(
     return found.filter((r) => (archivedToo || !r.deleted) && !claimed.has(r.id) && !taken.has(r.id) && inFilter(r));
   };
   let open = records.filter((r) => !links.has(r.id) && !r.deleted);
+  const pair = (record: SourceRecord, hit: SourceRecord): void => {
+    matched.set(record.id, hit);
+    claimed.add(hit.id);
+  };
+
+  // A record's own reference names its counterpart outright (a contact created from partner 42
+  // carries `tandem_ref = ODOO-42`): tried first, so a lost link is never re-made by a key.
+  const own = side === 'crm' ? sync.mapping.crmReference : sync.mapping.reference;
+  const named = new Map(
+    open.flatMap((r) => {
+      const id = own?.idOf?.(r.fields[own.field]);
+      return id === undefined ? [] : [[r.id, id] as const];
+    }),
+  );
+  if (named.size > 0) {
+    const idField = connector.capabilities.idField;
+    const found = await eligible(
+      await connector.lookup.findBy(object, idField, [...new Set(named.values())], fields),
+      true,
+    );
+    const byId = new Map(found.map((r) => [r.id, r]));
+    for (const record of open) {
+      const hit = byId.get(named.get(record.id) ?? '');
+      if (hit !== undefined && !claimed.has(hit.id)) pair(record, hit);
+    }
+    open = open.filter((r) => !matched.has(r.id));
+  }
 
   if (open.length > 0) {
     const refs = new Map(open.map((r) => [r.id, referenceFor(sync, them, r)]));
@@ -83,10 +111,7 @@ export async function findCounterparts(
       );
       for (const record of open) {
         const hit = found.get(refs.get(record.id)?.value ?? '')?.[0];
-        if (hit !== undefined) {
-          matched.set(record.id, hit);
-          claimed.add(hit.id);
-        }
+        if (hit !== undefined && !claimed.has(hit.id)) pair(record, hit);
       }
       open = open.filter((r) => !matched.has(r.id));
     }
@@ -98,13 +123,13 @@ export async function findCounterparts(
     const theirs = side === 'crm' ? key.erp : key.crm;
     const byValue = groupBy(open, (r) => key.normalize(r.fields[mine]));
     if (byValue.size === 0) continue;
-    // Vendors compare exactly (Odoo's `in`): ask for the values as written and as normalised.
+    // The query compares as the key does where the vendor can (`=ilike`, `ilike`, loose white
+    // space); otherwise exactly, so it asks for the values as written and as normalised. Either
+    // way the candidates are then kept by their normalised key.
     const asWritten = open.flatMap((r) => (typeof r.fields[mine] === 'string' ? [String(r.fields[mine]).trim()] : []));
+    const values = [...new Set([...byValue.keys(), ...asWritten])].filter((v) => v !== '');
     const found = groupBy(
-      await eligible(
-        await connector.lookup.findBy(object, theirs, [...new Set([...byValue.keys(), ...asWritten])], fields),
-        false,
-      ),
+      await eligible(await connector.lookup.findBy(object, theirs, values, fields, key.lookup), false),
       (r) => key.normalize(r.fields[theirs]),
     );
     const decided = new Set<string>();
@@ -114,8 +139,7 @@ export async function findCounterparts(
       for (const r of mineRecords) decided.add(r.id);
       const [only] = candidates;
       if (candidates.length === 1 && mineRecords.length === 1 && only !== undefined && mineRecords[0] !== undefined) {
-        matched.set(mineRecords[0].id, only);
-        claimed.add(only.id);
+        pair(mineRecords[0], only);
       } else {
         for (const r of mineRecords) {
           ambiguous.push({

@@ -126,18 +126,30 @@ function compileLeaf(model: ModelDef, leaf: readonly unknown[], params: unknown[
     if (operator === '=') return field.type === 'boolean' ? `(${col} IS NULL OR ${col} = 0)` : `${col} IS NULL`;
     if (operator === '!=') return field.type === 'boolean' ? `${col} = 1` : `${col} IS NOT NULL`;
   }
-  if (operator.includes('like')) {
-    if (typeof right !== 'string') throw valueError(`Invalid value ${pyRepr(right)} for operator ${operator}`);
-    const pattern = operator.startsWith('=') ? right : `%${right}%`;
-    const insensitive = operator.includes('ilike');
-    const negated = operator.startsWith('not');
-    const expr = insensitive ? `odoo_lower(CAST(${col} AS TEXT)) LIKE odoo_lower(?)` : `CAST(${col} AS TEXT) LIKE ?`;
-    params.push(pattern);
-    return negated ? `(NOT ${expr} OR ${col} IS NULL)` : expr;
-  }
+  if (operator.includes('like')) return compileLike(col, operator, right, params);
   params.push(toSql(field, right, leaf));
   if (operator === '!=') return `(${col} != ? OR ${col} IS NULL)`;
   return `${col} ${operator} ?`;
+}
+
+/**
+ * Odoo's `_condition_to_sql` (odoo/osv/expression.py): `like`, `ilike` and their negations wrap
+ * the value in `%...%`; `=like` and `=ilike` take it as the pattern itself. The value is not
+ * escaped, so `%` and `_` in it are wildcards and a backslash escapes them (PostgreSQL's default
+ * LIKE escape character). `ilike` compares without case (PostgreSQL ILIKE). A negation, or an
+ * empty `%%` pattern, also keeps rows where the column is NULL.
+ */
+function compileLike(col: string, operator: string, right: unknown, params: unknown[]): string {
+  if (typeof right !== 'string') throw valueError(`Invalid value ${pyRepr(right)} for operator ${operator}`);
+  const wildcard = !operator.startsWith('=');
+  const negated = operator.startsWith('not');
+  const insensitive = operator.endsWith('ilike');
+  const left = insensitive ? `odoo_lower(CAST(${col} AS TEXT))` : `CAST(${col} AS TEXT)`;
+  const expr = `${left} LIKE ${insensitive ? 'odoo_lower(?)' : '?'} ESCAPE '\\'`;
+  const sql = negated ? `(NOT ${expr})` : expr;
+  const withNull = (wildcard && right === '') || (right !== '' && negated);
+  params.push(wildcard ? `%${right}%` : right);
+  return withNull ? `(${sql} OR ${col} IS NULL)` : sql;
 }
 
 function fieldOf(model: ModelDef, name: string, leaf: readonly unknown[]): FieldDef {
