@@ -45,13 +45,13 @@ export function generateToErp(plans: readonly FieldPlan[], trim: boolean): Gener
     const template = plan.steps[0]?.template;
     let first = 0;
     if (template !== undefined && plan.spec.crm.every((p) => SIMPLE_KEY.test(p))) {
-      // The template inlined: literal + value + literal ..., folded and trimmed as templateStep does.
+      // The template inlined: literal + value + literal ..., trimmed as templateStep does.
       const parts = template.order.map(
         (index, i) =>
           `text(fields[${JSON.stringify(plan.spec.crm[index])}]) + ${JSON.stringify(template.literals[i + 1] ?? '')}`,
       );
       body.push(
-        `v = (${JSON.stringify(template.literals[0] ?? '')} + ${parts.join(' + ')}).replace(/\\s+/g, ' ').trim();`,
+        `v = (${JSON.stringify(template.literals[0] ?? '')} + ${parts.join(' + ')}).trim();`,
         `if (v === '') v = null;`,
       );
       first = 1;
