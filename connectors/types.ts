@@ -20,6 +20,12 @@ export interface SourceRecord {
   /** True for a tombstone: HubSpot `archived`, Odoo `active = false`. */
   readonly deleted: boolean;
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * Optional, for a field that holds several values of which `fields` shows the first (a Tryton
+   * party's active emails): all of them, first first. Match keys compare against each; only the
+   * first is mapped, read and written.
+   */
+  readonly alternates?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
