@@ -136,7 +136,12 @@ export async function findCounterparts(
       taken: alive.filter((r) => claimed.has(r.id) || owned.has(r.id)),
     };
   };
-  const byKeys = await matchByKeys(ctx, side, open, sort, claimed);
+  // A record its own side's filter leaves out is never planned: it must not make others ambiguous.
+  const takingPart = open.filter((r) => {
+    const result = sync.mapping.canonical(side, r);
+    return result.ok || result.code !== 'FILTERED';
+  });
+  const byKeys = await matchByKeys(ctx, side, takingPart, sort, claimed);
   for (const m of byKeys.matches) {
     matched.set(m.record.id, m.hit);
     if (m.secondary !== undefined) secondary.set(m.record.id, m.secondary);

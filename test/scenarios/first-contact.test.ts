@@ -39,6 +39,11 @@ describe('first contact across letter case (sandbox HubSpot <-> sandbox Odoo)', 
     for (let i = 0; i < PEOPLE; i++) expect(await w.erpIdOf(contacts[i] ?? '')).toBe(partners[i]);
   });
 
+  it('records the companies sync leaves out (people) make nobody ambiguous there', async () => {
+    // The seed has people sharing a name (the duplicated emails): not companies, so no twins.
+    expect(await w.app.store.ambiguousMatches('companies')).toEqual([]);
+  });
+
   it('leaves exactly one partner and one contact per person (case-insensitively)', async () => {
     const emails = [...Array(PEOPLE).keys()].map((i) => typed(i).toLowerCase());
     const erp = await w.contacts.erp.lookup.findBy('res.partner', 'email', emails, ['email'], { ignoreCase: true });
@@ -69,5 +74,21 @@ describe("a record's own reference comes before the match keys", () => {
       ignoreCase: true,
     });
     expect(found.map((r) => r.id)).toEqual([partner]);
+  });
+});
+
+describe('two partners sharing an email the CRM has never seen', () => {
+  let w: World;
+  afterAll(() => w.close());
+
+  it('are an ambiguous match each: no contact is created, nothing is dead-lettered', async () => {
+    w = await world({ contacts: 20 });
+    const a = await w.createErp({ name: 'Tim Twin', email: 'twin@twins.example' });
+    const b = await w.createErp({ name: 'Tom Twin', email: 'Twin@Twins.example' });
+    const stats = await w.runBoth();
+    expect(stats).toMatchObject({ status: 'succeeded', failed: 0, deadLettered: 0 });
+    const ambiguous = await w.app.store.ambiguousMatches('contacts');
+    expect(ambiguous.filter((m) => m.recordId === a || m.recordId === b)).toHaveLength(2);
+    expect(await w.contacts.crm.lookup.findBy('contacts', 'email', ['twin@twins.example'])).toEqual([]);
   });
 });
