@@ -92,3 +92,34 @@ describe('two partners sharing an email the CRM has never seen', () => {
     expect(await w.contacts.crm.lookup.findBy('contacts', 'email', ['twin@twins.example'])).toEqual([]);
   });
 });
+
+describe('company names compared the way the key normalises them', () => {
+  let w: World;
+  afterAll(() => w.close());
+
+  it('pairs companies whose names differ in letter case and inner white space, creating nothing', async () => {
+    w = await world({ contacts: 20 });
+    const companies = w.app.syncs['companies'];
+    if (companies === undefined) throw new Error('no companies sync');
+    const partner = await w.createErp({ name: 'NORDWIND LOGISTIK GMBH', is_company: true });
+    const [created] = await companies.crm.writer.writeBatch('companies', [
+      {
+        action: 'upsert',
+        key: 'nordwind',
+        targetId: null,
+        ref: { field: 'tandem_ref', value: 'typed-by-a-person' },
+        fields: { name: 'Nordwind  Logistik  GmbH' },
+      },
+    ]);
+    if (created === undefined || !created.ok) throw new Error('company create failed');
+    const stats = await w.run('companies');
+    expect(stats).toMatchObject({ status: 'succeeded', failed: 0, deadLettered: 0 });
+    const link = (await w.app.store.linksBySide('companies', 'crm', [created.id])).get(created.id);
+    expect(link?.erp_id).toBe(partner);
+    const named = await companies.erp.lookup.findBy('res.partner', 'name', ['nordwind logistik gmbh'], ['name'], {
+      ignoreCase: true,
+      looseSpace: true,
+    });
+    expect(named.map((r) => r.id)).toEqual([partner]);
+  });
+});
