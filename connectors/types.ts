@@ -20,6 +20,12 @@ export interface SourceRecord {
   /** True for a tombstone: HubSpot `archived`, Odoo `active = false`. */
   readonly deleted: boolean;
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * Optional, for a field that holds several values of which `fields` shows the first (a Tryton
+   * party's active emails): all of them, first first. Match keys compare against each; only the
+   * first is mapped, read and written.
+   */
+  readonly alternates?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -129,13 +135,32 @@ export interface RecordWriter {
   writeBatch(object: string, operations: readonly WriteOperation[]): Promise<WriteResult[]>;
 }
 
+/**
+ * How a lookup compares text, for a match key that normalises it (`[collapseWhitespace,
+ * lowercase]`). Default: exact. A connector may return more candidates than asked (a broad
+ * pattern); the engine keeps those whose normalised key is equal.
+ */
+export interface LookupOptions {
+  /** Compare without letter case (Odoo `=ilike`, Tryton `ilike`). */
+  readonly ignoreCase?: boolean;
+  /** Any run of white space between words matches any other run (Odoo and Tryton: a `%` pattern). */
+  readonly looseSpace?: boolean;
+}
+
 /** Finds records by the value of one field (external reference, match key, id), archived included. */
 export interface RecordLookup {
   /**
    * `fields`: vendor properties the records must carry besides `field` (the reconciler reads the
-   * mapped fields of the other side this way); a connector may return more.
+   * mapped fields of the other side this way); a connector may return more. `options`: how text
+   * compares (exact by default), for match keys.
    */
-  findBy(object: string, field: string, values: readonly string[], fields?: readonly string[]): Promise<SourceRecord[]>;
+  findBy(
+    object: string,
+    field: string,
+    values: readonly string[],
+    fields?: readonly string[],
+    options?: LookupOptions,
+  ): Promise<SourceRecord[]>;
 }
 
 export interface FieldDescription {

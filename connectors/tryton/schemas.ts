@@ -50,7 +50,14 @@ export const partyStateSchema = z.array(
     _timestamp: z.string().nullable(),
     contact_mechanisms: z.array(z.number().int()),
     'contact_mechanisms.': z
-      .array(z.looseObject({ id: z.number().int(), type: z.string(), value: z.string().nullable() }))
+      .array(
+        z.looseObject({
+          id: z.number().int(),
+          type: z.string(),
+          value: z.string().nullable(),
+          active: flag.optional(),
+        }),
+      )
       .default([]),
     addresses: z.array(z.number().int()),
     identifiers: z.array(z.number().int()),

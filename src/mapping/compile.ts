@@ -140,7 +140,11 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     erpObject: mapping.erp.object,
     crmFields: fieldsRead.crm,
     erpFields: fieldsRead.erp,
-    reference: { field: reference.field, value: reference.value },
+    reference: {
+      field: reference.field,
+      value: reference.value,
+      ...(reference.idOf === undefined ? {} : { idOf: reference.idOf }),
+    },
     crmReference,
     matchKeys,
     fields: plans.map((p) => p.spec),

@@ -1,5 +1,5 @@
 /** The compiled mapping's public surface: what the pipeline, the CLI and the reconciler use. */
-import type { FieldDescription, SourceRecord } from '../../connectors/types.js';
+import type { FieldDescription, LookupOptions, SourceRecord } from '../../connectors/types.js';
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { Value } from './values.js';
 
@@ -54,6 +54,11 @@ export interface MatchKey {
   readonly erp: string;
   /** The comparable form of a value, or null when the value cannot match anything. */
   normalize(value: unknown): string | null;
+  /**
+   * How a vendor query must compare to find every candidate this key can pair: without case
+   * when the key lower-cases, with loose white space when it collapses it.
+   */
+  readonly lookup: LookupOptions;
 }
 
 export interface RecordReference {
@@ -61,6 +66,11 @@ export interface RecordReference {
   readonly field: string;
   /** Its value for a record of the other side (`HS-<id>`). */
   value(record: SourceRecord): string;
+  /**
+   * The other side's id a value of the field names (`HS-17` -> `17`), for templates whose only
+   * placeholder is `{id}`; undefined for anything else.
+   */
+  idOf?(value: unknown): string | undefined;
 }
 
 export interface CompiledMapping {
