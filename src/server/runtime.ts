@@ -12,6 +12,7 @@ import type { ServerConfig, WebhookConfig } from '../config/schema.js';
 import { createSecretReader } from '../config/secrets.js';
 import type { RunStats, SyncDefinition } from '../pipeline/context.js';
 import { SilenceWatch } from '../webhooks/silence.js';
+import { storeReplay } from '../webhooks/store-replay.js';
 import { createWebhookVerifier, type WebhookVerifier } from '../webhooks/verify.js';
 import type { RunTrigger, SyncControl } from './control.js';
 import { Metrics } from './metrics.js';
@@ -63,14 +64,24 @@ export async function startServerRuntime(
     const next = new Map<string, { settings: WebhookConfig; verifier: WebhookVerifier }>();
     for (const [name, settings] of Object.entries(current.server.webhooks)) {
       const kept = verifiers.get(name);
-      // An unchanged verifier is kept, so its replay memory survives a reload.
+      // Accepted signatures live in the state store, so a replay is refused after a reload or a restart.
       const same =
         kept !== undefined &&
         kept.settings.scheme === settings.scheme &&
         kept.settings.toleranceMs === settings.toleranceMs;
       next.set(
         name,
-        same ? kept : { settings, verifier: createWebhookVerifier(settings, () => secret(`webhook:${name}`)) },
+        same
+          ? kept
+          : {
+              settings,
+              verifier: createWebhookVerifier(
+                settings,
+                () => secret(`webhook:${name}`),
+                Date.now,
+                storeReplay(app.store, name),
+              ),
+            },
       );
     }
     verifiers = next;
