@@ -70,8 +70,8 @@ describe('loadConfig', () => {
     {
       name: 'a misspelt key',
       text: GOOD.replace('    schedule:', '    shedule:'),
-      message: /syncs\.contacts: unknown key "shedule"; remove it or check the spelling/,
-      line: 12,
+      message: /syncs\.contacts: unknown key "shedule"; did you mean "schedule"\?/,
+      line: 16,
     },
     {
       name: 'a wrong type',
