@@ -31,8 +31,9 @@ export interface Preflight {
 
 /** Loads and checks everything a command needs from files and the environment; throws ConfigError(s). */
 export function preflight(configFile: string, options: PreflightOptions): Preflight {
-  const { config, source } = loadConfigSource(configFile);
-  const problems: ConfigError[] = [];
+  const loaded = loadConfigSource(configFile);
+  const { config, source } = loaded;
+  const problems: ConfigError[] = [...loaded.problems];
   const unknown = options.sync === undefined ? undefined : unknownSync(config, source, options.sync);
   if (unknown !== undefined) problems.push(unknown);
   const objects = (connector: string): readonly string[] | undefined => {

@@ -62,14 +62,22 @@ const ENGINE_KEYS = new Set([
 ]);
 
 export function loadConfig(file: string): Config {
-  return loadConfigSource(file).config;
+  const { config, problems } = loadConfigSource(file);
+  throwProblems(problems);
+  return config;
 }
 
 /**
  * Loads the config and keeps its YAML source, for checks that report positions later (secrets,
- * sync names given on the command line). Every problem found is reported at once.
+ * sync names given on the command line). A file that does not parse or fit the schema throws
+ * (all its issues at once); the checks past the schema (connector references, folders) are
+ * returned as `problems`, so the caller reports them together with the mappings' own.
  */
-export function loadConfigSource(file: string): { readonly config: Config; readonly source: YamlSource } {
+export function loadConfigSource(file: string): {
+  readonly config: Config;
+  readonly source: YamlSource;
+  readonly problems: readonly ConfigError[];
+} {
   const absolute = path.resolve(file);
   const source = readYaml(absolute);
   const raw = parseWith(source, configSchema);
@@ -141,7 +149,6 @@ export function loadConfigSource(file: string): { readonly config: Config; reado
     const problem = folder === undefined ? undefined : folderProblem(folder);
     if (problem !== undefined) problems.push(problemAt(source, [key], problem));
   }
-  throwProblems(problems);
 
   const config: Config = Object.freeze({
     file: absolute,
@@ -155,7 +162,7 @@ export function loadConfigSource(file: string): { readonly config: Config; reado
     connectors: Object.freeze(connectors),
     syncs: Object.freeze(syncs),
   });
-  return { config, source };
+  return { config, source, problems };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Shared by the commands: opening the app with logs on stderr, finding a sync, waiting for a signal. */
 import { openApp, type App, type AppOptions } from '../../app.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigSource } from '../../config/load.js';
 import { throwProblems } from '../../config/problems.js';
 import { TandemError } from '../../errors.js';
 import { checkLiveFields } from '../../mapping/live-check.js';
@@ -9,7 +9,8 @@ import type { SyncDefinition } from '../../pipeline/context.js';
 
 /** Opens the app with logs on stderr, so stdout carries only the command's own output. */
 export async function openForCommand(configFile: string, options: Omit<AppOptions, 'logger'> = {}): Promise<App> {
-  const config = loadConfig(configFile);
+  // Only the log settings here: openApp's preflight reports every problem of the config at once.
+  const { config } = loadConfigSource(configFile);
   return openApp(configFile, {
     ...options,
     logger: createLogger({ level: config.logLevel, destination: 2, redact: config.logRedact }),
