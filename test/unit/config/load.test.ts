@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
-import { loadMapping } from '../../../src/mapping/load.js';
+import { loadMapping, loadMappings } from '../../../src/mapping/load.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const GOOD = `dataDir: ./data
@@ -58,6 +58,21 @@ describe('loadConfig', () => {
       mappingFile: path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml'),
     });
     expect(config.connectors['crm']?.base.secrets).toEqual({ token: { env: 'TANDEM_HUBSPOT_TOKEN' } });
+  });
+
+  it('the Tryton example does what its comments and the README say: archivedReads on, and `run contacts` as described', () => {
+    const config = loadConfig('config.tryton.example.yaml');
+    expect(config.connectors['crm']?.settings['archivedReads']).toBe(true);
+    const mappings = loadMappings(Object.values(config.syncs).map((s) => ({ sync: s.name, file: s.mappingFile })));
+    const runsFirst = mappings['contacts']?.references ?? [];
+    const comment = fs
+      .readFileSync('config.tryton.example.yaml', 'utf8')
+      .split('\n')
+      .find((line) => line.includes('tandem run contacts'));
+    // The comment may promise companies first only if the mapping references companies (then it is true).
+    expect(comment).toBeDefined();
+    expect(/companies first/.test(comment ?? '')).toBe(runsFirst.includes('companies'));
+    expect(comment).toContain(runsFirst.length === 0 ? '# contacts only' : 'first');
   });
 
   it('resolves relative paths against the config file, not the working directory', () => {
