@@ -1,6 +1,6 @@
 /**
  * Every mapped field checked against the connectors' live field lists (HubSpot's properties API,
- * Odoo's `fields_get`, Tryton's `fields_view_get`) before a run writes anything: a misspelt or
+ * Odoo's and Tryton's `fields_get`) before a run writes anything: a misspelt or
  * deleted property would otherwise be written as nothing on one side and dead-letter the other.
  * `tandem validate`, `run`, `backfill` and `start` all use this one check.
  */
