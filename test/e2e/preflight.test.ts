@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tandem, type CliResult } from '../helpers/cli.js';
+import { spawnTandem, tandem, type CliResult } from '../helpers/cli.js';
 import { writeStandaloneContactsMapping } from '../helpers/config.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -147,6 +147,54 @@ syncs:
     it('tandem start', async () => {
       expectRefusal(await run('start'));
       await nothingRan();
+    });
+  });
+
+  describe('a connector that cannot be described', () => {
+    beforeEach(() => {
+      // The ERP is down (nothing listens on port 9): its fields cannot be listed.
+      fs.writeFileSync(
+        config,
+        `dataDir: ./data
+log: { level: info }
+sandbox: { enabled: true, contacts: 10, companies: 2 }
+connectors:
+  crm: { kind: hubspot, sandbox: crm }
+  erp:
+    kind: odoo
+    url: "http://127.0.0.1:9"
+    db: x
+    login: admin
+    secrets: { password: { env: TANDEM_TEST_DOWN_PASSWORD } }
+    retry: { limit: 0 }
+    timeoutMs: 2000
+syncs:
+  contacts: { mapping: ${JSON.stringify(mapping)}, crm: crm, erp: erp, runOnStart: false }
+`,
+      );
+    });
+
+    it('fails a run (exit 1, as the run itself would), naming the object and the reason', async () => {
+      const result = await tandem(['run', 'contacts', '--config', config], { TANDEM_TEST_DOWN_PASSWORD: 'x' });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain('sync contacts: cannot describe res.partner');
+    });
+
+    it('lets the daemon start with a warning: a service comes up while a vendor is down', async () => {
+      process.env['TANDEM_TEST_DOWN_PASSWORD'] = 'x';
+      const daemon = spawnTandem(['start', '--config', config]);
+      try {
+        const warning = await daemon.waitFor(
+          (l) => l['msg'] === 'mapped fields not checked: the connector did not answer',
+          15_000,
+        );
+        expect(String(warning['problem'])).toContain('sync contacts: cannot describe res.partner');
+        await daemon.waitFor((l) => l['msg'] === 'tandem started', 15_000);
+      } finally {
+        delete process.env['TANDEM_TEST_DOWN_PASSWORD'];
+        daemon.child.kill('SIGTERM');
+        await daemon.exited;
+      }
     });
   });
 });
