@@ -113,7 +113,13 @@ export function loadConfigSource(file: string): {
     const checked = registered.factory.configSchema.safeParse(withSandbox, { reportInput: true });
     if (!checked.success)
       problems.push(
-        ...issuesToErrors(source, checked.error.issues, registered.factory.configSchema, ['connectors', name]),
+        ...issuesToErrors(
+          source,
+          checked.error.issues,
+          registered.factory.configSchema,
+          ['connectors', name],
+          [...ENGINE_KEYS],
+        ),
       );
     connectors[name] = Object.freeze({ name, base, settings: Object.freeze(settings) });
   }

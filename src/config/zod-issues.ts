@@ -23,6 +23,8 @@ export function issuesToErrors(
   issues: readonly Issue[],
   schema?: z.core.$ZodType,
   prefix: readonly PropertyKey[] = [],
+  /** Keys also valid at the parsed value's top (a connector block's engine keys, which its kind's schema does not list). */
+  extraKeys: readonly string[] = [],
 ): ConfigError[] {
   const errors: ConfigError[] = [];
   // A misspelt required key is one mistake, not two: "feilds" is reported, "fields is required" is not.
@@ -30,7 +32,10 @@ export function issuesToErrors(
   for (const issue of issues) {
     if (issue.code !== 'unrecognized_keys') continue;
     const present = typeof issue.input === 'object' && issue.input !== null ? Object.keys(issue.input) : [];
-    const known = schema === undefined ? [] : knownKeys(schema, issue.path).filter((k) => !present.includes(k));
+    const known = [
+      ...(schema === undefined ? [] : knownKeys(schema, issue.path)),
+      ...(issue.path.length === 0 ? extraKeys : []),
+    ].filter((k) => !present.includes(k));
     for (const key of issue.keys) {
       const near = closest(key, known);
       const missing =
