@@ -9,7 +9,7 @@ import type { App } from '../app.js';
 import { collectStatus } from '../cli/commands/status.js';
 import type { Config, SyncEntry } from '../config/load.js';
 import type { ServerConfig, WebhookConfig } from '../config/schema.js';
-import { createSecretReader } from '../config/secrets.js';
+import { createSecretReader, secretProblem } from '../config/secrets.js';
 import type { RunStats, SyncDefinition } from '../pipeline/context.js';
 import { SilenceWatch } from '../webhooks/silence.js';
 import { storeReplay } from '../webhooks/store-replay.js';
@@ -121,6 +121,22 @@ export async function startServerRuntime(
       const next = config.server;
       if (next === undefined) {
         logger.warn('the reloaded config has no server block; the server keeps running until a restart');
+        return;
+      }
+      // A reload whose token or webhook secret does not resolve would refuse every request: keep
+      // the running settings instead, as a config that does not load is kept out.
+      const unresolved = [
+        ['server.tokenSecret', next.tokenSecret] as const,
+        ...Object.entries(next.webhooks).map(([name, w]) => [`server.webhooks.${name}.secret`, w.secret] as const),
+      ].flatMap(([key, ref]) => {
+        const problem = secretProblem(ref, path.dirname(config.file));
+        return problem === undefined ? [] : [`${key}: ${problem}`];
+      });
+      if (unresolved.length > 0) {
+        logger.error(
+          { problems: unresolved },
+          "SIGHUP: the server's secrets do not resolve; keeping the running server settings",
+        );
         return;
       }
       current = { config, server: next };
