@@ -32,9 +32,8 @@ function flatten(errors: readonly ConfigError[]): ConfigError[] {
 
 /** Throws nothing for no problem, the problem itself for one, ConfigProblems for several. */
 export function throwProblems(errors: readonly ConfigError[]): void {
-  const all = flatten(errors);
-  const seen = new Set<string>();
-  const unique = all.filter((e) => !seen.has(e.message) && seen.add(e.message) !== undefined);
+  // The same problem found twice (a mapping shared by two syncs) is shown once.
+  const unique = [...new Map(flatten(errors).map((e) => [e.message, e] as const)).values()];
   // Files in the order their first problem came, each file's problems by line and column.
   const files = [...new Set(unique.map((e) => String(e.details['file'] ?? '')))];
   const at = (e: ConfigError): number[] => [
