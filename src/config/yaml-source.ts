@@ -55,11 +55,15 @@ export function readYaml(file: string): YamlSource {
       },
     });
     const pos = lines.linePos(alias?.range?.[0] ?? 0);
-    const why = alias === undefined ? (error as Error).message : 'its aliases expand too many times';
-    throw new ConfigError(
-      `${file}:${pos.line}:${pos.col}: invalid YAML: ${why} (more than ${MAX_ALIAS_COUNT}; a "billion laughs" file?); write the values out instead of nesting aliases`,
-      { file, line: pos.line, column: pos.col },
-    );
+    const why =
+      alias === undefined
+        ? String(error instanceof Error ? error.message : error)
+        : `its aliases expand too many times (more than ${MAX_ALIAS_COUNT}; a "billion laughs" file?); write the values out instead of nesting aliases`;
+    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${why}`, {
+      file,
+      line: pos.line,
+      column: pos.col,
+    });
   }
   return { file, doc, lines, value };
 }
