@@ -52,6 +52,7 @@ import {
   type OutboxCounts,
 } from './outbox.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
+import { rememberWebhook } from './webhook-replay.js';
 import type { ConflictRow, Database, DeadLetterRow, LinkRow, OutboxRow, RunRow, RunStatus, Side } from './schema.js';
 
 /** Everything one page of a run leaves behind, committed together. */
@@ -254,5 +255,13 @@ export class StateStore {
 
   lastRun(sync: string, status?: RunStatus): Promise<RunRow | undefined> {
     return lastRun(this.db, sync, status);
+  }
+
+  /**
+   * A verified webhook's signature, kept until `expiresAtMs` (epoch ms); false when it is already
+   * kept, i.e. the request is a replay. Prunes expired signatures. See state/webhook-replay.ts.
+   */
+  rememberWebhook(connector: string, signature: string, expiresAtMs: number, nowMs = Date.now()): Promise<boolean> {
+    return rememberWebhook(this.db, connector, signature, expiresAtMs, nowMs);
   }
 }

@@ -121,4 +121,8 @@ export interface LoadOptions {
   readonly erpFields?: readonly FieldDescription[];
   /** The config's sync names: every `reference:` must name one. */
   readonly syncs?: readonly string[];
+  /** The objects the CRM connector's kind syncs (its registry entry): `crm.object` must be one. */
+  readonly crmObjects?: readonly string[];
+  /** The objects the ERP connector's kind syncs: `erp.object` must be one. */
+  readonly erpObjects?: readonly string[];
 }

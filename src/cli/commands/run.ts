@@ -12,7 +12,7 @@ import { describeRun, type Output } from '../output.js';
 import { describeChange, describeTotals, planTotals } from '../plan.js';
 import { planSync } from '../../pipeline/dry-run.js';
 import type { PlannedChange } from '../../pipeline/plan-writes.js';
-import { findSync, openForCommand, untilSignal } from './common.js';
+import { checkMappedFields, findSync, openForCommand, untilSignal } from './common.js';
 
 interface RunFlags {
   readonly config: string;
@@ -57,7 +57,7 @@ async function runOnce(
   const since = flags.since === undefined ? undefined : parseSince(flags.since);
   if (flags.dryRun === true) return dryRunOnce(syncName, kind, since, flags, out);
   const restart = flags.restart === true;
-  const app = await openForCommand(flags.config);
+  const app = await openForCommand(flags.config, { sync: syncName });
   const controller = new AbortController();
   const signals = untilSignal(controller);
   const progress =
@@ -69,6 +69,8 @@ async function runOnce(
       : undefined;
   try {
     const sync = findSync(app, syncName);
+    // Every mapped field of this sync and those run before it exists on the live connectors.
+    await checkMappedFields(app, [...dependenciesOf(app.syncs, syncName), syncName]);
     if (kind === 'backfill') {
       let unfinished: Backfill | undefined;
       try {
@@ -126,11 +128,12 @@ async function dryRunOnce(
   flags: RunFlags,
   out: Output,
 ): Promise<number> {
-  const app = await openForCommand(flags.config, { persistBreakers: false });
+  const app = await openForCommand(flags.config, { persistBreakers: false, sync: syncName });
   const controller = new AbortController();
   const signals = untilSignal(controller);
   try {
     const sync = findSync(app, syncName);
+    await checkMappedFields(app, [...dependenciesOf(app.syncs, syncName), syncName]);
     const plans = [];
     for (const name of [...dependenciesOf(app.syncs, syncName), syncName]) {
       const def = app.syncs[name];

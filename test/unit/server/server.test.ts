@@ -122,6 +122,29 @@ syncs:
     expect(JSON.stringify(lines)).not.toContain(TOKEN);
   });
 
+  it('takes the auth scheme in any letter case (RFC 7235), and still only the right token', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const ok = await server.inject({
+        method: 'GET',
+        url: '/api/syncs',
+        headers: { authorization: `${scheme} ${TOKEN}` },
+      });
+      expect(ok.statusCode, scheme).toBe(200);
+      const wrong = await server.inject({
+        method: 'GET',
+        url: '/api/syncs',
+        headers: { authorization: `${scheme} ${TOKEN}x` },
+      });
+      expect(wrong.statusCode, scheme).toBe(401);
+    }
+    const basic = await server.inject({
+      method: 'GET',
+      url: '/api/syncs',
+      headers: { authorization: `Basic ${TOKEN}` },
+    });
+    expect(basic.statusCode).toBe(401);
+  });
+
   it('reports a stale sync in /readyz until a run succeeds; the API run returns its stats', async () => {
     const before = await server.inject({ method: 'GET', url: '/readyz' });
     expect(before.statusCode).toBe(503);
