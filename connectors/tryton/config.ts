@@ -12,6 +12,7 @@
  *     secrets: { password: { file: /run/secrets/tryton-password } }
  */
 import { z } from 'zod';
+import { maxResponseBytesSetting } from '../../src/http/response-cap.js';
 
 export const trytonConfigSchema = z.strictObject({
   /** trytond's web root; calls go to `<url>/<db>/`. */
@@ -30,6 +31,7 @@ export const trytonConfigSchema = z.strictObject({
    * the code against the type with python-stdnum.
    */
   taxIdentifierType: z.string().min(1).default('eu_vat'),
+  maxResponseBytes: maxResponseBytesSetting,
 });
 
 export type TrytonConfig = z.infer<typeof trytonConfigSchema>;
