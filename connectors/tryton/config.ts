@@ -32,6 +32,12 @@ export const trytonConfigSchema = z.strictObject({
    */
   taxIdentifierType: z.string().min(1).default('eu_vat'),
   maxResponseBytes: maxResponseBytesSetting,
+  /**
+   * After Tryton refuses a login, seconds before Tandem tries the same password again (a changed
+   * password secret is tried at once). Default 300, Tryton's default `[session] timeout`: the span
+   * over which it counts failed logins toward a lockout.
+   */
+  loginRetrySeconds: z.number().int().min(0).optional(),
 });
 
 export type TrytonConfig = z.infer<typeof trytonConfigSchema>;
