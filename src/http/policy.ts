@@ -105,7 +105,10 @@ export class RequestPolicy {
     this.circuit = options.circuit;
     this.limiter = new RateLimiter(options.limits?.windows ?? [], this.now);
     this.retry = retry(
-      handleWhenResult((value) => isAttempt(value) && value.verdict.retry),
+      // A vendor asking for a longer wait than maxDelayMs is not retried now: the run moves on.
+      handleWhenResult(
+        (value) => isAttempt(value) && value.verdict.retry && (value.verdict.waitMs ?? 0) <= settings.maxDelayMs,
+      ),
       {
         maxAttempts: settings.limit,
         backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) => {

@@ -64,6 +64,13 @@ describe('the connector request policy (fake timers)', () => {
     expect(sentAt).toEqual([0, 3000]);
   });
 
+  it('gives up at once when the vendor asks for a longer wait than maxDelayMs', async () => {
+    const policy = new RequestPolicy({ connector: 'erp', retry: { maxDelayMs: 5_000 } });
+    const { sentAt, send } = scripted([response(503, { 'retry-after': '3600' })]);
+    expect(await policy.run(GET, send)).toMatchObject({ response: { status: 503 } });
+    expect(sentAt).toEqual([0]);
+  });
+
   it('backs off a HubSpot 429 without Retry-After until its 10-second window rolls over', async () => {
     const policy = new RequestPolicy({
       connector: 'crm',
