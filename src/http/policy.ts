@@ -118,7 +118,12 @@ export class RequestPolicy {
         }),
       },
     );
-    this.timeout = timeout(options.timeoutMs ?? 30_000, TimeoutStrategy.Cooperative);
+    // Not aborted on return (cockatiel's default): got would then destroy a request that already
+    // finished, and with keep-alive the socket it hands to the next request.
+    this.timeout = timeout(options.timeoutMs ?? 30_000, {
+      strategy: TimeoutStrategy.Cooperative,
+      abortOnReturn: false,
+    });
   }
 
   /** The composed policy for the windows `request` counts against: built once per set of windows. */

@@ -18,10 +18,8 @@ import { singleWindow, type VendorLimits } from './vendor-limits.js';
 
 export type { HttpRequest, HttpResponse, HttpTransport } from './types.js';
 export { redactUrl } from './types.js';
-export { backoffDelay, DEFAULT_RETRY } from './policy.js';
+export { backoffDelay, DEFAULT_RETRY, type RetrySettings } from './policy.js';
 export { parseRetryAfter } from './verdict.js';
-/** @deprecated the name before the policy split; use `RetrySettings`. */
-export type RetryPolicy = RetrySettings;
 
 export { DEFAULT_MAX_RESPONSE_BYTES } from './response-cap.js';
 

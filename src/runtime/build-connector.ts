@@ -51,10 +51,9 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   }
   const parsed = registered.factory.configSchema.parse(settings);
   const logger = ctx.logger.child({ connector: entry.name });
-  const rateLimit = entry.base.rateLimit ?? registered.rateLimit;
+  const rateLimit = entry.base.rateLimit;
   const limits =
-    registered.limits?.(settings, entry.base.rateLimit) ??
-    (rateLimit === undefined ? undefined : singleWindow(rateLimit));
+    registered.limits?.(settings, rateLimit) ?? (rateLimit === undefined ? undefined : singleWindow(rateLimit));
   const maxResponseBytes = responseCapOf(parsed);
   const store = ctx.store;
   const circuit = createCircuit(
