@@ -105,9 +105,10 @@ export class RequestPolicy {
     this.circuit = options.circuit;
     this.limiter = new RateLimiter(options.limits?.windows ?? [], this.now);
     this.retry = retry(
-      // A vendor asking for a longer wait than maxDelayMs is not retried now: the run moves on.
+      // A Retry-After longer than maxDelayMs is not waited for now: the run moves on (as got did).
+      // A rate-limit window is: it is short and known, and the limiter holds requests until it rolls over.
       handleWhenResult(
-        (value) => isAttempt(value) && value.verdict.retry && (value.verdict.waitMs ?? 0) <= settings.maxDelayMs,
+        (value) => isAttempt(value) && value.verdict.retry && (value.verdict.retryAfterMs ?? 0) <= settings.maxDelayMs,
       ),
       {
         maxAttempts: settings.limit,

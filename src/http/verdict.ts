@@ -14,6 +14,8 @@ export interface Verdict {
   readonly outage: boolean;
   /** The vendor asked for at least this long before the next attempt (Retry-After, a rate-limit window), ms. */
   readonly waitMs?: number;
+  /** What `Retry-After` alone asked for, ms (a retry that would wait longer than the policy allows is not made). */
+  readonly retryAfterMs?: number;
   /** The vendor refuses every request until this time (a daily quota): the circuit opens until then. */
   readonly exhaustedUntil?: number;
   readonly reason?: string;
@@ -73,6 +75,7 @@ export function judgeResponse(
     retry: retrySafe(request),
     outage: true,
     ...(waitMs === undefined ? {} : { waitMs }),
+    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
     reason: advice?.reason ?? `HTTP ${response.status}`,
   };
 }

@@ -72,7 +72,9 @@ describe('the connector request policy (fake timers)', () => {
   });
 
   it('backs off a HubSpot 429 without Retry-After until its 10-second window rolls over', async () => {
+    // maxDelayMs below the window: the backoff is capped, the limiter still holds until it rolls over.
     const policy = new RequestPolicy({
+      retry: { maxDelayMs: 2_000 },
       connector: 'crm',
       limits: hubspotLimits({ searchPerSecond: 5 }),
       random: () => 0.5,
