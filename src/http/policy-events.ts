@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { RequestPolicy } from './policy.js';
-import type { HttpEvent } from './transport.js';
+import type { HttpEvent } from './types.js';
 import type { Attempt } from './verdict.js';
 
 export function observePolicy(
@@ -24,7 +24,14 @@ export function observePolicy(
       ...(typeof code === 'string' ? { code } : {}),
     });
     logger.warn(
-      { retry: event.attempt, delayMs: Math.round(event.delay), status, code, reason: attempt?.verdict.reason },
+      {
+        request: attempt?.request,
+        retry: event.attempt,
+        delayMs: Math.round(event.delay),
+        status,
+        code,
+        reason: attempt?.verdict.reason,
+      },
       'retrying request',
     );
   });

@@ -29,7 +29,7 @@ import {
 import type { TandemError } from '../errors.js';
 import { QuotaExhaustedError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
-import type { HttpRequest, HttpResponse } from './types.js';
+import { redactUrl, type HttpRequest, type HttpResponse } from './types.js';
 import { judgeError, judgeResponse, type Attempt } from './verdict.js';
 import type { VendorLimits } from './vendor-limits.js';
 
@@ -147,18 +147,19 @@ export class RequestPolicy {
    */
   async run(request: HttpRequest, send: (signal: AbortSignal) => Promise<Outcome>): Promise<Attempt> {
     const limits = this.options.limits;
+    const target = `${request.method} ${redactUrl(request.url)}`;
     try {
       return await this.policyFor(request).execute(async ({ signal }) => {
         const outcome = await send(signal);
         if (outcome.kind === 'failed')
-          return { kind: 'failed', error: outcome.error, verdict: judgeError(request, outcome.code) };
+          return { kind: 'failed', error: outcome.error, verdict: judgeError(request, outcome.code), request: target };
         const now = this.now();
         const advice = limits?.advise?.(outcome.response, request, now);
         if (advice?.holdUntil !== undefined) this.limiter.hold(advice.holdUntil, advice.reason, advice.window);
         const verdict = judgeResponse(request, outcome.response, advice, now);
         if (verdict.exhaustedUntil !== undefined)
           this.circuit?.trip(verdict.exhaustedUntil, verdict.reason ?? 'quota used up');
-        return { kind: 'response', response: outcome.response, verdict } satisfies Attempt;
+        return { kind: 'response', response: outcome.response, verdict, request: target } satisfies Attempt;
       }, request.signal);
     } catch (error) {
       const trip = this.circuit?.tripped();

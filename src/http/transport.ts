@@ -13,10 +13,10 @@ import { ResponseTooLargeError } from './errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-cap.js';
 import { observePolicy } from './policy-events.js';
 import { RequestPolicy, type CircuitHandle, type Outcome, type RetrySettings } from './policy.js';
-import { redactUrl, type HttpRequest, type HttpTransport } from './types.js';
+import { redactUrl, type HttpEvent, type HttpRequest, type HttpTransport } from './types.js';
 import { singleWindow, type VendorLimits } from './vendor-limits.js';
 
-export type { HttpRequest, HttpResponse, HttpTransport } from './types.js';
+export type { HttpEvent, HttpRequest, HttpResponse, HttpTransport } from './types.js';
 export { redactUrl } from './types.js';
 export { backoffDelay, DEFAULT_RETRY, type RetrySettings } from './policy.js';
 export { parseRetryAfter } from './verdict.js';
@@ -39,7 +39,7 @@ export interface TransportOptions {
   readonly maxResponseBytes?: number;
   /** TLS settings, asked for on every request so rotated certificate files take effect. */
   readonly https?: () => HttpsSettings;
-  /** The connector name carried by {@link HttpEvent}s and errors. */
+  /** The connector name carried by `HttpEvent`s and errors. */
   readonly connector?: string;
 }
 
@@ -54,18 +54,10 @@ export interface HttpsSettings {
 }
 
 /**
- * The diagnostics channel every transport publishes {@link HttpEvent}s on: metrics subscribe to it
+ * The diagnostics channel every transport publishes `HttpEvent`s on: metrics subscribe to it
  * (node:diagnostics_channel, as undici does), so connectors and the transport stay free of them.
  */
 export const HTTP_EVENTS_CHANNEL = 'tandem:http';
-
-/** A retry about to happen, a request held by the rate limiter, or a final response or network failure. */
-export interface HttpEvent {
-  readonly connector: string;
-  readonly event: 'retry' | 'response' | 'error' | 'hold';
-  readonly status?: number;
-  readonly code?: string;
-}
 
 const httpEvents = diagnostics.channel(HTTP_EVENTS_CHANNEL);
 

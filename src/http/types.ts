@@ -30,6 +30,14 @@ export interface HttpTransport {
   request(request: HttpRequest): Promise<HttpResponse>;
 }
 
+/** A retry about to happen, a request held by the rate limiter, or a final response or network failure. */
+export interface HttpEvent {
+  readonly connector: string;
+  readonly event: 'retry' | 'response' | 'error' | 'hold';
+  readonly status?: number;
+  readonly code?: string;
+}
+
 /** One header as a number, or undefined when absent or not a number. */
 export function numericHeader(
   headers: Readonly<Record<string, string | string[] | undefined>>,

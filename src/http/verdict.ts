@@ -22,9 +22,13 @@ export interface Verdict {
 }
 
 /** One attempt's outcome: the policies never see a thrown network error, only this. */
-export type Attempt =
+export type Attempt = (
   | { readonly kind: 'response'; readonly response: HttpResponse; readonly verdict: Verdict }
-  | { readonly kind: 'failed'; readonly error: TandemError; readonly verdict: Verdict };
+  | { readonly kind: 'failed'; readonly error: TandemError; readonly verdict: Verdict }
+) & {
+  /** `METHOD url` with the query string redacted, for logs. */
+  readonly request?: string;
+};
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504, 521, 522, 524]);
 const TRANSIENT_ERRORS = new Set([
