@@ -39,6 +39,7 @@ export class QuotaExhaustedError extends BrokenCircuitError {
   }
 }
 
+/** Bytes as a short human size (B, KiB, MiB) for messages. */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
   if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`;
