@@ -2,7 +2,9 @@
  * The connector registry: every connector kind Tandem ships, with how to point it at the
  * embedded sandbox. Adding a connector is one folder and one entry here.
  */
-import { hubspotConnector } from './hubspot/index.js';
+import type { VendorLimits } from '../src/http/vendor-limits.js';
+import { hubspotConfigSchema, hubspotConnector } from './hubspot/index.js';
+import { hubspotLimits } from './hubspot/rate-limits.js';
 import { odooConnector } from './odoo/index.js';
 import { trytonConnector } from './tryton/index.js';
 import type { ConnectorFactory } from './types.js';
@@ -11,8 +13,14 @@ export interface RegisteredConnector {
   readonly factory: ConnectorFactory<unknown>;
   /** The sandbox server role this kind can stand in for, and the settings that point it there. */
   readonly sandbox?: { readonly role: 'crm' | 'erp'; readonly settings: (url: string) => Record<string, unknown> };
-  /** The vendor's documented request limit, used unless the config sets `rateLimit`. */
-  readonly rateLimit?: { readonly requests: number; readonly intervalMs: number };
+  /**
+   * The vendor's limits and rate-limit signals for the engine's request policy, from the
+   * connector's settings and the config's `rateLimit` (when set); `rateLimit` alone when absent.
+   */
+  readonly limits?: (
+    settings: Readonly<Record<string, unknown>>,
+    rateLimit: { readonly requests: number; readonly intervalMs: number } | undefined,
+  ) => VendorLimits;
   /** The objects Tandem syncs through this kind: a mapping naming another is refused at load. */
   readonly objects?: readonly string[];
   /** The secrets the connector reads (`ctx.secret(name)`): each must resolve before anything starts. */
@@ -26,9 +34,10 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
   hubspot: {
     factory: hubspotConnector as ConnectorFactory<unknown>,
     sandbox: { role: 'crm', settings: (url) => ({ baseUrl: url }) },
-    // 100 requests per 10 s is the lowest tier's burst limit (190 on Professional and up):
-    // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
-    rateLimit: { requests: 100, intervalMs: 10_000 },
+    // 100 requests per 10 s (the lowest tier's burst limit; 190 on Professional and up) unless
+    // the config sets rateLimit, and search apart: hubspot/rate-limits.ts.
+    limits: (settings, rateLimit) =>
+      hubspotLimits({ searchPerSecond: hubspotConfigSchema.parse(settings).searchPerSecond, burst: rateLimit }),
     objects: ['contacts', 'companies'],
     secrets: ['token'],
   },

@@ -53,7 +53,7 @@ export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
   kind: 'hubspot',
   configSchema: hubspotConfigSchema,
   create(name, config, ctx): Connector {
-    const client = createHubspotClient(name, config.baseUrl, ctx, config.searchPerSecond);
+    const client = createHubspotClient(name, config.baseUrl, ctx);
     const catalog = createPropertyCatalog(client);
     return Object.freeze({
       name,

@@ -1,6 +1,7 @@
 /**
  * Builds one connector instance from its config entry: resolves sandbox settings and secrets,
- * gives it an HTTP transport with the configured timeout and retries, and wraps it in the
+ * gives it an HTTP transport running under the connector's one resilience policy (its circuit
+ * breaker, retries, the vendor's rate limits, timeout, response-size cap), and wraps it in the
  * runtime layer.
  */
 import path from 'node:path';
@@ -9,7 +10,9 @@ import { OAUTH_SECRET_DEFAULTS, buildConnectorAuth } from '../auth/connector-aut
 import type { Config, ConnectorEntry } from '../config/load.js';
 import { createSecretReader } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
+import { responseCapOf } from '../http/response-cap.js';
 import { createTransport } from '../http/transport.js';
+import { singleWindow } from '../http/vendor-limits.js';
 import type { Logger } from '../logger.js';
 import { SANDBOX_SECRETS, type RunningSandbox } from '../sandbox/index.js';
 import { viewPath } from '../sandbox/record-view.js';
@@ -60,7 +63,10 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   }
   const parsed = registered.factory.configSchema.parse(settings);
   const logger = ctx.logger.child({ connector: entry.name });
-  const rateLimit = entry.base.rateLimit ?? registered.rateLimit;
+  const rateLimit = entry.base.rateLimit;
+  const limits =
+    registered.limits?.(settings, rateLimit) ?? (rateLimit === undefined ? undefined : singleWindow(rateLimit));
+  const maxResponseBytes = responseCapOf(parsed);
   const store = ctx.store;
   const circuit = createCircuit(
     entry.name,
@@ -84,7 +90,9 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
         connector: entry.name,
         timeoutMs: entry.base.timeoutMs,
         retry: entry.base.retry,
-        ...(rateLimit === undefined ? {} : { rateLimit }),
+        circuit,
+        ...(limits === undefined ? {} : { limits }),
+        ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }),
         ...(auth.https === undefined ? {} : { https: auth.https }),
       }),
     ),

@@ -1,6 +1,6 @@
 /**
  * Fault injection for the sandbox servers, decided per request from knobs in the config: latency,
- * 5xx answers, 429 with Retry-After, connection resets, requests that hang past the client's
+ * 5xx answers, 429s shaped like each vendor's (HubSpot: `policyName` and rate-limit headers, no Retry-After), connection resets, requests that hang past the client's
  * timeout, and "committed but the response was lost" (the server applies the write, then drops
  * the connection: the double-charge case), and batch writes where some inputs are rejected with a
  * transient error while the others are applied (HubSpot's 207 multi-status). Each server renders
@@ -14,7 +14,7 @@ export interface FaultOptions {
   readonly latencyMs?: number;
   /** Share of requests answered with a 500, 502 or 503 (0..1). Default 0. */
   readonly errorRate?: number;
-  /** Share of requests answered with 429 and Retry-After (0..1). Default 0. */
+  /** Share of requests answered with 429, in the vendor's own shape (0..1). Default 0. */
   readonly rateLimitRate?: number;
   /** Share of requests whose connection is reset before they are handled. Default 0. */
   readonly resetRate?: number;
