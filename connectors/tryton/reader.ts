@@ -24,7 +24,8 @@ import { z } from 'zod';
 import type { ChangePage, ChangeReader, CountOptions, Cursor, ReadOptions } from '../types.js';
 import type { FieldCatalog } from './catalog.js';
 import { PARTY, readFields } from './party.js';
-import { byModifiedThenId, modifiedAt, toSourceRecord, TRACKING_FIELDS } from './records.js';
+import { compareKeys, type KeysetKey } from '../cursor.js';
+import { modifiedAt, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { TrytonRpc } from './rpc.js';
 import { changeRowsSchema, type ChangeRow } from './schemas.js';
 import { partiesChangedThroughSubrecords } from './subrecords.js';
@@ -73,6 +74,9 @@ export function sinceDomain(since: string | null): unknown[] {
     ],
   ];
 }
+
+/** A row's keyset key: its own modification time (not a sub-record's) and id. */
+const keyOf = (row: ChangeRow): KeysetKey => ({ modifiedAt: modifiedAt(row), id: String(row.id) });
 
 export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReader {
   return {
@@ -127,7 +131,7 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
           fetch([['write_date', '=', null], ...keyset('create_date', cursor)], 'create_date'),
           fetch([['write_date', '!=', null], ...keyset('write_date', cursor)], 'write_date'),
         ]);
-        const rows = [...fresh, ...updated].sort(byModifiedThenId).slice(0, size);
+        const rows = [...fresh, ...updated].sort((a, b) => compareKeys(keyOf(a), keyOf(b))).slice(0, size);
         const last = rows[rows.length - 1];
         if (last === undefined) break;
         cursor = { modifiedAt: modifiedAt(last), lastId: String(last.id) };

@@ -5,6 +5,7 @@
  * records that were waiting for a referenced record. The checkpoint moves only in the transaction
  * that stores the page's operations, so a crash at any point loses nothing.
  */
+import { compareCursor, lookback } from '../../connectors/cursor.js';
 import type { Cursor } from '../../connectors/types.js';
 import { describeError } from '../errors.js';
 import { BackfillSession, sidesOf } from './backfill.js';
@@ -115,22 +116,5 @@ async function pullSide(
 export function startCursor(checkpoint: Cursor | null, options: RunOptions, lookbackSeconds: number): Cursor | null {
   if (options.kind === 'backfill')
     return options.since === undefined ? null : { modifiedAt: options.since, lastId: null };
-  if (checkpoint === null || lookbackSeconds === 0) return checkpoint;
-  return {
-    modifiedAt: new Date(Date.parse(checkpoint.modifiedAt) - lookbackSeconds * 1000).toISOString(),
-    lastId: null,
-  };
-}
-
-/** Orders cursors by (modifiedAt, lastId); a null lastId sorts before any id at the same time. */
-export function compareCursor(a: Cursor, b: Cursor): number {
-  const ta = Date.parse(a.modifiedAt);
-  const tb = Date.parse(b.modifiedAt);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  if (a.lastId === b.lastId) return 0;
-  if (a.lastId === null) return -1;
-  if (b.lastId === null) return 1;
-  if (/^\d+$/.test(a.lastId) && /^\d+$/.test(b.lastId))
-    return a.lastId.length - b.lastId.length || (a.lastId < b.lastId ? -1 : 1);
-  return a.lastId < b.lastId ? -1 : 1;
+  return checkpoint === null ? null : lookback(checkpoint, lookbackSeconds);
 }
