@@ -73,6 +73,18 @@ export const connectorBaseSchema = z.looseObject({
     .default({ failures: 5, halfOpenAfterMs: 30_000 }),
   auth: z.strictObject({ oauth2: oauth2Schema }).optional(),
   tls: tlsSchema.optional(),
+  /**
+   * The checkpoint of a side read from this connector never passes the vendor's now minus this
+   * many seconds: changes that show up late (a search index that lags, a transaction stamped at its
+   * start) are read again by the next run. Defaults per connector kind (connectors/index.ts).
+   */
+  settleSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .optional()
+    .describe('seconds behind the vendor clock a checkpoint stays, for changes that appear late'),
 });
 export type ConnectorBaseConfig = z.infer<typeof connectorBaseSchema>;
 

@@ -9,6 +9,7 @@ import { compareCursor, lookback } from '../../connectors/cursor.js';
 import type { Cursor } from '../../connectors/types.js';
 import { describeError } from '../errors.js';
 import { BackfillSession, sidesOf } from './backfill.js';
+import { checkpointOf } from './checkpoint-limit.js';
 import type { Side } from '../mapping/resolver.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
@@ -82,7 +83,8 @@ async function pullSide(
   await backfill?.count(side);
   const start = resumeAt !== undefined ? resumeAt : startCursor(checkpoint, options, sync.config.lookbackSeconds);
   let current = checkpoint;
-  const pages = connectorOf(sync, side).reader.readChanges(objectOf(sync, side), {
+  const connector = connectorOf(sync, side);
+  const pages = connector.reader.readChanges(objectOf(sync, side), {
     cursor: start,
     fields: fieldsOf(sync, side),
     pageSize: sync.config.pageSize,
@@ -91,8 +93,10 @@ async function pullSide(
   for await (const page of pages) {
     stats.pulled[side] += page.records.length;
     const parts = await processPage(ctx, side, page.records, stats);
-    // The lookback and a backfill re-read the past: the checkpoint never moves backwards.
-    const cursor = current !== null && compareCursor(page.cursor, current) <= 0 ? null : page.cursor;
+    // Never past the vendor's now less its settle window; and, as the lookback and a backfill
+    // re-read the past, never backwards.
+    const limited = checkpointOf(page, connector, { sync: sync.name, side, logger });
+    const cursor = current !== null && compareCursor(limited, current) <= 0 ? null : limited;
     await store.commitPage({ sync: sync.name, side, cursor, ...parts });
     if (cursor !== null) current = cursor;
     logger.debug(
@@ -101,7 +105,7 @@ async function pullSide(
     );
     const delivered = await deliverAll(ctx, stats);
     // The page's operations are in the outbox: a resumed backfill need not read it again.
-    await backfill?.page(side, page.cursor, stats);
+    await backfill?.page(side, limited, stats);
     if (delivered.interrupted) return delivered;
     if (signal.aborted) {
       stats.status = 'interrupted';
