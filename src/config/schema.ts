@@ -142,7 +142,7 @@ const faultsSchema = z.strictObject({
   hangMs: z.number().int().positive().default(5000),
   /** HubSpot only: each write is searchable after a delay uniform in [0, searchIndexLagMs] ms. */
   searchIndexLagMs: z.number().int().min(0).default(0),
-  /** Odoo only: a write stamps `write_date` at its transaction's start and commits this many ms later. */
+  /** Odoo only: a write stamps `write_date` at its transaction's start and commits up to this many ms later. */
   commitDelayMs: z.number().int().min(0).default(0),
   seed: z.number().int().default(7),
 });

@@ -40,7 +40,8 @@ export interface FaultOptions {
   readonly searchIndexLagMs?: number;
   /**
    * Odoo only: a write's transaction stamps `write_date` when it starts, then commits (becomes
-   * visible) this many ms later, as a long transaction does. Default 0.
+   * visible) after a delay drawn uniformly from [0, commitDelayMs] ms, as transactions of
+   * different lengths do: a row can commit dated before rows already read. Default 0.
    */
   readonly commitDelayMs?: number;
   /** Seed for the fault PRNG, so a run is reproducible. Default 7. */
@@ -75,6 +76,8 @@ export interface FaultInjector {
   counts(): Readonly<Partial<Record<FaultKind, number>>>;
   /** The search-index lag of one write, uniform in [0, searchIndexLagMs]; 0 without the fault. */
   searchIndexLag(): number;
+  /** The commit delay of one write's transaction, uniform in [0, commitDelayMs]; 0 without the fault. */
+  commitDelay(): number;
 }
 
 export function createFaultInjector(
@@ -97,6 +100,10 @@ export function createFaultInjector(
     counts: () => ({ ...acted }),
     searchIndexLag() {
       const max = options.searchIndexLagMs ?? 0;
+      return max > 0 ? Math.floor(random() * (max + 1)) : 0;
+    },
+    commitDelay() {
+      const max = options.commitDelayMs ?? 0;
       return max > 0 ? Math.floor(random() * (max + 1)) : 0;
     },
     decide() {
