@@ -156,6 +156,12 @@ export interface Capabilities {
    * Tryton's `active`); null when an archived record cannot be restored through the API (HubSpot).
    */
   readonly activeField: string | null;
+  /**
+   * A record's `modifiedAt` changes with every edit: two edits never share one (HubSpot's
+   * milliseconds, Tryton's microseconds; not Odoo's whole seconds). The engine then skips a re-read
+   * record whose version it already merged. Default false: versions are trusted only once settled.
+   */
+  readonly exactVersions: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
@@ -166,6 +172,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   idempotencyKeyHeader: false,
   idField: 'id',
   activeField: null,
+  exactVersions: false,
 });
 
 /** Everything a connector may use, injected by the engine. */

@@ -35,6 +35,8 @@ export const TRYTON_CAPABILITIES = capabilities({
   tombstones: true,
   activeField: 'active',
   idempotencyKeyHeader: false,
+  // `write_date` keeps microseconds (reader.ts): one version, one state.
+  exactVersions: true,
 });
 
 export const trytonConnector: ConnectorFactory<TrytonConfig> = {

@@ -10,6 +10,7 @@ import type { Cursor } from '../../connectors/types.js';
 import { describeError } from '../errors.js';
 import { BackfillSession, sidesOf } from './backfill.js';
 import { checkpointOf } from './checkpoint-limit.js';
+import { dropConfirmed } from './confirmed.js';
 import type { Side } from '../mapping/resolver.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
@@ -92,7 +93,13 @@ async function pullSide(
   });
   for await (const page of pages) {
     stats.pulled[side] += page.records.length;
-    const parts = await processPage(ctx, side, page.records, stats);
+    // Re-reads of versions already merged cost no mapping and no lookup (confirmed.ts); a backfill merges all.
+    const fresh =
+      options.kind === 'incremental'
+        ? await dropConfirmed(ctx, side, page.records, connector.capabilities.exactVersions, checkpoint)
+        : { records: page.records, dropped: 0 };
+    stats.skippedAsEcho[side] += fresh.dropped;
+    const parts = await processPage(ctx, side, fresh.records, stats);
     // Never past the vendor's now less its settle window; and, as the lookback and a backfill
     // re-read the past, never backwards.
     const limited = checkpointOf(page, connector, { sync: sync.name, side, logger });
