@@ -16,6 +16,10 @@
  *
  * A dropped record is not re-merged with its counterpart: a change on the other side is that
  * side's reader's to bring (it has its own, newer version there).
+ *
+ * Records outside the sync's filter are dropped here too, and counted as filtered: planning does
+ * nothing with them, and the window re-reads them on every run (a companies sync re-reading
+ * every person partner would look up each one on the other side).
  */
 import { compareTimes } from '../../connectors/cursor.js';
 import type { Cursor, SourceRecord } from '../../connectors/types.js';
@@ -33,9 +37,17 @@ export async function dropConfirmed(
   page: readonly SourceRecord[],
   exactVersions: boolean,
   checkpoint: Cursor | null,
-): Promise<{ readonly records: readonly SourceRecord[]; readonly dropped: number }> {
-  const candidates = page.filter((r) => !r.deleted);
-  if (candidates.length === 0) return { records: page, dropped: 0 };
+): Promise<{ readonly records: readonly SourceRecord[]; readonly dropped: number; readonly filtered: number }> {
+  // Filters do not depend on references: no resolver is needed to ask (as counterparts.ts asks).
+  const outside = new Set(
+    page.filter((r) => {
+      if (r.deleted) return false;
+      const mine = ctx.sync.mapping.canonical(side, r);
+      return !mine.ok && mine.code === 'FILTERED';
+    }),
+  );
+  const candidates = page.filter((r) => !r.deleted && !outside.has(r));
+  if (candidates.length === 0) return finish(page, new Set(), outside);
   const links = await ctx.store.linksBySide(
     ctx.sync.name,
     side,
@@ -65,9 +77,17 @@ export async function dropConfirmed(
       if (mine?.ok === true && unchanged(mine.values, u.base)) confirmed.add(u.record);
     });
   }
-  if (confirmed.size === 0) return { records: page, dropped: 0 };
-  const records = page.filter((r) => !confirmed.has(r));
-  return { records, dropped: page.length - records.length };
+  return finish(page, confirmed, outside);
+}
+
+function finish(
+  page: readonly SourceRecord[],
+  confirmed: ReadonlySet<SourceRecord>,
+  outside: ReadonlySet<SourceRecord>,
+) {
+  if (confirmed.size === 0 && outside.size === 0) return { records: page, dropped: 0, filtered: 0 };
+  const records = page.filter((r) => !confirmed.has(r) && !outside.has(r));
+  return { records, dropped: confirmed.size, filtered: outside.size };
 }
 
 /** Every mapped value equals the base's (a field the base lacks is a change). */

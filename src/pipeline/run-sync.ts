@@ -97,8 +97,9 @@ async function pullSide(
     const fresh =
       options.kind === 'incremental'
         ? await dropConfirmed(ctx, side, page.records, connector.capabilities.exactVersions, checkpoint)
-        : { records: page.records, dropped: 0 };
+        : { records: page.records, dropped: 0, filtered: 0 };
     stats.skippedAsEcho[side] += fresh.dropped;
+    stats.filtered += fresh.filtered;
     const parts = await processPage(ctx, side, fresh.records, stats);
     // Never past the vendor's now less its settle window; and, as the lookback and a backfill
     // re-read the past, never backwards.
