@@ -19,8 +19,9 @@
  *     ordered by id, page by page. Then scan again from T+1s.
  * The same reads are exact on a server that stores whole seconds (the sandbox).
  *
- * Known limit (as for any modification-time sync with Odoo): `write_date` is the transaction's
- * start time, so a long transaction can commit rows older than a cursor already saved.
+ * `write_date` is the transaction's start time, so a long transaction can commit rows older than
+ * a cursor already saved: the engine keeps the checkpoint a settle window (`settleSeconds`, 120 s
+ * for Odoo) behind the server's clock, so the next run reads them (docs/cursor-and-clocks.md).
  */
 import { z } from 'zod';
 import type { ChangePage, ChangeReader, CountOptions, ReadOptions, SourceRecord } from '../types.js';
