@@ -25,6 +25,8 @@ export interface RegisteredConnector {
   readonly objects?: readonly string[];
   /** The secrets the connector reads (`ctx.secret(name)`): each must resolve before anything starts. */
   readonly secrets?: readonly string[];
+  /** The settle window (seconds) this vendor needs unless the config sets `settleSeconds`; 0 when absent. */
+  readonly settleSeconds?: number;
 }
 
 export const SANDBOX_ODOO_DB = 'tandem';
@@ -40,15 +42,30 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
       hubspotLimits({ searchPerSecond: hubspotConfigSchema.parse(settings).searchPerSecond, burst: rateLimit }),
     objects: ['contacts', 'companies'],
     secrets: ['token'],
+    // Search is an index fed after the write: HubSpot's search guide says new and changed records
+    // may take a few moments to appear in search results, with no bound; under load it is longer.
+    // https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm ("Limitations")
+    settleSeconds: 60,
   },
   odoo: {
     factory: odooConnector as ConnectorFactory<unknown>,
     sandbox: { role: 'erp', settings: (url) => ({ url, db: SANDBOX_ODOO_DB, login: SANDBOX_ODOO_LOGIN }) },
     objects: ['res.partner'],
     secrets: ['password'],
+    // `write_date` is the transaction's start (`now()` in PostgreSQL): a row commits up to one
+    // transaction later than its stamp. A worker's request is killed after `--limit-time-real`,
+    // 120 s by default (https://www.odoo.com/documentation/17.0/developer/reference/cli.html).
+    settleSeconds: 120,
   },
   // A real Tryton server only: the embedded sandbox speaks Odoo, not Tryton.
-  tryton: { factory: trytonConnector as ConnectorFactory<unknown>, objects: ['party.party'], secrets: ['password'] },
+  // Tryton stamps `write_date` with the transaction's start too (CURRENT_TIMESTAMP); its requests
+  // are short, and its own `_timestamp` checks cover the edits that race a write.
+  tryton: {
+    factory: trytonConnector as ConnectorFactory<unknown>,
+    objects: ['party.party'],
+    secrets: ['password'],
+    settleSeconds: 30,
+  },
 });
 
 export function connectorKinds(): string[] {

@@ -31,6 +31,8 @@ export const HUBSPOT_CAPABILITIES = capabilities({
   tombstones: false,
   idempotencyKeyHeader: false,
   idField: 'hs_object_id',
+  // `lastmodifieddate` has milliseconds: one version, one state.
+  exactVersions: true,
 });
 
 /** HubSpot's object type ids of the standard objects, as record pages name them. */

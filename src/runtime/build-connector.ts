@@ -19,6 +19,7 @@ import { viewPath } from '../sandbox/record-view.js';
 import { createCircuit } from './breaker.js';
 import type { Connector } from '../../connectors/types.js';
 import { instrumentConnector, type RuntimeConnector } from './instrument.js';
+import { createServerClock, withServerClock } from './server-clock.js';
 import type { BreakerRecord, StateStore } from '../../state/index.js';
 
 export interface BuildContext {
@@ -83,18 +84,23 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   // OAuth and mTLS (auth:, tls:) wrap the transport; the connector itself never sees them.
   const auth = buildConnectorAuth(entry.name, entry.base, { configFile: ctx.config.file, logger });
   const defaults = secretDefaults(entry);
+  // Inside the OAuth wrapper: only the vendor's own answers set its clock, not a token server's.
+  const clock = createServerClock();
   const connector = registered.factory.create(entry.name, parsed, {
     http: auth.wrap(
-      createTransport({
-        logger,
-        connector: entry.name,
-        timeoutMs: entry.base.timeoutMs,
-        retry: entry.base.retry,
-        circuit,
-        ...(limits === undefined ? {} : { limits }),
-        ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }),
-        ...(auth.https === undefined ? {} : { https: auth.https }),
-      }),
+      withServerClock(
+        createTransport({
+          logger,
+          connector: entry.name,
+          timeoutMs: entry.base.timeoutMs,
+          retry: entry.base.retry,
+          circuit,
+          ...(limits === undefined ? {} : { limits }),
+          ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }),
+          ...(auth.https === undefined ? {} : { https: auth.https }),
+        }),
+        clock,
+      ),
     ),
     logger,
     secret: createSecretReader({
@@ -110,5 +116,6 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
     server === undefined
       ? connector
       : { ...connector, recordUrl: (object: string, id: string) => `${server.url}${viewPath(object, id)}` };
-  return instrumentConnector(linked, ctx.logger, circuit);
+  const settleSeconds = entry.base.settleSeconds ?? registered.settleSeconds ?? 0;
+  return Object.freeze({ ...instrumentConnector(linked, ctx.logger, circuit), clock, settleSeconds });
 }

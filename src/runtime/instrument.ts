@@ -16,10 +16,15 @@ import type {
 import { TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Circuit } from './breaker.js';
+import type { ServerClock } from './server-clock.js';
 
 /** A connector as the engine holds it: wrapped, with its circuit breaker when it has one. */
 export interface RuntimeConnector extends Connector {
   readonly circuit?: Circuit;
+  /** The vendor's clock, from its `Date` headers; the engine's local clock when absent. */
+  readonly clock?: ServerClock;
+  /** How far behind the vendor's now a checkpoint stays (see connectors/cursor.ts `settleLimit`); 0 when absent. */
+  readonly settleSeconds?: number;
 }
 
 /**

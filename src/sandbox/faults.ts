@@ -31,6 +31,19 @@ export interface FaultOptions {
   readonly partialFailureRate?: number;
   /** How long a hanging request hangs before its connection drops, ms. Default 5,000. */
   readonly hangMs?: number;
+  /**
+   * HubSpot only: each write becomes visible to search after a delay drawn uniformly from
+   * [0, searchIndexLagMs] ms (HubSpot's index lags by "a few moments", more under load, and not by
+   * the same for every write: a later change can be searchable before an earlier one). GET and
+   * batch read see the write at once. Default 0.
+   */
+  readonly searchIndexLagMs?: number;
+  /**
+   * Odoo only: a write's transaction stamps `write_date` when it starts, then commits (becomes
+   * visible) after a delay drawn uniformly from [0, commitDelayMs] ms, as transactions of
+   * different lengths do: a row can commit dated before rows already read. Default 0.
+   */
+  readonly commitDelayMs?: number;
   /** Seed for the fault PRNG, so a run is reproducible. Default 7. */
   readonly seed?: number;
 }
@@ -61,6 +74,10 @@ export interface FaultInjector {
   applied(kind: FaultKind): void;
   /** The faults acted on since start, by kind. */
   counts(): Readonly<Partial<Record<FaultKind, number>>>;
+  /** The search-index lag of one write, uniform in [0, searchIndexLagMs]; 0 without the fault. */
+  searchIndexLag(): number;
+  /** The commit delay of one write's transaction, uniform in [0, commitDelayMs]; 0 without the fault. */
+  commitDelay(): number;
 }
 
 export function createFaultInjector(
@@ -81,6 +98,14 @@ export function createFaultInjector(
       acted[kind] = (acted[kind] ?? 0) + 1;
     },
     counts: () => ({ ...acted }),
+    searchIndexLag() {
+      const max = options.searchIndexLagMs ?? 0;
+      return max > 0 ? Math.floor(random() * (max + 1)) : 0;
+    },
+    commitDelay() {
+      const max = options.commitDelayMs ?? 0;
+      return max > 0 ? Math.floor(random() * (max + 1)) : 0;
+    },
     decide() {
       const delayMs = latency > 0 ? Math.floor(random() * latency) : 0;
       let roll = random();

@@ -45,6 +45,7 @@ export async function startHubspotSandbox(
   const seeded = seedStore(store, options.world);
   const limiter = createRateLimiter(tuning.rateLimit);
   const faults = createFaultInjector(options.faults);
+  if ((options.faults?.searchIndexLagMs ?? 0) > 0) store.setSearchIndexLag(() => faults.searchIndexLag());
   const lostResponses = new WeakSet<object>();
   const log = options.logger;
   let received = 0;
