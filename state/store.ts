@@ -47,11 +47,22 @@ import {
   outboxCounts,
   pending,
   recordFailure,
+  statusesOf,
   type NewOperation,
   type OutboxCounts,
 } from './outbox.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
-import type { ConflictRow, Database, DeadLetterRow, LinkRow, OutboxRow, RunRow, RunStatus, Side } from './schema.js';
+import type {
+  ConflictRow,
+  Database,
+  DeadLetterRow,
+  LinkRow,
+  OutboxRow,
+  OutboxStatus,
+  RunRow,
+  RunStatus,
+  Side,
+} from './schema.js';
 
 /** Everything one page of a run leaves behind, committed together. */
 export interface PageCommit {
@@ -215,7 +226,12 @@ export class StateStore {
   }
 
   dropDeadLetter(id: number): Promise<boolean> {
-    return dropDeadLetterRow(this.db, id);
+    return dropDeadLetterRow(this.db, id, this.now());
+  }
+
+  /** Where each of these idempotency keys stands in the outbox. */
+  outboxStatuses(keys: readonly string[]): Promise<Map<string, OutboxStatus>> {
+    return statusesOf(this.db, keys);
   }
 
   countDeadLetters(sync: string): Promise<number> {

@@ -26,6 +26,10 @@ export interface RepairOutcome {
   readonly changes: readonly PlannedChange[];
   /** Conflicts the repair opened (fields policy leaves to a person, deletes against edits). */
   readonly conflicts: number;
+  /** Planned writes now pending in the outbox (0 for a dry run). */
+  readonly enqueued: number;
+  /** Planned writes whose operation is dead-lettered already: not enqueued until a person acts (`tandem dlq`). */
+  readonly blocked: number;
 }
 
 interface Targets {
@@ -71,6 +75,7 @@ export async function repair(
   const targets = collect(rows);
   const size = Math.max(1, Math.min(sync.config.pageSize, 100));
   const runId = options.dryRun ? undefined : await store.startRun(sync.name, 'repair');
+  const keys: string[] = [];
 
   for (const side of ['crm', 'erp'] as const) {
     for (const ids of chunks([...targets.bySide[side]], size)) {
@@ -79,6 +84,7 @@ export async function repair(
       const parts = await processPage(ctx, side, records, stats);
       changes.push(...parts.changes);
       conflicts += parts.conflicts?.length ?? 0;
+      keys.push(...parts.operations.map((o) => o.key));
       if (!options.dryRun) await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
     }
   }
@@ -89,16 +95,21 @@ export async function repair(
     changes.push(...out.changes);
     conflicts += out.conflicts.length;
     stats.conflicts += out.conflicts.length;
+    keys.push(...out.operations.map((o) => o.key));
     if (!options.dryRun) await store.commitPage({ sync: sync.name, side: 'crm', cursor: null, ambiguous: [], ...out });
   }
 
+  // Counted from the outbox, not from the plan: a key already dead-lettered is not enqueued again.
+  const statuses = options.dryRun ? new Map<string, string>() : await store.outboxStatuses(keys);
+  const enqueued = [...statuses.values()].filter((s) => s === 'pending').length;
+  const blocked = [...statuses.values()].filter((s) => s === 'dead').length;
   if (!options.dryRun) {
     if (options.deliver !== false) await deliverAll(ctx, stats);
     stats.pending = (await store.outboxCounts(sync.name)).pending;
     if (stats.failed > 0) stats.status = 'failed';
     if (runId !== undefined) await store.finishRun(runId, stats.status, stats, null);
   }
-  return { dryRun: options.dryRun, stats, changes, conflicts };
+  return { dryRun: options.dryRun, stats, changes, conflicts, enqueued, blocked };
 }
 
 /**
