@@ -128,6 +128,9 @@ function planPair(
   const counterpart = pair.other;
   const base = link === undefined ? null : (JSON.parse(link.base) as CanonicalValues);
 
+  // Our own archive read back (HubSpot's archived list, `archivedReads`) is an echo: it must not
+  // archive a counterpart a person restored since; planRestore on the other side decides that.
+  if (record.deleted && base?.[ARCHIVED_BY_US] === side) return;
   if (record.deleted || counterpart?.deleted === true) {
     // Alive again after we archived its counterpart for it: restored, so the counterpart is too.
     if (

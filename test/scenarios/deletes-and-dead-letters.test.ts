@@ -124,3 +124,28 @@ describe('deletes: ignore, then archive', () => {
     expect(again.head.summary.categories.deleted_one_side).toBe(0);
   });
 });
+
+describe('restore, with HubSpot archives read (archivedReads, as the example config)', () => {
+  it('a partner restored after Tandem archived its contact stays restored: a person decides about the contact', async () => {
+    w = await world({
+      contacts: 30,
+      configEdit: (c) => c.replace('    sandbox: crm\n', '    sandbox: crm\n    archivedReads: true\n'),
+    });
+    await w.runBoth();
+    await w.runBoth();
+    const { crmId, erpId } = await pair(w);
+    await tick();
+    await w.archiveErp(erpId);
+    expect((await w.run()).archived.crm).toBe(1);
+    await tick();
+    await w.editErp(erpId, { active: true });
+    // Our own archive of the contact, read back from HubSpot's archived list, is an echo: it never archives the partner.
+    for (let i = 0; i < 2; i++) expect(await w.run()).toMatchObject({ archived: { crm: 0, erp: 0 }, failed: 0 });
+    expect((await w.erp(erpId))?.deleted).toBe(false);
+    expect((await w.crm(crmId))?.deleted).toBe(true);
+    const conflicts = await w.app.store.conflicts('contacts');
+    expect(conflicts.map((c) => [c.kind, c.crm_id, c.crm_value, c.erp_value])).toEqual([
+      ['delete', crmId, '"deleted"', '"restored"'],
+    ]);
+  });
+});
