@@ -13,6 +13,8 @@ export interface SyncDefinition {
   readonly mapping: CompiledMapping;
   readonly crm: RuntimeConnector;
   readonly erp: RuntimeConnector;
+  /** The objects of the syncs this sync's reference fields name (companies: contacts' parent_id). */
+  readonly referenced?: Readonly<Record<string, { readonly crm: string; readonly erp: string }>>;
 }
 
 export interface RunContext {

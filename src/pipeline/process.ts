@@ -23,6 +23,7 @@ import {
   type PlannedChange,
 } from './plan-writes.js';
 import { other, pairIds, referenceFor } from './sides.js';
+import { vanishedReferences } from './vanished-references.js';
 
 export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'> & {
   /** The writes planned, in words: what a dry run prints instead of committing. */
@@ -61,6 +62,9 @@ export async function processPage(
     pairs.flatMap((p) => (p.link === undefined ? [] : [p.link.crm_id])),
   );
 
+  const vanished = await vanishedReferences(ctx, side, pairs, mapped, blocked);
+  for (const c of vanished) blocked.set(c.crmId, (blocked.get(c.crmId) ?? new Set()).add(c.field));
+
   const plan = (counts: RunStats): Builder => {
     const b: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [], changes: [] };
     pairs.forEach((pair, i) => planPair(ctx, side, pair, mapped[i], b, resolver, blocked, counts));
@@ -70,6 +74,7 @@ export async function processPage(
   // finds what to prefetch; the real plan then counts once.
   await resolver.prefetch(() => plan(structuredClone(stats)));
   const out = plan(stats);
+  out.conflicts.push(...vanished);
   stats.conflicts += out.conflicts.length;
   stats.waiting += out.parked.length;
   stats.deadLettered += out.deadLetters.length;

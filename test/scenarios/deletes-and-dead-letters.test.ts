@@ -149,3 +149,38 @@ describe('restore, with HubSpot archives read (archivedReads, as the example con
     ]);
   });
 });
+
+describe('a reference to a record that vanished', () => {
+  it('a company partner deleted in the ERP does not clear its contacts’ company in the CRM: a conflict each', async () => {
+    w = await world({ contacts: 40 });
+    await w.runBoth();
+    const world_ = w;
+    const links = await world_.app.store.db
+      .selectFrom('links')
+      .select(['crm_id', 'erp_id'])
+      .where('sync', '=', 'contacts')
+      .execute();
+    const byCompany = new Map<number, string[]>();
+    for (const link of links) {
+      const parent = (await world_.erp(link.erp_id))?.fields['parent_id'];
+      if (Array.isArray(parent) && typeof parent[0] === 'number')
+        byCompany.set(parent[0], [...(byCompany.get(parent[0]) ?? []), link.crm_id]);
+    }
+    const [company, contacts] = [...byCompany.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [];
+    if (company === undefined || contacts === undefined) throw new Error('no company with linked contacts');
+    const before = await Promise.all(contacts.map(async (id) => (await world_.crm(id))?.fields['associatedcompanyid']));
+    expect(before.every((v) => typeof v === 'string' && v !== '')).toBe(true);
+
+    await w.deleteErp(String(company));
+    await w.runBoth();
+    const outcome = await repairDrift(w);
+    const after = await Promise.all(contacts.map(async (id) => (await world_.crm(id))?.fields['associatedcompanyid']));
+    expect(after).toEqual(before);
+    const conflicts = (await w.app.store.conflicts('contacts')).filter((c) => c.field === 'parent_id');
+    expect(conflicts.map((c) => c.crm_id).sort()).toEqual([...contacts].sort());
+    expect(outcome.repair?.changes.filter((c) => c.fields.some((f) => f.field === 'parent_id'))).toEqual([]);
+    // Held back until a person decides: the next scan shows the conflicts, not a repairable mismatch.
+    const again = await repairDrift(w);
+    expect(again.head.summary.categories.field_mismatch).toBe(0);
+  });
+});
