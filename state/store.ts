@@ -40,6 +40,7 @@ import {
   type NewConflict,
 } from './conflicts.js';
 import { countWaiting, park, parked, unpark, type WaitingRecord } from './waiting.js';
+import { dropLink, moveLink } from './merges.js';
 import { openDatabase } from './open.js';
 import {
   enqueue,
@@ -232,6 +233,15 @@ export class StateStore {
   /** Where each of these idempotency keys stands in the outbox. */
   outboxStatuses(keys: readonly string[]): Promise<Map<string, OutboxStatus>> {
     return statusesOf(this.db, keys);
+  }
+
+  /** A merge on `side`: the link of `fromId` (and pending writes aimed at it) moves to `toId`. */
+  moveLink(sync: string, side: Side, fromId: string, toId: string): Promise<void> {
+    return moveLink(this.db, sync, side, fromId, toId, this.now());
+  }
+
+  dropLink(sync: string, crmId: string): Promise<void> {
+    return dropLink(this.db, sync, crmId);
   }
 
   countDeadLetters(sync: string): Promise<number> {

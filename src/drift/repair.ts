@@ -13,6 +13,7 @@ import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import { emptyStats, type RunContext, type RunStats } from '../pipeline/context.js';
 import { deliverAll } from '../pipeline/deliver.js';
+import { applyMerges, mergesOfVanished } from '../pipeline/merges.js';
 import { planDelete, type Builder, type PlannedChange } from '../pipeline/plan-writes.js';
 import { processPage } from '../pipeline/process.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
@@ -60,7 +61,7 @@ async function readByIds(ctx: RunContext, side: Side, ids: readonly string[]): P
 }
 
 export async function repair(
-  ctx: RunContext,
+  given: RunContext,
   rows: Iterable<DriftRow>,
   options: {
     readonly dryRun: boolean;
@@ -68,6 +69,7 @@ export async function repair(
     readonly deliver?: boolean;
   },
 ): Promise<RepairOutcome> {
+  const ctx: RunContext = options.dryRun ? { ...given, dryRun: true } : given;
   const { sync, store } = ctx;
   const stats = emptyStats(sync.name, 'incremental');
   const changes: PlannedChange[] = [];
@@ -135,6 +137,21 @@ async function planDeletes(
     );
   const crm = await byId('crm');
   const erp = await byId('erp');
+  // Gone outright may be merged away: the link follows the survivor instead of archiving anything.
+  const merges = [
+    ...(await mergesOfVanished(
+      ctx,
+      'crm',
+      group.flatMap((d) => (crm.has(d.crmId) ? [] : [d.crmId])),
+    )),
+    ...(await mergesOfVanished(
+      ctx,
+      'erp',
+      group.flatMap((d) => (erp.has(d.erpId) ? [] : [d.erpId])),
+    )),
+  ];
+  if (ctx.dryRun !== true) await applyMerges(ctx, merges);
+  const mergedAway = new Set(merges.flatMap((e) => e.losers.map((id) => `${e.side}:${id}`)));
   const links: Map<string, LinkRow> = await store.linksBySide(
     sync.name,
     'crm',
@@ -147,6 +164,7 @@ async function planDeletes(
     const live = (r: SourceRecord | undefined) => r !== undefined && !r.deleted;
     // Relinked since the scan, or both alive again, or both gone: nothing to do here.
     if (link === undefined || link.erp_id !== d.erpId || live(records.crm) === live(records.erp)) return [];
+    if (mergedAway.has(`crm:${d.crmId}`) || mergedAway.has(`erp:${d.erpId}`)) return [];
     const gone: Side = live(records.crm) ? 'erp' : 'crm';
     const alive = other(gone);
     const survivor = records[alive] as SourceRecord;

@@ -23,6 +23,8 @@ export interface RunContext {
   readonly logger: Logger;
   /** Aborting stops the run after the page in hand is committed and delivered. */
   readonly signal: AbortSignal;
+  /** A dry run: planning must write nothing anywhere (no merge is followed or made). */
+  readonly dryRun?: boolean;
   /** A backfill's progress, after it starts (or resumes) and after every page. */
   readonly onProgress?: (progress: BackfillProgress) => void;
 }

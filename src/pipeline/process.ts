@@ -11,6 +11,7 @@ import type { Side } from '../mapping/resolver.js';
 import type { RunContext, RunStats } from './context.js';
 import { findCounterparts, type Counterpart } from './counterparts.js';
 import { merge } from './merge.js';
+import { applyMerges, mergesOf, mergesOfVanished } from './merges.js';
 import { PrefetchingResolver } from './resolver.js';
 import {
   ARCHIVED_BY_US,
@@ -45,7 +46,15 @@ export async function processPage(
   const { sync } = ctx;
   const latest = new Map<string, SourceRecord>();
   for (const record of page) latest.set(record.id, record);
-  const found = await findCounterparts(ctx, side, [...latest.values()]);
+  const records = [...latest.values()];
+  // Merges first: a survivor with a new id (HubSpot) must take its link over before it is matched.
+  if (ctx.dryRun !== true) await applyMerges(ctx, await mergesOf(ctx, side, records));
+  let found = await findCounterparts(ctx, side, records);
+  const gone = found.pairs.flatMap((p) =>
+    p.link !== undefined && p.other === undefined ? [other(side) === 'crm' ? p.link.crm_id : p.link.erp_id] : [],
+  );
+  if (ctx.dryRun !== true && (await applyMerges(ctx, await mergesOfVanished(ctx, other(side), gone))))
+    found = await findCounterparts(ctx, side, records);
   const pairs = found.pairs;
   stats.ambiguous += found.ambiguous.length;
 
