@@ -14,7 +14,7 @@ import { describeError } from '../errors.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import type { RunContext } from './context.js';
-import { connectorOf, objectOf, other } from './sides.js';
+import { connectorOf, fieldsOf, objectOf, other } from './sides.js';
 
 /** One merge seen on `side`: `losers` went into `survivor`. */
 export interface MergeEvent {
@@ -90,7 +90,18 @@ export async function applyMerges(ctx: RunContext, events: readonly MergeEvent[]
     changed = true;
     let keep = links.get(survivor);
     if (keep === undefined) {
-      const chosen = heir(ctx, event, losers);
+      // Which loser was the primary is not in the trace: the survivor's values (the primary's) tell.
+      const record =
+        event.record ??
+        (
+          await connectorOf(sync, side).lookup.findBy(
+            objectOf(sync, side),
+            connectorOf(sync, side).capabilities.idField,
+            [survivor],
+            fieldsOf(sync, side),
+          )
+        )[0];
+      const chosen = heir(ctx, { ...event, ...(record === undefined ? {} : { record }) }, losers);
       if (chosen === undefined) continue;
       await store.moveLink(sync.name, side, idOn(side, chosen), survivor);
       logger.info(

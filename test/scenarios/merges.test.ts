@@ -121,12 +121,13 @@ describe('a merge the drift scan sees before any run', () => {
     const [a, b] = await pairs(w);
     if (a === undefined || b === undefined) throw new Error('two pairs needed');
     await tick();
-    const merged = await mergeInHubspot(w, a.crmId, b.crmId);
+    // The later id is the primary: the merged record carries its values, and takes over its link.
+    const merged = await mergeInHubspot(w, b.crmId, a.crmId);
     const outcome = await repair(w);
     const rows = outcome.head.summary.categories.deleted_one_side;
     expect(rows).toBe(2);
     expect(outcome.repair?.stats.archived).toEqual({ crm: 0, erp: 0 });
-    expect(await w.erpIdOf(merged)).toBe(a.erpId);
+    expect(await w.erpIdOf(merged)).toBe(b.erpId);
     expect((await w.erp(a.erpId))?.deleted).toBe(false);
     expect((await w.erp(b.erpId))?.deleted).toBe(false);
     expect((await w.app.store.conflicts('contacts')).filter((c) => c.kind === 'merge')).toHaveLength(1);
