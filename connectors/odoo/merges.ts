@@ -15,7 +15,6 @@ import type { OdooRpc } from './rpc.js';
 
 const PARTNER = 'res.partner';
 const WIZARD = 'base.partner.merge.automatic.wizard';
-const TRACE = 'Merged with the following partners';
 const messagesSchema = z.array(z.looseObject({ res_id: z.number(), body: z.union([z.string(), z.literal(false)]) }));
 
 /** The loser ids a trace message names. */
@@ -32,7 +31,8 @@ export function createMerges(rpc: OdooRpc): MergeSupport {
         {
           model: 'mail.message',
           method: 'search_read',
-          args: [[['model', '=', PARTNER], ...domain]],
+          // message_post's default type: a person's note in the chatter is a 'comment', never taken for a trace.
+          args: [[['model', '=', PARTNER], ['message_type', '=', 'notification'], ...domain]],
           kwargs: { fields: ['res_id', 'body'], order: 'id asc' },
           schema: messagesSchema,
         },
@@ -53,9 +53,10 @@ export function createMerges(rpc: OdooRpc): MergeSupport {
       const out = new Map<string, string[]>();
       if (object !== PARTNER || records.length === 0) return out;
       const ids = records.map((r) => Number(r.id));
+      // Matched by "(ID n)", which Odoo's translations of the message keep; the engine checks the ids are gone.
       for (const message of await traces([
         ['res_id', 'in', ids],
-        ['body', 'ilike', TRACE],
+        ['body', 'ilike', '(ID '],
       ])) {
         const losers = typeof message.body === 'string' ? idsIn(message.body) : [];
         const key = String(message.res_id);

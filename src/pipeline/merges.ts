@@ -41,9 +41,17 @@ export async function mergesOf(ctx: RunContext, side: Side, records: readonly So
   if (support === undefined || live.length === 0) return [];
   const byId = new Map(live.map((r) => [r.id, r]));
   const found = await support.mergedInto(objectOf(ctx.sync, side), live);
-  return [...found].map(([survivor, losers]) => {
+  if (found.size === 0) return [];
+  // A trace names ids; only those really gone were merged away (a chatter message may name others).
+  const connector = connectorOf(ctx.sync, side);
+  const named = [...new Set([...found.values()].flat())];
+  const present = new Set(
+    (await connector.lookup.findBy(objectOf(ctx.sync, side), connector.capabilities.idField, named)).map((r) => r.id),
+  );
+  return [...found].flatMap(([survivor, ids]) => {
+    const losers = ids.filter((id) => !present.has(id));
     const record = byId.get(survivor);
-    return { side, survivor, losers, ...(record === undefined ? {} : { record }) };
+    return losers.length === 0 ? [] : [{ side, survivor, losers, ...(record === undefined ? {} : { record }) }];
   });
 }
 
