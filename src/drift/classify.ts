@@ -8,7 +8,6 @@ import type { CanonicalValues } from '../mapping/types.js';
 import type { Value } from '../mapping/values.js';
 import type { SyncDefinition } from '../pipeline/context.js';
 import { merge } from '../pipeline/merge.js';
-import { mergedInto } from '../pipeline/merges.js';
 import {
   DRIFT_CATEGORIES,
   type CategoryCounts,
@@ -17,6 +16,7 @@ import {
   type FieldDiff,
 } from './report-schema.js';
 import type { PairRow, Scratch } from './scratch.js';
+import { mergeRow } from './merge-rows.js';
 import { pairUrls } from './urls.js';
 
 export interface Tally {
@@ -76,36 +76,6 @@ export function fieldDiffs(
 }
 
 const parse = (json: string | null): CanonicalValues => (json === null ? {} : (JSON.parse(json) as CanonicalValues));
-
-/**
- * A pair one side merged away is no delete: a duplicate whose link a merge marked waits for a
- * person (not repairable); a merge not handled yet is repaired by moving the link to the survivor.
- */
-function mergeRow(
-  sync: SyncDefinition,
-  pair: PairRow,
-  gone: Side,
-  merged: ReadonlyMap<string, string> | undefined,
-): Pick<DriftRow, 'detail' | 'action' | 'repairable'> | undefined {
-  const alive: Side = gone === 'crm' ? 'erp' : 'crm';
-  const marked = mergedInto(pair.base);
-  if (marked !== undefined) {
-    const [side, survivor] = marked.split(':');
-    return {
-      detail: `the ${side ?? gone} record was merged into ${survivor ?? '?'}; this ${alive} record is now a duplicate of that one's counterpart`,
-      action: `review it: merge the duplicate in the ${alive}, or keep it (an open merge conflict; merges: ${sync.config.merges})`,
-      repairable: false,
-    };
-  }
-  const goneId = gone === 'crm' ? pair.crm_id : pair.erp_id;
-  const survivor = merged?.get(`${gone}:${goneId}`);
-  if (survivor === undefined) return undefined;
-  return {
-    detail: `the ${gone} record was merged into ${survivor}; the ${alive} record is live`,
-    action: `move the link to ${survivor}; a duplicate pair goes to merges: ${sync.config.merges}`,
-    repairable: true,
-  };
-}
 
 function goneDetail(alive: number | null): string {
   return alive === null ? 'not found (deleted outright, or archived where reads hide archived records)' : 'archived';
