@@ -94,7 +94,14 @@ describe('a merge in HubSpot', () => {
     const outcome = await repair(w);
     expect(outcome.repair?.stats.archived).toEqual({ crm: 0, erp: 0 });
     expect((await w.erp(b.erpId))?.deleted).toBe(false);
-    expect((await w.app.store.conflicts('contacts')).filter((c) => c.kind === 'merge')).toHaveLength(1);
+    const [conflict] = (await w.app.store.conflicts('contacts')).filter((c) => c.kind === 'merge');
+    if (conflict === undefined) throw new Error('no merge conflict');
+    // A person keeps the duplicate partner: resolving records it and writes nothing.
+    const { resolveConflict } = await import('../../src/pipeline/resolve-conflict.js');
+    const ctx = { sync: w.contacts, store: w.app.store, logger: w.app.logger, signal: new AbortController().signal };
+    expect(await resolveConflict(ctx, conflict, { take: 'erp' })).toEqual([]);
+    expect(await w.app.store.conflicts('contacts')).toEqual([]);
+    expect(await w.runBoth()).toMatchObject({ written: { crm: 0, erp: 0 } });
   });
 
   it('merges: merge — the duplicate partner is merged in Odoo too', async () => {
