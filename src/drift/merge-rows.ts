@@ -1,7 +1,7 @@
 /** Drift rows for linked pairs a merge on one side touched (src/pipeline/merges.ts). */
 import type { Side } from '../mapping/resolver.js';
 import type { SyncDefinition } from '../pipeline/context.js';
-import { mergedInto } from '../pipeline/merges.js';
+import { mergeMark } from '../pipeline/merges.js';
 import type { DriftRow } from './report-schema.js';
 import type { PairRow } from './scratch.js';
 
@@ -16,7 +16,7 @@ export function mergeRow(
   merged: ReadonlyMap<string, string> | undefined,
 ): Pick<DriftRow, 'detail' | 'action' | 'repairable'> | undefined {
   const alive: Side = gone === 'crm' ? 'erp' : 'crm';
-  const marked = mergedInto(pair.base);
+  const marked = mergeMark(pair.base);
   if (marked !== undefined) {
     const [side, survivor] = marked.split(':');
     return {

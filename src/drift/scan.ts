@@ -10,7 +10,7 @@ import { linksAfter } from '../../state/links.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import type { RunContext } from '../pipeline/context.js';
-import { mergedInto, mergesOfVanished } from '../pipeline/merges.js';
+import { mergeMark, mergesOfVanished } from '../pipeline/merges.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
 import { connectorOf, fieldsOf, objectOf } from '../pipeline/sides.js';
 import { classifyPair, emit, unlinkedRows, type Tally } from './classify.js';
@@ -102,7 +102,7 @@ async function mergedAway(ctx: RunContext, pairs: readonly PairRow[]): Promise<M
   const out = new Map<string, string>();
   for (const side of ['crm', 'erp'] as const) {
     const ids = pairs.flatMap((p) =>
-      mergedInto(p.base) === undefined &&
+      mergeMark(p.base) === undefined &&
       (side === 'crm' ? p.c_alive === null && p.e_alive === 1 : p.e_alive === null && p.c_alive === 1)
         ? [side === 'crm' ? p.crm_id : p.erp_id]
         : [],

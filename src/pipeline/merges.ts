@@ -28,8 +28,8 @@ export interface MergeEvent {
 /** The key in a link's base that marks a pair made a duplicate by a merge: `<side>:<survivor id>`. */
 export const MERGED = '@merged';
 
-/** Whether a link's base marks it a merge's duplicate. */
-export const mergedInto = (base: string): string | undefined => {
+/** The merge mark of a link's base (`<side>:<survivor id>`), when a merge made its pair a duplicate. */
+export const mergeMark = (base: string): string | undefined => {
   const value = (JSON.parse(base) as Record<string, unknown>)[MERGED];
   return typeof value === 'string' ? value : undefined;
 };
@@ -92,7 +92,7 @@ export async function applyMerges(ctx: RunContext, events: readonly MergeEvent[]
     const links = await store.linksBySide(sync.name, side, [survivor, ...event.losers]);
     const losers = event.losers.flatMap((id) => {
       const link = id === survivor ? undefined : links.get(id);
-      return link === undefined || mergedInto(link.base) !== undefined ? [] : [link];
+      return link === undefined || mergeMark(link.base) !== undefined ? [] : [link];
     });
     if (losers.length === 0) continue;
     changed = true;

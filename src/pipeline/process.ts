@@ -11,7 +11,7 @@ import type { Side } from '../mapping/resolver.js';
 import type { RunContext, RunStats } from './context.js';
 import { findCounterparts, type Counterpart } from './counterparts.js';
 import { merge } from './merge.js';
-import { applyMerges, mergedInto, mergesOf, mergesOfVanished } from './merges.js';
+import { applyMerges, mergeMark, mergesOf, mergesOfVanished } from './merges.js';
 import { PrefetchingResolver } from './resolver.js';
 import {
   ARCHIVED_BY_US,
@@ -51,7 +51,7 @@ export async function processPage(
   if (ctx.dryRun !== true) await applyMerges(ctx, await mergesOf(ctx, side, records));
   let found = await findCounterparts(ctx, side, records);
   const gone = found.pairs.flatMap((p) =>
-    p.link !== undefined && p.other === undefined && mergedInto(p.link.base) === undefined
+    p.link !== undefined && p.other === undefined && mergeMark(p.link.base) === undefined
       ? [other(side) === 'crm' ? p.link.crm_id : p.link.erp_id]
       : [],
   );
