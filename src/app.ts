@@ -4,12 +4,12 @@
  * daemon start here; nothing is a module-level singleton.
  */
 import { StateStore } from '../state/index.js';
-import { loadConfig, type Config } from './config/load.js';
+import type { Config } from './config/load.js';
 import { buildConnector } from './runtime/build-connector.js';
 import type { RuntimeConnector } from './runtime/instrument.js';
 import { createLogger, type Logger } from './logger.js';
-import { loadMappings } from './mapping/load.js';
 import type { SyncDefinition } from './pipeline/context.js';
+import { preflight } from './preflight.js';
 import { startSandbox, type RunningSandbox } from './sandbox/index.js';
 
 export interface App {
@@ -28,16 +28,23 @@ export interface AppOptions {
   readonly connect?: boolean;
   /** False for dry runs: circuit-breaker changes are not saved. */
   readonly persistBreakers?: boolean;
+  /** The daemon: the server's token and webhook secrets must resolve before anything starts. */
+  readonly server?: boolean;
+  /** The sync named on the command line: an unknown one is refused before the state file is created. */
+  readonly sync?: string;
 }
 
 export async function openApp(configFile: string, options: AppOptions = {}): Promise<App> {
-  const config = loadConfig(configFile);
-  // Mappings are checked before anything starts: a bad mapping refuses to start.
-  // References name other syncs: unknown ones and cycles are refused here, with file and line.
-  const mappings = loadMappings(Object.values(config.syncs).map((s) => ({ sync: s.name, file: s.mappingFile })));
+  const connect = options.connect ?? true;
+  // Config, mappings, the named sync and the secrets are checked before anything is created or
+  // started: a problem refuses to start (exit 2) and leaves no state file behind.
+  const { config, mappings } = preflight(configFile, {
+    connect,
+    ...(options.server === undefined ? {} : { server: options.server }),
+    ...(options.sync === undefined ? {} : { sync: options.sync }),
+  });
   const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
   const store = await StateStore.open(config.stateFile);
-  const connect = options.connect ?? true;
   let sandbox: RunningSandbox | undefined;
   try {
     if (connect && config.sandbox.enabled) sandbox = await startSandbox(config.sandbox, config.dataDir, logger);

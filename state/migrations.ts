@@ -199,6 +199,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('backfills').addColumn('pid', 'integer').execute();
     },
   },
+  '0009_webhook_replay': {
+    async up(db: Kysely<unknown>) {
+      // Webhook signatures accepted inside their tolerance window: replay refusal survives a restart.
+      await db.schema
+        .createTable('webhook_replay')
+        .addColumn('connector', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('webhook_replay_pk', ['connector', 'signature'])
+        .execute();
+      await db.schema.createIndex('webhook_replay_expires').on('webhook_replay').column('expires_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

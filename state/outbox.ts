@@ -158,3 +158,13 @@ export async function statusesOf(db: Kysely<Database>, keys: readonly string[]):
   }
   return out;
 }
+
+/** Supersedes one pending operation (re-planned: src/pipeline/replan.ts); a no-op once it left pending. */
+export async function supersede(db: Kysely<Database>, id: number, now: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'superseded', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}

@@ -4,7 +4,9 @@
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type Side = 'crm' | 'erp';
+import type { Side } from '../src/side.js';
+
+export type { Side };
 
 /** The persisted cursor of one side of one sync. */
 export interface CheckpointTable {
@@ -194,7 +196,19 @@ export interface ReportTable {
   repaired: number;
 }
 
+/**
+ * A webhook signature already accepted, kept until its timestamp leaves the tolerance window (then
+ * the timestamp check refuses it anyway), so a captured request is refused after a restart too.
+ */
+export interface WebhookReplayTable {
+  connector: string;
+  signature: string;
+  /** Epoch milliseconds: the signed timestamp plus the connector's `toleranceMs`. */
+  expires_at: number;
+}
+
 export interface Database {
+  webhook_replay: WebhookReplayTable;
   breakers: BreakerTable;
   conflicts: ConflictTable;
   waiting: WaitingTable;

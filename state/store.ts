@@ -49,10 +49,12 @@ import {
   pending,
   recordFailure,
   statusesOf,
+  supersede,
   type NewOperation,
   type OutboxCounts,
 } from './outbox.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
+import { rememberWebhook } from './webhook-replay.js';
 import type {
   ConflictRow,
   Database,
@@ -192,6 +194,11 @@ export class StateStore {
     return countWaiting(this.db, sync);
   }
 
+  /** Supersedes a pending operation that was planned again (its target changed since). */
+  supersedeOperation(id: number): Promise<void> {
+    return supersede(this.db, id, this.now());
+  }
+
   /** Counts a failed attempt; true when the operation went to the dead letters. */
   recordFailure(row: OutboxRow, failure: WriteFailure, maxAttempts: number): Promise<boolean> {
     return recordFailure(this.db, row, failure, maxAttempts, this.now());
@@ -274,5 +281,13 @@ export class StateStore {
 
   lastRun(sync: string, status?: RunStatus): Promise<RunRow | undefined> {
     return lastRun(this.db, sync, status);
+  }
+
+  /**
+   * A verified webhook's signature, kept until `expiresAtMs` (epoch ms); false when it is already
+   * kept, i.e. the request is a replay. Prunes expired signatures. See state/webhook-replay.ts.
+   */
+  rememberWebhook(connector: string, signature: string, expiresAtMs: number, nowMs = Date.now()): Promise<boolean> {
+    return rememberWebhook(this.db, connector, signature, expiresAtMs, nowMs);
   }
 }

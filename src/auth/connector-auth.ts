@@ -25,6 +25,9 @@ export interface ConnectorAuth {
   readonly secretDefaults: Readonly<Record<string, string>>;
 }
 
+/** With OAuth the transport sets `Authorization`, so the connector's own `token` secret needs no value. */
+export const OAUTH_SECRET_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({ token: '' });
+
 export function buildConnectorAuth(
   connector: string,
   base: ConnectorBaseConfig,
@@ -64,7 +67,7 @@ export function buildConnectorAuth(
     request: createTokenRequester({ timeoutMs: base.timeoutMs, ...(https === undefined ? {} : { https }) }),
     logger: ctx.logger,
   });
-  return { https, wrap: (t) => withOAuth(t, provider), secretDefaults: { token: '' } };
+  return { https, wrap: (t) => withOAuth(t, provider), secretDefaults: OAUTH_SECRET_DEFAULTS };
 }
 
 /** Writes `text` to a new 0600 file and renames it over `file`: never a half-written or world-readable token. */

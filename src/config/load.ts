@@ -1,11 +1,15 @@
 /**
  * Loads and checks the config file: YAML with positions, the zod schema, references between
  * syncs and connectors, each connector kind's own settings, and paths made absolute. A config
- * that fails any check refuses to start with a ConfigError naming file, line and key.
+ * that fails any check refuses to start with a ConfigError naming file, line and key; every
+ * problem found is reported at once (ConfigProblems, one line each).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { connectorRegistry, connectorKinds } from '../../connectors/index.js';
-import { ConfigError } from '../errors.js';
+import type { ConfigError } from '../errors.js';
+import { closest } from './closest.js';
+import { throwProblems } from './problems.js';
 import {
   configSchema,
   type ConnectorBaseConfig,
@@ -13,7 +17,8 @@ import {
   type ServerConfig,
   type SyncConfig,
 } from './schema.js';
-import { locate, parseWith, readYaml, type YamlSource } from './yaml-source.js';
+import { problemAt, readYaml, type YamlSource } from './yaml-source.js';
+import { issuesToErrors, parseWith } from './zod-issues.js';
 
 export interface ConnectorEntry {
   readonly name: string;
@@ -57,41 +62,77 @@ const ENGINE_KEYS = new Set([
 ]);
 
 export function loadConfig(file: string): Config {
+  const { config, problems } = loadConfigSource(file);
+  throwProblems(problems);
+  return config;
+}
+
+/**
+ * Loads the config and keeps its YAML source, for checks that report positions later (secrets,
+ * sync names given on the command line). A file that does not parse or fit the schema throws
+ * (all its issues at once); the checks past the schema (connector references, folders) are
+ * returned as `problems`, so the caller reports them together with the mappings' own.
+ */
+export function loadConfigSource(file: string): {
+  readonly config: Config;
+  readonly source: YamlSource;
+  readonly problems: readonly ConfigError[];
+} {
   const absolute = path.resolve(file);
   const source = readYaml(absolute);
   const raw = parseWith(source, configSchema);
   const dir = path.dirname(absolute);
+  const problems: ConfigError[] = [];
 
   const connectors: Record<string, ConnectorEntry> = {};
   for (const [name, base] of Object.entries(raw.connectors)) {
     const registered = connectorRegistry[base.kind];
     if (registered === undefined) {
-      throw located(
-        source,
-        ['connectors', name, 'kind'],
-        `unknown connector kind "${base.kind}"; expected one of ${connectorKinds().join(', ')}`,
+      const near = closest(base.kind, connectorKinds());
+      problems.push(
+        problemAt(
+          source,
+          ['connectors', name, 'kind'],
+          `unknown connector kind "${base.kind}"; ${near === undefined ? '' : `did you mean "${near}"? `}expected one of ${connectorKinds().join(', ')}`,
+        ),
       );
+      continue;
     }
     if (base.sandbox !== undefined && registered.sandbox?.role !== base.sandbox) {
-      throw located(
-        source,
-        ['connectors', name, 'sandbox'],
-        `a ${base.kind} connector cannot stand in for the sandbox "${base.sandbox}"`,
+      problems.push(
+        problemAt(
+          source,
+          ['connectors', name, 'sandbox'],
+          `a ${base.kind} connector cannot stand in for the sandbox "${base.sandbox}"`,
+        ),
       );
     }
     const settings = Object.fromEntries(Object.entries(base).filter(([key]) => !ENGINE_KEYS.has(key)));
     const withSandbox =
       base.sandbox === undefined ? settings : { ...registered.sandbox?.settings('http://127.0.0.1:1'), ...settings };
-    parseWith(source, registered.factory.configSchema, ['connectors', name], withSandbox);
+    const checked = registered.factory.configSchema.safeParse(withSandbox, { reportInput: true });
+    if (!checked.success)
+      problems.push(
+        ...issuesToErrors(
+          source,
+          checked.error.issues,
+          registered.factory.configSchema,
+          ['connectors', name],
+          [...ENGINE_KEYS],
+        ),
+      );
     connectors[name] = Object.freeze({ name, base, settings: Object.freeze(settings) });
   }
+  const have = `have: ${Object.keys(raw.connectors).join(', ') || 'none'}`;
+  const noConnector = (name: string): string => {
+    const near = closest(name, Object.keys(raw.connectors));
+    return `no connector named "${name}"; ${near === undefined ? 'define it under connectors:' : `did you mean "${near}"?`} (${have})`;
+  };
 
   for (const name of Object.keys(raw.server?.webhooks ?? {})) {
-    if (connectors[name] === undefined) {
-      throw located(
-        source,
-        ['server', 'webhooks', name],
-        `no connector named "${name}"; webhooks are keyed by connector name (have: ${Object.keys(connectors).join(', ') || 'none'})`,
+    if (raw.connectors[name] === undefined) {
+      problems.push(
+        problemAt(source, ['server', 'webhooks', name], `${noConnector(name)}; webhooks are keyed by connector name`),
       );
     }
   }
@@ -99,23 +140,27 @@ export function loadConfig(file: string): Config {
   const syncs: Record<string, SyncEntry> = {};
   for (const [name, sync] of Object.entries(raw.syncs)) {
     for (const role of ['crm', 'erp'] as const) {
-      if (connectors[sync[role]] === undefined) {
-        throw located(
-          source,
-          ['syncs', name, role],
-          `no connector named "${sync[role]}"; define it under connectors: (have: ${Object.keys(connectors).join(', ') || 'none'})`,
-        );
-      }
+      if (raw.connectors[sync[role]] === undefined)
+        problems.push(problemAt(source, ['syncs', name, role], noConnector(sync[role])));
     }
     syncs[name] = Object.freeze({ ...sync, name, mappingFile: path.resolve(dir, sync.mapping) });
   }
 
   const dataDir = path.resolve(dir, raw.dataDir);
-  return Object.freeze({
+  const reportsDir = raw.reportsDir === undefined ? path.join(dataDir, 'reports') : path.resolve(dir, raw.reportsDir);
+  for (const [key, folder] of [
+    ['dataDir', dataDir],
+    ['reportsDir', raw.reportsDir === undefined ? undefined : reportsDir],
+  ] as const) {
+    const problem = folder === undefined ? undefined : folderProblem(folder);
+    if (problem !== undefined) problems.push(problemAt(source, [key], problem));
+  }
+
+  const config: Config = Object.freeze({
     file: absolute,
     dataDir,
     stateFile: path.join(dataDir, 'tandem.sqlite'),
-    reportsDir: raw.reportsDir === undefined ? path.join(dataDir, 'reports') : path.resolve(dir, raw.reportsDir),
+    reportsDir,
     logLevel: raw.log.level,
     logRedact: Object.freeze([...raw.log.redact]),
     server: raw.server,
@@ -123,15 +168,37 @@ export function loadConfig(file: string): Config {
     connectors: Object.freeze(connectors),
     syncs: Object.freeze(syncs),
   });
+  return { config, source, problems };
 }
 
-function located(source: YamlSource, keyPath: readonly (string | number)[], message: string): ConfigError {
-  const { line, column } = locate(source, keyPath);
-  const key = keyPath.join('.');
-  return new ConfigError(`${source.file}:${line}:${column}: ${key}: ${message}`, {
-    file: source.file,
-    path: key,
-    line,
-    column,
-  });
+/**
+ * Why `folder` cannot be used as a directory (it, or the nearest existing parent, is a file),
+ * or undefined. Checked at load, so a wrong path is a config error, not a raw EEXIST later.
+ */
+function folderProblem(folder: string): string | undefined {
+  for (let at = folder; ; at = path.dirname(at)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(at);
+    } catch {
+      if (path.dirname(at) === at) return undefined;
+      continue;
+    }
+    if (stat.isDirectory()) return undefined;
+    return at === folder
+      ? `${folder} is a file, not a directory; point it at a directory (created if missing)`
+      : `${at} is a file, so the directory ${folder} cannot be created there; point it elsewhere`;
+  }
+}
+
+/** A sync named on the command line that the config does not define: a ConfigError at `syncs:`, with the nearest name. */
+export function unknownSync(config: Config, source: YamlSource, name: string): ConfigError | undefined {
+  if (config.syncs[name] !== undefined) return undefined;
+  const names = Object.keys(config.syncs);
+  const near = closest(name, names);
+  return problemAt(
+    source,
+    ['syncs'],
+    `no sync named "${name}"${near === undefined ? '' : `; did you mean "${near}"?`} (have: ${names.join(', ') || 'none'})`,
+  );
 }

@@ -64,3 +64,33 @@ export function createSecretReader(source: SecretSource): (name: string) => stri
     });
   };
 }
+
+/**
+ * Why `ref` yields no secret now (an unset or empty variable; a missing, unreadable or empty
+ * file), worded as what to do; undefined when it yields one. Checked before anything starts.
+ */
+export function secretProblem(
+  ref: SecretRef,
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if ('env' in ref) {
+    const value = env[ref.env];
+    if (value === undefined)
+      return `the environment variable ${ref.env} is not set; set it to the secret, or use { file: path }`;
+    return value === '' ? `the environment variable ${ref.env} is empty; set it to the secret` : undefined;
+  }
+  const file = path.resolve(baseDir, ref.file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      return `the secret file ${file} does not exist; create it (the secret on one line, mode 0600)`;
+    if (code === 'EISDIR') return `the secret file ${file} is a directory; point file: at the file holding the secret`;
+    if (code === 'EACCES') return `the secret file ${file} cannot be read by this user (permission denied)`;
+    return `the secret file ${file} cannot be read (${code ?? String(error)})`;
+  }
+  return text.trim() === '' ? `the secret file ${file} is empty; write the secret into it` : undefined;
+}

@@ -3,37 +3,69 @@
  * the line and the column of the offending key, and says what is expected there.
  */
 import fs from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, visit, type Document, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { throwProblems } from './problems.js';
 
 export interface YamlSource {
   readonly file: string;
   readonly doc: Document;
   readonly lines: LineCounter;
+  /** The document as plain data (aliases expanded, within {@link MAX_ALIAS_COUNT}). */
+  readonly value: unknown;
 }
 
-/** Reads and parses a YAML file; a syntax error is a ConfigError with line and column. */
+/**
+ * How many times aliases may be expanded in one file. A config needs few; a "billion laughs"
+ * file (aliases of aliases) would otherwise take the process's memory (yaml's `maxAliasCount`).
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Reads and parses a YAML file; syntax errors (all of them) are ConfigErrors with line and column. */
 export function readYaml(file: string): YamlSource {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(error);
     throw new ConfigError(`${file}: cannot read the file (${reason}). Pass an existing file with --config.`, { file });
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first !== undefined) {
-    const pos = lines.linePos(first.pos[0]);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${first.message.split('\n')[0] ?? ''}`, {
+  throwProblems(
+    doc.errors.map((e) => {
+      const pos = lines.linePos(e.pos[0]);
+      return new ConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${e.message.split('\n')[0] ?? ''}`, {
+        file,
+        line: pos.line,
+        column: pos.col,
+      });
+    }),
+  );
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    let alias: Node | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        alias = node;
+        return visit.BREAK;
+      },
+    });
+    const pos = lines.linePos(alias?.range?.[0] ?? 0);
+    const why =
+      alias === undefined
+        ? String(error instanceof Error ? error.message : error)
+        : `its aliases expand too many times (more than ${MAX_ALIAS_COUNT}; a "billion laughs" file?); write the values out instead of nesting aliases`;
+    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${why}`, {
       file,
       line: pos.line,
       column: pos.col,
     });
   }
-  return { file, doc, lines };
+  return { file, doc, lines, value };
 }
 
 /** The line and column of the node at `path`, or of its nearest existing parent. */
@@ -41,6 +73,7 @@ export function locate(source: YamlSource, path: readonly PropertyKey[]): { line
   let node: unknown = source.doc.contents;
   let found: Node | null = isNode(node) ? node : null;
   for (const key of path) {
+    if (isAlias(node)) node = node.resolve(source.doc);
     if (isMap(node)) {
       const pair = node.items.find(
         (item) => isNode(item.key) && 'value' in item.key && String(item.key.value) === String(key),
@@ -73,55 +106,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
   );
 }
 
-/** Turns the first zod issue into a ConfigError naming file, line, key and what to write. */
-export function issueToError(
-  source: YamlSource,
-  issue: z.core.$ZodIssue,
-  prefix: readonly PropertyKey[] = [],
-): ConfigError {
-  const path = [...prefix, ...issue.path];
-  const { line, column } = locate(source, path);
-  const key = formatPath(path) || '(top level)';
-  return new ConfigError(`${source.file}:${line}:${column}: ${key}: ${describeIssue(issue)}`, {
+/** A ConfigError at the position of `keyPath` in `source`: `file:line:column: key: message`. */
+export function problemAt(source: YamlSource, keyPath: readonly PropertyKey[], message: string): ConfigError {
+  const { line, column } = locate(source, keyPath);
+  const key = formatPath(keyPath) || '(top level)';
+  return new ConfigError(`${source.file}:${line}:${column}: ${key}: ${message}`, {
     file: source.file,
     path: key,
     line,
     column,
   });
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling`;
-    case 'invalid_type':
-      return issue.input === undefined
-        ? `is required (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${describeValue(issue.input)}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return issue.message;
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a map';
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/** Parses `source` against `schema`; the first issue becomes a ConfigError with its position. */
-export function parseWith<T>(
-  source: YamlSource,
-  schema: z.ZodType<T>,
-  prefix: readonly PropertyKey[] = [],
-  value: unknown = source.doc.toJS(),
-): T {
-  const result = schema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  if (issue === undefined) throw new ConfigError(`${source.file}: invalid`, { file: source.file });
-  throw issueToError(source, issue, prefix);
 }

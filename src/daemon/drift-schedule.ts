@@ -10,7 +10,7 @@ import type { App } from '../app.js';
 import { runDrift } from '../drift/drift.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { SyncControl } from '../server/control.js';
+import type { SyncControl } from '../control/control.js';
 
 export function scheduleDrift(app: App, control: SyncControl, logger: Logger, stop: AbortSignal): ScheduledTask[] {
   const tasks: ScheduledTask[] = [];

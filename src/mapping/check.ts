@@ -3,17 +3,33 @@
  * (HubSpot's properties API, Odoo's `fields_get`) and the config's sync names.
  */
 import type { FieldDescription } from '../../connectors/types.js';
-import type { Problem } from './compile-field.js';
 import { conditionPaths } from './condition.js';
-import type { LoadOptions } from './load.js';
+import type { LoadOptions } from './types.js';
 import type { MappingFile } from './schema.js';
 import { closest } from './transforms/registry.js';
 import type { CompiledMapping } from './types.js';
 
 const top = (path: string): string => path.split('.')[0] as string;
 
-/** Throws (through `problem`) at the first path the connectors do not have, or unknown sync. */
-export function checkFields(spec: MappingFile, mapping: CompiledMapping, options: LoadOptions, problem: Problem): void {
+/** Where a problem is reported: the key's path in the mapping file, and what to write there. */
+export type Report = (path: readonly (string | number)[], message: string) => void;
+
+/**
+ * Reports (through `problem`, which may collect rather than throw) every object the connector does
+ * not sync, every path the connectors do not have, and every unknown sync.
+ */
+export function checkFields(spec: MappingFile, mapping: CompiledMapping, options: LoadOptions, problem: Report): void {
+  for (const [label, object, objects] of [
+    ['crm', spec.crm.object, options.crmObjects],
+    ['erp', spec.erp.object, options.erpObjects],
+  ] as const) {
+    if (objects === undefined || objects.includes(object)) continue;
+    const near = closest(object, objects);
+    problem(
+      [label, 'object'],
+      `the ${label} connector does not sync "${object}"; ${near === undefined ? '' : `did you mean "${near}"? `}it syncs ${objects.join(', ')}`,
+    );
+  }
   const side = (label: string, object: string, described: readonly FieldDescription[] | undefined) => {
     if (described === undefined) return undefined;
     const byName = new Map(described.map((f) => [f.name, f]));
@@ -25,6 +41,7 @@ export function checkFields(spec: MappingFile, mapping: CompiledMapping, options
           at,
           `${label} ${object} has no field "${top(path)}"; ${near === undefined ? 'no field of that object has a close name; check the object and the spelling' : `did you mean "${near}"?`}`,
         );
+        return;
       }
       if (writes && field.readOnly)
         problem(

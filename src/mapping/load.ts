@@ -3,36 +3,23 @@
  * then compilation and, when given, the connectors' field lists and the config's syncs. Every
  * problem is a ConfigError naming file, line, column, key and what to write instead.
  */
-import type { FieldDescription } from '../../connectors/types.js';
-import { ConfigError } from '../errors.js';
-import { formatPath, issueToError, locate, parseWith, readYaml, type YamlSource } from '../config/yaml-source.js';
+import { ConfigError, isConfigError } from '../errors.js';
+import { throwProblems } from '../config/problems.js';
+import { problemAt as locatedProblem, readYaml, type YamlSource } from '../config/yaml-source.js';
+import { issueToError, parseWith } from '../config/zod-issues.js';
 import { checkFields } from './check.js';
 import { compileMapping } from './compile.js';
-import type { Problem } from './compile-field.js';
+import type { LoadOptions, Problem } from './types.js';
 import { mappingSchema } from './schema.js';
 import { TRANSFORMS, closest } from './transforms/registry.js';
 import type { CompiledMapping } from './types.js';
 
-export interface LoadOptions {
-  /** The CRM object's fields as its connector describes them: every CRM path must be one. */
-  readonly crmFields?: readonly FieldDescription[];
-  /** The ERP object's fields (Odoo's `fields_get`): every ERP path must be one. */
-  readonly erpFields?: readonly FieldDescription[];
-  /** The config's sync names: every `reference:` must name one. */
-  readonly syncs?: readonly string[];
-}
+export type { LoadOptions };
 
 /** A ConfigError at the position of `path` in `source`. */
 export function problemAt(source: YamlSource): Problem {
   return (path, message) => {
-    const { line, column } = locate(source, path);
-    const key = formatPath(path) || '(top level)';
-    throw new ConfigError(`${source.file}:${line}:${column}: ${key}: ${message}`, {
-      file: source.file,
-      path: key,
-      line,
-      column,
-    });
+    throw locatedProblem(source, path, message);
   };
 }
 
@@ -97,11 +84,14 @@ export function loadMappingSource(
 ): { mapping: CompiledMapping; source: YamlSource } {
   const source = readYaml(file);
   const problem = problemAt(source);
-  const raw: unknown = source.doc.toJS();
+  const raw: unknown = source.value;
   checkSteps(source, raw, problem);
   const spec = parseWith(source, mappingSchema, [], raw);
   const mapping = compileMapping(file, spec, problem);
-  checkFields(spec, mapping, options, problem);
+  // Every unknown field or object at once: a renamed property usually breaks several lines.
+  const found: ConfigError[] = [];
+  checkFields(spec, mapping, options, (path, message) => found.push(locatedProblem(source, path, message)));
+  throwProblems(found);
   return { mapping, source };
 }
 
@@ -122,7 +112,18 @@ export function loadMappings(
   entries: readonly { readonly sync: string; readonly file: string; readonly options?: LoadOptions }[],
 ): Readonly<Record<string, CompiledMapping>> {
   const syncs = entries.map((e) => e.sync);
-  const loaded = new Map(entries.map((e) => [e.sync, loadMappingSource(e.file, { syncs, ...e.options })] as const));
+  // Every file is loaded, so the problems of all of them are reported together.
+  const loaded = new Map<string, { mapping: CompiledMapping; source: YamlSource }>();
+  const problems: ConfigError[] = [];
+  for (const e of entries) {
+    try {
+      loaded.set(e.sync, loadMappingSource(e.file, { syncs, ...e.options }));
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      problems.push(error);
+    }
+  }
+  throwProblems(problems);
   const state = new Map<string, 'open' | 'done'>();
   const visit = (sync: string, trail: string[]): void => {
     if (state.get(sync) === 'done') return;

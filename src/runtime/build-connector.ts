@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { connectorRegistry } from '../../connectors/index.js';
-import { buildConnectorAuth } from '../auth/connector-auth.js';
+import { OAUTH_SECRET_DEFAULTS, buildConnectorAuth } from '../auth/connector-auth.js';
 import type { Config, ConnectorEntry } from '../config/load.js';
 import { createSecretReader } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
@@ -28,6 +28,18 @@ export interface BuildContext {
   readonly breakers?: ReadonlyMap<string, BreakerRecord>;
   /** False: start from the saved breaker states but never save a change (a dry run writes nothing). */
   readonly persistBreakers?: boolean;
+}
+
+/**
+ * What a connector's secrets fall back to when their reference yields nothing: the sandbox's own
+ * development credentials when bound to it, and with OAuth an unused `token`.
+ */
+export function secretDefaults(entry: ConnectorEntry): Readonly<Record<string, string>> {
+  const role = entry.base.sandbox;
+  return {
+    ...(role === undefined ? {} : SANDBOX_SECRETS[role]),
+    ...(entry.base.auth === undefined ? {} : OAUTH_SECRET_DEFAULTS),
+  };
 }
 
 export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): RuntimeConnector {
@@ -64,7 +76,7 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   );
   // OAuth and mTLS (auth:, tls:) wrap the transport; the connector itself never sees them.
   const auth = buildConnectorAuth(entry.name, entry.base, { configFile: ctx.config.file, logger });
-  const defaults = { ...(role === undefined ? {} : SANDBOX_SECRETS[role]), ...auth.secretDefaults };
+  const defaults = secretDefaults(entry);
   const connector = registered.factory.create(entry.name, parsed, {
     http: auth.wrap(
       createTransport({

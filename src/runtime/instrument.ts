@@ -7,6 +7,7 @@ import type {
   ChangePage,
   Connector,
   CountOptions,
+  LookupOptions,
   ReadOptions,
   SourceRecord,
   WriteOperation,
@@ -77,10 +78,16 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
       },
     },
     lookup: {
-      findBy(object: string, field: string, values: readonly string[], fields?: readonly string[]) {
+      findBy(
+        object: string,
+        field: string,
+        values: readonly string[],
+        fields?: readonly string[],
+        options?: LookupOptions,
+      ) {
         if (values.length === 0) return Promise.resolve([]);
         return timed('lookup', { object, field, values: values.length }, () =>
-          connector.lookup.findBy(object, field, values, fields),
+          connector.lookup.findBy(object, field, values, fields, options),
         );
       },
     },

@@ -6,14 +6,15 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
-import { collectStatus } from '../cli/commands/status.js';
+import { collectStatus } from '../control/status.js';
 import type { Config, SyncEntry } from '../config/load.js';
 import type { ServerConfig, WebhookConfig } from '../config/schema.js';
-import { createSecretReader } from '../config/secrets.js';
+import { createSecretReader, secretProblem } from '../config/secrets.js';
 import type { RunStats, SyncDefinition } from '../pipeline/context.js';
 import { SilenceWatch } from '../webhooks/silence.js';
+import { storeReplay } from '../webhooks/store-replay.js';
 import { createWebhookVerifier, type WebhookVerifier } from '../webhooks/verify.js';
-import type { RunTrigger, SyncControl } from './control.js';
+import type { RunTrigger, SyncControl } from '../control/control.js';
 import { Metrics } from './metrics.js';
 import { createServer, listen } from './server.js';
 
@@ -63,14 +64,24 @@ export async function startServerRuntime(
     const next = new Map<string, { settings: WebhookConfig; verifier: WebhookVerifier }>();
     for (const [name, settings] of Object.entries(current.server.webhooks)) {
       const kept = verifiers.get(name);
-      // An unchanged verifier is kept, so its replay memory survives a reload.
+      // Accepted signatures live in the state store, so a replay is refused after a reload or a restart.
       const same =
         kept !== undefined &&
         kept.settings.scheme === settings.scheme &&
         kept.settings.toleranceMs === settings.toleranceMs;
       next.set(
         name,
-        same ? kept : { settings, verifier: createWebhookVerifier(settings, () => secret(`webhook:${name}`)) },
+        same
+          ? kept
+          : {
+              settings,
+              verifier: createWebhookVerifier(
+                settings,
+                () => secret(`webhook:${name}`),
+                Date.now,
+                storeReplay(app.store, name),
+              ),
+            },
       );
     }
     verifiers = next;
@@ -110,6 +121,22 @@ export async function startServerRuntime(
       const next = config.server;
       if (next === undefined) {
         logger.warn('the reloaded config has no server block; the server keeps running until a restart');
+        return;
+      }
+      // A reload whose token or webhook secret does not resolve would refuse every request: keep
+      // the running settings instead, as a config that does not load is kept out.
+      const unresolved = [
+        ['server.tokenSecret', next.tokenSecret] as const,
+        ...Object.entries(next.webhooks).map(([name, w]) => [`server.webhooks.${name}.secret`, w.secret] as const),
+      ].flatMap(([key, ref]) => {
+        const problem = secretProblem(ref, path.dirname(config.file));
+        return problem === undefined ? [] : [`${key}: ${problem}`];
+      });
+      if (unresolved.length > 0) {
+        logger.error(
+          { problems: unresolved },
+          "SIGHUP: the server's secrets do not resolve; keeping the running server settings",
+        );
         return;
       }
       current = { config, server: next };

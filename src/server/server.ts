@@ -1,7 +1,7 @@
 /**
  * The daemon's HTTP server (fastify): health, metrics, the OpenAPI document, webhooks and the
  * control API, registered from the route table in routes-spec.ts. Routes whose spec says
- * `bearer` need `Authorization: Bearer <token>`, compared in constant time.
+ * `bearer` need `Authorization: Bearer <token>` (the scheme in any case), compared in constant time.
  */
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -15,9 +15,14 @@ import { webhookHandlers } from './webhook-routes.js';
 /** Request bodies larger than this are refused (a webhook batch is far smaller). */
 const BODY_LIMIT = 1024 * 1024;
 
+// The auth scheme is case-insensitive and followed by one or more spaces (RFC 7235 section 2.1,
+// https://www.rfc-editor.org/rfc/rfc7235#section-2.1): `bearer x` and `BEARER  x` are the same as `Bearer x`.
+const BEARER = /^bearer +/i;
+
 function bearerMatches(header: string | undefined, token: string): boolean {
-  if (header === undefined || !header.startsWith('Bearer ')) return false;
-  const given = crypto.createHash('sha256').update(header.slice('Bearer '.length)).digest();
+  const scheme = header === undefined ? null : BEARER.exec(header);
+  if (header === undefined || scheme === null) return false;
+  const given = crypto.createHash('sha256').update(header.slice(scheme[0].length)).digest();
   const expected = crypto.createHash('sha256').update(token).digest();
   return crypto.timingSafeEqual(given, expected);
 }

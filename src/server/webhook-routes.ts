@@ -18,7 +18,7 @@ export function webhookHandlers(deps: ServerDeps): Record<string, Handler> {
         throw new HttpError(404, 'NO_WEBHOOKS', `no webhooks are configured for "${connector}"`);
       }
       const base = (deps.publicUrl() ?? `http://${request.headers.host ?? '127.0.0.1'}`).replace(/\/+$/, '');
-      const verdict = verifier.verify({
+      const verdict = await verifier.verify({
         method: request.method,
         url: `${base}${request.url}`,
         headers: request.headers,

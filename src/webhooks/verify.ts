@@ -1,7 +1,8 @@
 /**
  * Verifies one incoming webhook request against its connector's scheme: the signature (compared
  * in constant time), the timestamp window (too old or too far in the future: stale), and replay
- * (a signature already accepted inside the window is refused).
+ * (a signature already accepted inside the window is refused). The replay memory is injected: the
+ * daemon keeps it in the state store, so a captured request is refused after a restart too.
  */
 import crypto from 'node:crypto';
 import type { WebhookConfig } from '../config/schema.js';
@@ -22,7 +23,26 @@ export type RejectReason = 'missing-signature' | 'bad-signature' | 'stale' | 're
 export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: RejectReason };
 
 export interface WebhookVerifier {
-  verify(request: IncomingWebhook): Verdict;
+  verify(request: IncomingWebhook): Promise<Verdict>;
+}
+
+/** Where accepted signatures are kept until their window passes (the state store, in the daemon). */
+export interface ReplayMemory {
+  /** Keeps `signature` until `expiresAtMs`; false when it is kept already (a replay). */
+  remember(signature: string, expiresAtMs: number, nowMs: number): Promise<boolean>;
+}
+
+/** A replay memory inside this process only (tests, tools); the daemon uses the state store's. */
+export function memoryReplay(): ReplayMemory {
+  const seen = new Map<string, number>();
+  return {
+    remember(signature, expiresAtMs, nowMs) {
+      for (const [key, expires] of seen) if (expires < nowMs) seen.delete(key);
+      if (seen.has(signature)) return Promise.resolve(false);
+      seen.set(signature, expiresAtMs);
+      return Promise.resolve(true);
+    },
+  };
 }
 
 function header(request: IncomingWebhook, name: string): string | undefined {
@@ -40,20 +60,17 @@ export function createWebhookVerifier(
   settings: Pick<WebhookConfig, 'scheme' | 'toleranceMs'>,
   secret: () => string,
   now: () => number = Date.now,
+  replay: ReplayMemory = memoryReplay(),
 ): WebhookVerifier {
   // Signatures accepted, until they leave the window (then the timestamp check refuses them).
-  const seen = new Map<string, number>();
-  const remember = (signature: string, timestampMs: number): Verdict => {
-    const current = now();
-    for (const [key, expires] of seen) if (expires < current) seen.delete(key);
-    if (seen.has(signature)) return { ok: false, reason: 'replayed' };
-    seen.set(signature, timestampMs + settings.toleranceMs);
-    return { ok: true };
-  };
+  const remember = async (signature: string, timestampMs: number): Promise<Verdict> =>
+    (await replay.remember(signature, timestampMs + settings.toleranceMs, now()))
+      ? { ok: true }
+      : { ok: false, reason: 'replayed' };
   const fresh = (timestampMs: number): boolean => Math.abs(now() - timestampMs) <= settings.toleranceMs;
 
   return {
-    verify(request) {
+    async verify(request) {
       if (settings.scheme === 'hubspot-v3') {
         const signature = header(request, HUBSPOT_SIGNATURE_HEADER);
         const timestamp = header(request, HUBSPOT_TIMESTAMP_HEADER);

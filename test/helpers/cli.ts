@@ -9,8 +9,15 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real `tandem` command (built dist/) to completion. */
-export function tandem(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/**
+ * Runs the real `tandem` command (built dist/) to completion; with `timeoutMs`, a command still
+ * running then (a daemon that should have refused to start) is killed and its code is null.
+ */
+export function tandem(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { readonly timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...env },
@@ -20,8 +27,13 @@ export function tandem(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer =
+      options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

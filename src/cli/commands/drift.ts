@@ -38,7 +38,10 @@ export async function driftCommand(syncName: string, flags: DriftFlags, out: Out
   if (flags.dryRun === true && flags.repair !== true)
     throw new TandemError('USAGE', '--dry-run plans a repair: use it with --repair (the scan alone never writes)');
   // A dry-run repair writes nothing, circuit-breaker state included.
-  const app = await openForCommand(flags.config, flags.dryRun === true ? { persistBreakers: false } : {});
+  const app = await openForCommand(flags.config, {
+    sync: syncName,
+    ...(flags.dryRun === true ? { persistBreakers: false } : {}),
+  });
   const controller = new AbortController();
   const signals = untilSignal(controller);
   try {

@@ -3,15 +3,16 @@ import type { Backfill } from '../../../state/index.js';
 import { isTandemError, TandemError } from '../../errors.js';
 import { checkBackfillRequest, type BackfillProgress, type BackfillSummary } from '../../pipeline/backfill.js';
 import { createProgressRenderer, type ProgressStream } from '../progress.js';
-import { SyncRunner } from '../../daemon/sync-runner.js';
+import { parseSince } from '../../pipeline/since.js';
+import { SyncRunner } from '../../control/sync-runner.js';
 import type { RunKind, RunStats } from '../../pipeline/context.js';
-import { dependenciesOf } from '../../daemon/order.js';
+import { dependenciesOf } from '../../control/order.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { describeRun, type Output } from '../output.js';
 import { describeChange, describeTotals, planTotals } from '../plan.js';
 import { planSync } from '../../pipeline/dry-run.js';
 import type { PlannedChange } from '../../pipeline/plan-writes.js';
-import { findSync, openForCommand, untilSignal } from './common.js';
+import { checkMappedFields, findSync, openForCommand, untilSignal } from './common.js';
 
 interface RunFlags {
   readonly config: string;
@@ -56,7 +57,7 @@ async function runOnce(
   const since = flags.since === undefined ? undefined : parseSince(flags.since);
   if (flags.dryRun === true) return dryRunOnce(syncName, kind, since, flags, out);
   const restart = flags.restart === true;
-  const app = await openForCommand(flags.config);
+  const app = await openForCommand(flags.config, { sync: syncName });
   const controller = new AbortController();
   const signals = untilSignal(controller);
   const progress =
@@ -68,6 +69,8 @@ async function runOnce(
       : undefined;
   try {
     const sync = findSync(app, syncName);
+    // Every mapped field of this sync and those run before it exists on the live connectors.
+    await checkMappedFields(app, [...dependenciesOf(app.syncs, syncName), syncName]);
     if (kind === 'backfill') {
       let unfinished: Backfill | undefined;
       try {
@@ -125,11 +128,12 @@ async function dryRunOnce(
   flags: RunFlags,
   out: Output,
 ): Promise<number> {
-  const app = await openForCommand(flags.config, { persistBreakers: false });
+  const app = await openForCommand(flags.config, { persistBreakers: false, sync: syncName });
   const controller = new AbortController();
   const signals = untilSignal(controller);
   try {
     const sync = findSync(app, syncName);
+    await checkMappedFields(app, [...dependenciesOf(app.syncs, syncName), syncName]);
     const plans = [];
     for (const name of [...dependenciesOf(app.syncs, syncName), syncName]) {
       const def = app.syncs[name];
@@ -185,13 +189,4 @@ export function describeResume(b: Backfill): string {
 
 function describeBackfill(b: BackfillSummary): string {
   return `backfill #${b.id} ${b.state}${b.resumed ? ' (resumed)' : ''}: pulled crm=${b.pulled.crm} erp=${b.pulled.erp}, written crm=${b.written.crm} erp=${b.written.erp} over all its runs`;
-}
-
-/** Accepts an ISO date or date-time; returns ISO 8601 UTC. */
-export function parseSince(text: string): string {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
-  const time = Date.parse(value);
-  if (Number.isNaN(time))
-    throw new TandemError('USAGE', `--since "${text}" is not a date; write e.g. 2024-01-01 or 2024-01-01T12:00:00Z`);
-  return new Date(time).toISOString();
 }

@@ -3,10 +3,9 @@
  * file, line and key); then, unless --offline, each connector's credentials are tested and every
  * mapped field is checked against the connector's own field list.
  */
-import type { FieldDescription } from '../../../connectors/types.js';
 import type { App } from '../../app.js';
 import { describeError } from '../../errors.js';
-import { loadMapping } from '../../mapping/load.js';
+import { checkLiveFields } from '../../pipeline/live-check.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { openForCommand } from './common.js';
@@ -41,31 +40,9 @@ async function checkLive(app: App, out: Output): Promise<string[]> {
       );
     }
   }
-  for (const sync of Object.values(app.syncs)) {
-    const sides = [
-      { connector: sync.crm, object: sync.mapping.crmObject, fields: sync.mapping.crmFields },
-      { connector: sync.erp, object: sync.mapping.erpObject, fields: sync.mapping.erpFields },
-    ];
-    const described: (readonly FieldDescription[])[] = [];
-    for (const side of sides) {
-      try {
-        described.push((await side.connector.schema.describe(side.object)).fields);
-      } catch (error) {
-        problems.push(
-          `sync ${sync.name}: cannot describe ${side.object}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    }
-    const [crmFields, erpFields] = described;
-    if (crmFields === undefined || erpFields === undefined) continue;
-    try {
-      // The mapping loaded again against the live field lists: an unknown field is named with the
-      // mapping file's line and column, and the nearest real field.
-      loadMapping(sync.mapping.file, { crmFields, erpFields, syncs: Object.keys(app.syncs) });
-      for (const side of sides) out.line(`sync ${sync.name}: ${side.object} fields ok (${side.fields.length} mapped)`);
-    } catch (error) {
-      problems.push(describeError(error));
-    }
-  }
-  return problems;
+  // The mappings loaded again against the live field lists: an unknown field is named with the
+  // mapping file's line and column, and the nearest real field.
+  const live = await checkLiveFields(Object.values(app.syncs), Object.keys(app.syncs));
+  for (const side of live.checked) out.line(`sync ${side.sync}: ${side.object} fields ok (${side.mapped} mapped)`);
+  return [...live.unreachable, ...live.problems.map(describeError)];
 }

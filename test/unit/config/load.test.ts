@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
+import { ConfigProblems } from '../../../src/config/problems.js';
 import { ConfigError } from '../../../src/errors.js';
-import { loadMapping } from '../../../src/mapping/load.js';
+import { loadMapping, loadMappings } from '../../../src/mapping/load.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const GOOD = `dataDir: ./data
@@ -60,6 +61,36 @@ describe('loadConfig', () => {
     expect(config.connectors['crm']?.base.secrets).toEqual({ token: { env: 'TANDEM_HUBSPOT_TOKEN' } });
   });
 
+  it('the Tryton example does what its comments and the README say: archivedReads on, and `run contacts` as described', () => {
+    const config = loadConfig('config.tryton.example.yaml');
+    expect(config.connectors['crm']?.settings['archivedReads']).toBe(true);
+    const mappings = loadMappings(Object.values(config.syncs).map((s) => ({ sync: s.name, file: s.mappingFile })));
+    const runsFirst = mappings['contacts']?.references ?? [];
+    const comment = fs
+      .readFileSync('config.tryton.example.yaml', 'utf8')
+      .split('\n')
+      .find((line) => line.includes('tandem run contacts'));
+    // The comment may promise companies first only if the mapping references companies (then it is true).
+    expect(comment).toBeDefined();
+    expect(/companies first/.test(comment ?? '')).toBe(runsFirst.includes('companies'));
+    expect(comment).toContain(runsFirst.length === 0 ? '# contacts only' : 'first');
+  });
+
+  it('reports every problem at once, in file order, each with its own position', () => {
+    const error = failure(
+      GOOD.replace('kind: odoo', 'kind: odo').replace('    erp: erp\n    schedule', '    erp: netsuite\n    schedule'),
+    );
+    expect(error).toBeInstanceOf(ConfigProblems);
+    const problems = (error as ConfigProblems).problems;
+    expect(problems.map((p) => [p.details['path'], p.details['line']])).toEqual([
+      ['connectors.erp.kind', 7],
+      ['syncs.contacts.erp', 15],
+    ]);
+    expect(error.message.split('\n')).toHaveLength(2);
+    expect(error.message).toContain('unknown connector kind "odo"; did you mean "odoo"?');
+    expect(error.toJSON()['problems']).toHaveLength(2);
+  });
+
   it('resolves relative paths against the config file, not the working directory', () => {
     const config = loadConfig(write(GOOD));
     expect(config.dataDir).toBe(path.join(dir, 'data'));
@@ -70,8 +101,8 @@ describe('loadConfig', () => {
     {
       name: 'a misspelt key',
       text: GOOD.replace('    schedule:', '    shedule:'),
-      message: /syncs\.contacts: unknown key "shedule"; remove it or check the spelling/,
-      line: 12,
+      message: /syncs\.contacts: unknown key "shedule"; did you mean "schedule"\?/,
+      line: 16,
     },
     {
       name: 'a wrong type',
@@ -119,6 +150,12 @@ describe('loadConfig', () => {
       name: 'a connector setting of the wrong type',
       text: GOOD.replace('    kind: hubspot\n', '    kind: hubspot\n    baseUrl: 42\n'),
       message: /connectors\.crm\.baseUrl: /,
+      line: 5,
+    },
+    {
+      name: "a misspelt engine key in a connector block (not among its kind's own keys)",
+      text: GOOD.replace('    kind: hubspot\n', '    kind: hubspot\n    timeoutMS: 100\n'),
+      message: /connectors\.crm: unknown key "timeoutMS"; did you mean "timeoutMs"\?/,
       line: 5,
     },
   ];

@@ -72,8 +72,8 @@ const CASES: Case[] = [
     name: 'a misspelt key',
     from: '    required: true\n',
     to: '    requird: true\n',
-    at: 'erp: name',
-    message: /fields\[0\]: unknown key "requird"; remove it or check the spelling/,
+    at: 'requird: true',
+    message: /fields\[0\]: unknown key "requird"; did you mean "required"\?/,
   },
   {
     name: 'a transform option of the wrong type',
