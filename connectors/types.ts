@@ -222,6 +222,12 @@ export interface Capabilities {
    * it. Default false: operations carry no planned version and are written as they are.
    */
   readonly optimisticConcurrency: boolean;
+  /**
+   * A record's `modifiedAt` changes with every edit: two edits never share one (HubSpot's
+   * milliseconds, Tryton's microseconds; not Odoo's whole seconds). The engine then skips a re-read
+   * record whose version it already merged. Default false: versions are trusted only once settled.
+   */
+  readonly exactVersions: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
@@ -233,6 +239,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   idField: 'id',
   activeField: null,
   optimisticConcurrency: false,
+  exactVersions: false,
 });
 
 /** Everything a connector may use, injected by the engine. */

@@ -3,12 +3,10 @@
  * and HubSpot's error bodies turned into `VendorError` (status, category, body excerpt;
  * retryable for 429 and 5xx). Responses are validated by the caller's zod schema.
  */
-import pThrottle from 'p-throttle';
 import type { z } from 'zod';
 import { VendorError } from '../../src/errors.js';
 import type { HttpResponse } from '../../src/http/transport.js';
 import type { ConnectorContext } from '../types.js';
-import { createRateGate } from './rate-gate.js';
 import { errorBodySchema, parseResponse } from './schemas.js';
 
 export interface HubspotRequest {
@@ -43,10 +41,19 @@ export function toVendorError(connector: string, endpoint: string, response: Htt
   const parsed = errorBodySchema.safeParse(response.body);
   const body = parsed.success ? parsed.data : {};
   const retryable = response.status === 429 || response.status >= 500;
-  const code = response.status === 429 ? 'RATE_LIMITED' : (body.category ?? `HTTP_${response.status}`);
+  const daily = response.status === 429 && body.policyName === 'DAILY';
+  const code = daily
+    ? 'DAILY_LIMIT'
+    : response.status === 429
+      ? 'RATE_LIMITED'
+      : (body.category ?? `HTTP_${response.status}`);
   const detail = [body.category, body.policyName, body.message].filter((part) => part !== undefined).join(': ');
+  // A used-up daily quota is not retried: the connector's circuit opens until the quota resets.
+  const hint = daily
+    ? "; HubSpot's daily API limit is used up until midnight in the account's time zone: syncs against it pause until then"
+    : '';
   return new VendorError(
-    `${connector}: ${endpoint} failed with ${response.status}${detail === '' ? '' : ` ${detail}`}`,
+    `${connector}: ${endpoint} failed with ${response.status}${detail === '' ? '' : ` ${detail}`}${hint}`,
     {
       connector,
       endpoint,
@@ -59,25 +66,16 @@ export function toVendorError(connector: string, endpoint: string, response: Htt
 }
 
 /**
- * Search has its own limit (5 requests per second per account) besides the 10-second window,
- * and answers 429 past it: search calls are spaced out here so that a 429 is rare, not routine.
- * https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm
+ * Plain I/O: HubSpot's rate limits (the 10-second window, search's 5 per second, the
+ * `X-HubSpot-RateLimit-*` headers, a 429's `policyName`) are kept by the engine's request policy,
+ * from the description in rate-limits.ts.
  */
-export function createHubspotClient(
-  name: string,
-  baseUrl: string,
-  ctx: ConnectorContext,
-  searchPerSecond = 4,
-): HubspotClient {
+export function createHubspotClient(name: string, baseUrl: string, ctx: ConnectorContext): HubspotClient {
   const root = baseUrl.replace(/\/+$/, '');
-  const gate = createRateGate();
-  const searchSlot = pThrottle({ limit: 1, interval: Math.ceil(1000 / searchPerSecond) })(() => undefined);
   const client: HubspotClient = {
     name,
     async send(request) {
       const endpoint = endpointOf(request);
-      if (request.path.endsWith('/search')) await searchSlot();
-      await gate.wait();
       const response = await ctx.http.request({
         method: request.method,
         url: `${root}${request.path}`,
@@ -87,7 +85,6 @@ export function createHubspotClient(
         ...(request.idempotent === undefined ? {} : { idempotent: request.idempotent }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
-      gate.observe(response.headers);
       if (!(request.ok ?? [200]).includes(response.status)) throw toVendorError(name, endpoint, response);
       return response;
     },

@@ -11,6 +11,7 @@
  *     secrets: { token: { env: HUBSPOT_TOKEN } }
  */
 import { z } from 'zod';
+import { maxResponseBytesSetting } from '../../src/http/response-cap.js';
 
 export const hubspotConfigSchema = z.strictObject({
   baseUrl: z
@@ -50,6 +51,7 @@ export const hubspotConfigSchema = z.strictObject({
     .record(z.string(), z.array(z.string().min(1)))
     .default({})
     .describe('per object, the properties a lookup returns (defaults: the usual contact and company properties)'),
+  maxResponseBytes: maxResponseBytesSetting,
 });
 
 export type HubspotConfig = z.infer<typeof hubspotConfigSchema>;

@@ -32,6 +32,8 @@ export const HUBSPOT_CAPABILITIES = capabilities({
   tombstones: false,
   idempotencyKeyHeader: false,
   idField: 'hs_object_id',
+  // `lastmodifieddate` has milliseconds: one version, one state.
+  exactVersions: true,
 });
 
 /** HubSpot's object type ids of the standard objects, as record pages name them. */
@@ -54,7 +56,7 @@ export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
   kind: 'hubspot',
   configSchema: hubspotConfigSchema,
   create(name, config, ctx): Connector {
-    const client = createHubspotClient(name, config.baseUrl, ctx, config.searchPerSecond);
+    const client = createHubspotClient(name, config.baseUrl, ctx);
     const catalog = createPropertyCatalog(client);
     return Object.freeze({
       name,

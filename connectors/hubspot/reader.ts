@@ -20,6 +20,7 @@
  * dated by `archivedAt`, under the last live cursor, so they never move a checkpoint.
  */
 import { TandemError } from '../../src/errors.js';
+import { compareIds } from '../cursor.js';
 import type { ChangePage, ChangeReader, CountOptions, ReadOptions, SourceRecord } from '../types.js';
 import type { HubspotClient } from './client.js';
 import type { HubspotConfig } from './config.js';
@@ -34,11 +35,6 @@ interface Row {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** Numeric-string order for HubSpot ids. */
-export function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
 
 export function createReader(client: HubspotClient, config: HubspotConfig): ChangeReader {
   return {

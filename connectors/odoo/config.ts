@@ -4,6 +4,7 @@
  * rotated key takes effect without a restart.
  */
 import { z } from 'zod';
+import { maxResponseBytesSetting } from '../../src/http/response-cap.js';
 
 export const odooConfigSchema = z.strictObject({
   /** The server's base URL, e.g. `https://mycompany.odoo.com` (no `/jsonrpc`, no trailing path). */
@@ -14,6 +15,7 @@ export const odooConfigSchema = z.strictObject({
   db: z.string().min(1, 'db is the Odoo database name, e.g. mycompany'),
   /** The login of the user the integration acts as (an email on Odoo Online). */
   login: z.string().min(1, 'login is the Odoo user login, e.g. api@mycompany.com'),
+  maxResponseBytes: maxResponseBytesSetting,
 });
 
 export type OdooConfig = z.infer<typeof odooConfigSchema>;

@@ -19,15 +19,17 @@
  *     ordered by id, page by page. Then scan again from T+1s.
  * The same reads are exact on a server that stores whole seconds (the sandbox).
  *
- * Known limit (as for any modification-time sync with Odoo): `write_date` is the transaction's
- * start time, so a long transaction can commit rows older than a cursor already saved.
+ * `write_date` is the transaction's start time, so a long transaction can commit rows older than
+ * a cursor already saved: the engine keeps the checkpoint a settle window (`settleSeconds`, 120 s
+ * for Odoo) behind the server's clock, so the next run reads them (docs/cursor-and-clocks.md).
  */
 import { z } from 'zod';
-import type { ChangePage, ChangeReader, CountOptions, Cursor, ReadOptions, SourceRecord } from '../types.js';
-import { byModifiedThenId, toSourceRecord, TRACKING_FIELDS } from './records.js';
+import type { ChangePage, ChangeReader, CountOptions, ReadOptions, SourceRecord } from '../types.js';
+import { compareKeys } from '../cursor.js';
+import { toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { OdooRpc } from './rpc.js';
 import { changeRowsSchema, type ChangeRow } from './schemas.js';
-import { isoToOdoo, nextSecond, odooToIso } from './time.js';
+import { isoToOdoo, nextSecond } from './time.js';
 
 export const MAX_PAGE_SIZE = 500;
 const DEFAULT_PAGE_SIZE = 100;
@@ -63,11 +65,10 @@ export function createReader(rpc: OdooRpc): ChangeReader {
           },
           { readOnly: true, ...(options.signal === undefined ? {} : { signal: options.signal }) },
         );
-      const page = (rows: readonly ChangeRow[], cursor: Cursor): ChangePage => ({
-        records: rows.map(toSourceRecord) satisfies SourceRecord[],
-        cursor,
+      const page = (records: readonly SourceRecord[], last: SourceRecord): ChangePage => ({
+        records,
+        cursor: { modifiedAt: last.modifiedAt, lastId: last.id },
       });
-      const cursorOf = (row: ChangeRow): Cursor => ({ modifiedAt: odooToIso(row.write_date), lastId: String(row.id) });
 
       // The second being finished in id order (phase 2), and where the next scan starts (phase 1).
       let second: string | null = options.cursor === null ? null : isoToOdoo(options.cursor.modifiedAt);
@@ -85,9 +86,9 @@ export function createReader(rpc: OdooRpc): ChangeReader {
           ];
           const rows = await fetch(bounds, 'id asc', size);
           if (rows.length === size) {
-            const last = rows[rows.length - 1] as ChangeRow;
-            yield page(rows, cursorOf(last));
-            lastId = last.id;
+            const records = rows.map(toSourceRecord);
+            yield page(records, records[records.length - 1] as SourceRecord);
+            lastId = (rows[rows.length - 1] as ChangeRow).id;
             continue;
           }
           // This second is done; the scan below always picks the next one (or ends).
@@ -98,10 +99,10 @@ export function createReader(rpc: OdooRpc): ChangeReader {
         const rows = await fetch(after === null ? [] : [['write_date', '>=', after]], 'write_date asc, id asc', limit);
         const complete =
           rows.length < limit ? rows : rows.filter((row) => row.write_date !== rows[rows.length - 1]?.write_date);
-        const out = [...held, ...[...complete].sort(byModifiedThenId)];
+        const out = [...held.map(toSourceRecord), ...complete.map(toSourceRecord).sort(compareKeys)];
         held = [];
         const last = out[out.length - 1];
-        if (last !== undefined) yield page(out, cursorOf(last));
+        if (last !== undefined) yield page(out, last);
         if (rows.length < limit) return;
         // The last second of a full scan may go on past it: finish it in id order.
         second = (rows[rows.length - 1] as ChangeRow).write_date;

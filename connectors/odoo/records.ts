@@ -21,11 +21,6 @@ export function toSourceRecord(row: ChangeRow): SourceRecord {
   });
 }
 
-/** Sorts by (write_date, id): the order of Tandem's cursors. */
-export function byModifiedThenId(a: ChangeRow, b: ChangeRow): number {
-  return a.write_date === b.write_date ? a.id - b.id : a.write_date < b.write_date ? -1 : 1;
-}
-
 /** A row of a model without change tracking (a catalog such as `res.country`): never deleted, no time. */
 export function toCatalogRecord(row: { readonly id: number } & Record<string, unknown>): SourceRecord {
   const { id, ...fields } = row;

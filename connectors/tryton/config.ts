@@ -12,6 +12,7 @@
  *     secrets: { password: { file: /run/secrets/tryton-password } }
  */
 import { z } from 'zod';
+import { maxResponseBytesSetting } from '../../src/http/response-cap.js';
 
 export const trytonConfigSchema = z.strictObject({
   /** trytond's web root; calls go to `<url>/<db>/`. */
@@ -30,6 +31,13 @@ export const trytonConfigSchema = z.strictObject({
    * the code against the type with python-stdnum.
    */
   taxIdentifierType: z.string().min(1).default('eu_vat'),
+  maxResponseBytes: maxResponseBytesSetting,
+  /**
+   * After Tryton refuses a login, seconds before Tandem tries the same password again (a changed
+   * password secret is tried at once). Default 300, Tryton's default `[session] timeout`: the span
+   * over which it counts failed logins toward a lockout.
+   */
+  loginRetrySeconds: z.number().int().min(0).optional(),
 });
 
 export type TrytonConfig = z.infer<typeof trytonConfigSchema>;

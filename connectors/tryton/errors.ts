@@ -14,12 +14,13 @@
  *
  * Authentication problems are HTTP statuses, not envelopes (trytond/protocols/dispatcher.py):
  * 401 for a bad login or an expired session, 403 for a method that is not exposed over RPC,
- * 429 when `[session] max_attempt` is exceeded.
+ * 429 when `[session] max_attempt` is exceeded (a login lockout: login-refusal.ts).
  */
 import { TransportError, VendorError, VendorResponseError } from '../../src/errors.js';
 import { STALE_WRITE, type WriteFailure } from '../types.js';
+import { AUTH_FAILED, LOGIN_LOCKED_OUT } from './login-refusal.js';
 
-export const AUTH_FAILED = 'AUTH_FAILED';
+export { AUTH_FAILED, LOGIN_LOCKED_OUT } from './login-refusal.js';
 export const USER_ERROR = 'UserError';
 export const CONCURRENCY = 'ConcurrencyException';
 export const SERVER_ERROR = 'SERVER_ERROR';
@@ -98,7 +99,7 @@ export function fromHttpStatus(connector: string, endpoint: string, status: numb
 
 /** True when the error is an authentication failure: the whole batch stops, not one record. */
 export function isAuthFailure(error: unknown): boolean {
-  return error instanceof VendorError && error.code === AUTH_FAILED;
+  return error instanceof VendorError && (error.code === AUTH_FAILED || error.code === LOGIN_LOCKED_OUT);
 }
 
 /** A failure that is not the vendor's (a bug, an abort): it propagates instead of failing a record. */

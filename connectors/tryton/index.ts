@@ -39,6 +39,8 @@ export const TRYTON_CAPABILITIES = capabilities({
   idempotencyKeyHeader: false,
   // `_timestamp`, over the party and its sub-records (concurrency.ts).
   optimisticConcurrency: true,
+  // `write_date` keeps microseconds (reader.ts): one version, one state.
+  exactVersions: true,
 });
 
 export const trytonConnector: ConnectorFactory<TrytonConfig> = {

@@ -6,9 +6,15 @@
  * active one of a type is what Tryton's client shows with default context, and what Tandem reads
  * and writes as the party's `email` / `phone`.
  */
-import type { Mechanism } from './party.js';
 
 /** The nested fields a read asks for to know the party's mechanisms. */
+/** A contact mechanism as read with the party before a write. */
+export interface Mechanism {
+  readonly id: number;
+  readonly type: string;
+  readonly value: string | null;
+}
+
 export const MECHANISM_READ = [
   'contact_mechanisms',
   'contact_mechanisms.type',

@@ -19,7 +19,7 @@
  * (`[["create", [...]], ["write", [ids], {...}], ["delete", [ids]]]`), so they commit or fail
  * with the party in one Tryton transaction.
  */
-import { MECHANISM_READ, mechanismValues } from './mechanisms.js';
+import { MECHANISM_READ, mechanismValues, type Mechanism } from './mechanisms.js';
 import type { PartyState } from './schemas.js';
 
 export const PARTY = 'party.party';
@@ -67,13 +67,6 @@ export function flattenParty(row: Row, requested: readonly string[]): Record<str
     else if (field in row) flat[field] = row[field];
   }
   return flat;
-}
-
-/** A contact mechanism as read with the party before a write. */
-export interface Mechanism {
-  readonly id: number;
-  readonly type: string;
-  readonly value: string | null;
 }
 
 /** What a write needs to know of the party it changes (nothing for a new party). */

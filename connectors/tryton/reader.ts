@@ -21,58 +21,21 @@
  * transaction), which the id tie-breaker pages through.
  */
 import { z } from 'zod';
-import type { ChangePage, ChangeReader, CountOptions, Cursor, ReadOptions } from '../types.js';
+import type { ChangePage, ChangeReader, CountOptions, ReadOptions } from '../types.js';
 import type { FieldCatalog } from './catalog.js';
 import { PARTY, readFields } from './party.js';
-import { byModifiedThenId, modifiedAt, toSourceRecord, TRACKING_FIELDS } from './records.js';
+import { compareKeys, type KeysetKey } from '../cursor.js';
+import { modifiedAt, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { TrytonRpc } from './rpc.js';
 import { changeRowsSchema, type ChangeRow } from './schemas.js';
 import { partiesChangedThroughSubrecords } from './subrecords.js';
-import { isIsoInstant, toTrytonDatetime } from './values.js';
+import { keyset, sinceDomain } from './domains.js';
 
 export const MAX_PAGE_SIZE = 500;
 const DEFAULT_PAGE_SIZE = 100;
 
-/** A cursor's time as ISO with microseconds; a coarser instant (`2024-01-01`) is accepted too. */
-export function cursorInstant(text: string): string {
-  if (isIsoInstant(text)) return text;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new RangeError(`not a cursor time: ${text}`);
-  return new Date(ms).toISOString();
-}
-
-/** The keyset domain on one column: after (time, id), or at/after the time when the id is unknown. */
-export function keyset(column: string, cursor: Cursor | null): unknown[] {
-  if (cursor === null) return [];
-  const at = toTrytonDatetime(cursorInstant(cursor.modifiedAt));
-  if (cursor.lastId === null) return [[column, '>=', at]];
-  return [
-    [
-      'OR',
-      [[column, '>', at]],
-      [
-        [column, '=', at],
-        ['id', '>', Number(cursor.lastId)],
-      ],
-    ],
-  ];
-}
-
-/** The domain of records modified at or after `since`: both streams of `readChanges`. */
-export function sinceDomain(since: string | null): unknown[] {
-  if (since === null) return [];
-  const at = toTrytonDatetime(cursorInstant(since));
-  return [
-    [
-      'OR',
-      [
-        ['write_date', '=', null],
-        ['create_date', '>=', at],
-      ],
-      [['write_date', '>=', at]],
-    ],
-  ];
-}
+/** A row's keyset key: its own modification time (not a sub-record's) and id. */
+const keyOf = (row: ChangeRow): KeysetKey => ({ modifiedAt: modifiedAt(row), id: String(row.id) });
 
 export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReader {
   return {
@@ -127,7 +90,7 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
           fetch([['write_date', '=', null], ...keyset('create_date', cursor)], 'create_date'),
           fetch([['write_date', '!=', null], ...keyset('write_date', cursor)], 'write_date'),
         ]);
-        const rows = [...fresh, ...updated].sort(byModifiedThenId).slice(0, size);
+        const rows = [...fresh, ...updated].sort((a, b) => compareKeys(keyOf(a), keyOf(b))).slice(0, size);
         const last = rows[rows.length - 1];
         if (last === undefined) break;
         cursor = { modifiedAt: modifiedAt(last), lastId: String(last.id) };

@@ -38,10 +38,3 @@ export function toSourceRecord(model: string, row: ChangeRow, requested: readonl
     ...(Object.keys(alternates).length > 0 ? { alternates: Object.freeze(alternates) } : {}),
   });
 }
-
-/** Orders by (modification time, id): the order of Tandem's cursors. ISO texts of one width sort as times. */
-export function byModifiedThenId(a: ChangeRow, b: ChangeRow): number {
-  const ma = modifiedAt(a);
-  const mb = modifiedAt(b);
-  return ma === mb ? a.id - b.id : ma < mb ? -1 : 1;
-}

@@ -9,16 +9,21 @@
  * `parse_authorization_header`). A session expires (`[session] max_age`) or is dropped; trytond
  * then answers 401 (or 403), and the client logs in again once and repeats the call.
  *
+ * A refused login (401, 403, or 429 for a login locked out) is never repeated blindly: the
+ * transport does not retry it, and the refusal is remembered for the same password for
+ * `loginRetrySeconds` (login-refusal.ts), since every failed attempt extends Tryton's lockout.
+ *
  * Model methods are `model.<model>.<method>` with the context as the last positional parameter
  * (trytond/rpc.py `RPC.convert` pops it and refuses a call without one).
  */
 import type { z } from 'zod';
 import type { ConnectorContext } from '../types.js';
 import type { TrytonConfig } from './config.js';
-import { AUTH_FAILED, fromHttpStatus, fromTrytonError } from './errors.js';
+import { fromHttpStatus, fromTrytonError } from './errors.js';
+import { DEFAULT_LOGIN_RETRY_SECONDS, isLoginRefusal, LOGIN_REFUSALS, loginRefused } from './login-refusal.js';
 import { envelopeSchema, loginSchema, parseResponse } from './schemas.js';
 import { fromTryton } from './values.js';
-import { VendorError } from '../../src/errors.js';
+import type { VendorError } from '../../src/errors.js';
 
 export interface CallOptions {
   /** Safe to retry on a network failure: search_read, read, fields_get. Never set for create / write. */
@@ -33,9 +38,16 @@ interface Session {
   readonly auth: Promise<string>;
 }
 
+interface Refusal {
+  readonly password: string;
+  readonly error: VendorError;
+  readonly until: number;
+}
+
 export class TrytonRpc {
   private requestId = 0;
   private session: Session | undefined;
+  private refusal: Refusal | undefined;
   /** Logins made: a test and a log line can tell a cached session from a fresh one. */
   logins = 0;
 
@@ -50,6 +62,7 @@ export class TrytonRpc {
     params: readonly unknown[],
     options: CallOptions,
     auth: string | undefined,
+    finalStatuses?: readonly number[],
   ): Promise<{ status: number; text: string; body: unknown }> {
     const response = await this.ctx.http.request({
       method: 'POST',
@@ -57,6 +70,7 @@ export class TrytonRpc {
       headers: { accept: 'application/json', ...(auth === undefined ? {} : { authorization: auth }) },
       json: { id: ++this.requestId, method, params },
       idempotent: options.readOnly,
+      ...(finalStatuses === undefined ? {} : { finalStatuses }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     return response;
@@ -79,27 +93,36 @@ export class TrytonRpc {
       [this.config.login, { password }, this.config.language],
       { readOnly: true, ...(signal === undefined ? {} : { signal }) },
       undefined,
+      LOGIN_REFUSALS,
     );
-    if (response.status === 401 || response.status === 403) {
-      throw new VendorError(
-        `${this.name}: tryton refused the login ${JSON.stringify(this.config.login)} on database ${JSON.stringify(this.config.db)}: check the login and the password secret`,
-        { connector: this.name, endpoint: method, status: response.status, retryable: false, code: AUTH_FAILED },
-      );
+    if (LOGIN_REFUSALS.includes(response.status)) {
+      const where = { connector: this.name, login: this.config.login, db: this.config.db };
+      throw loginRefused(where, response.status, this.config.loginRetrySeconds ?? DEFAULT_LOGIN_RETRY_SECONDS);
     }
     const [userId, key] = parseResponse(loginSchema, this.unwrap(method, response), this.name, method);
     return `Session ${Buffer.from(`${this.config.login}:${userId}:${key}`).toString('base64')}`;
   }
 
-  /** The session for the current secret: one login per password, shared by concurrent calls. */
+  /**
+   * The session for the current secret: one login per password, shared by concurrent calls.
+   * Throws the remembered refusal while the same password was refused less than
+   * `loginRetrySeconds` ago.
+   */
   private current(signal?: AbortSignal): Session {
     const password = this.ctx.secret('password');
     const existing = this.session;
     if (existing?.password === password) return existing;
+    const refused = this.refusal;
+    if (refused?.password === password && Date.now() < refused.until) throw refused.error;
     const fresh: Session = { password, auth: this.login(password, signal) };
     this.session = fresh;
-    // A failed login is not cached: the next call tries again.
-    fresh.auth.catch(() => {
+    // A failed login is not cached as a session; a refused one is remembered instead of repeated.
+    fresh.auth.catch((error: unknown) => {
       if (this.session === fresh) this.session = undefined;
+      if (isLoginRefusal(error)) {
+        const seconds = this.config.loginRetrySeconds ?? DEFAULT_LOGIN_RETRY_SECONDS;
+        this.refusal = { password, error, until: Date.now() + seconds * 1000 };
+      }
     });
     return fresh;
   }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { TrytonRpc } from './rpc.js';
 import { changeRowSchema } from './schemas.js';
 import { modifiedAt } from './records.js';
-import { sinceDomain } from './reader.js';
+import { sinceDomain } from './domains.js';
 
 const SUBRECORDS = [
   { model: 'party.contact_mechanism', fields: ['email', 'phone'] },

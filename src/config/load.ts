@@ -59,6 +59,7 @@ const ENGINE_KEYS = new Set([
   'breaker',
   'auth',
   'tls',
+  'settleSeconds',
 ]);
 
 export function loadConfig(file: string): Config {

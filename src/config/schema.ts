@@ -86,6 +86,18 @@ export const connectorBaseSchema = z.looseObject({
     .default({ failures: 5, halfOpenAfterMs: 30_000 }),
   auth: z.strictObject({ oauth2: oauth2Schema }).optional(),
   tls: tlsSchema.optional(),
+  /**
+   * The checkpoint of a side read from this connector never passes the vendor's now minus this
+   * many seconds: changes that show up late (a search index that lags, a transaction stamped at its
+   * start) are read again by the next run. Defaults per connector kind (connectors/index.ts).
+   */
+  settleSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .optional()
+    .describe('seconds behind the vendor clock a checkpoint stays, for changes that appear late'),
 });
 export type ConnectorBaseConfig = z.infer<typeof connectorBaseSchema>;
 
@@ -146,6 +158,10 @@ const faultsSchema = z.strictObject({
   /** HubSpot only: share of batch create/update/upsert requests answered 207 with some inputs rejected (not applied). */
   partialFailureRate: z.number().min(0).max(1).default(0),
   hangMs: z.number().int().positive().default(5000),
+  /** HubSpot only: each write is searchable after a delay uniform in [0, searchIndexLagMs] ms. */
+  searchIndexLagMs: z.number().int().min(0).default(0),
+  /** Odoo only: a write stamps `write_date` at its transaction's start and commits up to this many ms later. */
+  commitDelayMs: z.number().int().min(0).default(0),
   seed: z.number().int().default(7),
 });
 

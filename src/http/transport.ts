@@ -1,60 +1,45 @@
 /**
- * The HTTP transport the engine injects into connectors: got, configured deliberately. got has
- * no request timeout and retries no POST by default; here every request has a timeout, and a
- * request is retried only when it is safe (GET, or a write the caller marks idempotent).
- * Retries use exponential backoff with full jitter and honour `Retry-After`.
+ * The HTTP transport the engine injects into connectors: got does the I/O only (no retries of
+ * its own); every request runs under the connector's one resilience policy (policy.ts: breaker,
+ * retry with backoff and `Retry-After`, the vendor's rate limits, a per-attempt timeout). A
+ * request is retried only when it is safe (GET, or a write the caller marks idempotent), and a
+ * response body is capped while it streams (`maxResponseBytes`).
  */
 import diagnostics from 'node:diagnostics_channel';
-import pThrottle from 'p-throttle';
-import { got, RequestError, type Method, type RetryObject } from 'got';
+import { got, RequestError } from 'got';
 import { TransportError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { ResponseTooLargeError } from './errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './response-cap.js';
+import { observePolicy } from './policy-events.js';
+import { RequestPolicy, type CircuitHandle, type Outcome, type RetrySettings } from './policy.js';
+import { redactUrl, type HttpEvent, type HttpRequest, type HttpTransport } from './types.js';
+import { singleWindow, type VendorLimits } from './vendor-limits.js';
 
-export interface HttpRequest {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly json?: unknown;
-  readonly searchParams?: URLSearchParams;
-  /** The write is idempotent (upsert by key, read-only RPC): safe to retry even as a POST. */
-  readonly idempotent?: boolean;
-  readonly signal?: AbortSignal;
-}
+export type { HttpEvent, HttpRequest, HttpResponse, HttpTransport } from './types.js';
+export { redactUrl } from './types.js';
+export { backoffDelay, DEFAULT_RETRY, type RetrySettings } from './policy.js';
+export { parseRetryAfter } from './verdict.js';
 
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Parsed JSON when the body is JSON, else the text; `undefined` when empty. */
-  readonly body: unknown;
-  /** The raw body text, for error excerpts. */
-  readonly text: string;
-}
-
-/** Sends a request; resolves for every HTTP status, rejects with `TransportError` on network failure. */
-export interface HttpTransport {
-  request(request: HttpRequest): Promise<HttpResponse>;
-}
-
-export interface RetryPolicy {
-  /** Retries after the first attempt. Default 4. */
-  readonly limit: number;
-  /** First backoff ceiling in ms; doubles each attempt. Default 250. */
-  readonly baseDelayMs: number;
-  /** Largest backoff in ms, and the largest `Retry-After` honoured. Default 30,000. */
-  readonly maxDelayMs: number;
-}
+export { DEFAULT_MAX_RESPONSE_BYTES } from './response-cap.js';
 
 export interface TransportOptions {
   readonly logger: Logger;
-  /** Per-request timeout in ms. Default 30,000. */
+  /** Per-attempt timeout in ms. Default 30,000. */
   readonly timeoutMs?: number;
-  readonly retry?: Partial<RetryPolicy>;
+  readonly retry?: Partial<RetrySettings>;
   readonly userAgent?: string;
   /** At most `requests` requests per `intervalMs` (a sliding window); unlimited when absent. */
   readonly rateLimit?: { readonly requests: number; readonly intervalMs: number };
+  /** The vendor's documented limits and how to read its rate-limit signals; wins over `rateLimit`. */
+  readonly limits?: VendorLimits;
+  /** The connector's circuit breaker, outermost in the policy. */
+  readonly circuit?: CircuitHandle;
+  /** Largest response body accepted, in bytes; the download is aborted past it. Default 64 MiB. */
+  readonly maxResponseBytes?: number;
   /** TLS settings, asked for on every request so rotated certificate files take effect. */
   readonly https?: () => HttpsSettings;
-  /** The connector name carried by {@link HttpEvent}s. */
+  /** The connector name carried by `HttpEvent`s and errors. */
   readonly connector?: string;
 }
 
@@ -69,151 +54,104 @@ export interface HttpsSettings {
 }
 
 /**
- * The diagnostics channel every transport publishes {@link HttpEvent}s on: metrics subscribe to it
+ * The diagnostics channel every transport publishes `HttpEvent`s on: metrics subscribe to it
  * (node:diagnostics_channel, as undici does), so connectors and the transport stay free of them.
  */
 export const HTTP_EVENTS_CHANNEL = 'tandem:http';
 
-/** A retry about to happen, or a final response or network failure, of one connector's request. */
-export interface HttpEvent {
-  readonly connector: string;
-  readonly event: 'retry' | 'response' | 'error';
-  readonly status?: number;
-  readonly code?: string;
-}
-
 const httpEvents = diagnostics.channel(HTTP_EVENTS_CHANNEL);
 
-function publish(event: HttpEvent): void {
+/** Publishes on {@link HTTP_EVENTS_CHANNEL} when someone listens. */
+export function publishHttpEvent(event: HttpEvent): void {
   if (httpEvents.hasSubscribers) httpEvents.publish(event);
 }
 
-export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ limit: 4, baseDelayMs: 250, maxDelayMs: 30_000 });
-
-const RETRY_STATUS = [408, 429, 500, 502, 503, 504, 521, 522, 524];
-const RETRY_ERRORS = [
-  'ETIMEDOUT',
-  'ECONNRESET',
-  'EADDRINUSE',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-];
-
-/**
- * Reads `Retry-After` as seconds or as an HTTP date (RFC 9110 10.2.3); milliseconds to wait, or
- * undefined when absent or unreadable.
- */
-export function parseRetryAfter(header: string | string[] | undefined, now: number = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/**
- * Full-jitter backoff: a random delay in [0, min(max, base * 2^attempt)], or the server's
- * `Retry-After` when it sent one. Returns 0 when got decided not to retry.
- */
-export function backoffDelay(
-  attempt: number,
-  policy: RetryPolicy,
-  retryAfterMs: number | undefined,
-  random: () => number = Math.random,
-): number {
-  if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, 1), policy.maxDelayMs);
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.max(1, Math.floor(random() * ceiling));
-}
-
 export function createTransport(options: TransportOptions): HttpTransport {
-  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const logger = options.logger;
-  const limit = options.rateLimit;
-  const slot =
-    limit === undefined
-      ? undefined
-      : pThrottle({ limit: limit.requests, interval: limit.intervalMs, strict: true })(() => undefined);
+  const connector = options.connector ?? 'unknown';
+  const cap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const limits = options.limits ?? (options.rateLimit === undefined ? undefined : singleWindow(options.rateLimit));
+  const policy = new RequestPolicy({
+    connector,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(limits === undefined ? {} : { limits }),
+    ...(options.circuit === undefined ? {} : { circuit: options.circuit }),
+  });
+  observePolicy(policy, { connector, logger: options.logger, publish: publishHttpEvent });
+
+  async function send(request: HttpRequest, signal: AbortSignal): Promise<Outcome> {
+    const https = options.https?.();
+    const url = redactUrl(request.url);
+    let received = 0;
+    let tooLarge = false;
+    const pending = got(request.url, {
+      method: request.method,
+      headers: { 'user-agent': options.userAgent ?? 'tandem/0.1', ...request.headers },
+      ...(request.json === undefined ? {} : { json: request.json }),
+      ...(request.searchParams === undefined ? {} : { searchParams: request.searchParams }),
+      ...(https === undefined ? {} : { https }),
+      signal,
+      throwHttpErrors: false,
+      responseType: 'text',
+      retry: { limit: 0 },
+    });
+    // Enforced while the body streams: a vendor's 1 GB answer is cut at the cap, never buffered whole.
+    const refuse = (bytes: number): void => {
+      if (tooLarge) return;
+      tooLarge = true;
+      received = bytes;
+      pending.cancel();
+    };
+    // `total` is the announced Content-Length: a body declared over the cap is refused before it is read.
+    // (`on` returns the request promise itself, which is awaited below.)
+    void pending.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+      if (progress.total !== undefined && progress.total > cap) refuse(progress.total);
+      else if (progress.transferred > cap) refuse(progress.transferred);
+    });
+    try {
+      const response = await pending;
+      return {
+        kind: 'response',
+        response: {
+          status: response.statusCode,
+          headers: response.headers,
+          body: parseBody(response.body, response.headers['content-type']),
+          text: response.body,
+        },
+      };
+    } catch (error) {
+      if (tooLarge) {
+        const details = { connector, method: request.method, url, capBytes: cap, receivedBytes: received };
+        return { kind: 'failed', error: new ResponseTooLargeError(details), code: 'RESPONSE_TOO_LARGE' };
+      }
+      if (!(error instanceof RequestError)) throw error;
+      // The policy's timeout aborted the attempt (the caller's own signal did not): a timeout.
+      const code =
+        error.code === 'ERR_ABORTED' && request.signal?.aborted !== true && signal.aborted ? 'ETIMEDOUT' : error.code;
+      const message = code === 'ETIMEDOUT' && error.code === 'ERR_ABORTED' ? 'request timed out' : error.message;
+      return {
+        kind: 'failed',
+        code,
+        error: new TransportError(
+          `${request.method} ${url} failed: ${code} ${message}`,
+          { url, method: request.method, cause: code },
+          error,
+        ),
+      };
+    }
+  }
 
   return {
     async request(request) {
-      const methods: Method[] = request.idempotent || request.method === 'GET' ? [request.method] : [];
-      const connector = options.connector ?? 'unknown';
-      const https = options.https?.();
-      try {
-        const response = await got(request.url, {
-          method: request.method,
-          headers: { 'user-agent': options.userAgent ?? 'tandem/0.1', ...request.headers },
-          ...(request.json === undefined ? {} : { json: request.json }),
-          ...(request.searchParams === undefined ? {} : { searchParams: request.searchParams }),
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-          ...(https === undefined ? {} : { https }),
-          throwHttpErrors: false,
-          responseType: 'text',
-          timeout: { request: timeoutMs },
-          retry: {
-            limit: policy.limit,
-            methods,
-            statusCodes: RETRY_STATUS,
-            errorCodes: RETRY_ERRORS,
-            maxRetryAfter: policy.maxDelayMs,
-            calculateDelay: ({ attemptCount, computedValue, error }: RetryObject) =>
-              computedValue === 0
-                ? 0
-                : backoffDelay(attemptCount, policy, parseRetryAfter(error.response?.headers['retry-after'])),
-          },
-          hooks: {
-            beforeRequest: slot === undefined ? [] : [async () => void (await slot())],
-            beforeRetry: [
-              (error, retryCount) => {
-                publish({ connector, event: 'retry', ...eventDetail(error.response?.statusCode, error.code) });
-                logger.warn(
-                  {
-                    method: request.method,
-                    url: redactUrl(request.url),
-                    retry: retryCount,
-                    status: error.response?.statusCode,
-                    code: error.code,
-                  },
-                  'retrying request',
-                );
-              },
-            ],
-          },
-        });
-        const text = response.body;
-        publish({ connector, event: 'response', status: response.statusCode });
-        return {
-          status: response.statusCode,
-          headers: response.headers,
-          body: parseBody(text, response.headers['content-type']),
-          text,
-        };
-      } catch (error) {
-        if (error instanceof RequestError) {
-          publish({ connector, event: 'error', code: error.code });
-          throw new TransportError(
-            `${request.method} ${redactUrl(request.url)} failed: ${error.code} ${error.message}`,
-            {
-              url: redactUrl(request.url),
-              method: request.method,
-              cause: error.code,
-            },
-            error,
-          );
-        }
-        throw error;
+      const attempt = await policy.run(request, (signal) => send(request, signal));
+      if (attempt.kind === 'failed') {
+        publishHttpEvent({ connector, event: 'error', code: attempt.error.code });
+        throw attempt.error;
       }
+      publishHttpEvent({ connector, event: 'response', status: attempt.response.status });
+      return attempt.response;
     },
   };
-}
-
-function eventDetail(status: number | undefined, code: string | undefined): { status?: number; code?: string } {
-  return { ...(status === undefined ? {} : { status }), ...(code === undefined ? {} : { code }) };
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {
@@ -226,10 +164,4 @@ function parseBody(text: string, contentType: string | undefined): unknown {
     }
   }
   return text;
-}
-
-/** Drops query strings (they may carry keys) from URLs that reach logs. */
-export function redactUrl(url: string): string {
-  const at = url.indexOf('?');
-  return at === -1 ? url : `${url.slice(0, at)}?[redacted]`;
 }

@@ -35,8 +35,9 @@ export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'> & {
 
 /**
  * Reconciles and plans one page read from `side`. A re-read (the lookback window, a backfill) is
- * merged again: against the base it changes nothing. Versions are not trusted to skip it: Odoo's
- * write_date has whole seconds, so two edits within one second share a version.
+ * merged again: against the base it changes nothing. Versions are not trusted to skip it here
+ * (Odoo's write_date has whole seconds, so two edits within one second share a version); an
+ * incremental run drops the re-reads it can trust before calling this (confirmed.ts).
  */
 export async function processPage(
   ctx: RunContext,

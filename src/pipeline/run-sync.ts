@@ -5,9 +5,12 @@
  * records that were waiting for a referenced record. The checkpoint moves only in the transaction
  * that stores the page's operations, so a crash at any point loses nothing.
  */
+import { compareCursor, lookback } from '../../connectors/cursor.js';
 import type { Cursor } from '../../connectors/types.js';
 import { describeError } from '../errors.js';
 import { BackfillSession, sidesOf } from './backfill.js';
+import { checkpointOf } from './checkpoint-limit.js';
+import { dropConfirmed } from './confirmed.js';
 import type { Side } from '../mapping/resolver.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
@@ -81,7 +84,8 @@ async function pullSide(
   await backfill?.count(side);
   const start = resumeAt !== undefined ? resumeAt : startCursor(checkpoint, options, sync.config.lookbackSeconds);
   let current = checkpoint;
-  const pages = connectorOf(sync, side).reader.readChanges(objectOf(sync, side), {
+  const connector = connectorOf(sync, side);
+  const pages = connector.reader.readChanges(objectOf(sync, side), {
     cursor: start,
     fields: fieldsOf(sync, side),
     pageSize: sync.config.pageSize,
@@ -89,9 +93,18 @@ async function pullSide(
   });
   for await (const page of pages) {
     stats.pulled[side] += page.records.length;
-    const parts = await processPage(ctx, side, page.records, stats);
-    // The lookback and a backfill re-read the past: the checkpoint never moves backwards.
-    const cursor = current !== null && compareCursor(page.cursor, current) <= 0 ? null : page.cursor;
+    // Re-reads of versions already merged cost no mapping and no lookup (confirmed.ts); a backfill merges all.
+    const fresh =
+      options.kind === 'incremental'
+        ? await dropConfirmed(ctx, side, page.records, connector.capabilities.exactVersions, checkpoint)
+        : { records: page.records, dropped: 0, filtered: 0 };
+    stats.skippedAsEcho[side] += fresh.dropped;
+    stats.filtered += fresh.filtered;
+    const parts = await processPage(ctx, side, fresh.records, stats);
+    // Never past the vendor's now less its settle window; and, as the lookback and a backfill
+    // re-read the past, never backwards.
+    const limited = checkpointOf(page, connector, { sync: sync.name, side, logger });
+    const cursor = current !== null && compareCursor(limited, current) <= 0 ? null : limited;
     await store.commitPage({ sync: sync.name, side, cursor, ...parts });
     if (cursor !== null) current = cursor;
     logger.debug(
@@ -100,7 +113,7 @@ async function pullSide(
     );
     const delivered = await deliverAll(ctx, stats);
     // The page's operations are in the outbox: a resumed backfill need not read it again.
-    await backfill?.page(side, page.cursor, stats);
+    await backfill?.page(side, limited, stats);
     if (delivered.interrupted) return delivered;
     if (signal.aborted) {
       stats.status = 'interrupted';
@@ -115,22 +128,5 @@ async function pullSide(
 export function startCursor(checkpoint: Cursor | null, options: RunOptions, lookbackSeconds: number): Cursor | null {
   if (options.kind === 'backfill')
     return options.since === undefined ? null : { modifiedAt: options.since, lastId: null };
-  if (checkpoint === null || lookbackSeconds === 0) return checkpoint;
-  return {
-    modifiedAt: new Date(Date.parse(checkpoint.modifiedAt) - lookbackSeconds * 1000).toISOString(),
-    lastId: null,
-  };
-}
-
-/** Orders cursors by (modifiedAt, lastId); a null lastId sorts before any id at the same time. */
-export function compareCursor(a: Cursor, b: Cursor): number {
-  const ta = Date.parse(a.modifiedAt);
-  const tb = Date.parse(b.modifiedAt);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  if (a.lastId === b.lastId) return 0;
-  if (a.lastId === null) return -1;
-  if (b.lastId === null) return 1;
-  if (/^\d+$/.test(a.lastId) && /^\d+$/.test(b.lastId))
-    return a.lastId.length - b.lastId.length || (a.lastId < b.lastId ? -1 : 1);
-  return a.lastId < b.lastId ? -1 : 1;
+  return checkpoint === null ? null : lookback(checkpoint, lookbackSeconds);
 }

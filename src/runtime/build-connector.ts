@@ -1,6 +1,7 @@
 /**
  * Builds one connector instance from its config entry: resolves sandbox settings and secrets,
- * gives it an HTTP transport with the configured timeout and retries, and wraps it in the
+ * gives it an HTTP transport running under the connector's one resilience policy (its circuit
+ * breaker, retries, the vendor's rate limits, timeout, response-size cap), and wraps it in the
  * runtime layer.
  */
 import path from 'node:path';
@@ -9,13 +10,16 @@ import { OAUTH_SECRET_DEFAULTS, buildConnectorAuth } from '../auth/connector-aut
 import type { Config, ConnectorEntry } from '../config/load.js';
 import { createSecretReader } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
+import { responseCapOf } from '../http/response-cap.js';
 import { createTransport } from '../http/transport.js';
+import { singleWindow } from '../http/vendor-limits.js';
 import type { Logger } from '../logger.js';
 import { SANDBOX_SECRETS, type RunningSandbox } from '../sandbox/index.js';
 import { viewPath } from '../sandbox/record-view.js';
 import { createCircuit } from './breaker.js';
 import type { Connector } from '../../connectors/types.js';
 import { instrumentConnector, type RuntimeConnector } from './instrument.js';
+import { createServerClock, withServerClock } from './server-clock.js';
 import type { BreakerRecord, StateStore } from '../../state/index.js';
 
 export interface BuildContext {
@@ -60,7 +64,10 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   }
   const parsed = registered.factory.configSchema.parse(settings);
   const logger = ctx.logger.child({ connector: entry.name });
-  const rateLimit = entry.base.rateLimit ?? registered.rateLimit;
+  const rateLimit = entry.base.rateLimit;
+  const limits =
+    registered.limits?.(settings, rateLimit) ?? (rateLimit === undefined ? undefined : singleWindow(rateLimit));
+  const maxResponseBytes = responseCapOf(parsed);
   const store = ctx.store;
   const circuit = createCircuit(
     entry.name,
@@ -77,16 +84,23 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   // OAuth and mTLS (auth:, tls:) wrap the transport; the connector itself never sees them.
   const auth = buildConnectorAuth(entry.name, entry.base, { configFile: ctx.config.file, logger });
   const defaults = secretDefaults(entry);
+  // Inside the OAuth wrapper: only the vendor's own answers set its clock, not a token server's.
+  const clock = createServerClock();
   const connector = registered.factory.create(entry.name, parsed, {
     http: auth.wrap(
-      createTransport({
-        logger,
-        connector: entry.name,
-        timeoutMs: entry.base.timeoutMs,
-        retry: entry.base.retry,
-        ...(rateLimit === undefined ? {} : { rateLimit }),
-        ...(auth.https === undefined ? {} : { https: auth.https }),
-      }),
+      withServerClock(
+        createTransport({
+          logger,
+          connector: entry.name,
+          timeoutMs: entry.base.timeoutMs,
+          retry: entry.base.retry,
+          circuit,
+          ...(limits === undefined ? {} : { limits }),
+          ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }),
+          ...(auth.https === undefined ? {} : { https: auth.https }),
+        }),
+        clock,
+      ),
     ),
     logger,
     secret: createSecretReader({
@@ -102,5 +116,6 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
     server === undefined
       ? connector
       : { ...connector, recordUrl: (object: string, id: string) => `${server.url}${viewPath(object, id)}` };
-  return instrumentConnector(linked, ctx.logger, circuit);
+  const settleSeconds = entry.base.settleSeconds ?? registered.settleSeconds ?? 0;
+  return Object.freeze({ ...instrumentConnector(linked, ctx.logger, circuit), clock, settleSeconds });
 }

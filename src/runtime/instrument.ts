@@ -1,7 +1,9 @@
 /**
  * The runtime layer around every connector, as kysely's RuntimeDriver wraps a raw driver: the
- * engine never calls a connector directly. It logs each call with its duration, enforces the
- * connector's declared limits, and is where rate limiting and the circuit breaker attach.
+ * engine never calls a connector directly. It logs each call with its duration and enforces the
+ * connector's declared limits. Resilience (breaker, retries, rate limits, timeouts) is one policy
+ * per connector on its HTTP transport (src/http/policy.ts); the circuit is carried here so that
+ * status, health and readiness can show it.
  */
 import type {
   ChangePage,
@@ -15,15 +17,20 @@ import type {
 import { TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Circuit } from './breaker.js';
+import type { ServerClock } from './server-clock.js';
 
 /** A connector as the engine holds it: wrapped, with its circuit breaker when it has one. */
 export interface RuntimeConnector extends Connector {
   readonly circuit?: Circuit;
+  /** The vendor's clock, from its `Date` headers; the engine's local clock when absent. */
+  readonly clock?: ServerClock;
+  /** How far behind the vendor's now a checkpoint stays (see connectors/cursor.ts `settleLimit`); 0 when absent. */
+  readonly settleSeconds?: number;
 }
 
 /**
- * Wraps `connector`: every call is timed and logged and goes through `circuit` (if given), which
- * fails fast with a BrokenCircuitError while the vendor is considered down.
+ * Wraps `connector`: every call is timed and logged. `circuit` is the breaker its transport runs
+ * under; while it is open the connector's requests fail fast with a BrokenCircuitError.
  */
 export function instrumentConnector(connector: Connector, logger: Logger, circuit?: Circuit): RuntimeConnector {
   const log = logger.child({ connector: connector.name, kind: connector.kind });
@@ -34,7 +41,7 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
   async function timed<T>(what: string, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      const result = circuit === undefined ? await call() : await circuit.policy.execute(() => call());
+      const result = await call();
       log.debug({ ...fields, ms: Math.round(performance.now() - started) }, what);
       return result;
     } catch (error) {

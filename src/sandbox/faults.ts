@@ -1,6 +1,6 @@
 /**
  * Fault injection for the sandbox servers, decided per request from knobs in the config: latency,
- * 5xx answers, 429 with Retry-After, connection resets, requests that hang past the client's
+ * 5xx answers, 429s shaped like each vendor's (HubSpot: `policyName` and rate-limit headers, no Retry-After), connection resets, requests that hang past the client's
  * timeout, and "committed but the response was lost" (the server applies the write, then drops
  * the connection: the double-charge case), and batch writes where some inputs are rejected with a
  * transient error while the others are applied (HubSpot's 207 multi-status). Each server renders
@@ -14,7 +14,7 @@ export interface FaultOptions {
   readonly latencyMs?: number;
   /** Share of requests answered with a 500, 502 or 503 (0..1). Default 0. */
   readonly errorRate?: number;
-  /** Share of requests answered with 429 and Retry-After (0..1). Default 0. */
+  /** Share of requests answered with 429, in the vendor's own shape (0..1). Default 0. */
   readonly rateLimitRate?: number;
   /** Share of requests whose connection is reset before they are handled. Default 0. */
   readonly resetRate?: number;
@@ -31,6 +31,19 @@ export interface FaultOptions {
   readonly partialFailureRate?: number;
   /** How long a hanging request hangs before its connection drops, ms. Default 5,000. */
   readonly hangMs?: number;
+  /**
+   * HubSpot only: each write becomes visible to search after a delay drawn uniformly from
+   * [0, searchIndexLagMs] ms (HubSpot's index lags by "a few moments", more under load, and not by
+   * the same for every write: a later change can be searchable before an earlier one). GET and
+   * batch read see the write at once. Default 0.
+   */
+  readonly searchIndexLagMs?: number;
+  /**
+   * Odoo only: a write's transaction stamps `write_date` when it starts, then commits (becomes
+   * visible) after a delay drawn uniformly from [0, commitDelayMs] ms, as transactions of
+   * different lengths do: a row can commit dated before rows already read. Default 0.
+   */
+  readonly commitDelayMs?: number;
   /** Seed for the fault PRNG, so a run is reproducible. Default 7. */
   readonly seed?: number;
 }
@@ -61,6 +74,10 @@ export interface FaultInjector {
   applied(kind: FaultKind): void;
   /** The faults acted on since start, by kind. */
   counts(): Readonly<Partial<Record<FaultKind, number>>>;
+  /** The search-index lag of one write, uniform in [0, searchIndexLagMs]; 0 without the fault. */
+  searchIndexLag(): number;
+  /** The commit delay of one write's transaction, uniform in [0, commitDelayMs]; 0 without the fault. */
+  commitDelay(): number;
 }
 
 export function createFaultInjector(
@@ -81,6 +98,14 @@ export function createFaultInjector(
       acted[kind] = (acted[kind] ?? 0) + 1;
     },
     counts: () => ({ ...acted }),
+    searchIndexLag() {
+      const max = options.searchIndexLagMs ?? 0;
+      return max > 0 ? Math.floor(random() * (max + 1)) : 0;
+    },
+    commitDelay() {
+      const max = options.commitDelayMs ?? 0;
+      return max > 0 ? Math.floor(random() * (max + 1)) : 0;
+    },
     decide() {
       const delayMs = latency > 0 ? Math.floor(random() * latency) : 0;
       let roll = random();

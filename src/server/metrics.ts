@@ -8,6 +8,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SyncStatus } from '../control/status.js';
 import { HTTP_EVENTS_CHANNEL, type HttpEvent } from '../http/transport.js';
+import { CURSOR_EVENTS_CHANNEL, type FutureDatedEvent } from '../pipeline/checkpoint-limit.js';
 import type { RunStats } from '../pipeline/context.js';
 import type { CircuitName } from '../runtime/breaker.js';
 import type { SilenceState } from '../webhooks/silence.js';
@@ -35,8 +36,13 @@ export class Metrics {
   private readonly retries: Counter<'connector'>;
   private readonly rateLimited: Counter<'connector'>;
   private readonly webhookEvents: Counter<'connector' | 'result'>;
+  private readonly futureDated: Counter<'sync' | 'side'>;
   private readonly gauges: Record<string, Gauge>;
   private readonly onHttp = (message: unknown): void => this.http(message as HttpEvent);
+  private readonly onCursor = (message: unknown): void => {
+    const event = message as FutureDatedEvent;
+    this.futureDated.inc({ sync: event.sync, side: event.side }, event.records);
+  };
 
   constructor() {
     const registers = [this.registry];
@@ -54,6 +60,11 @@ export class Metrics {
     this.retries = counter('tandem_http_retries_total', 'HTTP requests retried', ['connector']);
     this.rateLimited = counter('tandem_http_rate_limited_total', 'HTTP 429 answers (retried or final)', ['connector']);
     this.webhookEvents = counter('tandem_webhook_events_total', 'Webhook requests by verdict', ['connector', 'result']);
+    this.futureDated = counter(
+      'tandem_records_future_dated_total',
+      "Records read with a modification time after the reading side's own clock (they do not move the checkpoint)",
+      ['sync', 'side'],
+    );
     this.gauges = {
       circuit: gauge('tandem_circuit_state', '1 for the current circuit state of each connector', [
         'connector',
@@ -73,11 +84,13 @@ export class Metrics {
     };
     collectDefaultMetrics({ register: this.registry, prefix: 'tandem_' });
     diagnostics.subscribe(HTTP_EVENTS_CHANNEL, this.onHttp);
+    diagnostics.subscribe(CURSOR_EVENTS_CHANNEL, this.onCursor);
   }
 
   /** Stops listening to the HTTP channel. */
   close(): void {
     diagnostics.unsubscribe(HTTP_EVENTS_CHANNEL, this.onHttp);
+    diagnostics.unsubscribe(CURSOR_EVENTS_CHANNEL, this.onCursor);
   }
 
   runFinished(stats: RunStats, trigger: string): void {

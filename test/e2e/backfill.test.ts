@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cursor } from '../../connectors/types.js';
 import { openApp } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
-import { compareCursor } from '../../src/pipeline/run-sync.js';
+import { compareCursor } from '../../connectors/cursor.js';
 import { StateStore, type Backfill } from '../../state/index.js';
 import { spawnTandem, tandem } from '../helpers/cli.js';
 import { writeTestConfig } from '../helpers/config.js';

@@ -3,6 +3,7 @@
  * per operation, create-if-absent by reference), for testing the pipeline's own logic: crash
  * points, failures, ordering. Vendor behaviour is tested against the sandboxes, not here.
  */
+import { compareKeys, isAfter } from '../../connectors/cursor.js';
 import {
   STALE_WRITE,
   capabilities,
@@ -57,15 +58,8 @@ export function memoryConnector(
         for (;;) {
           const after = cursor;
           const page = [...records.values()]
-            .filter(
-              (r) =>
-                after === null ||
-                r.modifiedAt > after.modifiedAt ||
-                (r.modifiedAt === after.modifiedAt && (after.lastId === null || Number(r.id) > Number(after.lastId))),
-            )
-            .sort((a, b) =>
-              a.modifiedAt === b.modifiedAt ? Number(a.id) - Number(b.id) : a.modifiedAt < b.modifiedAt ? -1 : 1,
-            )
+            .filter((r) => isAfter(r, after))
+            .sort(compareKeys)
             .slice(0, size);
           const last = page[page.length - 1];
           if (last === undefined) return;

@@ -84,29 +84,29 @@ export function notFound(message = 'resource not found'): HubspotHttpError {
   return new HubspotHttpError(404, { ...errorBody('OBJECT_NOT_FOUND', message) });
 }
 
-/** `policyName` is `TEN_SECONDLY_ROLLING` for the general limit and `SECONDLY` for search. */
-export function rateLimited(
-  policyName: 'TEN_SECONDLY_ROLLING' | 'SECONDLY',
-  retryAfterSeconds: number,
-): HubspotHttpError {
-  const message =
-    policyName === 'SECONDLY'
-      ? 'You have reached your secondly limit.'
-      : 'You have reached your ten_secondly_rolling limit.';
-  // HubSpot documents Retry-After only for workflow callbacks; the sandbox sends it on every
-  // 429 so clients that honour it back off just enough (a sandbox choice, not a vendor fact).
-  return new HubspotHttpError(
-    429,
-    {
-      status: 'error',
-      message,
-      errorType: 'RATE_LIMIT',
-      correlationId: randomUUID(),
-      policyName,
-      requestId: randomUUID(),
-    },
-    { 'retry-after': String(Math.max(1, retryAfterSeconds)) },
-  );
+/** HubSpot's names of the limits a 429 reports. */
+export type RateLimitPolicyName = 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY';
+
+const RATE_LIMIT_MESSAGES: Readonly<Record<RateLimitPolicyName, string>> = {
+  TEN_SECONDLY_ROLLING: 'You have reached your ten_secondly_rolling limit.',
+  SECONDLY: 'You have reached your secondly limit.',
+  DAILY: 'You have reached your daily limit.',
+};
+
+/**
+ * A 429 as HubSpot sends it: the body names the limit in `policyName`, and there is no
+ * `Retry-After` (HubSpot documents that header only for workflow callbacks); a client learns the
+ * window from the `X-HubSpot-RateLimit-*` headers the response carries like any other.
+ */
+export function rateLimited(policyName: RateLimitPolicyName): HubspotHttpError {
+  return new HubspotHttpError(429, {
+    status: 'error',
+    message: RATE_LIMIT_MESSAGES[policyName],
+    errorType: 'RATE_LIMIT',
+    correlationId: randomUUID(),
+    policyName,
+    requestId: randomUUID(),
+  });
 }
 
 export function serverError(status: 500 | 502 | 503): HubspotHttpError {

@@ -46,6 +46,7 @@ export async function startHubspotSandbox(
   const seeded = seedStore(store, options.world);
   const limiter = createRateLimiter(tuning.rateLimit);
   const faults = createFaultInjector(options.faults);
+  if ((options.faults?.searchIndexLagMs ?? 0) > 0) store.setSearchIndexLag(() => faults.searchIndexLag());
   const lostResponses = new WeakSet<object>();
   const log = options.logger;
   let received = 0;
@@ -63,7 +64,9 @@ export async function startHubspotSandbox(
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.kind !== 'none' && fault.kind !== 'lost-response') faults.applied(fault.kind);
     if (fault.kind === 'server-error') throw serverError(fault.status);
-    if (fault.kind === 'rate-limit') throw rateLimited('TEN_SECONDLY_ROLLING', fault.retryAfterSeconds);
+    // An injected 429 is a brief per-second burst (policyName SECONDLY), without Retry-After as
+    // HubSpot sends it; the window headers set above go with it.
+    if (fault.kind === 'rate-limit') throw rateLimited('SECONDLY');
     if (fault.kind === 'reset' || fault.kind === 'timeout') {
       if (fault.kind === 'timeout') await sleep(fault.hangMs);
       dropConnection(request);

@@ -1,8 +1,9 @@
 /**
  * HubSpot's rate limits as the usage guidelines describe them for private apps: a rolling
- * 10-second window (190 requests on Professional) reported in `X-HubSpot-RateLimit-*` headers,
- * a daily allowance, and a separate per-second limit for the search endpoints, which are exempt
- * from the 10-second one and carry no rate-limit headers.
+ * 10-second window (190 requests on Professional) and a daily allowance, both reported on every
+ * response in `X-HubSpot-RateLimit-*` headers (429s included), and a separate per-second limit for
+ * the search endpoints, which are exempt from the 10-second one and carry no rate-limit headers.
+ * A 429 names the limit in its body's `policyName` and has no `Retry-After`.
  * https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
  */
 import { type HubspotHttpError, rateLimited } from './errors.js';
@@ -42,12 +43,6 @@ class SlidingWindow {
     return this.times.length;
   }
 
-  /** Seconds until the oldest request leaves the window. */
-  retryAfterSeconds(now: number): number {
-    const oldest = this.times[0] ?? now;
-    return Math.ceil((oldest + this.windowMs - now) / 1000);
-  }
-
   record(now: number): void {
     this.times.push(now);
   }
@@ -59,6 +54,13 @@ export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter {
   const dailyMax = options.daily ?? 625_000;
   let day = '';
   let dailyUsed = 0;
+  const headers = (remaining: number): Record<string, string> => ({
+    'x-hubspot-ratelimit-interval-milliseconds': String(general.windowMs),
+    'x-hubspot-ratelimit-max': String(general.max),
+    'x-hubspot-ratelimit-remaining': String(Math.max(0, remaining)),
+    'x-hubspot-ratelimit-daily': String(dailyMax),
+    'x-hubspot-ratelimit-daily-remaining': String(Math.max(0, dailyMax - dailyUsed)),
+  });
 
   return {
     admit(kind, now = Date.now()) {
@@ -67,25 +69,16 @@ export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter {
         day = today;
         dailyUsed = 0;
       }
+      if (dailyUsed >= dailyMax)
+        return { headers: kind === 'search' ? {} : headers(0), rejection: rateLimited('DAILY') };
       if (kind === 'search') {
-        if (search.used(now) >= search.max)
-          return { headers: {}, rejection: rateLimited('SECONDLY', search.retryAfterSeconds(now)) };
+        if (search.used(now) >= search.max) return { headers: {}, rejection: rateLimited('SECONDLY') };
         search.record(now);
         dailyUsed++;
         return { headers: {} };
       }
       const used = general.used(now);
-      const headers = (remaining: number): Record<string, string> => ({
-        'x-hubspot-ratelimit-interval-milliseconds': String(general.windowMs),
-        'x-hubspot-ratelimit-max': String(general.max),
-        'x-hubspot-ratelimit-remaining': String(Math.max(0, remaining)),
-        'x-hubspot-ratelimit-daily': String(dailyMax),
-        'x-hubspot-ratelimit-daily-remaining': String(Math.max(0, dailyMax - dailyUsed)),
-      });
-      if (used >= general.max) {
-        const rejection = rateLimited('TEN_SECONDLY_ROLLING', general.retryAfterSeconds(now));
-        return { headers: headers(0), rejection };
-      }
+      if (used >= general.max) return { headers: headers(0), rejection: rateLimited('TEN_SECONDLY_ROLLING') };
       general.record(now);
       dailyUsed++;
       return { headers: headers(general.max - used - 1) };

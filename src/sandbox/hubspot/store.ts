@@ -3,6 +3,12 @@
  * system properties (id, create and modification time, archived) as indexed columns. The index on
  * (object, archived, modification time, id) keeps searches over 100,000 records fast without
  * loading them; expression indexes back lookups by unique property.
+ *
+ * Search is an index fed after the write (HubSpot: changes "may take a few moments" to appear in
+ * search). Each row keeps `indexed_at`, the wall-clock time from which search sees its current
+ * version; GET and batch read see it at once. While the index lags, the row is left out of search
+ * altogether (HubSpot would still serve the previous version, dated before the change: either way
+ * a reader that resumes after a cursor cannot see the change yet).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,10 +44,18 @@ export interface HubspotStore {
   /** The record whose unique property has this value (live records, or archived ones). */
   findByUnique(object: ObjectType, property: string, value: string, archived?: boolean): StoredRecord | undefined;
   insert(object: ObjectType, properties: Record<string, string>, at: number, createdAt?: number): StoredRecord;
-  update(record: StoredRecord, properties: Record<string, string>, at: number): StoredRecord;
+  /** `indexLagMs`: how long search does not see this version; the store's search-index lag when absent. */
+  update(record: StoredRecord, properties: Record<string, string>, at: number, indexLagMs?: number): StoredRecord;
   archive(record: StoredRecord, at: number): void;
   /** Brings an archived record back (the recycle bin's "restore"), modified at `at`. */
   restore(record: StoredRecord, at: number): void;
+  /**
+   * From now on every write becomes visible to search `lag()` ms after it is made (the
+   * `searchIndexLagMs` fault); set after seeding, so the seed is indexed.
+   */
+  setSearchIndexLag(lag: () => number): void;
+  /** True once a write lagged: searches then leave out rows not yet indexed. */
+  searchLags(): boolean;
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T;
   count(): number;
@@ -89,6 +103,10 @@ export function openStore(dataDir: string): HubspotStore {
     CREATE INDEX IF NOT EXISTS objects_by_created ON objects (object_type, archived, created_at, id);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `);
+  // Stores made before the search-index lag was modelled: every row there is indexed.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(objects)').all();
+  if (!columns.some((c) => c.name === 'indexed_at'))
+    db.exec('ALTER TABLE objects ADD COLUMN indexed_at INTEGER NOT NULL DEFAULT 0');
   const uniqueNames = new Set(OBJECT_TYPES.flatMap((o) => uniqueProperties(o)));
   for (const name of uniqueNames) {
     db.exec(`CREATE INDEX IF NOT EXISTS objects_by_${name} ON objects (object_type, ${columnFor('contacts', name)})`);
@@ -105,18 +123,26 @@ export function openStore(dataDir: string): HubspotStore {
     'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM objects WHERE object_type = ?',
   );
   const insertRow = db.prepare(
-    'INSERT INTO objects (object_type, id, created_at, updated_at, archived, archived_at, props) VALUES (?, ?, ?, ?, 0, NULL, ?)',
+    'INSERT INTO objects (object_type, id, created_at, updated_at, archived, archived_at, props, indexed_at) VALUES (?, ?, ?, ?, 0, NULL, ?, ?)',
   );
-  const updateRow = db.prepare('UPDATE objects SET props = ?, updated_at = ? WHERE object_type = ? AND id = ?');
+  const updateRow = db.prepare(
+    'UPDATE objects SET props = ?, updated_at = ?, indexed_at = ? WHERE object_type = ? AND id = ?',
+  );
   const archiveRow = db.prepare(
     'UPDATE objects SET archived = 1, archived_at = ?, updated_at = ? WHERE object_type = ? AND id = ?',
   );
   const restoreRow = db.prepare(
-    'UPDATE objects SET archived = 0, archived_at = NULL, updated_at = ? WHERE object_type = ? AND id = ?',
+    'UPDATE objects SET archived = 0, archived_at = NULL, updated_at = ?, indexed_at = ? WHERE object_type = ? AND id = ?',
   );
   const countRows = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM objects');
 
   let clock = Number(getMeta.get('clock')?.value ?? 0);
+  let indexLag: (() => number) | undefined;
+  let lagged = false;
+  const indexedAt = (lagMs: number | undefined = indexLag?.()): number => {
+    if ((lagMs ?? 0) > 0) lagged = true;
+    return Date.now() + (lagMs ?? 0);
+  };
 
   return {
     db,
@@ -142,21 +168,25 @@ export function openStore(dataDir: string): HubspotStore {
     },
     insert(object, properties, at, createdAt = at) {
       const id = nextIdOf.get(object)?.next ?? 1;
-      insertRow.run(object, id, createdAt, at, JSON.stringify(properties));
+      insertRow.run(object, id, createdAt, at, JSON.stringify(properties), indexedAt());
       return { object, id, createdAt, updatedAt: at, archived: false, archivedAt: null, properties };
     },
-    update(record, properties, at) {
+    update(record, properties, at, indexLagMs) {
       const merged = { ...record.properties, ...properties };
       for (const [key, value] of Object.entries(merged)) if (value === '') delete merged[key];
-      updateRow.run(JSON.stringify(merged), at, record.object, record.id);
+      updateRow.run(JSON.stringify(merged), at, indexedAt(indexLagMs), record.object, record.id);
       return { ...record, updatedAt: at, properties: merged };
     },
     archive(record, at) {
       archiveRow.run(at, at, record.object, record.id);
     },
     restore(record, at) {
-      restoreRow.run(at, record.object, record.id);
+      restoreRow.run(at, indexedAt(), record.object, record.id);
     },
+    setSearchIndexLag(lag) {
+      indexLag = lag;
+    },
+    searchLags: () => lagged,
     transaction(fn) {
       return db.transaction(fn)();
     },

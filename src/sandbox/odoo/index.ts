@@ -16,6 +16,7 @@ import { SqlModel } from './model.js';
 import { countryRules, partnerRules } from './partner.js';
 import { handleRpc, VERSION_INFO } from './rpc.js';
 import { createClock, openStore } from './store.js';
+import { transactionTiming } from './transaction.js';
 
 /** The database name the sandbox answers to. */
 export const ODOO_SANDBOX_DB = 'tandem';
@@ -95,7 +96,15 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
         .send('<!doctype html>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>Invalid JSON data</p>\n');
     }
     const started = performance.now();
-    const response = handleRpc(rpc, body);
+    // A write's transaction: stamped now (or off by the clock offset), visible after its commit delay.
+    const timing = transactionTiming(body, () => faults.commitDelay());
+    let response: ReturnType<typeof handleRpc>;
+    if (timing === undefined) response = handleRpc(rpc, body);
+    else {
+      const stamp = clock.stampAt(timing.clockOffsetMs);
+      if (timing.commitDelayMs > 0) await sleep(timing.commitDelayMs);
+      response = clock.during(stamp, () => handleRpc(rpc, body));
+    }
     options.logger.debug(
       { method: describeCall(body), ms: Math.round(performance.now() - started), error: response.error?.data.name },
       'odoo sandbox rpc',

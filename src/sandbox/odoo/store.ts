@@ -46,19 +46,44 @@ export function odooDatetime(epochMs: number): string {
   return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** The write clock: UTC, second precision, never going backwards (not even across restarts). */
+/**
+ * A stored stamp with microseconds, 'YYYY-MM-DD HH:MM:SS.ffffff', as PostgreSQL keeps Odoo's
+ * `timestamp` columns; the API shows it to the second (values.ts `toWire`).
+ */
+export function odooStamp(epochMs: number): string {
+  const micros = String((((epochMs % 1000) + 1000) % 1000) * 1000).padStart(6, '0');
+  return `${odooDatetime(epochMs)}.${micros}`;
+}
+
+/** The write clock: UTC with microseconds, never going backwards (not even across restarts). */
 export interface Clock {
+  /** The stamp of a write now; inside {@link Clock.during}, the stamp of that transaction. */
   now(): string;
+  /** The stamp `offsetMs` from the wall clock: a server whose clock is off by that much. */
+  stampAt(offsetMs: number): string;
+  /** Runs `fn` as a transaction that started at `stamp`: every `now()` inside answers it. */
+  during<T>(stamp: string, fn: () => T): T;
 }
 
 export function createClock(db: Db, wallClock: () => number = Date.now): Clock {
   const row = db.prepare('SELECT MAX(write_date) AS last FROM res_partner').get() as { last: string | null };
   let last = row.last ?? '';
+  let pinned: string | undefined;
   return {
     now() {
-      const current = odooDatetime(wallClock());
+      if (pinned !== undefined) return pinned;
+      const current = odooStamp(wallClock());
       if (current > last) last = current;
       return last;
+    },
+    stampAt: (offsetMs) => odooStamp(wallClock() + offsetMs),
+    during(stamp, fn) {
+      pinned = stamp;
+      try {
+        return fn();
+      } finally {
+        pinned = undefined;
+      }
     },
   };
 }

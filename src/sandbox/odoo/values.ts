@@ -10,6 +10,8 @@ import type { FieldDef, ModelDef } from './fields.js';
 export function toWire(field: FieldDef, value: unknown, names: ReadonlyMap<number, string>): unknown {
   if (field.type === 'boolean') return value === 1 || value === true;
   if (value === null || value === undefined) return false;
+  // Stored with microseconds, shown to the second (`fields.Datetime.to_string`).
+  if (field.type === 'datetime' && typeof value === 'string') return value.slice(0, 19);
   if (field.type === 'many2one') {
     const id = Number(value);
     return [id, names.get(id) ?? ''];

@@ -86,7 +86,10 @@ describe('the HubSpot sandbox speaks HubSpot’s wire protocol', () => {
       policyName: 'TEN_SECONDLY_ROLLING',
       message: 'You have reached your ten_secondly_rolling limit.',
     });
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // As HubSpot: no Retry-After; the window is in the headers the 429 carries like any answer.
+    expect(limited.headers.get('retry-after')).toBeNull();
+    expect(limited.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
+    expect(limited.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
     // Search has its own limit and is exempt from the ten-secondly one; it carries no rate-limit headers.
     const search = await api(server.url, 'POST', '/crm/v3/objects/companies/search', { limit: 1 });
     expect(search.status).toBe(200);
@@ -99,6 +102,19 @@ describe('the HubSpot sandbox speaks HubSpot’s wire protocol', () => {
     for (let i = 0; i < 3; i++)
       statuses.push((await api(server.url, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 })).status);
     expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('answers 429 DAILY once the daily allowance is used up, with Daily-Remaining 0', async () => {
+    const { server } = await sandbox({ rateLimit: { max: 100, daily: 2 } });
+    const first = await api(server.url, 'GET', '/crm/v3/objects/companies?limit=1');
+    expect(first.headers.get('x-hubspot-ratelimit-daily')).toBe('2');
+    expect(first.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('1');
+    expect((await api(server.url, 'GET', '/crm/v3/objects/companies?limit=1')).status).toBe(200);
+    const limited = await api(server.url, 'GET', '/crm/v3/objects/companies?limit=1');
+    expect(limited.status).toBe(429);
+    expect(limited.json).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'DAILY' });
+    expect(limited.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('0');
+    expect(limited.headers.get('retry-after')).toBeNull();
   });
 
   it('answers a search that pages past 10,000 results with a 400, and never shows archived records', async () => {

@@ -50,11 +50,25 @@ describe('odoo sandbox store', () => {
     const db = open();
     let wall = Date.UTC(2030, 0, 1, 12, 0, 0, 900);
     const clock = createClock(db, () => wall);
-    expect(clock.now()).toBe('2030-01-01 12:00:00');
+    expect(clock.now()).toBe('2030-01-01 12:00:00.900000');
     wall -= 60_000;
-    expect(clock.now()).toBe('2030-01-01 12:00:00');
+    expect(clock.now()).toBe('2030-01-01 12:00:00.900000');
     wall += 120_000;
-    expect(clock.now()).toBe('2030-01-01 12:01:00');
+    expect(clock.now()).toBe('2030-01-01 12:01:00.900000');
+  });
+
+  it('stamps a transaction with the time it started, and a clock that is off with its offset', () => {
+    const db = open();
+    let wall = Date.UTC(2030, 0, 1, 12, 0, 0, 250);
+    const clock = createClock(db, () => wall);
+    const started = clock.now();
+    wall += 5_000;
+    expect(clock.during(started, () => [clock.now(), clock.now()])).toEqual([
+      '2030-01-01 12:00:00.250000',
+      '2030-01-01 12:00:00.250000',
+    ]);
+    expect(clock.now()).toBe('2030-01-01 12:00:05.250000');
+    expect(clock.stampAt(2 * 3600_000)).toBe('2030-01-01 14:00:05.250000');
   });
 
   it('starts the clock after the newest stored write_date', () => {

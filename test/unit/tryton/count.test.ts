@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { trytonConnector } from '../../../connectors/tryton/index.js';
-import { sinceDomain } from '../../../connectors/tryton/reader.js';
+import { sinceDomain } from '../../../connectors/tryton/domains.js';
 import { createTransport } from '../../../src/http/transport.js';
 import { silentLogger } from '../../../src/logger.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromTrytonError, fromHttpStatus, toWriteFailure } from '../../../connectors/tryton/errors.js';
-import { cursorInstant, keyset } from '../../../connectors/tryton/reader.js';
+import { cursorInstant, keyset } from '../../../connectors/tryton/domains.js';
 import { fromTryton, toTrytonDatetime, toTrytonValue } from '../../../connectors/tryton/values.js';
 
 describe('tryton typed values', () => {

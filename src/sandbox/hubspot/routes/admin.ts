@@ -1,7 +1,7 @@
 /**
  * Sandbox-only hooks, NOT part of HubSpot's API, under `/__sandbox/`: edit a record as a person
  * in the HubSpot UI would (the edit bumps its modification time), or give it an exact time (to
- * stage shared timestamps), or restore an archived record as a person does from the recycle bin
+ * stage shared timestamps, or a clock ahead), with its own search-index lag, or restore an archived record as a person does from the recycle bin
  * (HubSpot's API has no restore). They need the bearer token but are neither rate limited nor faulted.
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,8 +16,10 @@ export const ADMIN_PREFIX = '/__sandbox/';
 
 const editSchema = z.object({
   properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
-  /** Epoch ms or ISO 8601: the modification time to set instead of now. */
+  /** Epoch ms or ISO 8601: the modification time to set instead of now (in the future: a clock ahead). */
   modifiedAt: z.union([z.number(), z.string()]).optional(),
+  /** How long search does not see this edit, ms, instead of the `searchIndexLagMs` fault's draw. */
+  searchIndexLagMs: z.number().int().min(0).optional(),
 });
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -37,7 +39,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext): vo
           ? body.modifiedAt
           : Date.parse(body.modifiedAt);
     if (Number.isNaN(at)) throw validationError(`modifiedAt is not a time: ${String(body.modifiedAt)}`);
-    const updated = ctx.store.update(record, checked.values, at);
+    const updated = ctx.store.update(record, checked.values, at, body.searchIndexLagMs);
     return toPublicObject(updated, selectProperties(object, Object.keys(updated.properties)));
   });
 

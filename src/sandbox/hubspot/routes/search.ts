@@ -1,7 +1,9 @@
 /**
  * `POST /crm/v3/objects/{object}/search`: filterGroups, one sort, properties, `limit` (default
  * 10, at most 200) and an offset-like `after`. Archived records never appear. Paging past 10,000
- * results is a 400, as the search guide says; `total` still counts every match.
+ * results is a 400, as the search guide says; `total` still counts every match. A write shows up
+ * here only once indexed (the `searchIndexLagMs` fault; see store.ts), with its true
+ * modification time; GET and batch read see it at once.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm (Limitations)
  */
 import type { FastifyInstance } from 'fastify';
@@ -61,7 +63,10 @@ export function registerSearchRoute(app: FastifyInstance, ctx: RouteContext): vo
         `The search endpoints are limited to ${SEARCH_LIMITS.resultCap} total results for any given query; after=${offset} is beyond that.`,
       );
     }
-    const compiled = compileSearch(object, body.filterGroups, normalizeSorts(body.sorts));
+    const query = compileSearch(object, body.filterGroups, normalizeSorts(body.sorts));
+    const compiled = ctx.store.searchLags()
+      ? { ...query, where: `(${query.where}) AND indexed_at <= ?`, params: [...query.params, Date.now()] }
+      : query;
     const count = Math.min(limit, SEARCH_LIMITS.resultCap - offset);
     const total =
       ctx.store.db
