@@ -181,6 +181,21 @@ export interface SchemaDescriber {
   describe(object: string): Promise<ObjectDescription>;
 }
 
+/**
+ * Optional: the vendor merges duplicates (HubSpot's merge endpoint, Odoo's partner merge wizard).
+ * Without it a merged-away record looks like one deleted outright.
+ */
+export interface MergeSupport {
+  /** Vendor fields `mergedInto` reads from the records it is given; the engine adds them to its reads. */
+  readonly traceFields: readonly string[];
+  /** The ids merged into each of these live records, per survivor id; records without any are absent. */
+  mergedInto(object: string, records: readonly SourceRecord[]): Promise<Map<string, string[]>>;
+  /** For ids that vanished: the live record each was merged into (old id -> survivor id); others are absent. */
+  survivorsOf(object: string, ids: readonly string[]): Promise<Map<string, string>>;
+  /** Merges `loserId` into `survivorId` through the vendor's API; resolves to the resulting record's id. */
+  merge(object: string, survivorId: string, loserId: string): Promise<string>;
+}
+
 /** What a connector can do. Every flag has a default in {@link DEFAULT_CAPABILITIES}. */
 export interface Capabilities {
   /** Largest page `readChanges` asks for. */
@@ -247,6 +262,8 @@ export interface Connector {
   readonly writer: RecordWriter;
   readonly lookup: RecordLookup;
   readonly schema: SchemaDescriber;
+  /** Merges: detected and made through the vendor's own merge, where it has one. */
+  readonly merges?: MergeSupport;
   /** One cheap authenticated request that proves the credentials work. */
   check(): Promise<void>;
   /** The record's page in the vendor's web UI, where its URL pattern is known (drift reports link to it). */

@@ -68,7 +68,13 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
       const crm = connectors[sync.crm];
       const erp = connectors[sync.erp];
       if (mapping !== undefined && crm !== undefined && erp !== undefined) {
-        syncs[sync.name] = Object.freeze({ name: sync.name, config: sync, mapping, crm, erp });
+        const referenced = Object.fromEntries(
+          mapping.references.flatMap((name) => {
+            const target = mappings[name];
+            return target === undefined ? [] : [[name, { crm: target.crmObject, erp: target.erpObject }]];
+          }),
+        );
+        syncs[sync.name] = Object.freeze({ name: sync.name, config: sync, mapping, crm, erp, referenced });
       }
     }
     return {

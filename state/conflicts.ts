@@ -7,7 +7,8 @@ export interface NewConflict {
   readonly crmId: string;
   readonly erpId: string;
   readonly field: string;
-  readonly kind: 'field' | 'delete';
+  /** `merge`: one side merged two linked records; the other side's pair is a duplicate now. */
+  readonly kind: 'field' | 'delete' | 'merge';
   readonly crmValue: unknown;
   readonly erpValue: unknown;
   readonly baseValue: unknown;

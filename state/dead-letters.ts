@@ -133,7 +133,22 @@ export async function requeueDeadLetter(db: Kysely<Database>, letter: DeadLetter
   return true;
 }
 
-export async function dropDeadLetter(db: Kysely<Database>, id: number): Promise<boolean> {
-  const result = await db.deleteFrom('dead_letters').where('id', '=', id).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+/**
+ * Removes a letter. Its operation, if any, is marked `dropped` in the same transaction, so its
+ * idempotency key no longer blocks the same write when the same change is made again later.
+ */
+export async function dropDeadLetter(db: Kysely<Database>, id: number, now: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const letter = await trx.selectFrom('dead_letters').select('operation_key').where('id', '=', id).executeTakeFirst();
+    if (letter === undefined) return false;
+    if (letter.operation_key !== null)
+      await trx
+        .updateTable('outbox')
+        .set({ status: 'dropped', updated_at: now })
+        .where('idempotency_key', '=', letter.operation_key)
+        .where('status', '=', 'dead')
+        .execute();
+    await trx.deleteFrom('dead_letters').where('id', '=', id).execute();
+    return true;
+  });
 }

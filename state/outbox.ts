@@ -1,12 +1,13 @@
 /**
  * Outbox queries. An operation is keyed by its idempotency key: enqueuing the same key again
- * is a no-op while it is pending, and re-arms it once done (the record went back to a value
- * that was written before, and the target has since changed). A newer operation for the same
+ * is a no-op while it is pending (or dead, waiting for a person), and re-arms it once done (the
+ * record went back to a value that was written before, and the target has since changed) or
+ * dropped (a person gave the old attempt up; the same change made again is a new intention). A newer operation for the same
  * source record supersedes an older pending one, so the latest values win.
  */
 import type { Kysely } from 'kysely';
 import type { WriteFailure } from '../connectors/types.js';
-import type { Database, OutboxRow, Side } from './schema.js';
+import type { Database, OutboxRow, OutboxStatus, Side } from './schema.js';
 
 export interface NewOperation {
   readonly sync: string;
@@ -58,7 +59,7 @@ export async function enqueue(db: Kysely<Database>, op: NewOperation, now: strin
       oc
         .column('idempotency_key')
         .doUpdateSet({ status: 'pending', attempts: 0, target_id: op.targetId, updated_at: now })
-        .where('outbox.status', 'in', ['done', 'superseded']),
+        .where('outbox.status', 'in', ['done', 'superseded', 'dropped']),
     )
     .execute();
 }
@@ -142,6 +143,20 @@ export async function outboxCounts(db: Kysely<Database>, sync: string): Promise<
     .execute();
   const count = (status: string): number => Number(rows.find((r) => r.status === status)?.n ?? 0);
   return { pending: count('pending'), done: count('done'), dead: count('dead') };
+}
+
+/** The status of each of these idempotency keys in the outbox (keys not there are absent). */
+export async function statusesOf(db: Kysely<Database>, keys: readonly string[]): Promise<Map<string, OutboxStatus>> {
+  const out = new Map<string, OutboxStatus>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db
+      .selectFrom('outbox')
+      .select(['idempotency_key', 'status'])
+      .where('idempotency_key', 'in', keys.slice(i, i + 500))
+      .execute();
+    for (const row of rows) out.set(row.idempotency_key, row.status);
+  }
+  return out;
 }
 
 /** Supersedes one pending operation (re-planned: src/pipeline/replan.ts); a no-op once it left pending. */

@@ -48,7 +48,8 @@ export interface RunTable {
   pid: number | null;
 }
 
-export type OutboxStatus = 'pending' | 'done' | 'dead' | 'superseded';
+/** `dropped`: a dead operation a person dropped (`tandem dlq drop`); its key is free for the same write later. */
+export type OutboxStatus = 'pending' | 'done' | 'dead' | 'superseded' | 'dropped';
 
 /** The durable queue of intended writes, written in the same transaction as the checkpoint. */
 export interface OutboxTable {

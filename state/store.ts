@@ -40,6 +40,7 @@ import {
   type NewConflict,
 } from './conflicts.js';
 import { countWaiting, park, parked, unpark, type WaitingRecord } from './waiting.js';
+import { dropLink, moveLink } from './merges.js';
 import { openDatabase } from './open.js';
 import {
   enqueue,
@@ -47,13 +48,24 @@ import {
   outboxCounts,
   pending,
   recordFailure,
+  statusesOf,
   supersede,
   type NewOperation,
   type OutboxCounts,
 } from './outbox.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
 import { rememberWebhook } from './webhook-replay.js';
-import type { ConflictRow, Database, DeadLetterRow, LinkRow, OutboxRow, RunRow, RunStatus, Side } from './schema.js';
+import type {
+  ConflictRow,
+  Database,
+  DeadLetterRow,
+  LinkRow,
+  OutboxRow,
+  OutboxStatus,
+  RunRow,
+  RunStatus,
+  Side,
+} from './schema.js';
 
 /** Everything one page of a run leaves behind, committed together. */
 export interface PageCommit {
@@ -222,7 +234,21 @@ export class StateStore {
   }
 
   dropDeadLetter(id: number): Promise<boolean> {
-    return dropDeadLetterRow(this.db, id);
+    return dropDeadLetterRow(this.db, id, this.now());
+  }
+
+  /** Where each of these idempotency keys stands in the outbox. */
+  outboxStatuses(keys: readonly string[]): Promise<Map<string, OutboxStatus>> {
+    return statusesOf(this.db, keys);
+  }
+
+  /** A merge on `side`: the link of `fromId` (and pending writes aimed at it) moves to `toId`. */
+  moveLink(sync: string, side: Side, fromId: string, toId: string): Promise<void> {
+    return moveLink(this.db, sync, side, fromId, toId, this.now());
+  }
+
+  dropLink(sync: string, crmId: string): Promise<void> {
+    return dropLink(this.db, sync, crmId);
   }
 
   countDeadLetters(sync: string): Promise<number> {

@@ -15,6 +15,7 @@ import { createHubspotClient } from './client.js';
 import { type HubspotConfig, hubspotConfigSchema } from './config.js';
 import { createPropertyCatalog } from './describe.js';
 import { createLookup } from './lookup.js';
+import { createMerges } from './merges.js';
 import { MAX_BATCH_INPUTS, SEARCH_LIMITS } from './objects.js';
 import { createReader } from './reader.js';
 import { listResponseSchema } from './schemas.js';
@@ -65,6 +66,7 @@ export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
       writer: createWriter(client, catalog),
       lookup: createLookup(client, config, catalog),
       schema: { describe: (object: string) => catalog.describe(object) },
+      merges: createMerges(client),
       async check() {
         await client.call(
           { method: 'GET', path: '/crm/v3/objects/contacts', query: { limit: '1' } },

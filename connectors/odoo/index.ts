@@ -11,6 +11,7 @@ import { capabilities, type Connector, type ConnectorContext, type ConnectorFact
 import { odooConfigSchema, type OdooConfig } from './config.js';
 import { createDescriber } from './describe.js';
 import { createLookup } from './lookup.js';
+import { createMerges } from './merges.js';
 import { createReader, MAX_PAGE_SIZE } from './reader.js';
 import { OdooRpc } from './rpc.js';
 import { createWriter, MAX_WRITE_BATCH } from './writer.js';
@@ -39,6 +40,7 @@ export const odooConnector: ConnectorFactory<OdooConfig> = {
       writer: createWriter(rpc, name),
       lookup: createLookup(rpc),
       schema,
+      merges: createMerges(rpc),
       async check(): Promise<void> {
         const version = await rpc.version();
         const { uid } = await rpc.credentials();

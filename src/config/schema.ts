@@ -119,6 +119,11 @@ export const syncSchema = z.strictObject({
   direction: z.enum(['both', 'crm-to-erp']).default('both'),
   /** What a tombstone (archived / inactive record) does to its counterpart. */
   deletes: z.enum(['archive', 'ignore', 'report']).default('archive'),
+  /**
+   * When one side merges two linked records, the other side holds a duplicate pair: `report` opens
+   * a conflict for a person; `merge` merges them with that vendor's merge API (falling back to report).
+   */
+  merges: z.enum(['report', 'merge']).default('report'),
   /** Re-read this many seconds before the checkpoint, for records committed late; seen versions are skipped. */
   lookbackSeconds: z.number().int().min(0).max(86_400).default(5),
   schedule: cronExpression.default('*/5 * * * *'),

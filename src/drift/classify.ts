@@ -16,6 +16,7 @@ import {
   type FieldDiff,
 } from './report-schema.js';
 import type { PairRow, Scratch } from './scratch.js';
+import { mergeRow } from './merge-rows.js';
 import { pairUrls } from './urls.js';
 
 export interface Tally {
@@ -85,6 +86,8 @@ export function classifyPair(
   pair: PairRow,
   blocked: ReadonlySet<string> | undefined,
   tally: Tally,
+  /** `<side>:<id>` of records gone from a linked pair -> the record their vendor merged them into. */
+  merged?: ReadonlyMap<string, string>,
 ): Found | undefined {
   const crmAlive = pair.c_alive === 1;
   const erpAlive = pair.e_alive === 1;
@@ -94,6 +97,8 @@ export function classifyPair(
   const ids = { crmId: pair.crm_id, erpId: pair.erp_id, label: pair.c_label ?? pair.e_label };
   if (!crmAlive || !erpAlive) {
     const [gone, alive] = crmAlive ? (['erp', 'crm'] as const) : (['crm', 'erp'] as const);
+    const merge = mergeRow(sync, pair, gone, merged);
+    if (merge !== undefined) return found(tally, 'deleted_one_side', { ...ids, ...merge, fields: [] });
     const policy = sync.config.deletes;
     // Archived (or, deleted outright, since the link was last written), and the live record changed
     // after that: maybe restored on purpose; a person decides. The repair applies the same test.

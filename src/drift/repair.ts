@@ -13,6 +13,7 @@ import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import { emptyStats, type RunContext, type RunStats } from '../pipeline/context.js';
 import { deliverAll } from '../pipeline/deliver.js';
+import { applyMerges, mergesOfVanished } from '../pipeline/merges.js';
 import { planDelete, type Builder, type PlannedChange } from '../pipeline/plan-writes.js';
 import { processPage } from '../pipeline/process.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
@@ -26,6 +27,10 @@ export interface RepairOutcome {
   readonly changes: readonly PlannedChange[];
   /** Conflicts the repair opened (fields policy leaves to a person, deletes against edits). */
   readonly conflicts: number;
+  /** Planned writes now pending in the outbox (0 for a dry run). */
+  readonly enqueued: number;
+  /** Planned writes whose operation is dead-lettered already: not enqueued until a person acts (`tandem dlq`). */
+  readonly blocked: number;
 }
 
 interface Targets {
@@ -56,7 +61,7 @@ async function readByIds(ctx: RunContext, side: Side, ids: readonly string[]): P
 }
 
 export async function repair(
-  ctx: RunContext,
+  given: RunContext,
   rows: Iterable<DriftRow>,
   options: {
     readonly dryRun: boolean;
@@ -64,6 +69,7 @@ export async function repair(
     readonly deliver?: boolean;
   },
 ): Promise<RepairOutcome> {
+  const ctx: RunContext = options.dryRun ? { ...given, dryRun: true } : given;
   const { sync, store } = ctx;
   const stats = emptyStats(sync.name, 'incremental');
   const changes: PlannedChange[] = [];
@@ -71,6 +77,7 @@ export async function repair(
   const targets = collect(rows);
   const size = Math.max(1, Math.min(sync.config.pageSize, 100));
   const runId = options.dryRun ? undefined : await store.startRun(sync.name, 'repair');
+  const keys: string[] = [];
 
   for (const side of ['crm', 'erp'] as const) {
     for (const ids of chunks([...targets.bySide[side]], size)) {
@@ -79,6 +86,7 @@ export async function repair(
       const parts = await processPage(ctx, side, records, stats);
       changes.push(...parts.changes);
       conflicts += parts.conflicts?.length ?? 0;
+      keys.push(...parts.operations.map((o) => o.key));
       if (!options.dryRun) await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
     }
   }
@@ -89,16 +97,21 @@ export async function repair(
     changes.push(...out.changes);
     conflicts += out.conflicts.length;
     stats.conflicts += out.conflicts.length;
+    keys.push(...out.operations.map((o) => o.key));
     if (!options.dryRun) await store.commitPage({ sync: sync.name, side: 'crm', cursor: null, ambiguous: [], ...out });
   }
 
+  // Counted from the outbox, not from the plan: a key already dead-lettered is not enqueued again.
+  const statuses = options.dryRun ? new Map<string, string>() : await store.outboxStatuses(keys);
+  const enqueued = [...statuses.values()].filter((s) => s === 'pending').length;
+  const blocked = [...statuses.values()].filter((s) => s === 'dead').length;
   if (!options.dryRun) {
     if (options.deliver !== false) await deliverAll(ctx, stats);
     stats.pending = (await store.outboxCounts(sync.name)).pending;
     if (stats.failed > 0) stats.status = 'failed';
     if (runId !== undefined) await store.finishRun(runId, stats.status, stats, null);
   }
-  return { dryRun: options.dryRun, stats, changes, conflicts };
+  return { dryRun: options.dryRun, stats, changes, conflicts, enqueued, blocked };
 }
 
 /**
@@ -124,6 +137,21 @@ async function planDeletes(
     );
   const crm = await byId('crm');
   const erp = await byId('erp');
+  // Gone outright may be merged away: the link follows the survivor instead of archiving anything.
+  const merges = [
+    ...(await mergesOfVanished(
+      ctx,
+      'crm',
+      group.flatMap((d) => (crm.has(d.crmId) ? [] : [d.crmId])),
+    )),
+    ...(await mergesOfVanished(
+      ctx,
+      'erp',
+      group.flatMap((d) => (erp.has(d.erpId) ? [] : [d.erpId])),
+    )),
+  ];
+  if (ctx.dryRun !== true) await applyMerges(ctx, merges);
+  const mergedAway = new Set(merges.flatMap((e) => e.losers.map((id) => `${e.side}:${id}`)));
   const links: Map<string, LinkRow> = await store.linksBySide(
     sync.name,
     'crm',
@@ -136,6 +164,7 @@ async function planDeletes(
     const live = (r: SourceRecord | undefined) => r !== undefined && !r.deleted;
     // Relinked since the scan, or both alive again, or both gone: nothing to do here.
     if (link === undefined || link.erp_id !== d.erpId || live(records.crm) === live(records.erp)) return [];
+    if (mergedAway.has(`crm:${d.crmId}`) || mergedAway.has(`erp:${d.erpId}`)) return [];
     const gone: Side = live(records.crm) ? 'erp' : 'crm';
     const alive = other(gone);
     const survivor = records[alive] as SourceRecord;

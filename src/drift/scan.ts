@@ -10,12 +10,13 @@ import { linksAfter } from '../../state/links.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import type { RunContext } from '../pipeline/context.js';
+import { mergeMark, mergesOfVanished } from '../pipeline/merges.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
 import { connectorOf, fieldsOf, objectOf } from '../pipeline/sides.js';
 import { classifyPair, emit, unlinkedRows, type Tally } from './classify.js';
 import { stateRows } from './state-rows.js';
 import { emptyCounts, type DriftSummary } from './report-schema.js';
-import { Scratch, type ScratchKey, type ScratchRecord } from './scratch.js';
+import { Scratch, type PairRow, type ScratchKey, type ScratchRecord } from './scratch.js';
 
 export interface ScanOptions {
   /** Where the scratch file lives while the scan runs. */
@@ -68,8 +69,9 @@ export async function scanSync(ctx: RunContext, options: ScanOptions): Promise<S
     for (;;) {
       const pairs = scratch.pairs(cursor, BATCH);
       if (pairs.length === 0) break;
+      const merged = await mergedAway(ctx, pairs);
       for (const pair of pairs) {
-        const row = classifyPair(sync, pair, blocked.get(pair.crm_id), tally);
+        const row = classifyPair(sync, pair, blocked.get(pair.crm_id), tally, merged);
         if (row !== undefined) emit(scratch, sync, row);
       }
       cursor = pairs[pairs.length - 1]?.crm_id ?? cursor;
@@ -93,6 +95,22 @@ export async function scanSync(ctx: RunContext, options: ScanOptions): Promise<S
     scratch.close();
     throw error;
   }
+}
+
+/** Records gone outright from live linked pairs that their vendor merged: `<side>:<id>` -> survivor. */
+async function mergedAway(ctx: RunContext, pairs: readonly PairRow[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const side of ['crm', 'erp'] as const) {
+    const ids = pairs.flatMap((p) =>
+      mergeMark(p.base) === undefined &&
+      (side === 'crm' ? p.c_alive === null && p.e_alive === 1 : p.e_alive === null && p.c_alive === 1)
+        ? [side === 'crm' ? p.crm_id : p.erp_id]
+        : [],
+    );
+    for (const event of await mergesOfVanished(ctx, side, ids))
+      for (const loser of event.losers) out.set(`${side}:${loser}`, event.survivor);
+  }
+  return out;
 }
 
 /** Maps one page and writes it, with its match keys, to the scratch file. */

@@ -13,6 +13,8 @@ export interface SyncDefinition {
   readonly mapping: CompiledMapping;
   readonly crm: RuntimeConnector;
   readonly erp: RuntimeConnector;
+  /** The objects of the syncs this sync's reference fields name (companies: contacts' parent_id). */
+  readonly referenced?: Readonly<Record<string, { readonly crm: string; readonly erp: string }>>;
 }
 
 export interface RunContext {
@@ -21,6 +23,8 @@ export interface RunContext {
   readonly logger: Logger;
   /** Aborting stops the run after the page in hand is committed and delivered. */
   readonly signal: AbortSignal;
+  /** A dry run: planning must write nothing anywhere (no merge is followed or made). */
+  readonly dryRun?: boolean;
   /** A backfill's progress, after it starts (or resumes) and after every page. */
   readonly onProgress?: (progress: BackfillProgress) => void;
 }

@@ -20,10 +20,11 @@ export interface DryRunOutcome {
 }
 
 export async function planSync(
-  ctx: RunContext,
+  given: RunContext,
   options: RunOptions,
   onChanges: (changes: readonly PlannedChange[]) => void,
 ): Promise<DryRunOutcome> {
+  const ctx: RunContext = { ...given, dryRun: true };
   const { sync, store } = ctx;
   const started = Date.now();
   const stats = emptyStats(sync.name, options.kind);

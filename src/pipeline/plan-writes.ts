@@ -125,8 +125,10 @@ export function planDelete(
     return;
   }
   if (!record.deleted) return; // read from the live side: handled when its own side reads the tombstone
-  out.links.push(handled);
+  // Not remembered as handled: switched to `archive` later, the tombstone is still to be applied
+  // (by a repair, or the next read of it), not an echo of something done.
   if (sync.config.deletes === 'ignore') return;
+  out.links.push(handled);
   const target = other(side);
   out.operations.push({
     sync: sync.name,

@@ -12,6 +12,7 @@ import type { RunContext, RunStats } from './context.js';
 import { findCounterparts, type Counterpart } from './counterparts.js';
 import { secondaryConflicts } from './match-keys.js';
 import { merge } from './merge.js';
+import { applyMerges, mergeMark, mergesOf, mergesOfVanished } from './merges.js';
 import { withPlanned } from './planned.js';
 import { PrefetchingResolver } from './resolver.js';
 import {
@@ -25,6 +26,7 @@ import {
   type PlannedChange,
 } from './plan-writes.js';
 import { other, pairIds, referenceFor } from './sides.js';
+import { vanishedReferences } from './vanished-references.js';
 
 export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'> & {
   /** The writes planned, in words: what a dry run prints instead of committing. */
@@ -47,7 +49,17 @@ export async function processPage(
   const { sync } = ctx;
   const latest = new Map<string, SourceRecord>();
   for (const record of page) latest.set(record.id, record);
-  const found = await findCounterparts(ctx, side, [...latest.values()]);
+  const records = [...latest.values()];
+  // Merges first: a survivor with a new id (HubSpot) must take its link over before it is matched.
+  if (ctx.dryRun !== true) await applyMerges(ctx, await mergesOf(ctx, side, records));
+  let found = await findCounterparts(ctx, side, records);
+  const gone = found.pairs.flatMap((p) =>
+    p.link !== undefined && p.other === undefined && mergeMark(p.link.base) === undefined
+      ? [other(side) === 'crm' ? p.link.crm_id : p.link.erp_id]
+      : [],
+  );
+  if (ctx.dryRun !== true && (await applyMerges(ctx, await mergesOfVanished(ctx, other(side), gone))))
+    found = await findCounterparts(ctx, side, records);
   const pairs = found.pairs;
   stats.ambiguous += found.ambiguous.length;
 
@@ -64,6 +76,9 @@ export async function processPage(
     pairs.flatMap((p) => (p.link === undefined ? [] : [p.link.crm_id])),
   );
 
+  const vanished = await vanishedReferences(ctx, side, pairs, mapped, blocked);
+  for (const c of vanished) blocked.set(c.crmId, (blocked.get(c.crmId) ?? new Set()).add(c.field));
+
   const plan = (counts: RunStats): Builder => {
     const b: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [], changes: [] };
     pairs.forEach((pair, i) => planPair(ctx, side, pair, mapped[i], b, resolver, blocked, counts));
@@ -73,6 +88,7 @@ export async function processPage(
   // finds what to prefetch; the real plan then counts once.
   await resolver.prefetch(() => plan(structuredClone(stats)));
   const out = plan(stats);
+  out.conflicts.push(...vanished);
   stats.conflicts += out.conflicts.length;
   stats.waiting += out.parked.length;
   stats.deadLettered += out.deadLetters.length;
@@ -131,6 +147,9 @@ function planPair(
   const counterpart = pair.other;
   const base = link === undefined ? null : (JSON.parse(link.base) as CanonicalValues);
 
+  // Our own archive read back (HubSpot's archived list, `archivedReads`) is an echo: it must not
+  // archive a counterpart a person restored since; planRestore on the other side decides that.
+  if (record.deleted && base?.[ARCHIVED_BY_US] === side) return;
   if (record.deleted || counterpart?.deleted === true) {
     // Alive again after we archived its counterpart for it: restored, so the counterpart is too.
     if (

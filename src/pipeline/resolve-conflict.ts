@@ -28,7 +28,10 @@ export async function resolveConflict(
   };
   const operations: NewOperation[] = [];
   const links: LinkUpdate[] = [];
-  if (conflict.kind === 'delete') {
+  if (conflict.kind === 'merge') {
+    // Nothing to write: the person merges (or keeps) the duplicate in its own system; Tandem follows
+    // that merge when it sees it (docs/merges-and-deletes.md). Resolving records the decision.
+  } else if (conflict.kind === 'delete') {
     if (!('take' in resolution))
       throw new TandemError('USAGE', 'a delete conflict is resolved with --take crm or --take erp');
     // Taking the side that deleted archives the survivor; taking the survivor keeps it as it is.

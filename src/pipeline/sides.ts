@@ -9,8 +9,12 @@ export const other = (side: Side): Side => (side === 'crm' ? 'erp' : 'crm');
 export const objectOf = (sync: SyncDefinition, side: Side): string =>
   side === 'crm' ? sync.mapping.crmObject : sync.mapping.erpObject;
 
-export const fieldsOf = (sync: SyncDefinition, side: Side): readonly string[] =>
-  side === 'crm' ? sync.mapping.crmFields : sync.mapping.erpFields;
+/** The mapped fields of one side, and what its connector needs to see merges (`hs_merged_object_ids`). */
+export const fieldsOf = (sync: SyncDefinition, side: Side): readonly string[] => {
+  const mapped = side === 'crm' ? sync.mapping.crmFields : sync.mapping.erpFields;
+  const trace = connectorOf(sync, side).merges?.traceFields ?? [];
+  return trace.length === 0 ? mapped : [...mapped, ...trace.filter((f) => !mapped.includes(f))];
+};
 
 export const connectorOf = (sync: SyncDefinition, side: Side): RuntimeConnector =>
   side === 'crm' ? sync.crm : sync.erp;

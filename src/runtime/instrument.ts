@@ -11,6 +11,7 @@ import type {
   CountOptions,
   LookupOptions,
   ReadOptions,
+  SourceRecord,
   WriteOperation,
 } from '../../connectors/types.js';
 import { TandemError } from '../errors.js';
@@ -35,6 +36,7 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
   const log = logger.child({ connector: connector.name, kind: connector.kind });
   const caps = connector.capabilities;
   const count = connector.reader.count?.bind(connector.reader);
+  const merges = connector.merges;
 
   async function timed<T>(what: string, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -104,6 +106,19 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
     check() {
       return timed('check', {}, () => connector.check());
     },
+    ...(merges === undefined
+      ? {}
+      : {
+          merges: {
+            traceFields: merges.traceFields,
+            mergedInto: (object: string, records: readonly SourceRecord[]) =>
+              timed('merge traces', { object, records: records.length }, () => merges.mergedInto(object, records)),
+            survivorsOf: (object: string, ids: readonly string[]) =>
+              timed('merge survivors', { object, ids: ids.length }, () => merges.survivorsOf(object, ids)),
+            merge: (object: string, survivorId: string, loserId: string) =>
+              timed('merge', { object, survivorId, loserId }, () => merges.merge(object, survivorId, loserId)),
+          },
+        }),
     ...(connector.recordUrl === undefined
       ? {}
       : { recordUrl: (object: string, id: string) => connector.recordUrl?.(object, id) }),

@@ -73,6 +73,8 @@ export async function driftCommand(syncName: string, flags: DriftFlags, out: Out
                 dryRun: repair.dryRun,
                 plan: planTotals(repair.changes),
                 conflicts: repair.conflicts,
+                enqueued: repair.enqueued,
+                blocked: repair.blocked,
                 ...(repair.dryRun ? { changes: repair.changes } : { stats: repair.stats }),
               },
             }),
@@ -91,7 +93,7 @@ export async function driftCommand(syncName: string, flags: DriftFlags, out: Out
         if (repair.dryRun) printPlan(out, 'repair plan', repair.changes);
         else
           out.line(
-            `repair: ${repair.changes.length} writes enqueued, ${repair.conflicts} conflicts opened; written crm=${repair.stats.written.crm} erp=${repair.stats.written.erp}, failed ${repair.stats.failed}, pending ${repair.stats.pending}`,
+            `repair: ${repair.enqueued} writes enqueued${repair.blocked === 0 ? '' : ` (${repair.blocked} more already dead-lettered: tandem dlq list)`}, ${repair.conflicts} conflicts opened; written crm=${repair.stats.written.crm} erp=${repair.stats.written.erp}, failed ${repair.stats.failed}, pending ${repair.stats.pending}`,
           );
       }
     }

@@ -19,6 +19,7 @@ import { ADMIN_PREFIX, registerAdminRoutes } from './routes/admin.js';
 import { objectParam } from './routes/common.js';
 import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
 import { registerBatchRoutes } from './routes/batch.js';
+import { registerMergeRoute } from './routes/merge.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerPropertyRoutes } from './routes/properties.js';
 import { registerSearchRoute } from './routes/search.js';
@@ -105,6 +106,7 @@ export async function startHubspotSandbox(
   // The partial-failure fault, rolled per batch write that reaches its handler (batch create with
   // objectWriteTraceIds, update, upsert: the writes that answer per input).
   const ctx = { store, rejectInputs: (count: number) => faults.rejectInputs(count) };
+  registerMergeRoute(app, ctx);
   registerObjectRoutes(app, ctx);
   registerSearchRoute(app, ctx);
   registerBatchRoutes(app, ctx);

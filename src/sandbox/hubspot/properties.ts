@@ -61,6 +61,14 @@ function system(name: string, label: string, type: 'number' | 'datetime', groupN
 
 const TANDEM_REF = text('tandem_ref', 'Tandem reference', 'tandem', { hasUniqueValue: true });
 
+/** The ids merged into a record, semicolon-separated; set by HubSpot's merge only (routes/merge.ts). */
+const mergedIds = (label: string, groupName: string): PropertyDefinition => ({
+  ...text('hs_merged_object_ids', label, groupName, { readOnlyValue: true }),
+  type: 'enumeration',
+  fieldType: 'checkbox',
+  options: [],
+});
+
 const CONTACTS: readonly PropertyDefinition[] = [
   system('hs_object_id', 'Record ID', 'number', 'contactinformation'),
   system('createdate', 'Create Date', 'datetime', 'contactinformation'),
@@ -94,6 +102,7 @@ const CONTACTS: readonly PropertyDefinition[] = [
     hasUniqueValue: false,
     readOnlyValue: false,
   },
+  mergedIds('Merged Contact IDs', 'contactinformation'),
   TANDEM_REF,
 ];
 
@@ -118,6 +127,7 @@ const COMPANIES: readonly PropertyDefinition[] = [
     readOnlyValue: false,
     options: SEED_INDUSTRIES,
   },
+  mergedIds('Merged Company IDs', 'companyinformation'),
   TANDEM_REF,
 ];
 

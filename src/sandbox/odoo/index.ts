@@ -11,6 +11,7 @@ import { createFaultInjector, dropConnection, sleep, type FaultDecision } from '
 import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { COUNTRY, PARTNER } from './fields.js';
+import { installMergeWizard, MAIL_MESSAGE, WIZARD } from './merge-wizard.js';
 import { SqlModel } from './model.js';
 import { countryRules, partnerRules } from './partner.js';
 import { handleRpc, VERSION_INFO } from './rpc.js';
@@ -38,6 +39,8 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   const lookup = (name: string): SqlModel | undefined => models.get(name);
   models.set(PARTNER.name, new SqlModel(PARTNER, db, clock, partnerRules, lookup));
   models.set(COUNTRY.name, new SqlModel(COUNTRY, db, clock, countryRules, lookup));
+  const merging = installMergeWizard(db, clock, lookup);
+  models.set(MAIL_MESSAGE.name, merging.mailMessage);
   const faults = createFaultInjector(options.faults);
   const rpc = {
     database: ODOO_SANDBOX_DB,
@@ -45,6 +48,7 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
     uid: ODOO_SANDBOX_UID,
     secret: () => options.secret,
     models,
+    custom: new Map([[WIZARD, merging.wizard]]),
   };
 
   let received = 0;

@@ -15,6 +15,7 @@ import {
   valueError,
   type JsonRpcError,
 } from './errors.js';
+import type { CustomModel } from './merge-wizard.js';
 import type { Env, SqlModel } from './model.js';
 
 /** What `common.version` returns (odoo/service/common.py RPC_VERSION_1), for a 17.0 server. */
@@ -32,6 +33,8 @@ export interface RpcOptions {
   /** The admin's password / API key, read on every call. */
   readonly secret: () => string;
   readonly models: ReadonlyMap<string, SqlModel>;
+  /** Models served by code instead of a table (the partner merge wizard). */
+  readonly custom?: ReadonlyMap<string, CustomModel>;
 }
 
 export interface RpcResponse {
@@ -115,7 +118,8 @@ function object(options: RpcOptions, method: string, args: readonly unknown[]): 
   const name = String(methodName);
   if (name.startsWith('_')) throw accessError(`Private methods (such as ${name}) cannot be called remotely.`);
   const model = options.models.get(String(modelName));
-  if (model === undefined) throw userError(`Object ${String(modelName)} doesn't exist`);
+  const custom = options.custom?.get(String(modelName));
+  if (model === undefined && custom === undefined) throw userError(`Object ${String(modelName)} doesn't exist`);
   let callArgs: readonly unknown[];
   let kwargs: Record<string, unknown>;
   if (method === 'execute_kw') {
@@ -133,6 +137,7 @@ function object(options: RpcOptions, method: string, args: readonly unknown[]): 
     uid: options.uid,
     context: typeof context === 'object' && context !== null ? (context as Record<string, unknown>) : {},
   };
+  if (model === undefined) return custom?.call(env, name, callArgs, kwargs);
   return callMethod(model, env, name, callArgs, kwargs);
 }
 

@@ -8,6 +8,7 @@ import { uniqueProperties } from '../properties.js';
 import { propertiesParam, selectProperties, toPublicObject } from '../serialize.js';
 import { type StoredRecord, toRecord } from '../store.js';
 import { type RouteContext, booleanParam, objectParam } from './common.js';
+import { survivorOf } from './merge.js';
 
 interface ListQuery {
   limit?: string;
@@ -65,7 +66,13 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: RouteContext): v
       id,
       booleanParam(query.archived),
     );
-    if (record === undefined) throw notFound();
-    return toPublicObject(record, selectProperties(object, propertiesParam(query.properties)));
+    // A merged-away id answers with the record it was merged into, under that record's id.
+    const found =
+      record ??
+      (idProperty === 'hs_object_id' && /^\d+$/.test(id) && !booleanParam(query.archived)
+        ? survivorOf(ctx.store, object, Number(id))
+        : undefined);
+    if (found === undefined) throw notFound();
+    return toPublicObject(found, selectProperties(object, propertiesParam(query.properties)));
   });
 }
