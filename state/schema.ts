@@ -193,8 +193,31 @@ export interface ReportTable {
   repaired: number;
 }
 
+/** What a lease holder does with its sync: `daemon` holds it for its life, the others for one command. */
+export type LeasePurpose = 'daemon' | 'run' | 'backfill' | 'repair';
+
+/**
+ * One writer per sync (state/leases.ts): who holds the sync, until when, and the fencing token
+ * every fenced write checks. The row stays when the lease is released (`owner` null), so the
+ * token only grows.
+ */
+export interface LeaseTable {
+  sync: string;
+  /** `host:pid:random` of the holder; null when free. */
+  owner: string | null;
+  host: string;
+  pid: number;
+  purpose: LeasePurpose;
+  /** Incremented at every takeover; a write with an older token is refused. */
+  token: number;
+  acquired_at: string;
+  heartbeat_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   breakers: BreakerTable;
+  leases: LeaseTable;
   conflicts: ConflictTable;
   waiting: WaitingTable;
   checkpoints: CheckpointTable;
