@@ -30,7 +30,8 @@ export interface LinkTable {
   erp_version: string | null;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'paused';
+/** `skipped` only in a run's stats (its sync's lease held elsewhere): such a run is never recorded. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'paused' | 'skipped';
 
 export interface RunTable {
   id: Generated<number>;

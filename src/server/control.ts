@@ -9,6 +9,7 @@ import { TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RunKind, RunStats, SyncDefinition } from '../pipeline/context.js';
 import { SyncRunner } from '../daemon/sync-runner.js';
+import type { LeaseGate } from '../leases/gate.js';
 import type { StateStore } from '../../state/index.js';
 import { readPaused, writePaused } from './pause-file.js';
 
@@ -21,6 +22,8 @@ export interface ControlOptions {
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly dataDir: string;
+  /** The daemon's leases: each run writes through its sync's fenced store, or is skipped. */
+  readonly gate?: LeaseGate;
   /** Called once per finished run (a joined run is reported once). */
   readonly onRunFinished?: (sync: SyncDefinition, stats: RunStats, trigger: RunTrigger) => void;
 }

@@ -12,6 +12,8 @@ import type { Output } from '../output.js';
 import { planTotals, printPlan } from '../plan.js';
 import { delta, percent } from '../../drift/formats/text.js';
 import { findSync, openForCommand, untilSignal } from './common.js';
+import { holdCommandLeases, type WaitFlag } from './leases.js';
+import type { LeaseKeeper } from '../../leases/keeper.js';
 
 interface DriftFlags {
   readonly config: string;
@@ -20,6 +22,8 @@ interface DriftFlags {
   readonly repair?: boolean;
   readonly dryRun?: boolean;
   readonly json?: boolean;
+  /** With --repair: wait for the sync's lease when another process holds it. */
+  readonly wait?: WaitFlag;
 }
 
 export function parseFormats(text: string | undefined, fallback: readonly ReportFormat[]): ReportFormat[] {
@@ -41,11 +45,15 @@ export async function driftCommand(syncName: string, flags: DriftFlags, out: Out
   const app = await openForCommand(flags.config, flags.dryRun === true ? { persistBreakers: false } : {});
   const controller = new AbortController();
   const signals = untilSignal(controller);
+  let keeper: LeaseKeeper | undefined;
   try {
     const sync = findSync(app, syncName);
     const formats = parseFormats(flags.format, sync.config.drift?.formats ?? ['html', 'json']);
+    // A repair writes through the outbox: one writer per sync. A scan alone only reads.
+    if (flags.repair === true && flags.dryRun !== true)
+      keeper = await holdCommandLeases(app, [sync.name], 'repair', flags.wait, out, controller.signal);
     const outcome = await runDrift(
-      { sync, store: app.store, logger: app.logger, signal: controller.signal },
+      { sync, store: keeper?.storeFor(sync.name) ?? app.store, logger: app.logger, signal: controller.signal },
       {
         formats,
         outDir: flags.out === undefined ? app.config.reportsDir : path.resolve(flags.out),
@@ -95,6 +103,7 @@ export async function driftCommand(syncName: string, flags: DriftFlags, out: Out
     return repair !== undefined && repair.stats.status === 'failed' ? EXIT_RUN_FAILED : EXIT_OK;
   } finally {
     signals.dispose();
+    await keeper?.releaseAll();
     await app.close();
   }
 }

@@ -1,5 +1,5 @@
 /** `tandem run <sync>` and `tandem backfill <sync> [--since DATE] [--restart]`: one run, then exit. */
-import type { Backfill } from '../../../state/index.js';
+import type { Backfill, StateStore } from '../../../state/index.js';
 import { isTandemError, TandemError } from '../../errors.js';
 import { checkBackfillRequest, type BackfillProgress, type BackfillSummary } from '../../pipeline/backfill.js';
 import { createProgressRenderer, type ProgressStream } from '../progress.js';
@@ -12,6 +12,8 @@ import { describeChange, describeTotals, planTotals } from '../plan.js';
 import { planSync } from '../../pipeline/dry-run.js';
 import type { PlannedChange } from '../../pipeline/plan-writes.js';
 import { findSync, openForCommand, untilSignal } from './common.js';
+import { holdCommandLeases, type WaitFlag } from './leases.js';
+import type { LeaseKeeper } from '../../leases/keeper.js';
 
 interface RunFlags {
   readonly config: string;
@@ -21,6 +23,8 @@ interface RunFlags {
   readonly restart?: boolean;
   /** Plan and print; write nothing to either system (nor to the state store). */
   readonly dryRun?: boolean;
+  /** Wait for the sync's lease when another process holds it (seconds as a string: at most that long). */
+  readonly wait?: WaitFlag;
 }
 
 /** Where the backfill's progress goes (stderr); tests inject their own. */
@@ -66,8 +70,25 @@ async function runOnce(
           ...(sink.intervalMs === undefined ? {} : { intervalMs: sink.intervalMs }),
         })
       : undefined;
+  let keeper: LeaseKeeper | undefined;
   try {
     const sync = findSync(app, syncName);
+    // One writer per sync: this run and the syncs it runs first, or none of them.
+    const syncs = [...dependenciesOf(app.syncs, syncName).filter((d) => app.syncs[d] !== undefined), sync.name];
+    keeper = await holdCommandLeases(
+      app,
+      syncs,
+      kind === 'backfill' ? 'backfill' : 'run',
+      flags.wait,
+      out,
+      controller.signal,
+    );
+    const held = keeper;
+    const storeOf = (name: string): StateStore => {
+      const store = held.storeFor(name);
+      if (store === undefined) throw new Error(`the lease of "${name}" was taken but is not held`);
+      return store;
+    };
     if (kind === 'backfill') {
       let unfinished: Backfill | undefined;
       try {
@@ -86,7 +107,7 @@ async function runOnce(
       before.push(
         await new SyncRunner({
           sync: depSync,
-          store: app.store,
+          store: storeOf(dep),
           logger: app.logger,
           signal: controller.signal,
         }).trigger('incremental'),
@@ -94,7 +115,7 @@ async function runOnce(
     }
     const runner = new SyncRunner({
       sync,
-      store: app.store,
+      store: storeOf(sync.name),
       logger: app.logger,
       signal: controller.signal,
       ...(progress === undefined ? {} : { onProgress: (p: BackfillProgress) => progress.update(p) }),
@@ -110,6 +131,7 @@ async function runOnce(
   } finally {
     progress?.stop();
     signals.dispose();
+    await keeper?.releaseAll();
     await app.close();
   }
 }

@@ -3,10 +3,11 @@ import { openApp } from '../../app.js';
 import { runDaemon } from '../../daemon/daemon.js';
 import { EXIT_OK } from '../exit-codes.js';
 
-export async function startCommand(flags: { readonly config: string }): Promise<number> {
+/** `--wait`: wait for syncs another daemon holds instead of exiting 1. */
+export async function startCommand(flags: { readonly config: string; readonly wait?: boolean }): Promise<number> {
   const app = await openApp(flags.config);
   try {
-    await runDaemon(app);
+    await runDaemon(app, { waitForLeases: flags.wait === true });
   } finally {
     await app.close();
   }

@@ -1,4 +1,5 @@
 /** `tandem status`: where every sync stands, read from the state store alone (no vendor calls). */
+import type { LeaseInfo, LeasePurpose } from '../../../state/index.js';
 import type { App } from '../../app.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -21,10 +22,21 @@ export interface SyncStatus {
   readonly outbox: { readonly pending: number; readonly done: number; readonly dead: number };
   readonly deadLetters: number;
   readonly ambiguousMatches: number;
+  /** Who holds the sync (one writer per sync); null when no process holds it now. */
+  readonly lease: {
+    readonly purpose: LeasePurpose;
+    readonly pid: number;
+    readonly host: string;
+    readonly since: string;
+    readonly heartbeatAt: string;
+    readonly expiresAt: string;
+    readonly token: number;
+  } | null;
 }
 
 export async function collectStatus(app: App): Promise<SyncStatus[]> {
   const checkpoints = await app.store.checkpoints();
+  const leases = new Map((await app.store.leases.list()).map((l) => [l.sync, l]));
   const result: SyncStatus[] = [];
   for (const sync of Object.values(app.config.syncs)) {
     const checkpoint = checkpoints.find((c) => c.sync === sync.name && c.side === 'crm');
@@ -50,9 +62,16 @@ export async function collectStatus(app: App): Promise<SyncStatus[]> {
       outbox: await app.store.outboxCounts(sync.name),
       deadLetters: await app.store.countDeadLetters(sync.name),
       ambiguousMatches: (await app.store.ambiguousMatches(sync.name)).length,
+      lease: heldLease(leases.get(sync.name)),
     });
   }
   return result;
+}
+
+function heldLease(lease: LeaseInfo | undefined): SyncStatus['lease'] {
+  if (lease === undefined || lease.owner === null) return null;
+  const { purpose, pid, host, acquiredAt, heartbeatAt, expiresAt, token } = lease;
+  return { purpose, pid, host, since: acquiredAt, heartbeatAt, expiresAt, token };
 }
 
 export async function statusCommand(
@@ -81,7 +100,10 @@ export async function statusCommand(
         out.line(
           `${s.sync}: ${s.enabled ? 'enabled' : 'disabled'} (${s.schedule}); checkpoint ${s.checkpoint?.modifiedAt ?? 'none'}; ` +
             `last run ${s.lastRun === null ? 'never' : `#${s.lastRun.id} ${s.lastRun.kind} ${s.lastRun.status}`}; ` +
-            `links ${s.links}; outbox pending ${s.outbox.pending}; dead letters ${s.deadLetters}; ambiguous ${s.ambiguousMatches}`,
+            `links ${s.links}; outbox pending ${s.outbox.pending}; dead letters ${s.deadLetters}; ambiguous ${s.ambiguousMatches}; ` +
+            (s.lease === null
+              ? 'lease free'
+              : `held by ${s.lease.purpose} pid ${s.lease.pid} on ${s.lease.host} since ${s.lease.since} (expires ${s.lease.expiresAt})`),
         );
       }
     }
