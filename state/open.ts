@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import type { BusyRetry } from './busy.js';
 import { migrationProvider } from './migrations.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
@@ -40,6 +40,7 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     if (fs.existsSync(file + suffix)) fs.chmodSync(file + suffix, 0o600);
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  if (await upToDate(db)) return { db, file };
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
@@ -48,4 +49,21 @@ export async function openDatabase(file: string, options: OpenOptions = {}): Pro
     throw new Error(`state store ${file}: migration ${failed} failed: ${String(error)}`);
   }
   return { db, file };
+}
+
+/**
+ * True when every migration is applied already: the usual open, which then needs no write lock
+ * (kysely's migrator takes one for its transaction even when there is nothing to do, and a dozen
+ * commands opening the store beside a busy daemon would queue for it).
+ */
+async function upToDate(db: Kysely<Database>): Promise<boolean> {
+  const wanted = Object.keys(await migrationProvider.getMigrations());
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return wanted.every((name) => applied.has(name));
+  } catch {
+    // No migration table yet: a new file.
+    return false;
+  }
 }
