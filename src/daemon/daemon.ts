@@ -137,7 +137,7 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     schedule(sync.name, sync.config.schedule);
     if (sync.config.runOnStart) void control.scheduled(sync.name, 'start');
   }
-  const driftTasks = scheduleDrift(app, control, logger, stop.signal);
+  const driftTasks = scheduleDrift(app, control, logger, stop.signal, leases.gate);
   logger.info({ syncs: enabled.map((s) => s.name) }, 'tandem started');
 
   const reason = await stopped;
