@@ -2,8 +2,10 @@
  * The leases a command takes before it writes (`run`, `backfill`, `drift --repair`): every sync it
  * drives, at once, or it exits 1 naming the holder; `--wait [SECONDS]` waits for them instead.
  */
-import type { LeasePurpose } from '../../../state/index.js';
-import type { App } from '../../app.js';
+import { isLeaseHeld, LeaseHeldError, type LeasePurpose, type StateStore } from '../../../state/index.js';
+import type { OpenedState } from '../../app.js';
+import { dependenciesOf } from '../../daemon/order.js';
+import type { Logger } from '../../logger.js';
 import { TandemError } from '../../errors.js';
 import { describeHolder } from '../../leases/describe.js';
 import { LeaseKeeper } from '../../leases/keeper.js';
@@ -24,9 +26,32 @@ export function parseWait(flag: WaitFlag): { wait: boolean; timeoutMs?: number }
   return { wait: true, timeoutMs: seconds * 1000 };
 }
 
-/** Takes the leases of `syncs` for this command; the caller releases them (`releaseAll`) when done. */
+/**
+ * Takes the leases of `sync` and (`withDependencies`) the syncs it runs first, before the sandbox
+ * and connectors start (`AppOptions.beforeConnect`). Resolves with the keeper, undefined for an
+ * unknown sync (the command then says so); the caller releases the leases (`releaseAll`) when done.
+ */
 export async function holdCommandLeases(
-  app: App,
+  opened: OpenedState,
+  sync: string,
+  options: { purpose: LeasePurpose; withDependencies: boolean; wait: WaitFlag; signal: AbortSignal },
+  out: Output,
+): Promise<LeaseKeeper | undefined> {
+  if (opened.syncs[sync] === undefined) return undefined;
+  const syncs = options.withDependencies ? [...dependenciesOf(opened.syncs, sync), sync] : [sync];
+  try {
+    return await holdLeases(opened.store, opened.logger, syncs, options.purpose, options.wait, out, options.signal);
+  } catch (error) {
+    // `tandem run contacts` refused over companies: say why companies matters.
+    if (isLeaseHeld(error) && error.holder.sync !== sync)
+      throw new LeaseHeldError(`${sync} runs ${error.holder.sync} first, and ${error.message}`, error.holder);
+    throw error;
+  }
+}
+
+async function holdLeases(
+  store: StateStore,
+  logger: Logger,
   syncs: readonly string[],
   purpose: LeasePurpose,
   flag: WaitFlag,
@@ -34,7 +59,7 @@ export async function holdCommandLeases(
   signal: AbortSignal,
 ): Promise<LeaseKeeper> {
   const { wait, timeoutMs } = parseWait(flag);
-  const keeper = new LeaseKeeper({ store: app.store, purpose, logger: app.logger });
+  const keeper = new LeaseKeeper({ store, purpose, logger });
   await keeper.acquireAll(syncs, {
     wait,
     signal,

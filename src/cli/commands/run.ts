@@ -11,6 +11,7 @@ import { describeRun, type Output } from '../output.js';
 import { describeChange, describeTotals, planTotals } from '../plan.js';
 import { planSync } from '../../pipeline/dry-run.js';
 import type { PlannedChange } from '../../pipeline/plan-writes.js';
+import type { App } from '../../app.js';
 import { findSync, openForCommand, untilSignal } from './common.js';
 import { holdCommandLeases, type WaitFlag } from './leases.js';
 import type { LeaseKeeper } from '../../leases/keeper.js';
@@ -60,9 +61,23 @@ async function runOnce(
   const since = flags.since === undefined ? undefined : parseSince(flags.since);
   if (flags.dryRun === true) return dryRunOnce(syncName, kind, since, flags, out);
   const restart = flags.restart === true;
-  const app = await openForCommand(flags.config);
   const controller = new AbortController();
   const signals = untilSignal(controller);
+  // One writer per sync: this run and the syncs it runs first, or none of them.
+  let keeper: LeaseKeeper | undefined;
+  let app: App;
+  try {
+    app = await openForCommand(flags.config, {
+      beforeConnect: async (opened) => {
+        const purpose = kind === 'backfill' ? 'backfill' : 'run';
+        const options = { purpose, withDependencies: true, wait: flags.wait, signal: controller.signal } as const;
+        keeper = await holdCommandLeases(opened, syncName, options, out);
+      },
+    });
+  } catch (error) {
+    signals.dispose();
+    throw error;
+  }
   const progress =
     kind === 'backfill' && sink !== undefined
       ? createProgressRenderer({
@@ -70,22 +85,10 @@ async function runOnce(
           ...(sink.intervalMs === undefined ? {} : { intervalMs: sink.intervalMs }),
         })
       : undefined;
-  let keeper: LeaseKeeper | undefined;
   try {
     const sync = findSync(app, syncName);
-    // One writer per sync: this run and the syncs it runs first, or none of them.
-    const syncs = [...dependenciesOf(app.syncs, syncName).filter((d) => app.syncs[d] !== undefined), sync.name];
-    keeper = await holdCommandLeases(
-      app,
-      syncs,
-      kind === 'backfill' ? 'backfill' : 'run',
-      flags.wait,
-      out,
-      controller.signal,
-    );
-    const held = keeper;
     const storeOf = (name: string): StateStore => {
-      const store = held.storeFor(name);
+      const store = keeper?.storeFor(name);
       if (store === undefined) throw new Error(`the lease of "${name}" was taken but is not held`);
       return store;
     };
