@@ -1,5 +1,28 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+
+/**
+ * The layers, lowest first. A layer may import from the layers below it, never from one above;
+ * front ends (cli, server, daemon) only look down, never sideways into each other except
+ * cli -> daemon (`tandem start`) and daemon -> server (the daemon serves the API).
+ */
+const base = ['./src/errors.ts', './src/logger.ts', './src/html.ts', './src/http'];
+const above = {
+  connectors: ['./src/config', './src/auth', './src/webhooks', './src/mapping', './state'],
+  middle: ['./src/runtime', './src/pipeline', './src/drift'],
+  front: ['./src/cli', './src/server', './src/daemon', './src/app.ts'],
+};
+const layerZones = [
+  { target: base, from: ['./connectors', ...above.connectors, ...above.middle, ...above.front] },
+  { target: './connectors', from: [...above.connectors, ...above.middle, ...above.front] },
+  { target: above.connectors, from: [...above.middle, ...above.front] },
+  { target: './src/runtime', from: ['./src/pipeline', './src/drift', ...above.front] },
+  { target: './src/pipeline', from: ['./src/drift', ...above.front] },
+  { target: './src/drift', from: above.front },
+  { target: './src/server', from: ['./src/cli', './src/daemon'] },
+  { target: './src/daemon', from: ['./src/cli'] },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'reports/**'] },
@@ -19,6 +42,31 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // A daemon full of timers and fire-and-forget work: every promise is awaited, returned, or
+    // explicitly `void`ed, and none is passed where a callback's result is ignored.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } }),
+      ],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
     },
   },
 );

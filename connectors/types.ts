@@ -20,6 +20,12 @@ export interface SourceRecord {
   /** True for a tombstone: HubSpot `archived`, Odoo `active = false`. */
   readonly deleted: boolean;
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * Optional, for a field that holds several values of which `fields` shows the first (a Tryton
+   * party's active emails): all of them, first first. Match keys compare against each; only the
+   * first is mapped, read and written.
+   */
+  readonly alternates?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -82,7 +88,26 @@ export interface UpsertOperation {
    */
   readonly ref: { readonly field: string; readonly value: string };
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * The state of the target the engine planned this write on, for a connector with
+   * `capabilities.optimisticConcurrency` (absent otherwise, and for a create).
+   */
+  readonly planned?: PlannedVersion;
 }
+
+/** The target record's version as read when the write was planned (at pull time, not at delivery). */
+export interface PlannedVersion {
+  /** The target's `modifiedAt` as read then, by the reader or the lookup. */
+  readonly version: string;
+}
+
+/**
+ * The code of a write the connector refused because its target changed after the write was
+ * planned (a version newer than {@link PlannedVersion}, or the vendor's own optimistic-concurrency
+ * refusal such as Tryton's ConcurrencyException). Nothing was written; the engine plans the write
+ * again from a fresh read through the three-way merge instead of resending it.
+ */
+export const STALE_WRITE = 'STALE_WRITE';
 
 export interface ArchiveOperation {
   readonly action: 'archive';
@@ -110,13 +135,32 @@ export interface RecordWriter {
   writeBatch(object: string, operations: readonly WriteOperation[]): Promise<WriteResult[]>;
 }
 
+/**
+ * How a lookup compares text, for a match key that normalises it (`[collapseWhitespace,
+ * lowercase]`). Default: exact. A connector may return more candidates than asked (a broad
+ * pattern); the engine keeps those whose normalised key is equal.
+ */
+export interface LookupOptions {
+  /** Compare without letter case (Odoo `=ilike`, Tryton `ilike`). */
+  readonly ignoreCase?: boolean;
+  /** Any run of white space between words matches any other run (Odoo and Tryton: a `%` pattern). */
+  readonly looseSpace?: boolean;
+}
+
 /** Finds records by the value of one field (external reference, match key, id), archived included. */
 export interface RecordLookup {
   /**
    * `fields`: vendor properties the records must carry besides `field` (the reconciler reads the
-   * mapped fields of the other side this way); a connector may return more.
+   * mapped fields of the other side this way); a connector may return more. `options`: how text
+   * compares (exact by default), for match keys.
    */
-  findBy(object: string, field: string, values: readonly string[], fields?: readonly string[]): Promise<SourceRecord[]>;
+  findBy(
+    object: string,
+    field: string,
+    values: readonly string[],
+    fields?: readonly string[],
+    options?: LookupOptions,
+  ): Promise<SourceRecord[]>;
 }
 
 export interface FieldDescription {
@@ -156,6 +200,13 @@ export interface Capabilities {
    * Tryton's `active`); null when an archived record cannot be restored through the API (HubSpot).
    */
   readonly activeField: string | null;
+  /**
+   * Optimistic concurrency: the connector honours {@link UpsertOperation.planned}. An update whose
+   * target's version is newer than the planned one, or that the vendor refuses because the record
+   * changed in flight, fails with {@link STALE_WRITE} and writes nothing; the engine then re-plans
+   * it. Default false: operations carry no planned version and are written as they are.
+   */
+  readonly optimisticConcurrency: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
@@ -166,6 +217,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   idempotencyKeyHeader: false,
   idField: 'id',
   activeField: null,
+  optimisticConcurrency: false,
 });
 
 /** Everything a connector may use, injected by the engine. */

@@ -1,7 +1,7 @@
 /** Writes the generated JSON Schemas to schemas/ (`npm run schemas`). */
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateSchemas } from '../src/mapping/json-schema.js';
+import { generateSchemas } from '../src/json-schema.js';
 
 const dir = path.resolve('schemas');
 fs.mkdirSync(dir, { recursive: true });

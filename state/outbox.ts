@@ -143,3 +143,13 @@ export async function outboxCounts(db: Kysely<Database>, sync: string): Promise<
   const count = (status: string): number => Number(rows.find((r) => r.status === status)?.n ?? 0);
   return { pending: count('pending'), done: count('done'), dead: count('dead') };
 }
+
+/** Supersedes one pending operation (re-planned: src/pipeline/replan.ts); a no-op once it left pending. */
+export async function supersede(db: Kysely<Database>, id: number, now: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'superseded', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}

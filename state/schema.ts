@@ -4,7 +4,9 @@
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type Side = 'crm' | 'erp';
+import type { Side } from '../src/side.js';
+
+export type { Side };
 
 /** The persisted cursor of one side of one sync. */
 export interface CheckpointTable {

@@ -52,6 +52,7 @@ import {
   outboxCounts,
   pending,
   recordFailure,
+  supersede,
   type NewOperation,
   type OutboxCounts,
 } from './outbox.js';
@@ -220,6 +221,11 @@ export class StateStore {
 
   countWaiting(sync: string): Promise<number> {
     return countWaiting(this.db, sync);
+  }
+
+  /** Supersedes a pending operation that was planned again (its target changed since). */
+  supersedeOperation(id: number): Promise<void> {
+    return supersede(this.db, id, this.now());
   }
 
   /** Counts a failed attempt; true when the operation went to the dead letters. */

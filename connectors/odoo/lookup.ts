@@ -1,10 +1,11 @@
 /**
  * Finds records by the value of one field (an external reference, a match key), archived ones
  * included: `search_read` with `(field, 'in', values)` and `active_test: false`, in chunks.
- * Odoo's `in` compares exactly (case-sensitive for text).
+ * Odoo's `in` compares exactly (case-sensitive for text); a match key that ignores case or white
+ * space asks with `=ilike` / `=like` patterns instead (see {@link likePattern}).
  */
 import { VendorError } from '../../src/errors.js';
-import type { RecordLookup, SourceRecord } from '../types.js';
+import type { LookupOptions, RecordLookup, SourceRecord } from '../types.js';
 import { toCatalogRecord, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { OdooRpc } from './rpc.js';
 import { changeRowsSchema, recordsSchema } from './schemas.js';
@@ -18,9 +19,27 @@ function domainValue(field: string, value: string): string | number {
 }
 
 /**
- * `tracked(object)` says whether the model has `write_date` and `active`: catalogs such as
- * `res.country` may lack `active`, and asking for a missing field is a ValueError in Odoo.
+ * The `=ilike` / `=like` pattern that finds `value` as a match key compares it. Odoo passes the
+ * pattern to PostgreSQL as it is (odoo/osv/expression.py), where `%` and `_` are wildcards and a
+ * backslash escapes them, so the value's own `\`, `%` and `_` are escaped. With `looseSpace`, each
+ * run of white space becomes `%`: "Nordwind  Logistik" is found from "Nordwind Logistik" (and a
+ * few more, which the engine drops by comparing normalised keys).
  */
+export function likePattern(value: string, options: LookupOptions): string {
+  const escaped = value.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return options.looseSpace === true ? escaped.split(/\s+/).join('%') : escaped;
+}
+
+/** The domain that finds any of `values` in `field`: `in`, or one pattern leaf per value, OR-ed. */
+function valuesDomain(field: string, values: readonly string[], options: LookupOptions): unknown[] {
+  const loose = options.ignoreCase === true || options.looseSpace === true;
+  if (!loose || field === 'id' || field.endsWith('_id'))
+    return [[field, 'in', values.map((value) => domainValue(field, value))]];
+  const operator = options.ignoreCase === true ? '=ilike' : '=like';
+  const leaves = [...new Set(values.map((v) => likePattern(v, options)))].map((p) => [field, operator, p]);
+  return [...new Array<string>(Math.max(0, leaves.length - 1)).fill('|'), ...leaves];
+}
+
 /**
  * Models are assumed to have `write_date` and `active`; a catalog that lacks them (`res.country`
  * has no `active`) answers Odoo's "Invalid field" ValueError once, and is then read without them.
@@ -33,15 +52,16 @@ export function createLookup(rpc: OdooRpc): RecordLookup {
     field: string,
     values: readonly string[],
     extra: readonly string[],
+    options: LookupOptions,
   ): Promise<SourceRecord[]> {
     const tracking = !untracked.has(object);
     const unique = [...new Set(values)];
     const found: SourceRecord[] = [];
     for (let at = 0; at < unique.length; at += LOOKUP_CHUNK) {
-      const chunk = unique.slice(at, at + LOOKUP_CHUNK).map((value) => domainValue(field, value));
+      const chunk = unique.slice(at, at + LOOKUP_CHUNK);
       const fields = [field, 'display_name', ...extra, ...(tracking ? TRACKING_FIELDS : [])].filter((f) => f !== 'id');
       const kwargs = { fields: [...new Set(fields)], order: 'id asc', context: { active_test: false } };
-      const args = [[[field, 'in', chunk]]];
+      const args = [valuesDomain(field, chunk, options)];
       if (tracking) {
         const rows = await rpc.execute(
           { model: object, method: 'search_read', args, kwargs, schema: changeRowsSchema },
@@ -60,9 +80,9 @@ export function createLookup(rpc: OdooRpc): RecordLookup {
   }
 
   return {
-    async findBy(object, field, values, extra = []) {
+    async findBy(object, field, values, extra = [], options = {}) {
       try {
-        return await read(object, field, values, extra);
+        return await read(object, field, values, extra, options);
       } catch (error) {
         if (
           untracked.has(object) ||
@@ -71,7 +91,7 @@ export function createLookup(rpc: OdooRpc): RecordLookup {
         )
           throw error;
         untracked.add(object);
-        return read(object, field, values, extra);
+        return read(object, field, values, extra, options);
       }
     },
   };

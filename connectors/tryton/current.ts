@@ -4,20 +4,13 @@
  * the contact mechanisms, addresses and tax identifier that the virtual fields write to.
  * A record that does not come back does not exist.
  */
+import { activeMechanisms, MECHANISM_READ } from './mechanisms.js';
 import type { CurrentParty } from './party.js';
 import { PARTY } from './party.js';
 import type { TrytonRpc } from './rpc.js';
 import { partyStateSchema, rowsSchema } from './schemas.js';
 
-const PARTY_FIELDS = [
-  '_timestamp',
-  'contact_mechanisms',
-  'contact_mechanisms.type',
-  'contact_mechanisms.value',
-  'addresses',
-  'identifiers',
-  'tax_identifier',
-];
+const PARTY_FIELDS = ['_timestamp', ...MECHANISM_READ, 'addresses', 'identifiers', 'tax_identifier'];
 
 export async function readCurrent(
   rpc: TrytonRpc,
@@ -57,12 +50,8 @@ export async function readCurrent(
     partyStateSchema,
     options,
   )) {
-    // Tryton lists a one2many in its order (sequence, id); the first of each type is the one it shows.
-    const order = new Map(state.contact_mechanisms.map((id, i) => [id, i]));
-    const mechanisms = [...state['contact_mechanisms.']]
-      .map((m) => ({ id: m.id, type: m.type, value: m.value }))
-      .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    out.set(state.id, { state, mechanisms });
+    // Only active mechanisms: a write never lands in a retired address (mechanisms.ts).
+    out.set(state.id, { state, mechanisms: activeMechanisms(state) });
   }
   return out;
 }

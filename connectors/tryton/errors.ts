@@ -7,7 +7,8 @@
  *   trytond.exceptions.UserError, AccessError included, is sent under this one name);
  * - `UserWarning` (a warning the user must confirm; Tandem cannot, so it fails the record);
  * - `ConcurrencyException`: the record changed after Tandem read it (`_timestamp` check in
- *   trytond/model/modelsql.py `__check_timestamp`): retryable, the retry reads afresh;
+ *   trytond/model/modelsql.py `__check_timestamp`): the write fails as STALE_WRITE, and the engine
+ *   plans it again from a fresh read (src/pipeline/replan.ts);
  * - `LoginException`: the login needs another parameter (a second factor): AUTH_FAILED;
  * - any other exception: `SERVER_ERROR`, with its message.
  *
@@ -16,7 +17,7 @@
  * 429 when `[session] max_attempt` is exceeded.
  */
 import { TransportError, VendorError, VendorResponseError } from '../../src/errors.js';
-import type { WriteFailure } from '../types.js';
+import { STALE_WRITE, type WriteFailure } from '../types.js';
 
 export const AUTH_FAILED = 'AUTH_FAILED';
 export const USER_ERROR = 'UserError';
@@ -104,7 +105,7 @@ export function isAuthFailure(error: unknown): boolean {
 export function toWriteFailure(error: unknown): WriteFailure | undefined {
   if (error instanceof VendorError) {
     return {
-      code: error.code === CONCURRENCY ? 'CONFLICT' : error.code,
+      code: error.code === CONCURRENCY ? STALE_WRITE : error.code,
       message: error.message,
       retryable: error.retryable,
       vendor: {

@@ -5,7 +5,8 @@
  * - reads: incremental by `coalesce(write_date, create_date)` with an id tie-breaker, keyset
  *   paged, deactivated records as tombstones (reader.ts);
  * - writes: create-if-absent by the reference field (the party `code`), optimistic concurrency
- *   with `_timestamp`, per-record outcomes, bad records isolated (writer.ts);
+ *   against the version a write was planned on and `_timestamp`, over the party and its contact
+ *   mechanisms and addresses (concurrency.ts), per-record outcomes, bad records isolated (writer.ts);
  * - `party.party` has flat virtual fields for its email, phone, first address and tax
  *   identifier (party.ts);
  * - check: a login (`common.db.login`); bad credentials give code AUTH_FAILED.
@@ -17,6 +18,7 @@
 import { capabilities, type Connector, type ConnectorContext, type ConnectorFactory } from '../types.js';
 import { createCatalog } from './catalog.js';
 import { trytonConfigSchema, type TrytonConfig } from './config.js';
+import { withPartyVersions } from './concurrency.js';
 import { createDescriber } from './describe.js';
 import { createLookup } from './lookup.js';
 import { createReader, MAX_PAGE_SIZE } from './reader.js';
@@ -35,6 +37,8 @@ export const TRYTON_CAPABILITIES = capabilities({
   tombstones: true,
   activeField: 'active',
   idempotencyKeyHeader: false,
+  // `_timestamp`, over the party and its sub-records (concurrency.ts).
+  optimisticConcurrency: true,
 });
 
 export const trytonConnector: ConnectorFactory<TrytonConfig> = {
@@ -49,7 +53,7 @@ export const trytonConnector: ConnectorFactory<TrytonConfig> = {
       capabilities: TRYTON_CAPABILITIES,
       reader: createReader(rpc, catalog),
       writer: createWriter(rpc, catalog, config),
-      lookup: createLookup(rpc, catalog),
+      lookup: withPartyVersions(rpc, createLookup(rpc, catalog)),
       schema: createDescriber(catalog),
       async check(): Promise<void> {
         await rpc.check();

@@ -5,8 +5,9 @@
  *
  * | virtual field    | read from                                   | a write ...                                    |
  * | ---------------- | ------------------------------------------- | ---------------------------------------------- |
- * | `email`, `phone` | the first contact mechanism of that type     | updates that mechanism, creates one if none,   |
- * |                  | (Tryton's own `party.email` / `party.phone`) | deletes it when the value is empty             |
+ * | `email`, `phone` | the first active contact mechanism of that  | updates that mechanism, creates one if none,   |
+ * |                  | type (Tryton's `party.email` / `party.phone`)| deletes it when the value is empty; inactive   |
+ * |                  | (mechanisms.ts)                             | mechanisms are never read nor written          |
  * | `street`, `city`,| the first address (`addresses` order:       | updates the first address, or creates one when |
  * | `zip`,           | sequence, id); `zip` is `postal_code`,      | any value is given; `country_code` is resolved |
  * | `country_code`   | `country_code` the country's ISO code       | to a `country.country` by its code             |
@@ -18,6 +19,7 @@
  * (`[["create", [...]], ["write", [ids], {...}], ["delete", [ids]]]`), so they commit or fail
  * with the party in one Tryton transaction.
  */
+import { MECHANISM_READ, mechanismValues } from './mechanisms.js';
 import type { PartyState } from './schemas.js';
 
 export const PARTY = 'party.party';
@@ -34,7 +36,7 @@ export function readFields(requested: readonly string[]): string[] {
   for (const field of requested) {
     if (!isVirtual(field)) out.add(field);
     else if (field === 'tax_identifier') out.add('tax_identifier.code');
-    else if (field === 'email' || field === 'phone') out.add(field);
+    else if (field === 'email' || field === 'phone') MECHANISM_READ.forEach((f) => out.add(f));
     else {
       out.add('addresses');
       out.add(
@@ -58,7 +60,7 @@ export function flattenParty(row: Row, requested: readonly string[]): Record<str
   const nested = Array.isArray(row['addresses.']) ? (row['addresses.'] as Row[]) : [];
   const first = nested.find((a) => a['id'] === addressIds[0]) ?? nested[0];
   for (const field of requested) {
-    if (field === 'email' || field === 'phone') flat[field] = text(row[field]);
+    if (field === 'email' || field === 'phone') flat[field] = mechanismValues(row, field)[0] ?? null;
     else if (field === 'tax_identifier') flat[field] = text((row['tax_identifier.'] as Row | null)?.['code']);
     else if (field === 'country_code') flat[field] = text((first?.['country.'] as Row | null | undefined)?.['code']);
     else if (field in ADDRESS_FIELDS) flat[field] = text(first?.[ADDRESS_FIELDS[field as keyof typeof ADDRESS_FIELDS]]);

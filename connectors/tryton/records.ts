@@ -1,6 +1,7 @@
 /** Tryton rows as Tandem's SourceRecords. */
 import type { SourceRecord } from '../types.js';
-import { flattenParty, PARTY } from './party.js';
+import { mechanismValues } from './mechanisms.js';
+import { flattenParty, MECHANISM_FIELDS, PARTY } from './party.js';
 import type { ChangeRow } from './schemas.js';
 
 /** The fields every change read asks for: the two timestamps and, where the model has it, `active`. */
@@ -16,17 +17,25 @@ export function modifiedAt(row: ChangeRow): string {
 
 /**
  * One row as a record: `modifiedAt` from the timestamps, `deleted` from `active = false` (a
- * deactivated party). `fields` holds the requested fields, the party's virtual ones flattened.
+ * deactivated party). `fields` holds the requested fields, the party's virtual ones flattened;
+ * a party with several active emails (phones) lists them all in `alternates`, for match keys.
  */
 export function toSourceRecord(model: string, row: ChangeRow, requested: readonly string[]): SourceRecord {
   let fields: Record<string, unknown>;
-  if (model === PARTY) fields = flattenParty(row, requested);
-  else fields = Object.fromEntries(requested.filter((f) => f in row).map((f) => [f, row[f]]));
+  const alternates: Record<string, readonly string[]> = {};
+  if (model === PARTY) {
+    fields = flattenParty(row, requested);
+    for (const type of MECHANISM_FIELDS) {
+      const values = requested.includes(type) ? mechanismValues(row, type) : [];
+      if (values.length > 1) alternates[type] = Object.freeze(values);
+    }
+  } else fields = Object.fromEntries(requested.filter((f) => f in row).map((f) => [f, row[f]]));
   return Object.freeze({
     id: String(row.id),
     modifiedAt: modifiedAt(row),
     deleted: row.active === false,
     fields: Object.freeze(fields),
+    ...(Object.keys(alternates).length > 0 ? { alternates: Object.freeze(alternates) } : {}),
   });
 }
 

@@ -37,7 +37,7 @@ export type ChangeRow = z.infer<typeof changeRowSchema>;
 export const changeRowsSchema = z.array(changeRowSchema);
 
 /** Any `read` / `search_read` row: an integer id and the fields asked for. */
-export const rowSchema = z.looseObject({ id: z.number().int().positive() });
+const rowSchema = z.looseObject({ id: z.number().int().positive() });
 export const rowsSchema = z.array(rowSchema);
 export const idsSchema = z.array(z.number().int().positive());
 /** `write` and `delete` answer null. */
@@ -50,7 +50,14 @@ export const partyStateSchema = z.array(
     _timestamp: z.string().nullable(),
     contact_mechanisms: z.array(z.number().int()),
     'contact_mechanisms.': z
-      .array(z.looseObject({ id: z.number().int(), type: z.string(), value: z.string().nullable() }))
+      .array(
+        z.looseObject({
+          id: z.number().int(),
+          type: z.string(),
+          value: z.string().nullable(),
+          active: flag.optional(),
+        }),
+      )
       .default([]),
     addresses: z.array(z.number().int()),
     identifiers: z.array(z.number().int()),
@@ -61,21 +68,6 @@ export type PartyState = z.infer<typeof partyStateSchema>[number];
 
 export const mechanismsSchema = z.array(
   z.looseObject({ id: z.number().int(), party: z.number().int(), type: z.string(), value: z.string().nullable() }),
-);
-export const addressesSchema = z.array(
-  z.looseObject({
-    id: z.number().int(),
-    party: z.number().int(),
-    sequence: z.number().int().nullable().optional(),
-    street: z.string().nullable(),
-    city: z.string().nullable(),
-    postal_code: z.string().nullable(),
-    country: z.number().int().nullable(),
-    'country.code': z.string().nullable().optional(),
-  }),
-);
-export const identifiersSchema = z.array(
-  z.looseObject({ id: z.number().int(), code: z.string().nullable(), type: z.string().nullable() }),
 );
 export const countriesSchema = z.array(z.looseObject({ id: z.number().int(), code: z.string().nullable() }));
 

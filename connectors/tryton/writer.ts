@@ -4,20 +4,27 @@
  * field the lookup can search) is looked up first, deactivated records included; the records
  * that exist are written, the rest created in one `create([vals, ...])`.
  *
- * Optimistic concurrency: every update first reads the record's `_timestamp` and sends it back
- * in the write's context (`{"_timestamp": {"party.party,7": "..."}}`); trytond refuses the write
- * with ConcurrencyException when the record changed in between (trytond/model/modelsql.py
- * `__check_timestamp`), and that operation fails with the retryable code CONFLICT: its retry
- * reads the record again instead of overwriting an edit it never saw. (On SQLite the timestamp is
- * whole seconds: `EXTRACT(EPOCH ...)` cast to text; on PostgreSQL it has microseconds.)
+ * Optimistic concurrency (concurrency.ts): an update planned on a version (`op.planned`, read at
+ * pull time) fails with STALE_WRITE, unwritten, when the record (or, for a party, one of its contact
+ * mechanisms, addresses or identifiers) changed since. Otherwise the `_timestamp`s read with that
+ * check go in the write's context (`{"_timestamp": {"party.party,7": "...", ...}}`), so trytond
+ * refuses with ConcurrencyException (STALE_WRITE too) an edit made in flight (trytond/model/modelsql.py
+ * `__check_timestamp`). The engine re-plans a stale write from a fresh read; it never resends it.
  *
  * Tryton runs each call in one transaction: one bad record fails a whole `create` list or
  * multi-record `write`. The call is then replayed one record at a time so only that record fails.
  */
-import type { RecordWriter, UpsertOperation, WriteOperation, WriteResult } from '../types.js';
+import {
+  STALE_WRITE,
+  type RecordWriter,
+  type UpsertOperation,
+  type WriteOperation,
+  type WriteResult,
+} from '../types.js';
 import type { FieldCatalog, TrytonField } from './catalog.js';
 import type { TrytonConfig } from './config.js';
 import { CONCURRENCY, isAuthFailure, toWriteFailure } from './errors.js';
+import { isNewer, readVersions } from './concurrency.js';
 import { readCurrent } from './current.js';
 import { PARTY, partyValues } from './party.js';
 import type { TrytonRpc } from './rpc.js';
@@ -30,13 +37,13 @@ export const MAX_WRITE_BATCH = 100;
 type Results = Array<WriteResult | undefined>;
 type Vals = Record<string, unknown>;
 
-/** One record's write: its target, values and timestamp, and the operations it answers. */
+/** One record's write: its target, values and `_timestamp` context entries, and the operation it answers. */
 interface Job {
   readonly index: number;
   readonly key: string;
   readonly id: number | null;
   readonly vals: Vals;
-  readonly timestamp: string | null;
+  readonly timestamps: Readonly<Record<string, string>>;
 }
 
 const failed = (key: string, code: string, message: string, retryable = false): WriteResult => ({
@@ -58,11 +65,7 @@ export function createWriter(rpc: TrytonRpc, catalog: FieldCatalog, config: Tryt
       nullSchema,
       {
         readOnly: false,
-        context: {
-          _timestamp: Object.fromEntries(
-            jobs.filter((j) => j.timestamp !== null).map((j) => [`${model},${j.id}`, j.timestamp]),
-          ),
-        },
+        context: { _timestamp: Object.assign({}, ...jobs.map((j) => j.timestamps)) as Record<string, string> },
       },
     );
 
@@ -148,11 +151,10 @@ export function createWriter(rpc: TrytonRpc, catalog: FieldCatalog, config: Tryt
 
       const target = (op: UpsertOperation): number | null =>
         op.targetId !== null ? Number(op.targetId) : (refs.get(op.ref.field)?.get(op.ref.value) ?? null);
-      const state = await readCurrent(
-        rpc,
-        object,
-        upserts.map((u) => target(u.op)).filter((id): id is number => id !== null && Number.isInteger(id)),
-      );
+      const ids = upserts.map((u) => target(u.op)).filter((id): id is number => id !== null && Number.isInteger(id));
+      // Versions first: an edit after this read is refused by trytond through the timestamps read here.
+      const versions = await readVersions(rpc, object, ids);
+      const state = await readCurrent(rpc, object, ids);
       const typed = (fields: Readonly<Record<string, unknown>>): Vals =>
         Object.fromEntries(
           Object.entries(fields).map(([k, v]) => [k, toTrytonValue(v, (known[k] as TrytonField | undefined)?.type)]),
@@ -167,6 +169,12 @@ export function createWriter(rpc: TrytonRpc, catalog: FieldCatalog, config: Tryt
         const now = id === null ? undefined : state.get(id);
         if (id !== null && now === undefined) {
           results[index] = failed(op.key, 'NOT_FOUND', `${object} ${op.targetId ?? id} does not exist in Tryton`);
+          continue;
+        }
+        const version = id === null ? undefined : versions.get(id);
+        if (op.planned !== undefined && version !== undefined && isNewer(version.version, op.planned.version)) {
+          const message = `${object} ${id} changed after this write was planned (version ${op.planned.version}, now ${version.version}): nothing written`;
+          results[index] = failed(op.key, STALE_WRITE, `${rpc.name}: ${message}`, true);
           continue;
         }
         const refKey = `${op.ref.field}\u0000${op.ref.value}`;
@@ -194,17 +202,17 @@ export function createWriter(rpc: TrytonRpc, catalog: FieldCatalog, config: Tryt
         }
         if (id === null) {
           leaders.set(refKey, index);
-          creates.push({ index, key: op.key, id: null, vals, timestamp: null });
+          creates.push({ index, key: op.key, id: null, vals, timestamps: {} });
         } else if (Object.keys(vals).length === 0)
           results[index] = { key: op.key, ok: true, id: String(id), created: false };
-        else updates.push({ index, key: op.key, id, vals, timestamp: now?.state._timestamp ?? null });
+        else updates.push({ index, key: op.key, id, vals, timestamps: version?.timestamps ?? {} });
       }
       operations.forEach((op, index) => {
         if (op.action !== 'archive') return;
         const id = Number(op.targetId);
         if (!Number.isInteger(id))
           results[index] = failed(op.key, 'NOT_FOUND', `tryton ids are integers, not ${JSON.stringify(op.targetId)}`);
-        else updates.push({ index, key: op.key, id, vals: { active: false }, timestamp: null });
+        else updates.push({ index, key: op.key, id, vals: { active: false }, timestamps: {} });
       });
 
       await run(

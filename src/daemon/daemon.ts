@@ -16,7 +16,7 @@ import type { App } from '../app.js';
 import { loadConfig, type Config } from '../config/load.js';
 import { describeError } from '../errors.js';
 import { REDACT_PATHS } from '../logger.js';
-import { SyncControl } from '../server/control.js';
+import { SyncControl } from '../control/control.js';
 import { API_VERSION } from '../server/openapi.js';
 import { holdDaemonLeases } from './daemon-leases.js';
 import { scheduleDrift } from './drift-schedule.js';

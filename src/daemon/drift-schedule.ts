@@ -11,7 +11,7 @@ import { runDrift } from '../drift/drift.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GateEntry, LeaseGate } from '../leases/gate.js';
-import type { SyncControl } from '../server/control.js';
+import type { SyncControl } from '../control/control.js';
 
 /** `gate`: the daemon's leases; a repair enqueues through the sync's fenced store, or waits for the next tick. */
 export function scheduleDrift(

@@ -3,9 +3,9 @@
  * (HubSpot's properties API, Odoo's `fields_get`) and the config's sync names.
  */
 import type { FieldDescription } from '../../connectors/types.js';
-import type { Problem } from './compile-field.js';
+import type { Problem } from './types.js';
 import { conditionPaths } from './condition.js';
-import type { LoadOptions } from './load.js';
+import type { LoadOptions } from './types.js';
 import type { MappingFile } from './schema.js';
 import { closest } from './transforms/registry.js';
 import type { CompiledMapping } from './types.js';

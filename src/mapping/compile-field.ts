@@ -5,13 +5,12 @@
  */
 import type { ReferenceResolver, Side } from './resolver.js';
 import type { FieldSpec, MappingFile } from './schema.js';
-import type { Direction, MappedField, Owner } from './types.js';
+import type { Direction, MappedField, Owner, Problem } from './types.js';
 import { buildSteps } from './field-steps.js';
 import type { Step, StepFn } from './transforms/step.js';
 import { asText, fail, fromVendor, keyWriter, pathReader, show, writePath, type Value } from './values.js';
 
 /** Reports a problem at a key path of the mapping file; never returns. */
-export type Problem = (path: readonly (string | number)[], message: string) => never;
 
 /** Thrown when a reference's target is not linked yet. */
 export class WaitingReference extends Error {

@@ -1,21 +1,21 @@
 /**
  * Compiles a checked mapping file into plain functions, once at load: mapping a record is then
- * a loop over precompiled field plans, with no parsing on the hot path and one object allocated
- * per record (the payload).
+ * a loop over precompiled field plans, with no parsing on the hot path. One path: a record becomes
+ * canonical values (`canonical`), and canonical values a payload (`encode`); `toErp` / `toCrm`
+ * (for `tandem mapping test`, the golden tests and the benchmark) are those two steps in a row.
  */
 import type { SourceRecord } from '../../connectors/types.js';
-import { compileCondition, conditionPaths } from './condition.js';
-import { compileField, WaitingReference, type FieldPlan, type Problem } from './compile-field.js';
-import { generateToErp, type Position } from './codegen.js';
+import { compileCondition } from './condition.js';
+import { catalogLookups, checkErpWrittenOnce, readFields } from './read-fields.js';
+import { compileField, WaitingReference, type FieldPlan } from './compile-field.js';
+import type { Problem } from './types.js';
 import { compileMatchKey, compileReference } from './keys.js';
-import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
+import type { NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { MappingFile } from './schema.js';
 import type { CanonicalResult, CanonicalValues, CompiledMapping, MapFailure, MapResult } from './types.js';
 import { StepFailure, type Value } from './values.js';
 
 export type { CompiledMapping, MapResult } from './types.js';
-
-const top = (path: string): string => path.split('.')[0] as string;
 
 /** Turns anything thrown while mapping one field into a typed result: mapping never throws. */
 function failure(error: unknown, field: string): MapFailure {
@@ -43,18 +43,7 @@ const requiredEmpty = (plan: FieldPlan): MapFailure => ({
 /** Compiles `mapping` (already schema-checked) from `file`; problems go to `problem`. */
 export function compileMapping(file: string, mapping: MappingFile, problem: Problem): CompiledMapping {
   const plans = mapping.fields.map((_, i) => compileField(mapping, i, problem));
-  const seen = new Map<string, number>();
-  plans.forEach((plan, i) => {
-    for (const path of plan.spec.erp) {
-      const before = seen.get(path);
-      if (before !== undefined && plan.toErp && plans[before]?.toErp === true)
-        problem(
-          ['fields', i, 'erp'],
-          `fields[${before}] already writes ${path}; map each ERP field once (give one of them direction: erp->crm)`,
-        );
-      seen.set(path, i);
-    }
-  });
+  checkErpWrittenOnce(plans, problem);
   const toErpPlans = plans.filter((p) => p.toErp);
   const toCrmPlans = plans.filter((p) => p.toCrm);
   const crmFilter = compileCondition(mapping.filter.crm);
@@ -67,98 +56,26 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
   const erpConstants = Object.entries(mapping.constants.erp);
   const crmConstants = Object.entries(mapping.constants.crm);
   const matchKeys = mapping.match.map((key, i) => compileMatchKey(key, ['match', i], problem));
+  const fieldsRead = readFields(mapping, plans, matchKeys, {
+    erp: reference.properties,
+    crm: crmReference?.properties,
+  });
 
-  const crmFields = new Set<string>();
-  for (const plan of plans) for (const path of plan.spec.crm) crmFields.add(top(path));
-  conditionPaths(mapping.filter.crm).forEach((p) => crmFields.add(top(p)));
-  matchKeys.forEach((k) => crmFields.add(top(k.crm)));
-  reference.properties.forEach((p) => crmFields.add(p));
-  if (mapping.crmReference !== undefined) crmFields.add(top(mapping.crmReference.crm));
-
-  const erpFields = new Set<string>();
-  for (const plan of plans) for (const path of plan.spec.erp) erpFields.add(top(path));
-  erpFields.add(top(mapping.reference.erp));
-  erpConstants.forEach(([k]) => erpFields.add(top(k)));
-  conditionPaths(mapping.filter.erp).forEach((p) => erpFields.add(top(p)));
-  matchKeys.forEach((k) => erpFields.add(top(k.erp)));
-  crmReference?.properties.forEach((p) => erpFields.add(p));
-
-  const lookups: CatalogUse[] = [];
-  for (const field of mapping.fields) {
-    for (const step of field.transform) {
-      if (typeof step === 'object' && 'lookup' in step) {
-        const o = (step as { lookup: { object: string; field: string; side?: Side } }).lookup;
-        lookups.push({ side: o.side ?? 'erp', object: o.object, field: o.field });
-      }
-    }
-  }
-
-  const generated = generateToErp(toErpPlans, mapping.defaults.trim);
-  const position: Position = { at: -1 };
-
-  /** CRM record -> ERP payload: filter, then the generated field loop, constants and reference. */
-  function toErp(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
-    const reason = crmFilter(record.fields);
-    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
+  /**
+   * One record to a payload for the other side, through the same two steps a run takes
+   * (`canonical`, then `encode`), plus the reference field that a run passes on its own.
+   */
+  function convert(from: Side, record: SourceRecord, resolver?: ReferenceResolver): MapResult {
+    const read = canonical(from, record, resolver);
+    if (!read.ok) return read;
     const out: Record<string, unknown> = {};
-    position.at = -1;
+    const failed = writePayload(out, from === 'crm' ? 'erp' : 'crm', read.values, resolver);
+    if (failed !== undefined) return failed;
+    const ref = from === 'crm' ? reference : crmReference;
     try {
-      const empty = generated(record.fields, resolver, out, position);
-      if (empty >= 0) return requiredEmpty(toErpPlans[empty] as FieldPlan);
-      position.at = -1;
-      for (let i = 0; i < erpConstants.length; i++) {
-        const [key, value] = erpConstants[i] as [string, unknown];
-        out[key] = value;
-      }
-      out[reference.field] = reference.value(record);
+      if (ref !== undefined) out[ref.field] = ref.value(record);
     } catch (error) {
-      return failure(error, toErpPlans[position.at]?.spec.name ?? reference.field);
-    }
-    return { ok: true, fields: out };
-  }
-
-  /** The same as {@link toErp} through the plain closures: the reference the generated code is tested against. */
-  function toErpInterpreted(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
-    const reason = crmFilter(record.fields);
-    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
-    const out: Record<string, unknown> = {};
-    let plan: FieldPlan | undefined;
-    try {
-      for (plan of toErpPlans) {
-        if (plan.resolves && resolver === undefined) continue;
-        const value = plan.forward(plan.readCrm(record.fields), resolver);
-        if (value === null && plan.spec.required) return requiredEmpty(plan);
-        plan.writeErp(out, value);
-      }
-      plan = undefined;
-      for (const [key, value] of erpConstants) out[key] = value;
-      out[reference.field] = reference.value(record);
-    } catch (error) {
-      return failure(error, plan?.spec.name ?? reference.field);
-    }
-    return { ok: true, fields: out };
-  }
-
-  /** ERP record -> CRM payload: the same, undoing each field's transforms in reverse order. */
-  function toCrm(record: SourceRecord, resolver?: ReferenceResolver): MapResult {
-    const reason = erpFilter(record.fields);
-    if (reason !== null) return { ok: false, code: 'FILTERED', reason };
-    const out: Record<string, unknown> = {};
-    let plan: FieldPlan | undefined;
-    try {
-      for (let i = 0; i < toCrmPlans.length; i++) {
-        plan = toCrmPlans[i] as FieldPlan;
-        if (plan.resolves && resolver === undefined) continue;
-        // Through the canonical form, so the CRM gets normalised values (E.164, not the ERP's spelling).
-        const value = plan.inverse(plan.canonErp(plan.readErp(record.fields)), resolver);
-        if (value === null && plan.spec.required) return requiredEmpty(plan);
-        plan.writeCrm(out, value);
-      }
-      plan = undefined;
-      for (const [key, value] of crmConstants) out[key] = value;
-      if (crmReference !== undefined) out[crmReference.field] = crmReference.value(record);
-    } catch (error) {
-      return failure(error, plan?.spec.name ?? crmReference?.field ?? '');
+      return failure(error, ref?.field ?? '');
     }
     return { ok: true, fields: out };
   }
@@ -181,19 +98,20 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     return { ok: true, values };
   }
 
-  function encode(
+  /** Writes the payload of canonical `values` for `side` into `out`; returns why not, if it cannot. */
+  function writePayload(
+    out: Record<string, unknown>,
     side: Side,
     values: CanonicalValues,
     resolver?: ReferenceResolver,
     only?: ReadonlySet<string>,
-  ): MapResult {
-    const out: Record<string, unknown> = {};
+  ): MapFailure | undefined {
     let plan: FieldPlan | undefined;
     try {
       for (plan of side === 'erp' ? toErpPlans : toCrmPlans) {
         const value = values[plan.spec.name];
         if (value === undefined || (only !== undefined && !only.has(plan.spec.name))) continue;
-        // The same promise as toErp / toCrm: a required field is never written empty.
+        // A required field is never written empty.
         if (value === null && plan.spec.required) return requiredEmpty(plan);
         if (side === 'erp') plan.writeErp(out, value);
         else if (!plan.resolves || resolver !== undefined) plan.writeCrm(out, plan.inverse(value, resolver));
@@ -202,7 +120,17 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
       return failure(error, plan?.spec.name ?? '');
     }
     for (const [key, value] of side === 'erp' ? erpConstants : crmConstants) out[key] = value;
-    return { ok: true, fields: out };
+    return undefined;
+  }
+
+  function encode(
+    side: Side,
+    values: CanonicalValues,
+    resolver?: ReferenceResolver,
+    only?: ReadonlySet<string>,
+  ): MapResult {
+    const out: Record<string, unknown> = {};
+    return writePayload(out, side, values, resolver, only) ?? { ok: true, fields: out };
   }
 
   const referencePlans = plans.filter((p) => p.spec.reference !== undefined);
@@ -210,17 +138,20 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     file,
     crmObject: mapping.crm.object,
     erpObject: mapping.erp.object,
-    crmFields: [...crmFields].sort(),
-    erpFields: [...erpFields],
-    reference: { field: reference.field, value: reference.value },
+    crmFields: fieldsRead.crm,
+    erpFields: fieldsRead.erp,
+    reference: {
+      field: reference.field,
+      value: reference.value,
+      ...(reference.idOf === undefined ? {} : { idOf: reference.idOf }),
+    },
     crmReference,
     matchKeys,
     fields: plans.map((p) => p.spec),
     references: [...new Set(referencePlans.map((p) => p.spec.reference as string))],
-    lookups,
-    toErp,
-    toErpInterpreted,
-    toCrm,
+    lookups: catalogLookups(mapping),
+    toErp: (record: SourceRecord, resolver?: ReferenceResolver) => convert('crm', record, resolver),
+    toCrm: (record: SourceRecord, resolver?: ReferenceResolver) => convert('erp', record, resolver),
     canonical,
     encode,
     referencesOf(record: SourceRecord, side: Side): NeededLink[] {

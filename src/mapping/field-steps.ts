@@ -3,7 +3,7 @@
  * need the whole chain: lists flow from several CRM paths or a split into a join, pick, template or
  * several ERP paths, and nowhere else.
  */
-import type { Problem } from './compile-field.js';
+import type { Problem } from './types.js';
 import type { FieldSpec } from './schema.js';
 import { TRANSFORMS, closest } from './transforms/registry.js';
 import { BuildError, type Step } from './transforms/step.js';

@@ -1,6 +1,6 @@
 /** Match keys (pairing unlinked records) and reference templates (`HS-{id}`), compiled. */
 import type { SourceRecord } from '../../connectors/types.js';
-import type { Problem } from './compile-field.js';
+import type { Problem } from './types.js';
 import type { MappingFile } from './schema.js';
 import { TRANSFORMS, closest } from './transforms/registry.js';
 import { BuildError, type Step } from './transforms/step.js';
@@ -18,7 +18,18 @@ export function compileReference(
   if (properties.length === 0 && parts.length === 3) {
     // The common `PREFIX-{id}` shape: one concatenation.
     const [before, , after] = parts as [string, string, string];
-    return { field, properties, value: (record: SourceRecord) => before + record.id + after };
+    return {
+      field,
+      properties,
+      value: (record: SourceRecord) => before + record.id + after,
+      idOf(value: unknown): string | undefined {
+        if (typeof value !== 'string') return undefined;
+        const text = value.trim();
+        if (text.length <= before.length + after.length || !text.startsWith(before) || !text.endsWith(after))
+          return undefined;
+        return text.slice(before.length, text.length - after.length);
+      },
+    };
   }
   return {
     field,
@@ -79,9 +90,14 @@ export function compileMatchKey(
       }
     });
   }
+  const names = new Set(steps.map((s) => s.name));
   return {
     crm: key.crm,
     erp: key.erp,
+    lookup: {
+      ignoreCase: names.has('lowercase') || names.has('uppercase'),
+      looseSpace: names.has('collapseWhitespace'),
+    },
     normalize(value: unknown): string | null {
       try {
         let v: Value = fromVendor(value, false);

@@ -3,24 +3,16 @@
  * then compilation and, when given, the connectors' field lists and the config's syncs. Every
  * problem is a ConfigError naming file, line, column, key and what to write instead.
  */
-import type { FieldDescription } from '../../connectors/types.js';
 import { ConfigError } from '../errors.js';
 import { formatPath, issueToError, locate, parseWith, readYaml, type YamlSource } from '../config/yaml-source.js';
 import { checkFields } from './check.js';
 import { compileMapping } from './compile.js';
-import type { Problem } from './compile-field.js';
+import type { LoadOptions, Problem } from './types.js';
 import { mappingSchema } from './schema.js';
 import { TRANSFORMS, closest } from './transforms/registry.js';
 import type { CompiledMapping } from './types.js';
 
-export interface LoadOptions {
-  /** The CRM object's fields as its connector describes them: every CRM path must be one. */
-  readonly crmFields?: readonly FieldDescription[];
-  /** The ERP object's fields (Odoo's `fields_get`): every ERP path must be one. */
-  readonly erpFields?: readonly FieldDescription[];
-  /** The config's sync names: every `reference:` must name one. */
-  readonly syncs?: readonly string[];
-}
+export type { LoadOptions };
 
 /** A ConfigError at the position of `path` in `source`. */
 export function problemAt(source: YamlSource): Problem {

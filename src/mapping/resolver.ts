@@ -8,8 +8,9 @@
  * `CompiledMapping.lookups` (once per run), and answers from memory.
  */
 
-/** One side of a sync. */
-export type Side = 'crm' | 'erp';
+import type { Side } from '../side.js';
+
+export type { Side };
 
 export interface ReferenceResolver {
   /**

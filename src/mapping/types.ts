@@ -1,5 +1,5 @@
 /** The compiled mapping's public surface: what the pipeline, the CLI and the reconciler use. */
-import type { SourceRecord } from '../../connectors/types.js';
+import type { FieldDescription, LookupOptions, SourceRecord } from '../../connectors/types.js';
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { Value } from './values.js';
 
@@ -54,6 +54,11 @@ export interface MatchKey {
   readonly erp: string;
   /** The comparable form of a value, or null when the value cannot match anything. */
   normalize(value: unknown): string | null;
+  /**
+   * How a vendor query must compare to find every candidate this key can pair: without case
+   * when the key lower-cases, with loose white space when it collapses it.
+   */
+  readonly lookup: LookupOptions;
 }
 
 export interface RecordReference {
@@ -61,6 +66,11 @@ export interface RecordReference {
   readonly field: string;
   /** Its value for a record of the other side (`HS-<id>`). */
   value(record: SourceRecord): string;
+  /**
+   * The other side's id a value of the field names (`HS-17` -> `17`), for templates whose only
+   * placeholder is `{id}`; undefined for anything else.
+   */
+  idOf?(value: unknown): string | undefined;
 }
 
 export interface CompiledMapping {
@@ -83,11 +93,10 @@ export interface CompiledMapping {
   readonly lookups: readonly CatalogUse[];
   /**
    * CRM record -> ERP payload (fields flowing to the ERP, constants and the reference field), or
-   * why not. Without a resolver, fields that need one (references, lookups) are left out.
+   * why not: `canonical('crm')` then `encode('erp')`, the steps a run takes. Without a resolver,
+   * fields that need one (references, lookups) are left out.
    */
   toErp(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
-  /** {@link toErp} without the generated fast path: the same results, for tests and debugging. */
-  toErpInterpreted(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
   /** ERP record -> CRM payload (fields flowing to the CRM, CRM constants, and `crmReference`). */
   toCrm(record: SourceRecord, resolver?: ReferenceResolver): MapResult;
   /** Every field's canonical value as read from one side's record (fields needing a missing resolver left out). */
@@ -99,4 +108,17 @@ export interface CompiledMapping {
   encode(side: Side, values: CanonicalValues, resolver?: ReferenceResolver, only?: ReadonlySet<string>): MapResult;
   /** The links mapping `record` (of `side`) will ask the resolver for: prefetch them per page. */
   referencesOf(record: SourceRecord, side: Side): NeededLink[];
+}
+
+/** Reports a problem at a path of the mapping file (file, line and column) and throws. */
+export type Problem = (path: readonly (string | number)[], message: string) => never;
+
+/** What a mapping is checked against when it loads. */
+export interface LoadOptions {
+  /** The CRM object's fields as its connector describes them: every CRM path must be one. */
+  readonly crmFields?: readonly FieldDescription[];
+  /** The ERP object's fields (Odoo's `fields_get`): every ERP path must be one. */
+  readonly erpFields?: readonly FieldDescription[];
+  /** The config's sync names: every `reference:` must name one. */
+  readonly syncs?: readonly string[];
 }

@@ -1,7 +1,6 @@
 /** A backfill's progress as an operator sees it: figures per side, rate and ETA (one formula for the CLI and the API). */
 import type { Cursor } from '../../connectors/types.js';
 import type { Backfill, BackfillState, Side } from '../../state/index.js';
-import type { SyncDefinition } from './context.js';
 
 /** One side of a backfill as an operator sees it. */
 export interface BackfillSideProgress {
@@ -51,8 +50,6 @@ export interface BackfillSummary {
   readonly pulled: { crm: number; erp: number };
   readonly written: { crm: number; erp: number };
 }
-
-export const sidesOf = (sync: SyncDefinition): Side[] => (sync.config.direction === 'both' ? ['crm', 'erp'] : ['crm']);
 
 /** The progress figures of `backfill` at `nowMs`. */
 export function progressOf(backfill: Backfill, sides: readonly Side[], nowMs: number): BackfillProgress {

@@ -8,12 +8,12 @@ import type { Backfill, BackfillState, Side, StateStore } from '../../state/inde
 import { describeError, TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RunOptions, RunStats, SyncDefinition } from './context.js';
-import { connectorOf, objectOf } from './sides.js';
-import { progressOf, sidesOf, type BackfillProgress, type BackfillSummary } from './backfill-progress.js';
+import { connectorOf, objectOf, sidesOf } from './sides.js';
+import { progressOf, type BackfillProgress, type BackfillSummary } from './backfill-progress.js';
 
+export { sidesOf } from './sides.js';
 export {
   progressOf,
-  sidesOf,
   type BackfillProgress,
   type BackfillSideProgress,
   type BackfillSummary,

@@ -4,7 +4,7 @@ import type { SyncEntry } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import type { CompiledMapping } from '../mapping/compile.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
-import type { BackfillProgress, BackfillSummary } from './backfill.js';
+import type { BackfillProgress, BackfillSummary } from './backfill-progress.js';
 
 /** A sync ready to run: its config, compiled mapping and both connectors. */
 export interface SyncDefinition {

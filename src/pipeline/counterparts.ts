@@ -1,14 +1,18 @@
 /**
  * Finds each record's counterpart on the other side. A link answers at once (the counterpart is
- * read by id). Without one: the other side is searched by the reference (a record we created
- * before, whose confirmation a crash lost), then by the mapping's match keys (first contact). One
- * candidate pairs; several are reported as ambiguous and nothing is written; none means create.
- * A candidate already linked to another record, or outside the other side's filter, is no candidate.
+ * read by id). Without one: the record's own reference names it (`tandem_ref = ODOO-42`), else
+ * the other side is searched by the reference (a record we created before, whose confirmation a
+ * crash lost), then by the mapping's match keys (first contact), compared as each key normalises. One
+ * candidate pairs; several are reported as ambiguous and nothing is written; none means create
+ * (match-keys.ts says exactly when keys pair, report or create). A candidate outside the other
+ * side's filter is no candidate.
  */
 import type { SourceRecord } from '../../connectors/types.js';
 import type { AmbiguousMatch, LinkRow } from '../../state/index.js';
 import type { Side } from '../mapping/resolver.js';
+import type { MatchKey } from '../mapping/types.js';
 import type { RunContext } from './context.js';
+import { type Candidates, matchByKeys } from './match-keys.js';
 import { connectorOf, fieldsOf, objectOf, other, referenceFor } from './sides.js';
 
 export interface Counterpart {
@@ -16,6 +20,8 @@ export interface Counterpart {
   readonly link: LinkRow | undefined;
   /** The other side's record: linked, or matched; undefined to create (or when it is gone). */
   readonly other: SourceRecord | undefined;
+  /** Matched through a value that is not the first of its field (a second email): see match-keys.ts. */
+  readonly secondary?: MatchKey;
 }
 
 export interface CounterpartPage {
@@ -54,6 +60,7 @@ export async function findCounterparts(
   );
 
   const matched = new Map<string, SourceRecord>();
+  const secondary = new Map<string, MatchKey>();
   const ambiguous: AmbiguousMatch[] = [];
   const claimed = new Set<string>();
   // Filters do not depend on references, so no resolver is needed to ask.
@@ -71,6 +78,33 @@ export async function findCounterparts(
     return found.filter((r) => (archivedToo || !r.deleted) && !claimed.has(r.id) && !taken.has(r.id) && inFilter(r));
   };
   let open = records.filter((r) => !links.has(r.id) && !r.deleted);
+  const pair = (record: SourceRecord, hit: SourceRecord): void => {
+    matched.set(record.id, hit);
+    claimed.add(hit.id);
+  };
+
+  // A record's own reference names its counterpart outright (a contact created from partner 42
+  // carries `tandem_ref = ODOO-42`): tried first, so a lost link is never re-made by a key.
+  const own = side === 'crm' ? sync.mapping.crmReference : sync.mapping.reference;
+  const named = new Map(
+    open.flatMap((r) => {
+      const id = own?.idOf?.(r.fields[own.field]);
+      return id === undefined ? [] : [[r.id, id] as const];
+    }),
+  );
+  if (named.size > 0) {
+    const idField = connector.capabilities.idField;
+    const found = await eligible(
+      await connector.lookup.findBy(object, idField, [...new Set(named.values())], fields),
+      true,
+    );
+    const byId = new Map(found.map((r) => [r.id, r]));
+    for (const record of open) {
+      const hit = byId.get(named.get(record.id) ?? '');
+      if (hit !== undefined && !claimed.has(hit.id)) pair(record, hit);
+    }
+    open = open.filter((r) => !matched.has(r.id));
+  }
 
   if (open.length > 0) {
     const refs = new Map(open.map((r) => [r.id, referenceFor(sync, them, r)]));
@@ -83,53 +117,36 @@ export async function findCounterparts(
       );
       for (const record of open) {
         const hit = found.get(refs.get(record.id)?.value ?? '')?.[0];
-        if (hit !== undefined) {
-          matched.set(record.id, hit);
-          claimed.add(hit.id);
-        }
+        if (hit !== undefined && !claimed.has(hit.id)) pair(record, hit);
       }
       open = open.filter((r) => !matched.has(r.id));
     }
   }
 
-  for (const key of sync.mapping.matchKeys) {
-    if (open.length === 0) break;
-    const mine = side === 'crm' ? key.crm : key.erp;
-    const theirs = side === 'crm' ? key.erp : key.crm;
-    const byValue = groupBy(open, (r) => key.normalize(r.fields[mine]));
-    if (byValue.size === 0) continue;
-    // Vendors compare exactly (Odoo's `in`): ask for the values as written and as normalised.
-    const asWritten = open.flatMap((r) => (typeof r.fields[mine] === 'string' ? [String(r.fields[mine]).trim()] : []));
-    const found = groupBy(
-      await eligible(
-        await connector.lookup.findBy(object, theirs, [...new Set([...byValue.keys(), ...asWritten])], fields),
-        false,
-      ),
-      (r) => key.normalize(r.fields[theirs]),
+  // Candidates by key: taken ones (linked to another record) decide ambiguity, never pair.
+  const sort = async (found: readonly SourceRecord[]): Promise<Candidates> => {
+    const owned = await store.linksBySide(
+      sync.name,
+      them,
+      found.map((r) => r.id),
     );
-    const decided = new Set<string>();
-    for (const [value, mineRecords] of byValue) {
-      const candidates = found.get(value) ?? [];
-      if (candidates.length === 0) continue;
-      for (const r of mineRecords) decided.add(r.id);
-      const [only] = candidates;
-      if (candidates.length === 1 && mineRecords.length === 1 && only !== undefined && mineRecords[0] !== undefined) {
-        matched.set(mineRecords[0].id, only);
-        claimed.add(only.id);
-      } else {
-        for (const r of mineRecords) {
-          ambiguous.push({
-            sync: sync.name,
-            side: them,
-            recordId: r.id,
-            matchKey: `${mine}=${value}`,
-            candidates: candidates.map((c) => c.id),
-          });
-        }
-      }
-    }
-    open = open.filter((r) => !decided.has(r.id));
+    const alive = found.filter((r) => !r.deleted && inFilter(r));
+    return {
+      free: alive.filter((r) => !claimed.has(r.id) && !owned.has(r.id)),
+      taken: alive.filter((r) => claimed.has(r.id) || owned.has(r.id)),
+    };
+  };
+  // A record its own side's filter leaves out is never planned: it must not make others ambiguous.
+  const takingPart = open.filter((r) => {
+    const result = sync.mapping.canonical(side, r);
+    return result.ok || result.code !== 'FILTERED';
+  });
+  const byKeys = await matchByKeys(ctx, side, takingPart, sort, claimed);
+  for (const m of byKeys.matches) {
+    matched.set(m.record.id, m.hit);
+    if (m.secondary !== undefined) secondary.set(m.record.id, m.secondary);
   }
+  ambiguous.push(...byKeys.ambiguous);
 
   const skip = new Set(ambiguous.map((a) => a.recordId));
   const pairs: Counterpart[] = [];
@@ -138,7 +155,8 @@ export async function findCounterparts(
     const link = links.get(record.id);
     const counterpart =
       link === undefined ? matched.get(record.id) : linked.get(them === 'erp' ? link.erp_id : link.crm_id);
-    pairs.push({ record, link, other: counterpart });
+    const via = link === undefined ? secondary.get(record.id) : undefined;
+    pairs.push({ record, link, other: counterpart, ...(via === undefined ? {} : { secondary: via }) });
   }
   return { pairs, ambiguous };
 }

@@ -5,11 +5,13 @@
  * runs, spending one attempt per run, until `maxAttempts`; then it goes to the dead letters with
  * the vendor's error. The rest of its batch goes through. An open circuit never reaches the vendor: the operations wait without spending attempts.
  */
-import type { WriteFailure, WriteOperation, WriteResult } from '../../connectors/types.js';
+import type { WriteFailure, WriteResult } from '../../connectors/types.js';
 import { isLinkConflict, type OutboxRow, type Side } from '../../state/index.js';
 import { describeError, isTandemError } from '../errors.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import type { RunContext, RunStats } from './context.js';
+import { toOperation } from './planned.js';
+import { replanStale } from './replan.js';
 import { connectorOf, other } from './sides.js';
 
 export interface DeliveryOutcome {
@@ -76,6 +78,9 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
             message: 'the connector returned no result for this operation',
             retryable: true,
           });
+        } else if (!result.ok && (await replanStale(ctx, stats, row, result.error))) {
+          // Its target changed since it was planned: planned again; this write is not a failure.
+          if (failedThisRun.get(stats)?.delete(row.id) === true) stats.failed--;
         } else if (!result.ok) {
           await countFailure(ctx, stats, row, result.error);
         } else {
@@ -126,16 +131,4 @@ async function countFailure(ctx: RunContext, stats: RunStats, row: OutboxRow, fa
       'operation moved to dead letters',
     );
   }
-}
-
-function toOperation(row: OutboxRow, targetId: string | null): WriteOperation {
-  if (row.action === 'archive')
-    return { action: 'archive', key: row.idempotency_key, targetId: targetId ?? row.target_id ?? '' };
-  return {
-    action: 'upsert',
-    key: row.idempotency_key,
-    targetId,
-    ref: { field: row.ref_field ?? '', value: row.ref_value ?? '' },
-    fields: JSON.parse(row.payload) as Record<string, unknown>,
-  };
 }

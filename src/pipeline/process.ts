@@ -10,7 +10,9 @@ import type { CanonicalResult, CanonicalValues } from '../mapping/types.js';
 import type { Side } from '../mapping/resolver.js';
 import type { RunContext, RunStats } from './context.js';
 import { findCounterparts, type Counterpart } from './counterparts.js';
+import { secondaryConflicts } from './match-keys.js';
 import { merge } from './merge.js';
+import { withPlanned } from './planned.js';
 import { PrefetchingResolver } from './resolver.js';
 import {
   ARCHIVED_BY_US,
@@ -156,6 +158,8 @@ function planPair(
   const [crm, erp] = side === 'crm' ? [mine.values, theirs.values] : [theirs.values, mine.values];
   const [crmTime, erpTime] =
     side === 'crm' ? [record.modifiedAt, counterpart.modifiedAt] : [counterpart.modifiedAt, record.modifiedAt];
+  // Met through a second email: that field waits for a person instead of overwriting either side.
+  const held = secondaryConflicts(sync.mapping.fields, pair.secondary, crm, erp);
   const result = merge({
     fields: sync.mapping.fields,
     crm,
@@ -163,9 +167,9 @@ function planPair(
     base,
     crmModifiedAt: crmTime,
     erpModifiedAt: erpTime,
-    blocked: blocked.get(crmId) ?? new Set(),
+    blocked: new Set([...(blocked.get(crmId) ?? []), ...held.map((c) => c.field)]),
   });
-  for (const c of result.conflicts)
+  for (const c of [...held, ...result.conflicts])
     out.conflicts.push({
       sync: sync.name,
       crmId,
@@ -199,7 +203,10 @@ function planPair(
     const payload =
       link === undefined && ref !== undefined ? { ...encoded.fields, [ref.field]: ref.value } : encoded.fields;
     out.operations.push(
-      operation(ctx, target, sourceRecord.id, targetRecord.id, ref, payload, { ...result.settled, ...values }),
+      operation(ctx, target, sourceRecord.id, targetRecord.id, ref, withPlanned(sync, target, targetRecord, payload), {
+        ...result.settled,
+        ...values,
+      }),
     );
     out.changes.push({
       side: target,

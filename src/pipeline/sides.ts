@@ -31,3 +31,6 @@ export function referenceFor(
 /** [crm id, erp id] of a pair, given the ids of a record of `side` and of its counterpart. */
 export const pairIds = (side: Side, id: string, otherId: string): [string, string] =>
   side === 'crm' ? [id, otherId] : [otherId, id];
+
+/** The sides a sync reads: both for `direction: both`, else the CRM. */
+export const sidesOf = (sync: SyncDefinition): Side[] => (sync.config.direction === 'both' ? ['crm', 'erp'] : ['crm']);

@@ -3,7 +3,14 @@
  * engine never calls a connector directly. It logs each call with its duration, enforces the
  * connector's declared limits, and is where rate limiting and the circuit breaker attach.
  */
-import type { ChangePage, Connector, CountOptions, ReadOptions, WriteOperation } from '../../connectors/types.js';
+import type {
+  ChangePage,
+  Connector,
+  CountOptions,
+  LookupOptions,
+  ReadOptions,
+  WriteOperation,
+} from '../../connectors/types.js';
 import { TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Circuit } from './breaker.js';
@@ -69,10 +76,16 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
       },
     },
     lookup: {
-      findBy(object: string, field: string, values: readonly string[], fields?: readonly string[]) {
+      findBy(
+        object: string,
+        field: string,
+        values: readonly string[],
+        fields?: readonly string[],
+        options?: LookupOptions,
+      ) {
         if (values.length === 0) return Promise.resolve([]);
         return timed('lookup', { object, field, values: values.length }, () =>
-          connector.lookup.findBy(object, field, values, fields),
+          connector.lookup.findBy(object, field, values, fields, options),
         );
       },
     },

@@ -1,39 +1,22 @@
 /**
- * Open conflicts, read only if the state store has a `conflicts` table (the bidirectional
- * reconciliation adds it). Until then every count is 0 and the list is empty: this reads with
- * raw SQL so it neither depends on nor migrates the pipeline's schema.
+ * Open conflicts for the HTTP API and metrics, read through the state store (every store has the
+ * `conflicts` table: migration 0003 creates it).
  */
-import { sql } from 'kysely';
 import type { StateStore } from '../../state/index.js';
 
-async function hasConflictTable(store: StateStore): Promise<boolean> {
-  const rows = await sql<{
-    n: number;
-  }>`select count(*) as n from sqlite_master where type = 'table' and name = 'conflicts'`.execute(store.db);
-  return Number(rows.rows[0]?.n ?? 0) > 0;
+/** Open conflicts of each named sync. */
+export async function countOpenConflicts(store: StateStore, syncs: readonly string[]): Promise<Map<string, number>> {
+  const counts = await Promise.all(syncs.map(async (sync) => [sync, await store.countOpenConflicts(sync)] as const));
+  return new Map(counts);
 }
 
-/** Open conflicts by sync; empty when the table does not exist. */
-export async function countOpenConflicts(store: StateStore): Promise<Map<string, number>> {
-  if (!(await hasConflictTable(store))) return new Map();
-  const rows = await sql<{
-    sync: string;
-    n: number;
-  }>`select sync, count(*) as n from conflicts where status = 'open' group by sync`.execute(store.db);
-  return new Map(rows.rows.map((r) => [r.sync, Number(r.n)]));
-}
-
-/** Open conflicts as stored, or `available: false` when the table does not exist. */
+/**
+ * Open conflicts as stored, oldest first. `available` is always true: it said whether the table
+ * existed before migration 0003 made it part of every store, and is kept for the API's clients.
+ */
 export async function listOpenConflicts(
   store: StateStore,
   sync: string | undefined,
-): Promise<{ available: boolean; conflicts: Record<string, unknown>[] }> {
-  if (!(await hasConflictTable(store))) return { available: false, conflicts: [] };
-  const rows =
-    sync === undefined
-      ? await sql<Record<string, unknown>>`select * from conflicts where status = 'open' order by id`.execute(store.db)
-      : await sql<
-          Record<string, unknown>
-        >`select * from conflicts where status = 'open' and sync = ${sync} order by id`.execute(store.db);
-  return { available: true, conflicts: rows.rows };
+): Promise<{ available: true; conflicts: Record<string, unknown>[] }> {
+  return { available: true, conflicts: await store.conflicts(sync, 'open') };
 }

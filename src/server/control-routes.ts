@@ -1,7 +1,7 @@
 /** Handlers of the control API (`/api/...`): every one behind the bearer token. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { parseSince } from '../cli/commands/run.js';
+import { parseSince } from '../pipeline/since.js';
 import { isTandemError } from '../errors.js';
 import { checkBackfillRequest, progressOf, sidesOf } from '../pipeline/backfill.js';
 import { listOpenConflicts } from './conflicts.js';

@@ -1,12 +1,12 @@
 /** Everything the HTTP server reads or drives, injected by the daemon (nothing global). */
-import type { SyncStatus } from '../cli/commands/status.js';
+import type { SyncStatus } from '../control/status.js';
 import type { SyncEntry } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
 import type { SilenceWatch } from '../webhooks/silence.js';
 import type { WebhookVerifier } from '../webhooks/verify.js';
 import type { StateStore } from '../../state/index.js';
-import type { SyncControl } from './control.js';
+import type { SyncControl } from '../control/control.js';
 import type { Metrics } from './metrics.js';
 
 export interface ServerDeps {

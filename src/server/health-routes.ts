@@ -39,7 +39,10 @@ export function healthHandlers(deps: ServerDeps): Record<string, Handler> {
         circuits: Object.values(deps.connectors).flatMap((c) =>
           c.circuit === undefined ? [] : [{ connector: c.name, state: c.circuit.state() }],
         ),
-        conflicts: await countOpenConflicts(deps.store),
+        conflicts: await countOpenConflicts(
+          deps.store,
+          statuses.map((s) => s.sync),
+        ),
         webhooks: deps.silence.states(),
         now: now(),
       });

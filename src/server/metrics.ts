@@ -6,7 +6,7 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SyncStatus } from '../cli/commands/status.js';
+import type { SyncStatus } from '../control/status.js';
 import { HTTP_EVENTS_CHANNEL, type HttpEvent } from '../http/transport.js';
 import type { RunStats } from '../pipeline/context.js';
 import type { CircuitName } from '../runtime/breaker.js';
@@ -63,7 +63,7 @@ export class Metrics {
       deadLetters: gauge('tandem_dead_letters', 'Dead letters', ['sync']),
       ambiguous: gauge('tandem_ambiguous_matches', 'Ambiguous first-contact matches', ['sync']),
       links: gauge('tandem_links', 'Linked record pairs', ['sync']),
-      conflicts: gauge('tandem_conflicts', 'Open conflicts (0 until the state store records conflicts)', ['sync']),
+      conflicts: gauge('tandem_conflicts', 'Open conflicts', ['sync']),
       lag: gauge('tandem_sync_lag_seconds', 'Now minus the CRM checkpoint modification time', ['sync']),
       checkpoint: gauge('tandem_checkpoint_saved_timestamp_seconds', 'When the CRM checkpoint was saved', ['sync']),
       lastSuccess: gauge('tandem_last_success_timestamp_seconds', 'When the last successful run finished', ['sync']),

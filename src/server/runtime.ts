@@ -6,14 +6,14 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
-import { collectStatus } from '../cli/commands/status.js';
+import { collectStatus } from '../control/status.js';
 import type { Config, SyncEntry } from '../config/load.js';
 import type { ServerConfig, WebhookConfig } from '../config/schema.js';
 import { createSecretReader } from '../config/secrets.js';
 import type { RunStats, SyncDefinition } from '../pipeline/context.js';
 import { SilenceWatch } from '../webhooks/silence.js';
 import { createWebhookVerifier, type WebhookVerifier } from '../webhooks/verify.js';
-import type { RunTrigger, SyncControl } from './control.js';
+import type { RunTrigger, SyncControl } from '../control/control.js';
 import { Metrics } from './metrics.js';
 import { createServer, listen } from './server.js';
 

@@ -236,7 +236,9 @@ export const ambiguousListSchema = component(
 export const conflictListSchema = component(
   'ConflictList',
   z.object({
-    available: z.boolean().describe('false while the state store has no conflicts table'),
+    available: z
+      .literal(true)
+      .describe('always true: every state store has the conflicts table (migration 0003); kept for existing clients'),
     conflicts: z.array(z.record(z.string(), z.unknown())),
   }),
 );

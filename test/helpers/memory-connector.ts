@@ -4,6 +4,7 @@
  * points, failures, ordering. Vendor behaviour is tested against the sandboxes, not here.
  */
 import {
+  STALE_WRITE,
   capabilities,
   type ChangePage,
   type Connector,
@@ -26,7 +27,7 @@ export interface MemoryConnector extends Connector {
 /** `clock`: share one between connectors so their modification times compare (the `latest` policy). */
 export function memoryConnector(
   name: string,
-  options: { pageSize?: number; batch?: number; clock?: { now: number } } = {},
+  options: { pageSize?: number; batch?: number; clock?: { now: number }; optimisticConcurrency?: boolean } = {},
 ): MemoryConnector {
   const records = new Map<string, SourceRecord>();
   const clock = options.clock ?? { now: Date.UTC(2024, 0, 1) };
@@ -40,6 +41,7 @@ export function memoryConnector(
       maxPageSize: options.pageSize ?? 10,
       maxWriteBatch: options.batch ?? 10,
       tombstones: true,
+      optimisticConcurrency: options.optimisticConcurrency ?? false,
     }),
     records,
     failWith: undefined,
@@ -87,6 +89,10 @@ export function memoryConnector(
             records.set(op.targetId, { ...existing, deleted: true, modifiedAt: tick() });
             return { key: op.key, ok: true, id: op.targetId, created: false };
           }
+          // Optimistic concurrency: a target modified after the planned version is not written.
+          const now = op.targetId === null ? undefined : records.get(op.targetId);
+          if (op.planned !== undefined && now !== undefined && now.modifiedAt > op.planned.version)
+            return { key: op.key, ok: false, error: { code: STALE_WRITE, message: 'changed since', retryable: true } };
           connector.writes++;
           const byRef = [...records.values()].find((r) => r.fields[op.ref.field] === op.ref.value);
           const id = op.targetId ?? byRef?.id ?? String(nextId++);

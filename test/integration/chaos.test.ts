@@ -99,7 +99,12 @@ describe('chaos: 20% of sandbox requests fail in every way the vendors fail', ()
       // Every kind of fault was met at least once.
       for (const kind of ['server-error', 'rate-limit', 'reset', 'timeout', 'lost-response', 'partial-failure'])
         expect(chaos.faults[kind] ?? 0, kind).toBeGreaterThan(0);
+      // The README's figure ("1.27x the requests of a calm run"): faults cost a request-level retry,
+      // not a re-run of whole pages. Measured 1.25-1.30x across runs (seeded faults, jittered
+      // backoff and timing vary the rest); 1.5 leaves room for that spread and still fails when
+      // faults are handled by re-reading and re-sending in bulk.
       expect(ratio).toBeGreaterThan(1);
+      expect(ratio).toBeLessThan(1.5);
     } finally {
       await chaos.close();
     }

@@ -4,7 +4,7 @@
  */
 import { isLeaseHeld, LeaseHeldError, type LeasePurpose, type StateStore } from '../../../state/index.js';
 import type { OpenedState } from '../../app.js';
-import { dependenciesOf } from '../../daemon/order.js';
+import { dependenciesOf } from '../../control/order.js';
 import type { Logger } from '../../logger.js';
 import { TandemError } from '../../errors.js';
 import { describeHolder } from '../../leases/describe.js';

@@ -3,9 +3,10 @@ import type { Backfill, StateStore } from '../../../state/index.js';
 import { isTandemError, TandemError } from '../../errors.js';
 import { checkBackfillRequest, type BackfillProgress, type BackfillSummary } from '../../pipeline/backfill.js';
 import { createProgressRenderer, type ProgressStream } from '../progress.js';
-import { SyncRunner } from '../../daemon/sync-runner.js';
+import { parseSince } from '../../pipeline/since.js';
+import { SyncRunner } from '../../control/sync-runner.js';
 import type { RunKind, RunStats } from '../../pipeline/context.js';
-import { dependenciesOf } from '../../daemon/order.js';
+import { dependenciesOf } from '../../control/order.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { describeRun, type Output } from '../output.js';
 import { describeChange, describeTotals, planTotals } from '../plan.js';
@@ -210,13 +211,4 @@ export function describeResume(b: Backfill): string {
 
 function describeBackfill(b: BackfillSummary): string {
   return `backfill #${b.id} ${b.state}${b.resumed ? ' (resumed)' : ''}: pulled crm=${b.pulled.crm} erp=${b.pulled.erp}, written crm=${b.written.crm} erp=${b.written.erp} over all its runs`;
-}
-
-/** Accepts an ISO date or date-time; returns ISO 8601 UTC. */
-export function parseSince(text: string): string {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
-  const time = Date.parse(value);
-  if (Number.isNaN(time))
-    throw new TandemError('USAGE', `--since "${text}" is not a date; write e.g. 2024-01-01 or 2024-01-01T12:00:00Z`);
-  return new Date(time).toISOString();
 }

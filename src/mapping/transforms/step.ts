@@ -22,8 +22,6 @@ export interface Step {
   readonly resolves?: boolean;
   /** The step emits a list (split): the next step or the target must take one. */
   readonly emitsList?: boolean;
-  /** For a template: its literals and placeholder order, so generated code can inline it. */
-  readonly template?: { readonly literals: readonly string[]; readonly order: readonly number[] };
   /** The step may emit booleans: an ERP `false` read for this field is a value, not "empty". */
   readonly emitsBoolean?: boolean;
 }

@@ -3,6 +3,11 @@
  * back where that is well defined: the literal text between two placeholders is the separator
  * to split on, so adjacent placeholders (`{a}{b}`) have no way back. `split: first` gives a lone
  * or extra word to the earlier placeholders' side of the first separator, `last` to the later.
+ *
+ * White space inside the values is kept as typed ("de  la  Cruz" stays so) and only the ends of
+ * the result are trimmed. A separator is matched literally: a template's ordinary space never
+ * matches a no-break space, so "Jean\u00a0Pierre Dupont" splits into "Jean\u00a0Pierre" and
+ * "Dupont" (docs/matching.md).
  */
 import { asText, fail, show, type Value } from '../values.js';
 import type { Step } from './step.js';
@@ -14,18 +19,16 @@ export function placeholders(format: string): string[] {
   return [...new Set([...format.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ''))];
 }
 
-const fold = (s: string): string => s.replace(/\s+/g, ' ');
-
 /** Compiles a template over values given as a list in the order of {@link placeholders}. */
 export function templateStep(format: string, split: 'first' | 'last'): Step {
   const names = placeholders(format);
   const literals = format.split(PLACEHOLDER).filter((_, i) => i % 2 === 0);
   const order = [...format.matchAll(PLACEHOLDER)].map((m) => names.indexOf(m[1] ?? ''));
   const repeated = order.length !== names.length;
-  const middle = literals.slice(1, -1).map(fold);
+  const middle = literals.slice(1, -1);
   const touching = middle.findIndex((l) => l === '');
-  const head = fold(literals[0] ?? '').trimStart();
-  const tail = fold(literals[literals.length - 1] ?? '').trimEnd();
+  const head = (literals[0] ?? '').trimStart();
+  const tail = (literals[literals.length - 1] ?? '').trimEnd();
 
   const forward = (value: Value): Value => {
     const values = Array.isArray(value) ? (value as Value[]) : [value];
@@ -34,7 +37,7 @@ export function templateStep(format: string, split: 'first' | 'last'): Step {
       const v = values[order[i] as number] ?? null;
       out += (v === null ? '' : asText(v, 'template')) + (literals[i + 1] ?? '');
     }
-    const text = fold(out).trim();
+    const text = out.trim();
     return text === '' ? null : text;
   };
 
@@ -83,7 +86,6 @@ export function templateStep(format: string, split: 'first' | 'last'): Step {
       : undefined;
   return {
     name: 'template',
-    template: { literals, order },
     forward,
     inverse: noInverse === undefined ? inverse : undefined,
     ...(noInverse === undefined ? {} : { noInverse }),

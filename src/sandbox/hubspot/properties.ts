@@ -159,9 +159,3 @@ export function uniqueProperties(object: ObjectType): string[] {
   const unique = DEFINITIONS[object].filter((p) => p.hasUniqueValue).map((p) => p.name);
   return object === 'contacts' ? ['email', ...unique] : unique;
 }
-
-/** The stored (user-writable) property names; system ones are computed from columns. */
-export function storedProperty(object: ObjectType, name: string): boolean {
-  const def = propertyOf(object, name);
-  return def !== undefined && !def.readOnlyValue;
-}

@@ -126,18 +126,56 @@ function compileLeaf(model: ModelDef, leaf: readonly unknown[], params: unknown[
     if (operator === '=') return field.type === 'boolean' ? `(${col} IS NULL OR ${col} = 0)` : `${col} IS NULL`;
     if (operator === '!=') return field.type === 'boolean' ? `${col} = 1` : `${col} IS NOT NULL`;
   }
-  if (operator.includes('like')) {
-    if (typeof right !== 'string') throw valueError(`Invalid value ${pyRepr(right)} for operator ${operator}`);
-    const pattern = operator.startsWith('=') ? right : `%${right}%`;
-    const insensitive = operator.includes('ilike');
-    const negated = operator.startsWith('not');
-    const expr = insensitive ? `odoo_lower(CAST(${col} AS TEXT)) LIKE odoo_lower(?)` : `CAST(${col} AS TEXT) LIKE ?`;
-    params.push(pattern);
-    return negated ? `(NOT ${expr} OR ${col} IS NULL)` : expr;
-  }
+  if (operator.includes('like')) return compileLike(col, operator, right, params, field.type);
   params.push(toSql(field, right, leaf));
   if (operator === '!=') return `(${col} != ? OR ${col} IS NULL)`;
   return `${col} ${operator} ?`;
+}
+
+/**
+ * Odoo's `_condition_to_sql` (odoo/osv/expression.py): `like`, `ilike` and their negations wrap
+ * the value in `%...%`; `=like` and `=ilike` take it as the pattern itself. The value is not
+ * escaped, so `%` and `_` in it are wildcards and a backslash escapes them (PostgreSQL's default
+ * LIKE escape character). `ilike` compares without case (PostgreSQL ILIKE). A negation, or an
+ * empty `%%` pattern, also keeps rows where the column is NULL.
+ */
+function compileLike(col: string, operator: string, right: unknown, params: unknown[], type: string): string {
+  if (typeof right !== 'string') throw valueError(`Invalid value ${pyRepr(right)} for operator ${operator}`);
+  const literal = literalOf(right);
+  if (
+    (operator === '=ilike' || operator === '=like') &&
+    literal !== undefined &&
+    (type === 'char' || type === 'text')
+  ) {
+    // A pattern without wildcards is an equality: the same rows, found through an index.
+    params.push(operator === '=ilike' ? literal.toLowerCase() : literal);
+    return operator === '=ilike' ? `odoo_lower(${col}) = ?` : `${col} = ?`;
+  }
+  const wildcard = !operator.startsWith('=');
+  const negated = operator.startsWith('not');
+  const insensitive = operator.endsWith('ilike');
+  const left = insensitive ? `odoo_lower(CAST(${col} AS TEXT))` : `CAST(${col} AS TEXT)`;
+  const expr = `${left} LIKE ${insensitive ? 'odoo_lower(?)' : '?'} ESCAPE '\\'`;
+  const sql = negated ? `(NOT ${expr})` : expr;
+  const withNull = (wildcard && right === '') || (right !== '' && negated);
+  params.push(wildcard ? `%${right}%` : right);
+  return withNull ? `(${sql} OR ${col} IS NULL)` : sql;
+}
+
+/** The text a LIKE pattern matches when it has no unescaped `%` or `_`; undefined otherwise. */
+function literalOf(pattern: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '%' || c === '_') return undefined;
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      if (next === undefined) return undefined;
+      out += next;
+      i++;
+    } else out += c;
+  }
+  return out;
 }
 
 function fieldOf(model: ModelDef, name: string, leaf: readonly unknown[]): FieldDef {

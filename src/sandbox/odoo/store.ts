@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS res_partner (
 );
 CREATE INDEX IF NOT EXISTS res_partner_write_date_id ON res_partner (write_date, id);
 CREATE INDEX IF NOT EXISTS res_partner_email ON res_partner (email);
+CREATE INDEX IF NOT EXISTS res_partner_email_lower ON res_partner (odoo_lower(email));
+CREATE INDEX IF NOT EXISTS res_partner_name_lower ON res_partner (odoo_lower(name));
 CREATE INDEX IF NOT EXISTS res_partner_ref ON res_partner (ref);
 CREATE INDEX IF NOT EXISTS res_partner_vat ON res_partner (vat);
 CREATE INDEX IF NOT EXISTS res_partner_parent ON res_partner (parent_id);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { recordsSchema } from '../../../connectors/odoo/schemas.js';
 import { removeDir, startSandbox, type Sandbox } from './helpers.js';
 
@@ -196,5 +197,37 @@ describe('odoo sandbox domains', () => {
     await expect(
       rpc.execute({ model: 'res.partner', method: 'fly', args: [], schema: recordsSchema }, { readOnly: true }),
     ).rejects.toMatchObject({ code: 'builtins.AttributeError' });
+  });
+});
+
+describe('odoo sandbox like patterns, as Odoo builds them', () => {
+  const create = (values: Record<string, unknown>): Promise<unknown> =>
+    sandbox
+      .rpc()
+      .execute({ model: 'res.partner', method: 'create', args: [values], schema: z.number() }, { readOnly: false });
+  const ids = async (domain: unknown[]): Promise<number[]> =>
+    (await search(domain)).map((r) => r.id).sort((a, b) => a - b);
+  let under: number;
+  let other: number;
+  beforeAll(async () => {
+    under = Number(await create({ name: 'Under Score', email: 'Under_Score@Example.COM' }));
+    other = Number(await create({ name: 'Under Xcore', email: 'underXscore@example.com' }));
+  });
+
+  it('=ilike takes the value as the pattern: case-insensitive, `_` a wildcard unless escaped with a backslash', async () => {
+    expect(await ids([['email', '=ilike', 'under_score@example.com']])).toEqual([under, other]);
+    expect(await ids([['email', '=ilike', 'under\\_score@example.com']])).toEqual([under]);
+    expect(await ids([['email', '=like', 'under\\_score@example.com']])).toEqual([]);
+    expect(await ids([['email', '=ilike', 'UNDER\\_SCORE@%']])).toEqual([under]);
+  });
+
+  it('an escaped % is a literal percent sign', async () => {
+    const percent = Number(await create({ name: '100% Cotton', email: 'cotton@example.com' }));
+    expect(await ids([['name', '=ilike', '100\\% cotton']])).toEqual([percent]);
+    expect(await ids([['name', '=ilike', '100\\%']])).toEqual([]);
+  });
+
+  it('ilike with an empty value matches every row, NULL ones too, as Odoo adds OR IS NULL', async () => {
+    expect((await search([['email', 'ilike', '']])).length).toBe(rows.filter(active).length + 3);
   });
 });

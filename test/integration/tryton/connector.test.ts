@@ -173,7 +173,7 @@ describeTryton('tryton connector against the real server', (env) => {
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['VALIDATION_ERROR', 'ok']);
   });
 
-  it('a concurrent edit in Tryton between read and write is never overwritten blindly: CONFLICT, then a fresh retry', async () => {
+  it('a concurrent edit in Tryton between read and write is never overwritten blindly: STALE_WRITE, nothing written', async () => {
     const [created] = await connector.writer.writeBatch('party.party', [upsert('c', 'T-5', { name: 'Original' })]);
     if (created === undefined || !created.ok) throw new Error(JSON.stringify(created));
     // SQLite's _timestamp has whole seconds: let the creation's second pass.
@@ -201,7 +201,7 @@ describeTryton('tryton connector against the real server', (env) => {
     const [conflict] = await racing.writer.writeBatch('party.party', [
       upsert('w', 'T-5', { name: 'From the CRM' }, created.id),
     ]);
-    expect(conflict).toMatchObject({ ok: false, error: { code: 'CONFLICT', retryable: true } });
+    expect(conflict).toMatchObject({ ok: false, error: { code: 'STALE_WRITE', retryable: true } });
     const [kept] = await rpc.model('party.party', 'read', [[Number(created.id)], ['name']], rowsSchema, ro);
     expect(kept?.['name']).toBe('Edited in Tryton');
     const [retried] = await racing.writer.writeBatch('party.party', [

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore, type LeaseInfo } from '../../../state/index.js';
 import { holdDaemonLeases } from '../../../src/daemon/daemon-leases.js';
-import { SyncRunner } from '../../../src/daemon/sync-runner.js';
+import { SyncRunner } from '../../../src/control/sync-runner.js';
 import { holderGone, newHolder } from '../../../src/leases/holder.js';
 import { LeaseKeeper } from '../../../src/leases/keeper.js';
 import { silentLogger } from '../../../src/logger.js';

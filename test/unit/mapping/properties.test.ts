@@ -153,6 +153,29 @@ describe('transforms declared invertible round-trip their canonical values', () 
   });
 });
 
+describe('templates keep white space as typed', () => {
+  const step = templateStep('{firstname} {lastname}', 'first');
+
+  it('keeps inner white space of the values, and splits back on the first ordinary space only', () => {
+    expect(step.forward(['Maria', 'de  la  Cruz'], undefined)).toBe('Maria de  la  Cruz');
+    expect(step.inverse?.('Maria de  la  Cruz', undefined)).toEqual(['Maria', 'de  la  Cruz']);
+    expect(step.inverse?.('Jean\u00a0Pierre Dupont', undefined)).toEqual(['Jean\u00a0Pierre', 'Dupont']);
+    expect(step.forward(['Jean\u00a0Pierre', 'Dupont'], undefined)).toBe('Jean\u00a0Pierre Dupont');
+  });
+
+  it('the mapping path a run takes writes a CRM name as typed', () => {
+    const contacts = loadMapping('mappings/hubspot-contacts-to-odoo-partners.yaml');
+    const record: SourceRecord = {
+      id: '9',
+      modifiedAt: '2024-01-01T00:00:00.000Z',
+      deleted: false,
+      fields: { email: 'maria@x.example', firstname: ' Maria ', lastname: 'de  la  Cruz' },
+    };
+    const out = contacts.toErp(record);
+    expect(out.ok && out.fields['name']).toBe('Maria de  la  Cruz');
+  });
+});
+
 describe('mapping arbitrary JSON never throws', () => {
   const contacts = loadMapping('mappings/hubspot-contacts-to-odoo-partners.yaml');
   const companies = loadMapping('mappings/hubspot-companies-to-odoo-companies.yaml');
@@ -190,10 +213,14 @@ describe('mapping arbitrary JSON never throws', () => {
           ]) {
             if (!result.ok) expect(CODES).toContain(result.code);
           }
-          // The generated fast path agrees with the plain closures on every input.
-          const fast = mapping.toErp(r, using);
-          const slow = mapping.toErpInterpreted(r, using);
-          expect(fast.ok ? fast : fast.code).toEqual(slow.ok ? slow : slow.code);
+          // toErp is canonical + encode, the steps a run takes: the same payload, reference aside.
+          const direct = mapping.toErp(r, using);
+          const read = mapping.canonical('crm', r, using);
+          const encoded = read.ok ? mapping.encode('erp', read.values, using) : read;
+          if (direct.ok && encoded.ok) {
+            const { [mapping.reference.field]: _ref, ...fields } = direct.fields;
+            expect(fields).toEqual(encoded.fields);
+          } else expect(direct.ok ? 'ok' : direct.code).toEqual(encoded.ok ? 'ok' : encoded.code);
         }
       }),
       { numRuns: 1000 },

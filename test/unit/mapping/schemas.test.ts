@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { generateSchemas } from '../../../src/mapping/json-schema.js';
+import { generateSchemas } from '../../../src/json-schema.js';
 
 describe('generated JSON Schemas', () => {
   const generated = generateSchemas();

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { odooConfigSchema } from '../../../connectors/odoo/config.js';
-import { LOOKUP_CHUNK } from '../../../connectors/odoo/lookup.js';
+import { LOOKUP_CHUNK, likePattern } from '../../../connectors/odoo/lookup.js';
 import { isoToOdoo, nextSecond, odooToIso } from '../../../connectors/odoo/time.js';
 import { BASE, expectAuth, expectExecute, makeConnector } from './helpers.js';
 
@@ -91,5 +91,19 @@ describe('odoo describe and lookup', () => {
         fields: { email: 'a3@x.test', display_name: 'A3', write_date: '2024-01-01 00:00:00', active: false },
       },
     ]);
+  });
+});
+
+describe('odoo match-key patterns', () => {
+  it('escapes the wildcards and the backslash of a value, so =ilike compares it as text', () => {
+    expect(likePattern(' Under_Score%\\x@Example.COM ', { ignoreCase: true })).toBe(
+      'Under\\_Score\\%\\\\x@Example.COM',
+    );
+  });
+
+  it('with loose white space, each run of white space between words becomes %', () => {
+    expect(likePattern('Nordwind \u00a0 Logistik\tGmbH', { ignoreCase: true, looseSpace: true })).toBe(
+      'Nordwind%Logistik%GmbH',
+    );
   });
 });

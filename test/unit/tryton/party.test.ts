@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { activeMechanisms } from '../../../connectors/tryton/mechanisms.js';
 import { flattenParty, partyValues, readFields } from '../../../connectors/tryton/party.js';
 
 const options = { taxIdentifierType: 'eu_vat', countryId: (code: string) => ({ FR: 75, DE: 49 })[code] };
@@ -16,7 +17,10 @@ describe('party virtual fields', () => {
   it('asks Tryton for the nested fields behind the flat ones', () => {
     expect(readFields(['name', 'email', 'zip', 'country_code', 'tax_identifier'])).toEqual([
       'name',
-      'email',
+      'contact_mechanisms',
+      'contact_mechanisms.type',
+      'contact_mechanisms.value',
+      'contact_mechanisms.active',
       'addresses',
       'addresses.postal_code',
       'addresses.country.code',
@@ -28,8 +32,11 @@ describe('party virtual fields', () => {
     const row = {
       id: 7,
       name: 'Ada',
-      email: '',
-      phone: '+33',
+      contact_mechanisms: [41, 42],
+      'contact_mechanisms.': [
+        { id: 42, type: 'phone', value: '+33', active: 1 },
+        { id: 41, type: 'email', value: '', active: 1 },
+      ],
       addresses: [22, 21],
       'addresses.': [
         { id: 21, city: 'Paris', postal_code: '75002', 'country.': { id: 75, code: 'FR' } },
@@ -46,6 +53,22 @@ describe('party virtual fields', () => {
       country_code: null,
       tax_identifier: 'FR40303265045',
     });
+  });
+
+  it('reads email and phone from the first active mechanism of the type, never an inactive one', () => {
+    const row = {
+      id: 7,
+      // Tryton's order (sequence, id), as the one2many lists them; the nested rows come in any order.
+      contact_mechanisms: [53, 51, 52, 54],
+      'contact_mechanisms.': [
+        { id: 51, type: 'email', value: 'second@x.example', active: 1 },
+        { id: 52, type: 'phone', value: '+49 30 1', active: 1 },
+        { id: 53, type: 'email', value: 'retired@x.example', active: 0 },
+        { id: 54, type: 'email', value: 'third@x.example', active: true },
+      ],
+    };
+    expect(flattenParty(row, ['email', 'phone'])).toEqual({ email: 'second@x.example', phone: '+49 30 1' });
+    expect(activeMechanisms(row).map((m) => m.id)).toEqual([51, 52, 54]);
   });
 
   it('creates: mechanisms, one address and a tax identifier of the configured type', () => {

@@ -90,7 +90,7 @@ describe('tryton errors', () => {
       'Records were modified in the meanwhile',
     ]);
     expect(conflict).toMatchObject({ code: 'ConcurrencyException', retryable: true });
-    expect(toWriteFailure(conflict)).toMatchObject({ code: 'CONFLICT', retryable: true, vendor: { status: 200 } });
+    expect(toWriteFailure(conflict)).toMatchObject({ code: 'STALE_WRITE', retryable: true, vendor: { status: 200 } });
     expect(fromTrytonError('erp', 'common.db.login', ['LoginException', ['totp', 'Code', 'char']])).toMatchObject({
       code: 'AUTH_FAILED',
     });

@@ -8,8 +8,9 @@
 import { TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RunKind, RunStats, SyncDefinition } from '../pipeline/context.js';
-import { SyncRunner } from '../daemon/sync-runner.js';
 import type { LeaseGate } from '../leases/gate.js';
+import { dependenciesOf } from './order.js';
+import { SyncRunner } from './sync-runner.js';
 import type { StateStore } from '../../state/index.js';
 import { readPaused, writePaused } from './pause-file.js';
 
@@ -140,7 +141,7 @@ export class SyncControl {
     await Promise.all([...this.runners.values()].map((r) => r.idle()));
   }
 
-  /** Runs the syncs `sync` references first (companies before contacts), then `sync`. */
+  /** Runs the syncs `sync` depends on first, in dependency order (companies before contacts), then `sync`. */
   private run(
     sync: string,
     kind: RunKind,
@@ -150,10 +151,10 @@ export class SyncControl {
   ): Promise<RunStats> {
     const deps = this.runner(sync).busy
       ? []
-      : (this.definitions.get(sync)?.mapping.references ?? []).filter((d) => d !== sync && this.runners.has(d));
+      : dependenciesOf(Object.fromEntries(this.definitions), sync).filter((d) => this.runners.has(d));
     if (deps.length === 0) return this.runOnly(sync, kind, since, trigger, restart);
     const chain = (async () => {
-      for (const dep of deps) await this.run(dep, 'incremental', undefined, trigger);
+      for (const dep of deps) await this.runOnly(dep, 'incremental', undefined, trigger);
       return this.runOnly(sync, kind, since, trigger, restart);
     })();
     this.chains.add(chain);

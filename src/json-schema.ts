@@ -4,9 +4,9 @@
  * `npm run schemas` writes them to `schemas/`; a test fails when the committed files are stale.
  */
 import { z } from 'zod';
-import { configSchema } from '../config/schema.js';
-import { driftReportSchema } from '../drift/report-schema.js';
-import { mappingSchema } from './schema.js';
+import { configSchema } from './config/schema.js';
+import { driftReportSchema } from './drift/report-schema.js';
+import { mappingSchema } from './mapping/schema.js';
 
 function generate(schema: z.ZodType, title: string): string {
   // `io: input`: keys with defaults are optional, as they are in the files people write.
