@@ -170,9 +170,8 @@ export class StateStore {
 
   /**
    * A confirmed write of either side: the link (created if new) takes the operation's canonical
-   * values into its base snapshot, and the operation is done, in one transaction. Throws
-   * `LinkConflictError` when one of the two records is linked to another record already (a person
-   * decides); a busy database is retried, and any other failure leaves the operation pending.
+   * values into its base snapshot, and the operation is done, in one transaction. `LinkConflictError`
+   * when a record is linked to another one already (a person decides); other failures leave it pending.
    */
   async confirmOperation(row: OutboxRow, targetId: string): Promise<void> {
     const now = this.now();
@@ -225,7 +224,7 @@ export class StateStore {
 
   /** Supersedes a pending operation that was planned again (its target changed since). */
   supersedeOperation(id: number): Promise<void> {
-    return supersede(this.db, id, this.now());
+    return this.write(undefined, (trx) => supersede(trx, id, this.now()));
   }
 
   /** Counts a failed attempt; true when the operation went to the dead letters. */
