@@ -94,6 +94,29 @@ describe('LeaseKeeper: two processes on one state file', () => {
   });
 });
 
+describe('LeaseKeeper heartbeat timer (real time)', () => {
+  it('keeps a lease alive past its TTL while the holder works, and frees it when released', async () => {
+    const tmp = tempDir();
+    const file = path.join(tmp.dir, 'tandem.sqlite');
+    const a = await StateStore.open(file);
+    const b = await StateStore.open(file);
+    try {
+      const holder = new LeaseKeeper({ store: a, purpose: 'run', logger: silentLogger(), ttlMs: 600 });
+      await holder.acquireAll(['contacts']);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const other = new LeaseKeeper({ store: b, purpose: 'run', logger: silentLogger(), ttlMs: 600 });
+      await expect(other.acquireAll(['contacts'])).rejects.toMatchObject({ code: 'LEASE_HELD' });
+      await holder.releaseAll();
+      await other.acquireAll(['contacts']);
+      await other.releaseAll();
+    } finally {
+      await a.close();
+      await b.close();
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('holderGone', () => {
   const info = (over: Partial<LeaseInfo>): LeaseInfo => ({
     sync: 'contacts',
