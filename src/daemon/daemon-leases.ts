@@ -39,8 +39,21 @@ export async function holdDaemonLeases(options: DaemonLeaseOptions): Promise<Dae
     logger,
     ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
   });
-  const gate = keeperGate(keeper);
   const waiting = new Set<string>();
+  const taken = (sync: string): void => {
+    waiting.delete(sync);
+    logger.info({ sync, token: keeper.storeFor(sync)?.lease?.token }, `lease of ${sync} acquired`);
+  };
+  const inner = keeperGate(keeper);
+  // A trigger may take a freed lease before the retry timer does: either way, say so once.
+  const gate: LeaseGate = {
+    async enter(sync) {
+      const had = keeper.holds(sync);
+      const entry = await inner.enter(sync);
+      if (!had && 'store' in entry && waiting.has(sync)) taken(sync);
+      return entry;
+    },
+  };
   for (const sync of syncs) {
     const result = await keeper.tryAcquire(sync);
     if (result.acquired) continue;
@@ -59,17 +72,15 @@ export async function holdDaemonLeases(options: DaemonLeaseOptions): Promise<Dae
   const retry = async (): Promise<void> => {
     for (const sync of [...syncs]) {
       if (stopped) return;
-      if (keeper.holds(sync)) {
-        waiting.delete(sync);
-        continue;
-      }
+      if (keeper.holds(sync)) continue;
       const result = await keeper.tryAcquire(sync);
       if (!result.acquired) {
         waiting.add(sync);
         continue;
       }
-      logger.info({ sync, token: keeper.storeFor(sync)?.lease?.token }, `lease of ${sync} acquired`);
-      if (waiting.delete(sync)) options.onAcquired(sync);
+      const wasWaiting = waiting.has(sync);
+      taken(sync);
+      if (wasWaiting) options.onAcquired(sync);
     }
   };
   const timer = setInterval(() => {
