@@ -32,6 +32,19 @@ export interface AppOptions {
   readonly server?: boolean;
   /** The sync named on the command line: an unknown one is refused before the state file is created. */
   readonly sync?: string;
+  /**
+   * Runs once the state store is open, before the sandbox and the connectors start: a command takes
+   * its syncs' leases here, so one kept out says who holds them instead of failing on a busy port.
+   */
+  readonly beforeConnect?: (opened: OpenedState) => Promise<void>;
+}
+
+/** What {@link AppOptions.beforeConnect} is given. */
+export interface OpenedState {
+  readonly store: StateStore;
+  readonly logger: Logger;
+  /** The syncs with a loaded mapping, and what each references (for `dependenciesOf`). */
+  readonly syncs: Readonly<Record<string, { readonly mapping: { readonly references: readonly string[] } }>>;
 }
 
 export async function openApp(configFile: string, options: AppOptions = {}): Promise<App> {
@@ -47,6 +60,10 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
   const store = await StateStore.open(config.stateFile);
   let sandbox: RunningSandbox | undefined;
   try {
+    if (options.beforeConnect !== undefined) {
+      const referencing = Object.fromEntries(Object.entries(mappings).map(([name, mapping]) => [name, { mapping }]));
+      await options.beforeConnect({ store, logger, syncs: referencing });
+    }
     if (connect && config.sandbox.enabled) sandbox = await startSandbox(config.sandbox, config.dataDir, logger);
     const connectors: Record<string, RuntimeConnector> = {};
     if (connect) {

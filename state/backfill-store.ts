@@ -19,9 +19,11 @@ import type { BackfillState, Database, Side } from './schema.js';
 
 /** The backfill queries bound to one database and clock: `StateStore.backfills`. */
 export class BackfillStore {
+  /** `write`: how a cursor-moving write runs (the store's fenced, retried transaction); default: as is. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => string,
+    private readonly write: <T>(work: (db: Kysely<Database>) => Promise<T>) => Promise<T> = (work) => work(db),
   ) {}
 
   /** The latest backfill of `sync`, finished or not. */
@@ -46,11 +48,11 @@ export class BackfillStore {
   }
 
   savePage(id: number, page: BackfillPage): Promise<void> {
-    return saveBackfillPage(this.db, id, page, this.now());
+    return this.write((db) => saveBackfillPage(db, id, page, this.now()));
   }
 
   sideDone(id: number, side: Side): Promise<void> {
-    return markBackfillSideDone(this.db, id, side, this.now());
+    return this.write((db) => markBackfillSideDone(db, id, side, this.now()));
   }
 
   finish(

@@ -10,3 +10,16 @@ export type { LinkUpdate } from './links.js';
 export type { ConflictRow } from './schema.js';
 export type { Backfill, BackfillSide, BackfillStart } from './backfills.js';
 export type { BackfillState } from './schema.js';
+export type { StoreOptions } from './open.js';
+export type { Lease, LeaseHolder, LeaseInfo, AcquireResult } from './leases.js';
+export type { LeasePurpose } from './schema.js';
+export type { BusyRetry } from './busy.js';
+export {
+  LeaseHeldError,
+  LeaseLostError,
+  LinkConflictError,
+  StoreBusyError,
+  isLeaseHeld,
+  isLeaseLost,
+  isLinkConflict,
+} from './errors.js';

@@ -199,6 +199,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('backfills').addColumn('pid', 'integer').execute();
     },
   },
+  '0008_leases': {
+    async up(db: Kysely<unknown>) {
+      // One writer per sync: the holder, its heartbeat and expiry, and the fencing token.
+      await db.schema
+        .createTable('leases')
+        .addColumn('sync', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text')
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('token', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('acquired_at', 'text', (c) => c.notNull())
+        .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
   '0009_webhook_replay': {
     async up(db: Kysely<unknown>) {
       // Webhook signatures accepted inside their tolerance window: replay refusal survives a restart.

@@ -32,7 +32,8 @@ export interface LinkTable {
   erp_version: string | null;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'paused';
+/** `skipped` only in a run's stats (its sync's lease held elsewhere): such a run is never recorded. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'paused' | 'skipped';
 
 export interface RunTable {
   id: Generated<number>;
@@ -207,9 +208,32 @@ export interface WebhookReplayTable {
   expires_at: number;
 }
 
+/** What a lease holder does with its sync: `daemon` holds it for its life, the others for one command. */
+export type LeasePurpose = 'daemon' | 'run' | 'backfill' | 'repair';
+
+/**
+ * One writer per sync (state/leases.ts): who holds the sync, until when, and the fencing token
+ * every fenced write checks. The row stays when the lease is released (`owner` null), so the
+ * token only grows.
+ */
+export interface LeaseTable {
+  sync: string;
+  /** `host:pid:random` of the holder; null when free. */
+  owner: string | null;
+  host: string;
+  pid: number;
+  purpose: LeasePurpose;
+  /** Incremented at every takeover; a write with an older token is refused. */
+  token: number;
+  acquired_at: string;
+  heartbeat_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   webhook_replay: WebhookReplayTable;
   breakers: BreakerTable;
+  leases: LeaseTable;
   conflicts: ConflictTable;
   waiting: WaitingTable;
   checkpoints: CheckpointTable;

@@ -6,6 +6,11 @@
 import type { Kysely } from 'kysely';
 import type { Cursor, WriteFailure } from '../connectors/types.js';
 import { BackfillStore } from './backfill-store.js';
+import { withBusyRetry, type BusyRetry } from './busy.js';
+import { isUniqueViolation, LinkConflictError } from './errors.js';
+import { fencedWrite } from './fenced-write.js';
+import { LeaseStore } from './lease-store.js';
+import type { Lease } from './leases.js';
 import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './breakers.js';
 import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
 import {
@@ -41,7 +46,7 @@ import {
 } from './conflicts.js';
 import { countWaiting, park, parked, unpark, type WaitingRecord } from './waiting.js';
 import { dropLink, moveLink } from './merges.js';
-import { openDatabase } from './open.js';
+import { openDatabase, type StoreOptions } from './open.js';
 import {
   enqueue,
   markDone,
@@ -88,26 +93,54 @@ export interface PageCommit {
 export class StateStore {
   /** Backfills' own progress (resume after Ctrl-C or a crash): state/backfills.ts. */
   readonly backfills: BackfillStore;
+  /** One writer per sync: state/leases.ts. */
+  readonly leases: LeaseStore;
 
   private constructor(
     readonly db: Kysely<Database>,
     readonly file: string,
     private readonly now: () => string,
+    private readonly retry: BusyRetry,
+    /** Set on a view from {@link withLease}: every fenced write checks this lease's token first. */
+    readonly lease?: Lease,
   ) {
-    this.backfills = new BackfillStore(db, now);
+    this.backfills = new BackfillStore(db, now, (work) => this.write(lease?.sync, work));
+    this.leases = new LeaseStore(db, file, now, retry);
   }
 
   /** Opens (creating, 0600, migrating) the store; marks runs a crash left open as interrupted. */
-  static async open(file: string, now: () => string = () => new Date().toISOString()): Promise<StateStore> {
-    const { db } = await openDatabase(file);
-    const store = new StateStore(db, file, now);
+  static async open(
+    file: string,
+    now: () => string = () => new Date().toISOString(),
+    options: StoreOptions = {},
+  ): Promise<StateStore> {
+    const { db } = await openDatabase(file, options);
+    const store = new StateStore(db, file, now, options.busyRetry ?? {});
     await closeAbandonedRuns(db, now());
     await store.backfills.closeAbandoned();
     return store;
   }
 
+  /**
+   * The same store (one connection) whose writes for `lease.sync` are fenced: each checks, in its
+   * own transaction, that the lease's token is still current, and throws `LeaseLostError` (writing
+   * nothing) when another process took the sync over. Close the store it came from, not the view.
+   */
+  withLease(lease: Lease): StateStore {
+    return new StateStore(this.db, this.file, this.now, this.retry, lease);
+  }
+
   close(): Promise<void> {
     return this.db.destroy();
+  }
+
+  /** One write transaction for `sync`, retried while the database is locked; fenced on a lease view. */
+  private write<T>(sync: string | undefined, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return fencedWrite(
+      { db: this.db, file: this.file, retry: this.retry, lease: this.lease, now: this.now },
+      sync,
+      work,
+    );
   }
 
   checkpoint(sync: string, side: Side): Promise<Cursor | null> {
@@ -121,7 +154,7 @@ export class StateStore {
   /** Writes a page's operations, dead letters and ambiguous matches, and moves the checkpoint, atomically. */
   async commitPage(commit: PageCommit): Promise<void> {
     const now = this.now();
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(commit.sync, async (trx) => {
       for (const op of commit.operations) await enqueue(trx, op, now);
       for (const letter of commit.deadLetters) await addDeadLetter(trx, letter, now);
       for (const match of commit.ambiguous) await recordAmbiguous(trx, match, now);
@@ -133,8 +166,10 @@ export class StateStore {
     });
   }
 
+  /** The next pending operations to deliver: a claim, so a fenced view checks its lease first. */
   pendingOperations(sync: string, side: Side, limit: number, afterId = 0): Promise<OutboxRow[]> {
-    return pending(this.db, sync, side, limit, afterId);
+    if (this.lease === undefined) return pending(this.db, sync, side, limit, afterId);
+    return this.write(sync, (trx) => pending(trx, sync, side, limit, afterId));
   }
 
   /** A confirmed write: the link and base snapshot move and the operation is done, atomically. */
@@ -148,18 +183,24 @@ export class StateStore {
 
   /**
    * A confirmed write of either side: the link (created if new) takes the operation's canonical
-   * values into its base snapshot, and the operation is done, in one transaction.
+   * values into its base snapshot, and the operation is done, in one transaction. `LinkConflictError`
+   * when a record is linked to another one already (a person decides); other failures leave it pending.
    */
   async confirmOperation(row: OutboxRow, targetId: string): Promise<void> {
     const now = this.now();
     const [crmId, erpId] = row.target_side === 'erp' ? [row.source_id, targetId] : [targetId, row.source_id];
     const base = row.base === null ? {} : (JSON.parse(row.base) as Record<string, unknown>);
-    await this.db.transaction().execute(async (trx) => {
-      // An archive moves no field, but remembers in the base that it was ours (see planRestore).
-      if (row.action === 'upsert' || row.base !== null)
-        await mergeLink(trx, { sync: row.sync, crmId, erpId, base }, now);
-      await markDone(trx, row.id, targetId, now);
-    });
+    try {
+      await this.write(row.sync, async (trx) => {
+        // An archive moves no field, but remembers in the base that it was ours (see planRestore).
+        if (row.action === 'upsert' || row.base !== null)
+          await mergeLink(trx, { sync: row.sync, crmId, erpId, base }, now);
+        await markDone(trx, row.id, targetId, now);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new LinkConflictError({ sync: row.sync, crmId, erpId }, error);
+      throw error;
+    }
   }
 
   linksBySide(sync: string, side: Side, ids: readonly string[]): Promise<Map<string, LinkRow>> {
@@ -196,12 +237,12 @@ export class StateStore {
 
   /** Supersedes a pending operation that was planned again (its target changed since). */
   supersedeOperation(id: number): Promise<void> {
-    return supersede(this.db, id, this.now());
+    return this.write(undefined, (trx) => supersede(trx, id, this.now()));
   }
 
   /** Counts a failed attempt; true when the operation went to the dead letters. */
   recordFailure(row: OutboxRow, failure: WriteFailure, maxAttempts: number): Promise<boolean> {
-    return recordFailure(this.db, row, failure, maxAttempts, this.now());
+    return this.write(row.sync, (trx) => recordFailure(trx, row, failure, maxAttempts, this.now()));
   }
 
   links(sync: string, crmIds: readonly string[]): Promise<Map<string, LinkRow>> {
@@ -259,12 +300,13 @@ export class StateStore {
     return listAmbiguous(this.db, sync);
   }
 
+  // Run history is not fenced: a run stopped by a lost lease still records why it stopped.
   startRun(sync: string, kind: string): Promise<number> {
-    return startRun(this.db, sync, kind, this.now());
+    return withBusyRetry(this.file, () => startRun(this.db, sync, kind, this.now()), this.retry);
   }
 
   finishRun(id: number, status: RunStatus, stats: unknown, error: string | null): Promise<void> {
-    return finishRun(this.db, id, status, stats, error, this.now());
+    return withBusyRetry(this.file, () => finishRun(this.db, id, status, stats, error, this.now()), this.retry);
   }
 
   loadBreaker(connector: string): Promise<BreakerRecord | undefined> {

@@ -41,8 +41,9 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .command('start')
     .description('run every sync on its schedule until SIGINT / SIGTERM')
     .addOption(configOption())
+    .option('--wait', 'when another daemon holds a sync, wait and take it over once free, instead of exiting 1')
     .action(function (this: Command) {
-      return guard(() => startCommand(this.opts<{ config: string }>()))();
+      return guard(() => startCommand(this.opts<{ config: string; wait?: boolean }>()))();
     });
   program
     .command('run')
@@ -51,8 +52,18 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .addOption(configOption())
     .option('--json', 'print one JSON object')
     .option('--dry-run', 'print the plan (creates, updates, archives per side, with field diffs); write nothing')
+    .option(
+      '--wait [seconds]',
+      'when another process holds the sync, wait for it (at most SECONDS) instead of exiting 1',
+    )
     .action(function (this: Command, sync: string) {
-      return guard(() => runCommand(sync, this.opts<{ config: string; json?: boolean; dryRun?: boolean }>(), out))();
+      return guard(() =>
+        runCommand(
+          sync,
+          this.opts<{ config: string; json?: boolean; dryRun?: boolean; wait?: boolean | string }>(),
+          out,
+        ),
+      )();
     });
   program
     .command('backfill')
@@ -63,11 +74,22 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .option('--restart', 'start over instead of resuming an unfinished backfill')
     .option('--json', 'print one JSON object')
     .option('--dry-run', 'print the plan (creates, updates, archives per side, with field diffs); write nothing')
+    .option(
+      '--wait [seconds]',
+      'when another process holds the sync, wait for it (at most SECONDS) instead of exiting 1',
+    )
     .action(function (this: Command, sync: string) {
       return guard(() =>
         backfillCommand(
           sync,
-          this.opts<{ config: string; json?: boolean; since?: string; restart?: boolean; dryRun?: boolean }>(),
+          this.opts<{
+            config: string;
+            json?: boolean;
+            since?: string;
+            restart?: boolean;
+            dryRun?: boolean;
+            wait?: boolean | string;
+          }>(),
           out,
         ),
       )();
@@ -146,6 +168,7 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .option('--out <dir>', 'where the report files go (default: reportsDir, <dataDir>/reports)')
     .option('--repair', 'enqueue and deliver the repairs through the outbox')
     .option('--dry-run', 'with --repair: print the repair plan, write nothing to either system')
+    .option('--wait [seconds]', 'with --repair: when another process holds the sync, wait for it (at most SECONDS)')
     .option('--json', 'print one JSON object')
     .action(function (this: Command, sync: string) {
       return guard(() => driftCommand(sync, this.opts(), out))();

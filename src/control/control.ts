@@ -8,6 +8,7 @@
 import { TandemError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RunKind, RunStats, SyncDefinition } from '../pipeline/context.js';
+import type { LeaseGate } from '../leases/gate.js';
 import { dependenciesOf } from './order.js';
 import { SyncRunner } from './sync-runner.js';
 import type { StateStore } from '../../state/index.js';
@@ -22,6 +23,8 @@ export interface ControlOptions {
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly dataDir: string;
+  /** The daemon's leases: each run writes through its sync's fenced store, or is skipped. */
+  readonly gate?: LeaseGate;
   /** Called once per finished run (a joined run is reported once). */
   readonly onRunFinished?: (sync: SyncDefinition, stats: RunStats, trigger: RunTrigger) => void;
 }

@@ -2,10 +2,13 @@
  * Syncs whose mappings reference another sync's links (a contact's company) run after that sync:
  * companies before the contacts that point at them.
  */
-import type { SyncDefinition } from '../pipeline/context.js';
+/** What ordering needs of a sync: the syncs its mapping references (a `SyncDefinition` has it). */
+interface Referencing {
+  readonly mapping: { readonly references: readonly string[] };
+}
 
 /** The syncs `name` depends on, transitively, in the order they must run (without `name`). */
-export function dependenciesOf(syncs: Readonly<Record<string, SyncDefinition>>, name: string): string[] {
+export function dependenciesOf(syncs: Readonly<Record<string, Referencing>>, name: string): string[] {
   const order: string[] = [];
   const visiting = new Set<string>();
   const visit = (current: string): void => {

@@ -1,5 +1,5 @@
 /** Where every sync stands, read from the state store alone (no vendor calls): `tandem status`, `/api/syncs`, metrics. */
-import type { StateStore } from '../../state/index.js';
+import type { LeaseInfo, LeasePurpose, StateStore } from '../../state/index.js';
 import type { Config } from '../config/load.js';
 
 /** What the status is read from. */
@@ -25,10 +25,21 @@ export interface SyncStatus {
   readonly outbox: { readonly pending: number; readonly done: number; readonly dead: number };
   readonly deadLetters: number;
   readonly ambiguousMatches: number;
+  /** Who holds the sync (one writer per sync); null when no process holds it now. */
+  readonly lease: {
+    readonly purpose: LeasePurpose;
+    readonly pid: number;
+    readonly host: string;
+    readonly since: string;
+    readonly heartbeatAt: string;
+    readonly expiresAt: string;
+    readonly token: number;
+  } | null;
 }
 
 export async function collectStatus(app: StatusSources): Promise<SyncStatus[]> {
   const checkpoints = await app.store.checkpoints();
+  const leases = new Map((await app.store.leases.list()).map((l) => [l.sync, l]));
   const result: SyncStatus[] = [];
   for (const sync of Object.values(app.config.syncs)) {
     const checkpoint = checkpoints.find((c) => c.sync === sync.name && c.side === 'crm');
@@ -54,7 +65,14 @@ export async function collectStatus(app: StatusSources): Promise<SyncStatus[]> {
       outbox: await app.store.outboxCounts(sync.name),
       deadLetters: await app.store.countDeadLetters(sync.name),
       ambiguousMatches: (await app.store.ambiguousMatches(sync.name)).length,
+      lease: heldLease(leases.get(sync.name)),
     });
   }
   return result;
+}
+
+function heldLease(lease: LeaseInfo | undefined): SyncStatus['lease'] {
+  if (lease === undefined || lease.owner === null) return null;
+  const { purpose, pid, host, acquiredAt, heartbeatAt, expiresAt, token } = lease;
+  return { purpose, pid, host, since: acquiredAt, heartbeatAt, expiresAt, token };
 }

@@ -18,6 +18,7 @@ import { describeError } from '../errors.js';
 import { REDACT_PATHS } from '../logger.js';
 import { SyncControl } from '../control/control.js';
 import { API_VERSION } from '../server/openapi.js';
+import { holdDaemonLeases } from './daemon-leases.js';
 import { scheduleDrift } from './drift-schedule.js';
 import { startServerRuntime, type ServerRuntime } from '../server/runtime.js';
 
@@ -25,6 +26,8 @@ export interface DaemonOptions {
   /** Stops the daemon when aborted (tests); signals are handled too unless `handleSignals` is false. */
   readonly signal?: AbortSignal;
   readonly handleSignals?: boolean;
+  /** Wait for syncs another daemon holds (their leases) instead of refusing to start. */
+  readonly waitForLeases?: boolean;
 }
 
 export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<void> {
@@ -35,7 +38,17 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
       : app.logger.child({}, { redact: { paths: [...REDACT_PATHS, ...app.config.logRedact], censor: '[redacted]' } });
   const stop = new AbortController();
   let server: ServerRuntime | undefined;
+  const enabled = Object.values(app.syncs).filter((sync) => sync.config.enabled);
+  // One writer per sync: a second daemon on this state store stops here (exit 1) unless it waits.
+  const leases = await holdDaemonLeases({
+    store: app.store,
+    logger,
+    syncs: enabled.map((s) => s.name),
+    wait: options.waitForLeases === true,
+    onAcquired: (sync) => void control.scheduled(sync, 'start'),
+  });
   const control = new SyncControl({
+    gate: leases.gate,
     syncs: Object.values(app.syncs),
     store: app.store,
     logger,
@@ -110,7 +123,8 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     try {
       server = await startServerRuntime(app, config.server, control, API_VERSION);
     } catch (error) {
-      // Nothing was scheduled yet: give the signal handlers back and fail the start.
+      // Nothing was scheduled yet: give the signal handlers and the leases back and fail the start.
+      await leases.release();
       if (handleSignals) {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
@@ -119,17 +133,17 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
       throw error;
     }
   }
-  const enabled = Object.values(app.syncs).filter((sync) => sync.config.enabled);
   for (const sync of enabled) {
     schedule(sync.name, sync.config.schedule);
     if (sync.config.runOnStart) void control.scheduled(sync.name, 'start');
   }
-  const driftTasks = scheduleDrift(app, control, logger, stop.signal);
+  const driftTasks = scheduleDrift(app, control, logger, stop.signal, leases.gate);
   logger.info({ syncs: enabled.map((s) => s.name) }, 'tandem started');
 
   const reason = await stopped;
   for (const task of [...tasks.values(), ...driftTasks]) await task.destroy();
   await control.idle();
+  await leases.release();
   await server?.close();
   if (handleSignals) {
     process.off('SIGTERM', onSignal);

@@ -10,9 +10,17 @@ import type { App } from '../app.js';
 import { runDrift } from '../drift/drift.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { GateEntry, LeaseGate } from '../leases/gate.js';
 import type { SyncControl } from '../control/control.js';
 
-export function scheduleDrift(app: App, control: SyncControl, logger: Logger, stop: AbortSignal): ScheduledTask[] {
+/** `gate`: the daemon's leases; a repair enqueues through the sync's fenced store, or waits for the next tick. */
+export function scheduleDrift(
+  app: App,
+  control: SyncControl,
+  logger: Logger,
+  stop: AbortSignal,
+  gate?: LeaseGate,
+): ScheduledTask[] {
   const tasks: ScheduledTask[] = [];
   for (const sync of Object.values(app.syncs)) {
     const drift = sync.config.drift;
@@ -22,8 +30,17 @@ export function scheduleDrift(app: App, control: SyncControl, logger: Logger, st
       async () => {
         if (stop.aborted || control.isPaused(sync.name)) return;
         try {
+          const entry: GateEntry =
+            drift.repair && gate !== undefined ? await gate.enter(sync.name) : { store: app.store };
+          if ('holder' in entry) {
+            logger.info(
+              { sync: sync.name, holder: entry.holder.owner },
+              'scheduled drift report skipped: the sync is held elsewhere',
+            );
+            return;
+          }
           const outcome = await runDrift(
-            { sync, store: app.store, logger, signal: stop },
+            { sync, store: entry.store, logger, signal: stop },
             {
               formats: drift.formats,
               outDir: app.config.reportsDir,

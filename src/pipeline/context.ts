@@ -51,8 +51,11 @@ export interface SideCounts {
 export interface RunStats {
   sync: string;
   kind: RunKind;
-  /** `paused`: a connector's circuit is open; nothing was attempted, no attempt was spent. */
-  status: 'succeeded' | 'failed' | 'interrupted' | 'paused';
+  /**
+   * `paused`: a connector's circuit is open; nothing was attempted, no attempt was spent.
+   * `skipped`: another process holds the sync's lease (see `error`); nothing was done.
+   */
+  status: 'succeeded' | 'failed' | 'interrupted' | 'paused' | 'skipped';
   pulled: SideCounts;
   written: SideCounts;
   created: SideCounts;

@@ -6,7 +6,7 @@
  * the vendor's error. The rest of its batch goes through. An open circuit never reaches the vendor: the operations wait without spending attempts.
  */
 import type { WriteFailure, WriteResult } from '../../connectors/types.js';
-import type { OutboxRow, Side } from '../../state/index.js';
+import { isLinkConflict, type OutboxRow, type Side } from '../../state/index.js';
 import { describeError, isTandemError } from '../errors.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import type { RunContext, RunStats } from './context.js';
@@ -87,7 +87,10 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
           try {
             await store.confirmOperation(row, result.id);
           } catch (error) {
-            // The record is linked to another one already: a person must decide.
+            // Only a record linked to another one already needs a person. Anything else (the lease
+            // lost, the store locked through its retries) stops the run: the write the vendor
+            // applied stays pending and is confirmed after its idempotent re-delivery.
+            if (!isLinkConflict(error)) throw error;
             await countFailure(ctx, stats, row, {
               code: 'LINK_CONFLICT',
               message: describeError(error),

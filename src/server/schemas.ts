@@ -64,6 +64,18 @@ export const syncStatusSchema = component(
     outbox: z.object({ pending: z.number().int(), done: z.number().int(), dead: z.number().int() }),
     deadLetters: z.number().int(),
     ambiguousMatches: z.number().int(),
+    lease: z
+      .object({
+        purpose: z.enum(['daemon', 'run', 'backfill', 'repair']),
+        pid: z.number().int(),
+        host: z.string(),
+        since: z.string(),
+        heartbeatAt: z.string(),
+        expiresAt: z.string(),
+        token: z.number().int().describe('the fencing token: grows with every takeover'),
+      })
+      .nullable()
+      .describe('the process that holds the sync (one writer per sync); null when none does'),
   }),
 );
 
@@ -75,7 +87,9 @@ export const runStatsSchema = component(
     .object({
       sync: z.string(),
       kind: runKind,
-      status: z.enum(['succeeded', 'failed', 'interrupted', 'paused']),
+      status: z
+        .enum(['succeeded', 'failed', 'interrupted', 'paused', 'skipped'])
+        .describe('skipped: another process holds the sync (its lease); nothing was done'),
       pulled: sideCounts,
       written: sideCounts,
       created: sideCounts,

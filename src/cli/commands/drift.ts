@@ -11,7 +11,10 @@ import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { planTotals, printPlan } from '../plan.js';
 import { delta, percent } from '../../drift/formats/text.js';
+import type { App } from '../../app.js';
 import { findSync, openForCommand, untilSignal } from './common.js';
+import { holdCommandLeases, type WaitFlag } from './leases.js';
+import type { LeaseKeeper } from '../../leases/keeper.js';
 
 interface DriftFlags {
   readonly config: string;
@@ -20,6 +23,8 @@ interface DriftFlags {
   readonly repair?: boolean;
   readonly dryRun?: boolean;
   readonly json?: boolean;
+  /** With --repair: wait for the sync's lease when another process holds it. */
+  readonly wait?: WaitFlag;
 }
 
 export function parseFormats(text: string | undefined, fallback: readonly ReportFormat[]): ReportFormat[] {
@@ -37,18 +42,36 @@ export function parseFormats(text: string | undefined, fallback: readonly Report
 export async function driftCommand(syncName: string, flags: DriftFlags, out: Output): Promise<number> {
   if (flags.dryRun === true && flags.repair !== true)
     throw new TandemError('USAGE', '--dry-run plans a repair: use it with --repair (the scan alone never writes)');
-  // A dry-run repair writes nothing, circuit-breaker state included.
-  const app = await openForCommand(flags.config, {
-    sync: syncName,
-    ...(flags.dryRun === true ? { persistBreakers: false } : {}),
-  });
   const controller = new AbortController();
   const signals = untilSignal(controller);
+  // A repair writes through the outbox: one writer per sync. A scan alone only reads.
+  let keeper: LeaseKeeper | undefined;
+  const repairs = flags.repair === true && flags.dryRun !== true;
+  let app: App;
+  try {
+    // A dry-run repair writes nothing, circuit-breaker state included.
+    app = await openForCommand(flags.config, {
+      sync: syncName,
+      ...(flags.dryRun === true ? { persistBreakers: false } : {}),
+      beforeConnect: async (opened) => {
+        const options = {
+          purpose: 'repair',
+          withDependencies: false,
+          wait: flags.wait,
+          signal: controller.signal,
+        } as const;
+        if (repairs) keeper = await holdCommandLeases(opened, syncName, options, out);
+      },
+    });
+  } catch (error) {
+    signals.dispose();
+    throw error;
+  }
   try {
     const sync = findSync(app, syncName);
     const formats = parseFormats(flags.format, sync.config.drift?.formats ?? ['html', 'json']);
     const outcome = await runDrift(
-      { sync, store: app.store, logger: app.logger, signal: controller.signal },
+      { sync, store: keeper?.storeFor(sync.name) ?? app.store, logger: app.logger, signal: controller.signal },
       {
         formats,
         outDir: flags.out === undefined ? app.config.reportsDir : path.resolve(flags.out),
@@ -100,6 +123,7 @@ export async function driftCommand(syncName: string, flags: DriftFlags, out: Out
     return repair !== undefined && repair.stats.status === 'failed' ? EXIT_RUN_FAILED : EXIT_OK;
   } finally {
     signals.dispose();
+    await keeper?.releaseAll();
     await app.close();
   }
 }

@@ -1,5 +1,5 @@
 /** `tandem run <sync>` and `tandem backfill <sync> [--since DATE] [--restart]`: one run, then exit. */
-import type { Backfill } from '../../../state/index.js';
+import type { Backfill, StateStore } from '../../../state/index.js';
 import { isTandemError, TandemError } from '../../errors.js';
 import { checkBackfillRequest, type BackfillProgress, type BackfillSummary } from '../../pipeline/backfill.js';
 import { createProgressRenderer, type ProgressStream } from '../progress.js';
@@ -12,7 +12,10 @@ import { describeRun, type Output } from '../output.js';
 import { describeChange, describeTotals, planTotals } from '../plan.js';
 import { planSync } from '../../pipeline/dry-run.js';
 import type { PlannedChange } from '../../pipeline/plan-writes.js';
+import type { App } from '../../app.js';
 import { checkMappedFields, findSync, openForCommand, untilSignal } from './common.js';
+import { holdCommandLeases, type WaitFlag } from './leases.js';
+import type { LeaseKeeper } from '../../leases/keeper.js';
 
 interface RunFlags {
   readonly config: string;
@@ -22,6 +25,8 @@ interface RunFlags {
   readonly restart?: boolean;
   /** Plan and print; write nothing to either system (nor to the state store). */
   readonly dryRun?: boolean;
+  /** Wait for the sync's lease when another process holds it (seconds as a string: at most that long). */
+  readonly wait?: WaitFlag;
 }
 
 /** Where the backfill's progress goes (stderr); tests inject their own. */
@@ -57,9 +62,24 @@ async function runOnce(
   const since = flags.since === undefined ? undefined : parseSince(flags.since);
   if (flags.dryRun === true) return dryRunOnce(syncName, kind, since, flags, out);
   const restart = flags.restart === true;
-  const app = await openForCommand(flags.config, { sync: syncName });
   const controller = new AbortController();
   const signals = untilSignal(controller);
+  // One writer per sync: this run and the syncs it runs first, or none of them.
+  let keeper: LeaseKeeper | undefined;
+  let app: App;
+  try {
+    app = await openForCommand(flags.config, {
+      sync: syncName,
+      beforeConnect: async (opened) => {
+        const purpose = kind === 'backfill' ? 'backfill' : 'run';
+        const options = { purpose, withDependencies: true, wait: flags.wait, signal: controller.signal } as const;
+        keeper = await holdCommandLeases(opened, syncName, options, out);
+      },
+    });
+  } catch (error) {
+    signals.dispose();
+    throw error;
+  }
   const progress =
     kind === 'backfill' && sink !== undefined
       ? createProgressRenderer({
@@ -71,6 +91,11 @@ async function runOnce(
     const sync = findSync(app, syncName);
     // Every mapped field of this sync and those run before it exists on the live connectors.
     await checkMappedFields(app, [...dependenciesOf(app.syncs, syncName), syncName]);
+    const storeOf = (name: string): StateStore => {
+      const store = keeper?.storeFor(name);
+      if (store === undefined) throw new Error(`the lease of "${name}" was taken but is not held`);
+      return store;
+    };
     if (kind === 'backfill') {
       let unfinished: Backfill | undefined;
       try {
@@ -89,7 +114,7 @@ async function runOnce(
       before.push(
         await new SyncRunner({
           sync: depSync,
-          store: app.store,
+          store: storeOf(dep),
           logger: app.logger,
           signal: controller.signal,
         }).trigger('incremental'),
@@ -97,7 +122,7 @@ async function runOnce(
     }
     const runner = new SyncRunner({
       sync,
-      store: app.store,
+      store: storeOf(sync.name),
       logger: app.logger,
       signal: controller.signal,
       ...(progress === undefined ? {} : { onProgress: (p: BackfillProgress) => progress.update(p) }),
@@ -113,6 +138,7 @@ async function runOnce(
   } finally {
     progress?.stop();
     signals.dispose();
+    await keeper?.releaseAll();
     await app.close();
   }
 }

@@ -4,7 +4,8 @@ import { runDaemon } from '../../daemon/daemon.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { checkMappedFields } from './common.js';
 
-export async function startCommand(flags: { readonly config: string }): Promise<number> {
+/** `--wait`: wait for syncs another daemon holds instead of exiting 1. */
+export async function startCommand(flags: { readonly config: string; readonly wait?: boolean }): Promise<number> {
   // The server's token and webhook secrets are checked with the connectors', before anything starts.
   const app = await openApp(flags.config, { server: true });
   try {
@@ -19,7 +20,7 @@ export async function startCommand(flags: { readonly config: string }): Promise<
           app.logger.warn({ problem }, 'mapped fields not checked: the connector did not answer');
       },
     );
-    await runDaemon(app);
+    await runDaemon(app, { waitForLeases: flags.wait === true });
   } finally {
     await app.close();
   }

@@ -30,7 +30,10 @@ export async function statusCommand(
         out.line(
           `${s.sync}: ${s.enabled ? 'enabled' : 'disabled'} (${s.schedule}); checkpoint ${s.checkpoint?.modifiedAt ?? 'none'}; ` +
             `last run ${s.lastRun === null ? 'never' : `#${s.lastRun.id} ${s.lastRun.kind} ${s.lastRun.status}`}; ` +
-            `links ${s.links}; outbox pending ${s.outbox.pending}; dead letters ${s.deadLetters}; ambiguous ${s.ambiguousMatches}`,
+            `links ${s.links}; outbox pending ${s.outbox.pending}; dead letters ${s.deadLetters}; ambiguous ${s.ambiguousMatches}; ` +
+            (s.lease === null
+              ? 'lease free'
+              : `held by ${s.lease.purpose} pid ${s.lease.pid} on ${s.lease.host} since ${s.lease.since} (expires ${s.lease.expiresAt})`),
         );
       }
     }
