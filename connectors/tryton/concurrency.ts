@@ -98,8 +98,8 @@ export function isNewer(current: string, planned: string): boolean {
  */
 export function withPartyVersions(rpc: TrytonRpc, lookup: RecordLookup): RecordLookup {
   return {
-    async findBy(object, field, values, fields): Promise<SourceRecord[]> {
-      const found = await lookup.findBy(object, field, values, fields);
+    async findBy(object, field, values, fields, options): Promise<SourceRecord[]> {
+      const found = await lookup.findBy(object, field, values, fields, options);
       const live = found.filter((r) => !r.deleted).map((r) => Number(r.id));
       if (object !== PARTY || live.length === 0) return found;
       const versions = await readVersions(rpc, object, live);

@@ -39,9 +39,9 @@ describe('re-reads inside the settle window', () => {
       ...erp,
       lookup: {
         // As the runtime layer does, an empty lookup is no request.
-        findBy: (object, field, values, fields) => {
+        findBy: (object, field, values, fields, options) => {
           if (values.length > 0) lookups++;
-          return erp.lookup.findBy(object, field, values, fields);
+          return erp.lookup.findBy(object, field, values, fields, options);
         },
       },
     };
