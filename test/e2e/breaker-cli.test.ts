@@ -37,20 +37,28 @@ describe('tandem run and status with an open circuit', () => {
           ),
       );
 
+      const before = await tandem(['status', '--config', config]);
+      expect(before.stdout).toMatch(/^connector erp \(odoo\): circuit closed$/m);
+
       const outage = await tandem(['run', 'companies', '--config', config, '--json']);
       expect(outage.code, outage.stderr.slice(-2000)).toBe(1);
-      expect(JSON.parse(outage.stdout)).toMatchObject({ sync: 'companies', status: 'failed' });
+      // The check of the mapped fields meets the outage first (it cannot describe the CRM): that
+      // opens the circuit (failures: 1), so the run is recorded paused, with its JSON.
+      expect(outage.stderr).toContain('mapped fields not checked');
+      expect(JSON.parse(outage.stdout)).toMatchObject({ sync: 'companies', status: 'paused' });
 
       const status = await tandem(['status', '--config', config, '--json']);
       expect(status.code, status.stderr).toBe(0);
       const parsed = JSON.parse(status.stdout) as StatusJson;
-      const crm = parsed.connectors.find((c) => c.name === 'crm');
-      expect(crm?.circuit).toBe('open');
-      expect(Number.isNaN(Date.parse(crm?.circuitSince ?? ''))).toBe(false);
-      expect(parsed.connectors.find((c) => c.name === 'erp')).toMatchObject({ circuit: 'closed', circuitSince: null });
+      // Both sandboxes fail every request, and both were asked (the field check describes both sides).
+      for (const name of ['crm', 'erp']) {
+        const connector = parsed.connectors.find((c) => c.name === name);
+        expect(connector?.circuit).toBe('open');
+        expect(Number.isNaN(Date.parse(connector?.circuitSince ?? ''))).toBe(false);
+      }
       const text = await tandem(['status', '--config', config]);
       expect(text.stdout).toMatch(/^connector crm \(hubspot\): circuit open since \d{4}-\d\d-\d\dT/m);
-      expect(text.stdout).toMatch(/^connector erp \(odoo\): circuit closed$/m);
+      expect(text.stdout).toMatch(/^connector erp \(odoo\): circuit open since \d{4}-\d\d-\d\dT/m);
 
       // The vendor is healthy again, but the circuit is still open (600 s): the run does not reach it.
       fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('faults: {"errorRate":1}', 'faults: {}'));
