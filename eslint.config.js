@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 /**
- * The layers, lowest first. A layer may import from the layers below it, never from one above;
+ * The layers, lowest first (docs/architecture.md). A layer may import from the layers below it, never from one above;
  * front ends (cli, server, daemon) only look down, never sideways into each other except
  * cli -> daemon (`tandem start`) and daemon -> server (the daemon serves the API).
  */
@@ -22,6 +22,27 @@ const layerZones = [
   { target: './src/drift', from: above.front },
   { target: './src/server', from: ['./src/cli', './src/daemon'] },
   { target: './src/daemon', from: ['./src/cli'] },
+  // The embedded sandbox is a tool beside the product: only the front ends that assemble a running
+  // Tandem (src/app.ts, the `tandem sandbox` command) plug it in, through src/runtime/embedded.ts.
+  {
+    target: [
+      ...base,
+      './connectors',
+      ...above.connectors,
+      ...above.middle,
+      './src/control',
+      './src/server',
+      './src/daemon',
+    ],
+    from: './sandbox',
+  },
+  // And it shares no code with what it stands in for: it speaks the vendors' wire protocols on its own.
+  // It implements the seam's interface (src/runtime/embedded.ts) and nothing else of the engine.
+  {
+    target: './sandbox',
+    from: ['./connectors', './state', './src/pipeline', './src/drift', './src/control', ...above.front],
+  },
+  { target: './sandbox', from: './src/runtime', except: ['./embedded.ts'] },
 ];
 
 export default tseslint.config(

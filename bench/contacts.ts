@@ -13,8 +13,8 @@ import type { SourceRecord } from '../connectors/types.js';
 import { loadMapping } from '../src/mapping/load.js';
 import { staticResolver, type ReferenceResolver } from '../src/mapping/resolver.js';
 import { toE164 } from '../src/mapping/transforms/phone.js';
-import { contactProperties } from '../src/sandbox/hubspot/seed-properties.js';
-import { seedWorld } from '../src/sandbox/seed.js';
+import { contactProperties } from '../sandbox/hubspot/seed-properties.js';
+import { seedWorld } from '../sandbox/seed.js';
 
 const COUNT = 100_000;
 

@@ -10,7 +10,8 @@ import type { RuntimeConnector } from './runtime/instrument.js';
 import { createLogger, type Logger } from './logger.js';
 import type { SyncDefinition } from './pipeline/context.js';
 import { preflight } from './preflight.js';
-import { startSandbox, type RunningSandbox } from './sandbox/index.js';
+// The one place the product meets the embedded sandbox (the seam: src/runtime/embedded.ts).
+import { embeddedSandbox, startSandbox, type RunningSandbox } from '../sandbox/index.js';
 
 export interface App {
   readonly config: Config;
@@ -55,6 +56,7 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
     connect,
     ...(options.server === undefined ? {} : { server: options.server }),
     ...(options.sync === undefined ? {} : { sync: options.sync }),
+    sandboxSecrets: embeddedSandbox.secrets,
   });
   const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
   const store = await StateStore.open(config.stateFile);
@@ -71,7 +73,7 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
       for (const entry of Object.values(config.connectors)) {
         connectors[entry.name] = buildConnector(entry, {
           config,
-          sandbox,
+          sandbox: sandbox === undefined ? undefined : { kit: embeddedSandbox, running: sandbox },
           logger,
           store,
           breakers,

@@ -12,6 +12,7 @@ import { isConfigError, type ConfigError } from './errors.js';
 import { loadMappings } from './mapping/load.js';
 import type { CompiledMapping } from './mapping/types.js';
 import { secretDefaults } from './runtime/build-connector.js';
+import type { EmbeddedSandbox } from './runtime/embedded.js';
 
 export interface PreflightOptions {
   /** The command will talk to the connectors: their secrets must resolve. */
@@ -21,6 +22,8 @@ export interface PreflightOptions {
   /** A sync named on the command line: it must exist. */
   readonly sync?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The embedded sandbox's development credentials: a connector bound to it falls back to them. */
+  readonly sandboxSecrets?: EmbeddedSandbox['secrets'];
 }
 
 export interface Preflight {
@@ -65,7 +68,7 @@ export function preflight(configFile: string, options: PreflightOptions): Prefli
     problems.push(
       ...secretProblems(config, source, {
         server: options.server === true,
-        defaults: secretDefaults,
+        defaults: (entry) => secretDefaults(entry, options.sandboxSecrets),
         ...(options.env === undefined ? {} : { env: options.env }),
       }),
     );

@@ -14,8 +14,7 @@ import { responseCapOf } from '../http/response-cap.js';
 import { createTransport } from '../http/transport.js';
 import { singleWindow } from '../http/vendor-limits.js';
 import type { Logger } from '../logger.js';
-import { SANDBOX_SECRETS, type RunningSandbox } from '../sandbox/index.js';
-import { viewPath } from '../sandbox/record-view.js';
+import type { SandboxInUse, SandboxRole } from './embedded.js';
 import { createCircuit } from './breaker.js';
 import type { Connector } from '../../connectors/types.js';
 import { instrumentConnector, type RuntimeConnector } from './instrument.js';
@@ -24,7 +23,8 @@ import type { BreakerRecord, StateStore } from '../../state/index.js';
 
 export interface BuildContext {
   readonly config: Config;
-  readonly sandbox: RunningSandbox | undefined;
+  /** The embedded sandbox when enabled: connectors bound to it get its URL and credentials. */
+  readonly sandbox: SandboxInUse | undefined;
   readonly logger: Logger;
   /** Where circuit-breaker state is kept; without it the breaker lives in memory only. */
   readonly store?: StateStore;
@@ -38,10 +38,13 @@ export interface BuildContext {
  * What a connector's secrets fall back to when their reference yields nothing: the sandbox's own
  * development credentials when bound to it, and with OAuth an unused `token`.
  */
-export function secretDefaults(entry: ConnectorEntry): Readonly<Record<string, string>> {
+export function secretDefaults(
+  entry: ConnectorEntry,
+  sandboxSecrets: Readonly<Record<SandboxRole, Readonly<Record<string, string>>>> | undefined,
+): Readonly<Record<string, string>> {
   const role = entry.base.sandbox;
   return {
-    ...(role === undefined ? {} : SANDBOX_SECRETS[role]),
+    ...(role === undefined || sandboxSecrets === undefined ? {} : sandboxSecrets[role]),
     ...(entry.base.auth === undefined ? {} : OAUTH_SECRET_DEFAULTS),
   };
 }
@@ -53,7 +56,7 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   const role = entry.base.sandbox;
   let settings: Record<string, unknown> = { ...entry.settings };
   if (role !== undefined) {
-    const server = ctx.sandbox?.[role];
+    const server = ctx.sandbox?.running[role];
     if (server === undefined || registered.sandbox === undefined) {
       throw new ConfigError(
         `${ctx.config.file}: connectors.${entry.name}.sandbox is "${role}" but the sandbox is not enabled; set sandbox.enabled: true or give the connector its own URL`,
@@ -83,7 +86,7 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   );
   // OAuth and mTLS (auth:, tls:) wrap the transport; the connector itself never sees them.
   const auth = buildConnectorAuth(entry.name, entry.base, { configFile: ctx.config.file, logger });
-  const defaults = secretDefaults(entry);
+  const defaults = secretDefaults(entry, ctx.sandbox?.kit.secrets);
   // Inside the OAuth wrapper: only the vendor's own answers set its clock, not a token server's.
   const clock = createServerClock();
   const connector = registered.factory.create(entry.name, parsed, {
@@ -111,11 +114,12 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
     }),
   });
   // Bound to the sandbox: records link to the sandbox's own record pages, not to a vendor's web UI.
-  const server = role === undefined ? undefined : ctx.sandbox?.[role];
+  const sandbox = ctx.sandbox;
+  const server = role === undefined || sandbox === undefined ? undefined : sandbox.running[role];
   const linked: Connector =
-    server === undefined
+    server === undefined || sandbox === undefined
       ? connector
-      : { ...connector, recordUrl: (object: string, id: string) => `${server.url}${viewPath(object, id)}` };
+      : { ...connector, recordUrl: (object: string, id: string) => `${server.url}${sandbox.kit.viewPath(object, id)}` };
   const settleSeconds = entry.base.settleSeconds ?? registered.settleSeconds ?? 0;
   return Object.freeze({ ...instrumentConnector(linked, ctx.logger, circuit), clock, settleSeconds });
 }

@@ -4,9 +4,9 @@ import { describe } from 'vitest';
 import { hubspotConnector } from '../../connectors/hubspot/index.js';
 import { createTransport } from '../../src/http/transport.js';
 import { silentLogger } from '../../src/logger.js';
-import { startHubspotSandbox } from '../../src/sandbox/hubspot/index.js';
-import { seedWorld } from '../../src/sandbox/seed.js';
-import type { RunningServer } from '../../src/sandbox/types.js';
+import { startHubspotSandbox } from '../../sandbox/hubspot/index.js';
+import { seedWorld } from '../../sandbox/seed.js';
+import type { RunningServer } from '../../sandbox/types.js';
 import { tempDir } from '../helpers/tmp.js';
 import { contractSuite } from './contract.js';
 

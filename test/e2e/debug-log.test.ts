@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_SECRETS } from '../../src/sandbox/index.js';
+import { SANDBOX_SECRETS } from '../../sandbox/index.js';
 import { tandem } from '../helpers/cli.js';
 import { writeTestConfig } from '../helpers/config.js';
 import { tempDir } from '../helpers/tmp.js';

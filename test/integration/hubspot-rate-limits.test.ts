@@ -10,7 +10,7 @@ import { openApp, type App } from '../../src/app.js';
 import { HTTP_EVENTS_CHANNEL, type HttpEvent } from '../../src/http/transport.js';
 import { silentLogger } from '../../src/logger.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
-import { SANDBOX_SECRETS } from '../../src/sandbox/index.js';
+import { SANDBOX_SECRETS } from '../../sandbox/index.js';
 import { writeTestConfig } from '../helpers/config.js';
 import { tempDir } from '../helpers/tmp.js';
 

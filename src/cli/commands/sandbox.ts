@@ -1,7 +1,7 @@
 /** `tandem sandbox`: the embedded sandbox servers alone, for exploring them with curl. */
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../logger.js';
-import { SANDBOX_SECRETS, startSandbox } from '../../sandbox/index.js';
+import { SANDBOX_SECRETS, startSandbox } from '../../../sandbox/index.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { untilSignal } from './common.js';

@@ -6,9 +6,9 @@ import { hubspotConnector } from '../../../connectors/hubspot/index.js';
 import type { ChangePage, Connector, Cursor } from '../../../connectors/types.js';
 import { createTransport } from '../../../src/http/transport.js';
 import { silentLogger } from '../../../src/logger.js';
-import { type HubspotSandboxTuning, startHubspotSandbox } from '../../../src/sandbox/hubspot/index.js';
-import { type SeedWorld, seedWorld } from '../../../src/sandbox/seed.js';
-import type { RunningServer } from '../../../src/sandbox/types.js';
+import { type HubspotSandboxTuning, startHubspotSandbox } from '../../../sandbox/hubspot/index.js';
+import { type SeedWorld, seedWorld } from '../../../sandbox/seed.js';
+import type { RunningServer } from '../../../sandbox/types.js';
 
 export const TOKEN = 'test-hubspot-token';
 export const WORLD: SeedWorld = seedWorld({ contacts: 300, companies: 40 });

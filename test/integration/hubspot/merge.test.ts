@@ -1,7 +1,7 @@
 /** The sandbox's merge endpoint against HubSpot's documented behaviour, read through the real connector. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../../connectors/types.js';
-import type { RunningServer } from '../../../src/sandbox/types.js';
+import type { RunningServer } from '../../../sandbox/types.js';
 import { api, connectorFor, startSandbox, tempDir } from './harness.js';
 
 describe('POST /crm/v3/objects/{object}/merge', () => {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/logger.js';
-import { startHubspotSandbox } from '../../../src/sandbox/hubspot/index.js';
-import type { RunningServer } from '../../../src/sandbox/types.js';
+import { startHubspotSandbox } from '../../../sandbox/hubspot/index.js';
+import type { RunningServer } from '../../../sandbox/types.js';
 import { TOKEN, WORLD, api, connectorFor, readAll, startSandbox, tempDir } from './harness.js';
 
 describe('the HubSpot sandbox speaks HubSpot’s wire protocol', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../../connectors/types.js';
-import type { RunningServer } from '../../../src/sandbox/types.js';
+import type { RunningServer } from '../../../sandbox/types.js';
 import { WORLD, api, connectorFor, readAll, startSandbox, tempDir } from './harness.js';
 
 describe('HubSpot connector incremental reads against the sandbox', () => {

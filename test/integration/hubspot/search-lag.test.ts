@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/logger.js';
-import { startHubspotSandbox } from '../../../src/sandbox/hubspot/index.js';
-import type { RunningServer } from '../../../src/sandbox/types.js';
+import { startHubspotSandbox } from '../../../sandbox/hubspot/index.js';
+import type { RunningServer } from '../../../sandbox/types.js';
 import { TOKEN, UNTHROTTLED, WORLD, api, tempDir } from './harness.js';
 
 const LAG_MS = 600;

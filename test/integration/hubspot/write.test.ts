@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector, WriteOperation } from '../../../connectors/types.js';
-import type { RunningServer } from '../../../src/sandbox/types.js';
+import type { RunningServer } from '../../../sandbox/types.js';
 import { WORLD, api, connectorFor, startSandbox, tempDir } from './harness.js';
 
 const upsert = (key: string, ref: string, fields: Record<string, unknown>, field = 'tandem_ref'): WriteOperation => ({

@@ -7,10 +7,10 @@ import { OdooRpc } from '../../../connectors/odoo/rpc.js';
 import type { Connector, ConnectorContext } from '../../../connectors/types.js';
 import { createTransport } from '../../../src/http/transport.js';
 import { silentLogger } from '../../../src/logger.js';
-import type { FaultOptions } from '../../../src/sandbox/faults.js';
-import { startOdooSandbox } from '../../../src/sandbox/odoo/index.js';
-import { seedWorld } from '../../../src/sandbox/seed.js';
-import type { RunningServer } from '../../../src/sandbox/types.js';
+import type { FaultOptions } from '../../../sandbox/faults.js';
+import { startOdooSandbox } from '../../../sandbox/odoo/index.js';
+import { seedWorld } from '../../../sandbox/seed.js';
+import type { RunningServer } from '../../../sandbox/types.js';
 
 export const SECRET = 'sandbox-odoo-key';
 export const WORLD = seedWorld({ contacts: 300, companies: 40 });

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SEED_EPOCH, seedWorld } from '../../../src/sandbox/seed.js';
-import { compileDomain } from '../../../src/sandbox/odoo/domain.js';
-import { PARTNER } from '../../../src/sandbox/odoo/fields.js';
-import { createClock, odooDatetime, openStore, type Db } from '../../../src/sandbox/odoo/store.js';
+import { SEED_EPOCH, seedWorld } from '../../../sandbox/seed.js';
+import { compileDomain } from '../../../sandbox/odoo/domain.js';
+import { PARTNER } from '../../../sandbox/odoo/fields.js';
+import { createClock, odooDatetime, openStore, type Db } from '../../../sandbox/odoo/store.js';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];

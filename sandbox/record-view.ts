@@ -4,7 +4,7 @@
  * connector links to the vendor's web UI. No token (a browser link cannot send one): the sandbox
  * listens on 127.0.0.1 and holds generated data only. Every value is escaped.
  */
-import { escapeHtml } from '../html.js';
+import { escapeHtml } from '../src/html.js';
 
 export const VIEW_PREFIX = '/__sandbox/view/';
 

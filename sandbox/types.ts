@@ -1,5 +1,5 @@
 /** What every embedded sandbox server takes and returns. */
-import type { Logger } from '../logger.js';
+import type { Logger } from '../src/logger.js';
 import type { FaultKind, FaultOptions } from './faults.js';
 import type { SeedWorld } from './seed.js';
 

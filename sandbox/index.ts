@@ -3,11 +3,13 @@
  * seeded with one deterministic world, persisted under the data directory.
  */
 import path from 'node:path';
-import type { SandboxConfig } from '../config/schema.js';
-import type { Logger } from '../logger.js';
+import type { SandboxConfig } from '../src/config/schema.js';
+import type { Logger } from '../src/logger.js';
 import { startHubspotSandbox } from './hubspot/index.js';
 import { startOdooSandbox } from './odoo/index.js';
 import { seedWorld } from './seed.js';
+import type { EmbeddedSandbox } from '../src/runtime/embedded.js';
+import { viewPath } from './record-view.js';
 import type { RunningServer } from './types.js';
 
 /**
@@ -60,3 +62,10 @@ export async function startSandbox(config: SandboxConfig, dataDir: string, logge
     },
   };
 }
+
+/** The sandbox as the product plugs it in (src/runtime/embedded.ts): its credentials, pages and servers. */
+export const embeddedSandbox: EmbeddedSandbox = Object.freeze({
+  secrets: SANDBOX_SECRETS,
+  viewPath,
+  start: startSandbox,
+});
