@@ -3,13 +3,12 @@
  * hand-written TypeScript function producing the same payloads. Run with `npm run bench`;
  * results are printed and written to bench/RESULTS.md. Not a test: timings vary by machine.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import type { SourceRecord } from '../connectors/types.js';
+import { provenance } from './provenance.js';
 import { loadMapping } from '../src/mapping/load.js';
 import { staticResolver, type ReferenceResolver } from '../src/mapping/resolver.js';
 import { toE164 } from '../src/mapping/transforms/phone.js';
@@ -18,16 +17,6 @@ import { seedWorld } from '../sandbox/seed.js';
 
 const COUNT = 100_000;
 
-/** The commit measured, so a figure can be traced to its code ("unknown" outside a git checkout). */
-function commit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
-    return dirty === '' ? head : `${head} (with uncommitted changes)`;
-  } catch {
-    return 'unknown';
-  }
-}
 const ROUNDS = 15;
 
 const COUNTRY_CODES: Readonly<Record<string, string>> = {
@@ -194,6 +183,6 @@ the rounds' own ratios.
 | mapping, run path, ERP -> CRM (\`toCrm\`) | ${Math.round(back).toLocaleString('en-US')} |
 
 Ratio (hand-written rate / compiled rate, CRM -> ERP): **${ratio.toFixed(2)}x** (until 2026-12 a generated function that runs never executed was measured here, at 1.3x).
-Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit()}; machine: Node ${process.version}, ${process.platform} ${process.arch}, ${os.cpus().length} cores.
+${provenance()}
 `;
 fs.writeFileSync(path.resolve('bench/RESULTS.md'), report);

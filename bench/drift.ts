@@ -19,6 +19,7 @@ import {
   type SourceRecord,
 } from '../connectors/types.js';
 import { StateStore } from '../state/index.js';
+import { provenance } from './provenance.js';
 import { syncSchema } from '../src/config/schema.js';
 import { runDrift } from '../src/drift/drift.js';
 import { silentLogger } from '../src/logger.js';
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
         .join(', ')} |`,
       '',
       `Peak RSS against the issue's budget of ${BUDGET_MB} MB: **${ratio.toFixed(2)}x** (aim: under 1.00x).`,
-      `Machine: Node ${process.version}, ${process.platform} ${process.arch}.`,
+      provenance(),
       '',
     ].join('\n');
     process.stdout.write(report);
