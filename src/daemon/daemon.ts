@@ -98,11 +98,15 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     // pino children copy their level when created: connectors keep theirs until a restart.
     app.logger.level = next.logLevel;
     logger.level = next.logLevel;
+    // The syncs take the reloaded keys in one place (SyncControl): the scheduler below, webhooks,
+    // readiness and drift reports all read them from there.
+    const changes = control.reconfigure(next.syncs);
     const rescheduled: string[] = [];
-    for (const name of control.names) {
-      const before = config.syncs[name];
-      const after = next.syncs[name];
-      if (after === undefined || (before?.schedule === after.schedule && before.enabled === after.enabled)) continue;
+    for (const [name, { applied, needRestart }] of Object.entries(changes)) {
+      if (needRestart.length > 0)
+        logger.warn({ sync: name, keys: needRestart }, 'SIGHUP: these keys changed and take effect after a restart');
+      if (!applied.includes('schedule') && !applied.includes('enabled')) continue;
+      const after = control.definition(name).config;
       await tasks.get(name)?.destroy();
       tasks.delete(name);
       if (after.enabled) schedule(name, after.schedule);
@@ -110,6 +114,8 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     }
     server?.reconfigure(next);
     config = next;
+    const added = Object.keys(next.syncs).filter((name) => !control.has(name));
+    if (added.length > 0) logger.warn({ syncs: added }, 'SIGHUP: new syncs start after a restart');
     logger.info({ rescheduled }, 'SIGHUP: config and credentials reloaded');
   };
   if (handleSignals) {

@@ -96,7 +96,8 @@ export async function startServerRuntime(
     store: app.store,
     control,
     connectors: app.connectors,
-    syncs: (): SyncEntry[] => Object.values(current.config.syncs),
+    // The running syncs' entries, reloaded by SyncControl on SIGHUP: one place for `staleAfterMs`.
+    syncs: (): SyncEntry[] => control.names.map((name) => control.definition(name).config),
     status: () => collectStatus(app),
     metrics,
     silence,
@@ -118,6 +119,8 @@ export async function startServerRuntime(
       silence.polled(sync.erp.name, stats.pulled.erp);
     },
     reconfigure(config) {
+      // pino children copy their level when created: the server's lines follow `log.level` here.
+      logger.level = config.logLevel;
       const next = config.server;
       if (next === undefined) {
         logger.warn('the reloaded config has no server block; the server keeps running until a restart');
