@@ -95,7 +95,8 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     );
   };
   const applyReload = async (next: Config): Promise<void> => {
-    // pino children copy their level when created: connectors keep theirs until a restart.
+    // pino children without a level of their own follow their parent's: the server, connectors
+    // and runs follow these two.
     app.logger.level = next.logLevel;
     logger.level = next.logLevel;
     // The syncs take the reloaded keys in one place (SyncControl): the scheduler below, webhooks,

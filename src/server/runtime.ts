@@ -119,8 +119,6 @@ export async function startServerRuntime(
       silence.polled(sync.erp.name, stats.pulled.erp);
     },
     reconfigure(config) {
-      // pino children copy their level when created: the server's lines follow `log.level` here.
-      logger.level = config.logLevel;
       const next = config.server;
       if (next === undefined) {
         logger.warn('the reloaded config has no server block; the server keeps running until a restart');
