@@ -23,6 +23,8 @@ export interface DaemonConfig {
   readonly tokenFile?: string;
   readonly hookFile?: string;
   readonly toleranceMs?: number;
+  /** A key SIGHUP does not apply (it needs a restart). */
+  readonly pageSize?: number;
 }
 
 export interface TestDaemon {
@@ -47,6 +49,7 @@ const yaml = (mapping: string, c: DaemonConfig): string => {
     // Never, unless the test says otherwise (1 January, midnight).
     schedule: c.schedule ?? '0 0 1 1 *',
     enabled: c.enabled ?? true,
+    pageSize: c.pageSize ?? 100,
     ...(c.staleAfterMs === undefined ? {} : { staleAfterMs: c.staleAfterMs }),
     ...(c.driftSchedule === undefined ? {} : { drift: { schedule: c.driftSchedule, formats: ['json'] } }),
   };

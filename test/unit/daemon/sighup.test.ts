@@ -120,4 +120,13 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
     // Signed a minute ago: inside the old 5 minutes, outside the reloaded 30 s.
     expect((await hook(d, 'second-hook-secret', 60)).status).toBe(401);
   });
+
+  it('a key that needs a restart is named in a warning', async () => {
+    const d = await start({});
+    await d.reload({ pageSize: 7, staleAfterMs: 60_000 });
+    expect(d.lines.find((l) => String(l['msg']).startsWith('SIGHUP: these keys changed'))).toMatchObject({
+      sync: 'contacts',
+      keys: ['pageSize'],
+    });
+  });
 });
