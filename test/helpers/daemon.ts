@@ -25,6 +25,8 @@ export interface DaemonConfig {
   readonly toleranceMs?: number;
   /** A key SIGHUP does not apply (it needs a restart). */
   readonly pageSize?: number;
+  /** A second sync, `added`, beside `contacts` (a sync a reload adds needs a restart). */
+  readonly added?: boolean;
 }
 
 export interface TestDaemon {
@@ -62,7 +64,7 @@ connectors:
   erp: { kind: odoo, sandbox: erp }
 syncs:
   contacts: ${JSON.stringify(sync)}
-server: { port: 0, tokenSecret: { file: ${c.tokenFile ?? 'token'} }, webhooks: { erp: ${JSON.stringify(hook)} } }
+${c.added === true ? `  added: ${JSON.stringify(sync)}\n` : ''}server: { port: 0, tokenSecret: { file: ${c.tokenFile ?? 'token'} }, webhooks: { erp: ${JSON.stringify(hook)} } }
 `;
 };
 

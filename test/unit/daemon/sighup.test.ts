@@ -65,18 +65,19 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
     await d.waitFor('a run on the new schedule', async () => (await runs(d)) > 0, 4000);
   });
 
-  it('enabled: false stops the schedule and webhooks no longer run the sync', async () => {
-    const d = await start({ schedule: '* * * * * *' });
+  it('enabled: false stops the schedule, the drift scans, and webhooks no longer run the sync', async () => {
+    const d = await start({ schedule: '* * * * * *', driftSchedule: '* * * * * *' });
+    const reports = async (): Promise<number> => (await listReports(d.app.store.db, 'contacts')).length;
     expect((await hook(d, 'first-hook-secret')).syncs).toEqual(['contacts']);
     await d.waitFor('a scheduled run', async () => (await runs(d)) > 1, 4000);
 
-    await d.reload({ schedule: '* * * * * *', enabled: false });
+    await d.reload({ schedule: '* * * * * *', driftSchedule: '* * * * * *', enabled: false });
     expect(await hook(d, 'first-hook-secret')).toEqual({ status: 202, syncs: [] });
     // A run the old schedule started just before the reload may still finish.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const settled = await runs(d);
+    const settled = [await runs(d), await reports()];
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    expect(await runs(d)).toBe(settled);
+    expect([await runs(d), await reports()]).toEqual(settled);
   });
 
   it('staleAfterMs: /readyz and the drift report judge staleness by the reloaded limit', async () => {
@@ -123,10 +124,13 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
 
   it('a key that needs a restart is named in a warning', async () => {
     const d = await start({});
-    await d.reload({ pageSize: 7, staleAfterMs: 60_000 });
+    await d.reload({ pageSize: 7, staleAfterMs: 60_000, added: true });
     expect(d.lines.find((l) => String(l['msg']).startsWith('SIGHUP: these keys changed'))).toMatchObject({
       sync: 'contacts',
       keys: ['pageSize'],
+    });
+    expect(d.lines.find((l) => l['msg'] === 'SIGHUP: new syncs start after a restart')).toMatchObject({
+      syncs: ['added'],
     });
   });
 });
