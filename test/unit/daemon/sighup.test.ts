@@ -80,6 +80,17 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
     expect([await runs(d), await reports()]).toEqual(settled);
   });
 
+  it('enabled: true schedules a sync that was off at start (its lease taken at its first run)', async () => {
+    const d = await start({ schedule: '* * * * * *', enabled: false });
+    expect((await hook(d, 'first-hook-secret')).syncs).toEqual([]);
+    await d.reload({ schedule: '* * * * * *' });
+    await d.waitFor(
+      'a scheduled run',
+      async () => (await d.app.store.lastRun('contacts'))?.status === 'succeeded',
+      4000,
+    );
+  });
+
   it('staleAfterMs: /readyz and the drift report judge staleness by the reloaded limit', async () => {
     const d = await start({ driftSchedule: '* * * * * *' });
     const ready = async (): Promise<{ status: number; body: string }> => {
