@@ -39,6 +39,12 @@ async function hook(d: TestDaemon, secret: string, ageSeconds = 0): Promise<{ st
 const api = async (d: TestDaemon, token: string): Promise<number> =>
   (await fetch(`${d.url}/api/syncs`, { headers: { authorization: `Bearer ${token}` } })).status;
 
+/** The sync as `GET /api/syncs` lists it. */
+async function listed(d: TestDaemon): Promise<unknown> {
+  const response = await fetch(`${d.url}/api/syncs`, { headers: { authorization: 'Bearer first-token' } });
+  return ((await response.json()) as { syncs: unknown[] }).syncs[0];
+}
+
 const runs = async (d: TestDaemon): Promise<number> => (await d.app.store.lastRun('contacts'))?.id ?? 0;
 
 describe('SIGHUP applies each reloadable key where it is read', () => {
@@ -63,6 +69,7 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
     expect(await runs(d)).toBe(0);
     await d.reload({ schedule: '* * * * * *' });
     await d.waitFor('a run on the new schedule', async () => (await runs(d)) > 0, 4000);
+    expect(await listed(d)).toMatchObject({ sync: 'contacts', schedule: '* * * * * *' });
   });
 
   it('enabled: false stops the schedule, the drift scans, and webhooks no longer run the sync', async () => {
@@ -73,6 +80,7 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
 
     await d.reload({ schedule: '* * * * * *', driftSchedule: '* * * * * *', enabled: false });
     expect(await hook(d, 'first-hook-secret')).toEqual({ status: 202, syncs: [] });
+    expect(await listed(d)).toMatchObject({ sync: 'contacts', enabled: false });
     // A run the old schedule started just before the reload may still finish.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const settled = [await runs(d), await reports()];
