@@ -7,9 +7,10 @@
  * a webhook or the API asks for go through the same per-sync runner, so they never overlap the
  * scheduled ones. SIGHUP re-reads the config file and applies what is safe without a restart:
  * log level, schedules and `enabled` of existing syncs, `staleAfterMs`, the server's token and
- * webhook settings (see the README, "SIGHUP"); a config that fails to load is logged and ignored.
- * Drift reports run on their own `drift.schedule` (src/daemon/drift-schedule.ts); a change to it
- * takes a restart.
+ * webhook settings (see docs/operations.md, "SIGHUP"); a config that fails to load is logged and
+ * ignored. The syncs' reloaded keys live in SyncControl (`reconfigure`), where every reader finds
+ * them; the other keys are named in a warning and need a restart. Drift reports run on their own
+ * `drift.schedule` (src/daemon/drift-schedule.ts); a change to it takes a restart.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.js';
