@@ -68,7 +68,7 @@ ${c.added === true ? `  added: ${JSON.stringify(sync)}\n` : ''}server: { port: 0
 `;
 };
 
-async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

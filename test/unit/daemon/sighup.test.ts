@@ -68,7 +68,7 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(await runs(d)).toBe(0);
     await d.reload({ schedule: '* * * * * *' });
-    await d.waitFor('a run on the new schedule', async () => (await runs(d)) > 0, 4000);
+    await d.waitFor('a run on the new schedule', async () => (await runs(d)) > 0, 10_000);
     expect(await listed(d)).toMatchObject({ sync: 'contacts', schedule: '* * * * * *' });
   });
 
@@ -76,13 +76,13 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
     const d = await start({ schedule: '* * * * * *', driftSchedule: '* * * * * *' });
     const reports = async (): Promise<number> => (await listReports(d.app.store.db, 'contacts')).length;
     expect((await hook(d, 'first-hook-secret')).syncs).toEqual(['contacts']);
-    await d.waitFor('a scheduled run', async () => (await runs(d)) > 1, 4000);
+    await d.waitFor('a scheduled run', async () => (await runs(d)) > 1, 10_000);
 
     await d.reload({ schedule: '* * * * * *', driftSchedule: '* * * * * *', enabled: false });
     expect(await hook(d, 'first-hook-secret')).toEqual({ status: 202, syncs: [] });
     expect(await listed(d)).toMatchObject({ sync: 'contacts', enabled: false });
     // A run the old schedule started just before the reload may still finish.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const settled = [await runs(d), await reports()];
     await new Promise((resolve) => setTimeout(resolve, 2100));
     expect([await runs(d), await reports()]).toEqual(settled);
@@ -95,7 +95,7 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
     await d.waitFor(
       'a scheduled run',
       async () => (await d.app.store.lastRun('contacts'))?.status === 'succeeded',
-      4000,
+      10_000,
     );
   });
 
@@ -110,7 +110,7 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
         (r) => (JSON.parse(r.summary) as { categories: Record<string, number> }).categories['stale_sync'] ?? 0,
       );
     expect((await ready()).status).toBe(200);
-    await d.waitFor('a drift report', async () => (await staleReports()).length > 0, 4000);
+    await d.waitFor('a drift report', async () => (await staleReports()).length > 0, 10_000);
     expect(await staleReports()).not.toContain(1);
 
     // No run of the sync ever succeeded here: with a limit, it is stale at once.
@@ -118,7 +118,7 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
     const after = await ready();
     expect(after.status).toBe(503);
     expect(after.body).toContain('stale:contacts');
-    await d.waitFor('a drift report with the sync stale', async () => (await staleReports())[0] === 1, 4000);
+    await d.waitFor('a drift report with the sync stale', async () => (await staleReports())[0] === 1, 10_000);
   });
 
   it('server.tokenSecret: the old token is refused and the new one accepted', async () => {
