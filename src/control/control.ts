@@ -13,6 +13,8 @@ import { dependenciesOf } from './order.js';
 import { SyncRunner } from './sync-runner.js';
 import type { StateStore } from '../../state/index.js';
 import { readPaused, writePaused } from './pause-file.js';
+import { reloadEntry } from './reload.js';
+import type { SyncEntry } from '../config/load.js';
 
 /** Who asked for a run: a label on the run metrics and log lines. */
 export type RunTrigger = 'start' | 'schedule' | 'webhook' | 'api';
@@ -125,6 +127,27 @@ export class SyncControl {
       }
     }
     return targets.map((s) => s.name);
+  }
+
+  /**
+   * SIGHUP: each running sync takes the reloadable keys of its reloaded entry (see
+   * `RELOADED_SYNC_KEYS`), so webhooks, readiness and drift reports read the live value from
+   * here. Syncs missing from `syncs` keep running as they are; new ones need a restart.
+   * Returns, per sync, what changed and was applied, and what changed but needs a restart.
+   */
+  reconfigure(
+    syncs: Readonly<Record<string, SyncEntry>>,
+  ): Record<string, { applied: readonly string[]; needRestart: readonly string[] }> {
+    const changes: Record<string, { applied: readonly string[]; needRestart: readonly string[] }> = {};
+    for (const [name, definition] of this.definitions) {
+      const after = syncs[name];
+      if (after === undefined) continue;
+      const { entry, applied, needRestart } = reloadEntry(definition.config, after);
+      if (applied.length === 0 && needRestart.length === 0) continue;
+      this.definitions.set(name, { ...definition, config: entry });
+      changes[name] = { applied, needRestart };
+    }
+    return changes;
   }
 
   setPaused(sync: string, paused: boolean): void {

@@ -7,9 +7,10 @@
  * a webhook or the API asks for go through the same per-sync runner, so they never overlap the
  * scheduled ones. SIGHUP re-reads the config file and applies what is safe without a restart:
  * log level, schedules and `enabled` of existing syncs, `staleAfterMs`, the server's token and
- * webhook settings (see the README, "SIGHUP"); a config that fails to load is logged and ignored.
- * Drift reports run on their own `drift.schedule` (src/daemon/drift-schedule.ts); a change to it
- * takes a restart.
+ * webhook settings (see docs/operations.md, "SIGHUP"); a config that fails to load is logged and
+ * ignored. The syncs' reloaded keys live in SyncControl (`reconfigure`), where every reader finds
+ * them; the other keys are named in a warning and need a restart. Drift reports run on their own
+ * `drift.schedule` (src/daemon/drift-schedule.ts); a change to it takes a restart.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.js';
@@ -95,14 +96,19 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     );
   };
   const applyReload = async (next: Config): Promise<void> => {
-    // pino children copy their level when created: connectors keep theirs until a restart.
+    // pino children without a level of their own follow their parent's: the server, connectors
+    // and runs follow these two.
     app.logger.level = next.logLevel;
     logger.level = next.logLevel;
+    // The syncs take the reloaded keys in one place (SyncControl): the scheduler below, webhooks,
+    // readiness and drift reports all read them from there.
+    const changes = control.reconfigure(next.syncs);
     const rescheduled: string[] = [];
-    for (const name of control.names) {
-      const before = config.syncs[name];
-      const after = next.syncs[name];
-      if (after === undefined || (before?.schedule === after.schedule && before.enabled === after.enabled)) continue;
+    for (const [name, { applied, needRestart }] of Object.entries(changes)) {
+      if (needRestart.length > 0)
+        logger.warn({ sync: name, keys: needRestart }, 'SIGHUP: these keys changed and take effect after a restart');
+      if (!applied.includes('schedule') && !applied.includes('enabled')) continue;
+      const after = control.definition(name).config;
       await tasks.get(name)?.destroy();
       tasks.delete(name);
       if (after.enabled) schedule(name, after.schedule);
@@ -110,6 +116,8 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     }
     server?.reconfigure(next);
     config = next;
+    const added = Object.keys(next.syncs).filter((name) => !control.has(name));
+    if (added.length > 0) logger.warn({ syncs: added }, 'SIGHUP: new syncs start after a restart');
     logger.info({ rescheduled }, 'SIGHUP: config and credentials reloaded');
   };
   if (handleSignals) {

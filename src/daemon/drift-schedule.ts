@@ -2,7 +2,9 @@
  * Scheduled drift reports: each sync with `drift.schedule` is scanned on its own cron, never
  * overlapping itself, and the report is written like `tandem drift` writes it. With
  * `drift.repair`, the fixes are enqueued in the outbox and the sync's run (through SyncControl,
- * so never beside another run of the sync) delivers them: one deliverer per outbox.
+ * so never beside another run of the sync) delivers them: one deliverer per outbox. Each scan
+ * reads the sync's live definition from SyncControl, so a SIGHUP's `enabled: false` stops the
+ * scans and its `staleAfterMs` is the one the report judges by; `drift.*` itself needs a restart.
  */
 import path from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
@@ -28,7 +30,9 @@ export function scheduleDrift(
     const task = cron.schedule(
       drift.schedule,
       async () => {
-        if (stop.aborted || control.isPaused(sync.name)) return;
+        // The live definition (SIGHUP reloads `enabled` and `staleAfterMs` into SyncControl).
+        const live = control.definition(sync.name);
+        if (stop.aborted || control.isPaused(sync.name) || !live.config.enabled) return;
         try {
           const entry: GateEntry =
             drift.repair && gate !== undefined ? await gate.enter(sync.name) : { store: app.store };
@@ -40,7 +44,7 @@ export function scheduleDrift(
             return;
           }
           const outcome = await runDrift(
-            { sync, store: entry.store, logger, signal: stop },
+            { sync: live, store: entry.store, logger, signal: stop },
             {
               formats: drift.formats,
               outDir: app.config.reportsDir,

@@ -91,13 +91,20 @@ export async function startServerRuntime(
   secret('token');
   for (const name of Object.keys(server.webhooks)) secret(`webhook:${name}`);
 
+  // The running syncs' entries, which SyncControl reloads on SIGHUP: readiness (`staleAfterMs`) and
+  // the status (`enabled`, `schedule`) read them, not the config the daemon started with.
+  const liveSyncs = (): SyncEntry[] => control.names.map((name) => control.definition(name).config);
   const fastify = createServer({
     logger,
     store: app.store,
     control,
     connectors: app.connectors,
-    syncs: (): SyncEntry[] => Object.values(current.config.syncs),
-    status: () => collectStatus(app),
+    syncs: liveSyncs,
+    status: () =>
+      collectStatus({
+        store: app.store,
+        config: { ...app.config, syncs: Object.fromEntries(liveSyncs().map((sync) => [sync.name, sync])) },
+      }),
     metrics,
     silence,
     token: () => secret('token'),
