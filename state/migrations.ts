@@ -3,6 +3,7 @@
  */
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { moveLinkMarkers } from './migrate-link-markers.js';
+import { movePlannedVersions } from './migrate-planned.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -237,6 +238,9 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('links').addColumn('deletes_handled', 'text').execute();
       await db.schema.alterTable('outbox').addColumn('link_markers', 'text').execute();
       await moveLinkMarkers(db);
+      // And the version a write is planned on, out of the vendor payload into its own column.
+      await db.schema.alterTable('outbox').addColumn('planned_version', 'text').execute();
+      await movePlannedVersions(db);
     },
   },
 };

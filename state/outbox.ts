@@ -25,6 +25,8 @@ export interface NewOperation {
   readonly base?: Readonly<Record<string, unknown>> | null;
   /** What this write changes in its link's markers on confirm (an archive of ours, a restore). */
   readonly markers?: MarkerUpdate;
+  /** The target's version this write is planned on (optimistic concurrency: refused if it changed). */
+  readonly planned?: string;
 }
 
 export async function enqueue(db: Kysely<Database>, op: NewOperation, now: string): Promise<void> {
@@ -53,6 +55,7 @@ export async function enqueue(db: Kysely<Database>, op: NewOperation, now: strin
       payload_hash: op.payloadHash,
       base: op.base === undefined || op.base === null ? null : JSON.stringify(op.base),
       link_markers: encodeMarkerUpdate(op.markers),
+      planned_version: op.planned ?? null,
       status: 'pending',
       attempts: 0,
       last_error: null,

@@ -75,6 +75,8 @@ export interface OutboxTable {
   base: string | null;
   /** JSON of the `MarkerUpdate` this write makes on its link when confirmed (state/link-markers.ts). */
   link_markers: string | null;
+  /** The target's `modifiedAt` the write was planned on, for a connector with optimistic concurrency. */
+  planned_version: string | null;
   status: OutboxStatus;
   attempts: number;
   last_error: string | null;

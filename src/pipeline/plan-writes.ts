@@ -18,6 +18,7 @@ import type { Value } from '../mapping/values.js';
 import type { RunContext, RunStats } from './context.js';
 import type { Counterpart } from './counterparts.js';
 import { idempotencyKey, payloadHash } from './hash.js';
+import { hashedPayload } from './planned.js';
 import type { PrefetchingResolver } from './resolver.js';
 import { objectOf, other, pairIds, referenceFor } from './sides.js';
 
@@ -230,8 +231,9 @@ export function operation(
   ref: { field: string; value: string } | undefined,
   payload: Record<string, unknown>,
   base: Record<string, unknown>,
+  planned?: string,
 ): NewOperation {
-  const hash = payloadHash(payload);
+  const hash = payloadHash(hashedPayload(payload, planned));
   return {
     sync: ctx.sync.name,
     targetSide: target,
@@ -244,5 +246,6 @@ export function operation(
     payload,
     payloadHash: hash,
     base,
+    ...(planned === undefined ? {} : { planned }),
   };
 }

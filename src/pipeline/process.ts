@@ -13,7 +13,7 @@ import { findCounterparts, type Counterpart } from './counterparts.js';
 import { secondaryConflicts } from './match-keys.js';
 import { merge } from './merge.js';
 import { applyMerges, mergeMark, mergesOf, mergesOfVanished } from './merges.js';
-import { withPlanned } from './planned.js';
+import { plannedOf } from './planned.js';
 import { PrefetchingResolver } from './resolver.js';
 import {
   changedFields,
@@ -223,10 +223,16 @@ function planPair(
     const payload =
       link === undefined && ref !== undefined ? { ...encoded.fields, [ref.field]: ref.value } : encoded.fields;
     out.operations.push(
-      operation(ctx, target, sourceRecord.id, targetRecord.id, ref, withPlanned(sync, target, targetRecord, payload), {
-        ...result.settled,
-        ...values,
-      }),
+      operation(
+        ctx,
+        target,
+        sourceRecord.id,
+        targetRecord.id,
+        ref,
+        payload,
+        { ...result.settled, ...values },
+        plannedOf(sync, target, targetRecord),
+      ),
     );
     out.changes.push({
       side: target,

@@ -1,7 +1,8 @@
 /**
  * Migration 0010 on a store written by an older Tandem: the sentinel keys it kept inside base
  * snapshots (`@archived`, `@deleted:crm`) move to the link's own columns, and a pending archive or
- * restore keeps what it will do to its link on confirm.
+ * restore keeps what it will do to its link on confirm; the version a write was planned on leaves
+ * the vendor payload for its own column.
  */
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -27,10 +28,10 @@ async function oldStore(file: string): Promise<void> {
   });
   await link('3', '13', { email: 'c@example.com', '@archived': null });
   await link('4', '14', { email: 'd@example.com' });
-  const op = (id: number, action: string, base: object | null) =>
+  const op = (id: number, action: string, base: object | null, payload: object = {}) =>
     sql`insert into outbox (id, sync, target_side, object, action, idempotency_key, source_id, target_id,
         payload, payload_hash, base, status, attempts, created_at, updated_at)
-        values (${id}, 'contacts', 'erp', 'res.partner', ${action}, ${`k${id}`}, '5', '15', '{}', 'h',
+        values (${id}, 'contacts', 'erp', 'res.partner', ${action}, ${`k${id}`}, '5', '15', ${JSON.stringify(payload)}, 'h',
         ${base === null ? null : JSON.stringify(base)}, 'pending', 0, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`.execute(
       db,
     );
@@ -38,6 +39,7 @@ async function oldStore(file: string): Promise<void> {
   await op(2, 'upsert', { '@archived': null });
   await op(3, 'upsert', { email: 'e@example.com' });
   await op(4, 'archive', null);
+  await op(5, 'upsert', { email: 'f@example.com' }, { city: 'Paris', '@planned': { version: '2026-01-05T00:00:00Z' } });
   await db.destroy();
 }
 
@@ -79,6 +81,25 @@ describe('migration 0010_link_markers', () => {
       { id: 2, base: '{}', link_markers: '{"archivedByUs":null}' },
       { id: 3, base: '{"email":"e@example.com"}', link_markers: null },
       { id: 4, base: null, link_markers: null },
+      { id: 5, base: '{"email":"f@example.com"}', link_markers: null },
+    ]);
+  });
+
+  it('moves the planned version out of the outbox payload into its own column', async () => {
+    const file = path.join(dir, 'old.sqlite');
+    await oldStore(file);
+    store = await StateStore.open(file);
+    const ops = await store.db
+      .selectFrom('outbox')
+      .select(['id', 'payload', 'planned_version'])
+      .orderBy('id')
+      .execute();
+    expect(ops.map((o) => [o.id, JSON.parse(o.payload) as unknown, o.planned_version])).toEqual([
+      [1, {}, null],
+      [2, {}, null],
+      [3, {}, null],
+      [4, {}, null],
+      [5, { city: 'Paris' }, '2026-01-05T00:00:00Z'],
     ]);
   });
 
