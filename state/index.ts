@@ -7,6 +7,7 @@ export type { BreakerRecord } from './breakers.js';
 export type { NewConflict } from './conflicts.js';
 export type { WaitingRecord } from './waiting.js';
 export type { LinkUpdate } from './links.js';
+export { markersOf, type LinkMarkers, type MarkerUpdate } from './link-markers.js';
 export type { ConflictRow } from './schema.js';
 export type { Backfill, BackfillSide, BackfillStart } from './backfills.js';
 export type { BackfillState } from './schema.js';

@@ -1,5 +1,6 @@
 /** Link queries: CRM id <-> ERP id pairs with their base snapshot. */
 import type { Kysely } from 'kysely';
+import { applyMarkers, type MarkerUpdate } from './link-markers.js';
 import type { Database, LinkRow } from './schema.js';
 
 const CHUNK = 500;
@@ -111,11 +112,13 @@ export interface LinkUpdate {
   readonly erpId: string;
   /** Canonical values to merge into the base snapshot. */
   readonly base: Readonly<Record<string, unknown>>;
+  /** Changes to the link's markers (state/link-markers.ts); absent: they stay. */
+  readonly markers?: MarkerUpdate;
   readonly crmVersion?: string;
   readonly erpVersion?: string;
 }
 
-/** Creates the link or merges into it: base values are merged field by field, versions replaced when given. */
+/** Creates the link or merges into it: base values are merged field by field, versions and markers replaced when given. */
 export async function mergeLink(db: Kysely<Database>, update: LinkUpdate, now: string): Promise<void> {
   const existing = await db
     .selectFrom('links')
@@ -134,6 +137,7 @@ export async function mergeLink(db: Kysely<Database>, update: LinkUpdate, now: s
     updated_at: now,
     crm_version: update.crmVersion ?? existing?.crm_version ?? null,
     erp_version: update.erpVersion ?? existing?.erp_version ?? null,
+    ...applyMarkers(existing, update.markers),
   };
   if (existing === undefined) {
     await db

@@ -2,6 +2,8 @@
  * Schema migrations, applied in order at start. Never edit a shipped migration: add one.
  */
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { moveLinkMarkers } from './migrate-link-markers.js';
+import { movePlannedVersions } from './migrate-planned.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -227,6 +229,18 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('webhook_replay_pk', ['connector', 'signature'])
         .execute();
       await db.schema.createIndex('webhook_replay_expires').on('webhook_replay').column('expires_at').execute();
+    },
+  },
+  '0010_link_markers': {
+    async up(db: Kysely<unknown>) {
+      // A link's markers get their own columns instead of sentinel keys in the base snapshot.
+      await db.schema.alterTable('links').addColumn('archived_by_us', 'text').execute();
+      await db.schema.alterTable('links').addColumn('deletes_handled', 'text').execute();
+      await db.schema.alterTable('outbox').addColumn('link_markers', 'text').execute();
+      await moveLinkMarkers(db);
+      // And the version a write is planned on, out of the vendor payload into its own column.
+      await db.schema.alterTable('outbox').addColumn('planned_version', 'text').execute();
+      await movePlannedVersions(db);
     },
   },
 };

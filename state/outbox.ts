@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { WriteFailure } from '../connectors/types.js';
+import { encodeMarkerUpdate, type MarkerUpdate } from './link-markers.js';
 import type { Database, OutboxRow, OutboxStatus, Side } from './schema.js';
 
 export interface NewOperation {
@@ -22,6 +23,10 @@ export interface NewOperation {
   readonly payloadHash: string;
   /** Canonical values this write makes true, merged into the link's base on confirm. */
   readonly base?: Readonly<Record<string, unknown>> | null;
+  /** What this write changes in its link's markers on confirm (an archive of ours, a restore). */
+  readonly markers?: MarkerUpdate;
+  /** The target's version this write is planned on (optimistic concurrency: refused if it changed). */
+  readonly planned?: string;
 }
 
 export async function enqueue(db: Kysely<Database>, op: NewOperation, now: string): Promise<void> {
@@ -49,6 +54,8 @@ export async function enqueue(db: Kysely<Database>, op: NewOperation, now: strin
       payload: JSON.stringify(op.payload),
       payload_hash: op.payloadHash,
       base: op.base === undefined || op.base === null ? null : JSON.stringify(op.base),
+      link_markers: encodeMarkerUpdate(op.markers),
+      planned_version: op.planned ?? null,
       status: 'pending',
       attempts: 0,
       last_error: null,

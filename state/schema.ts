@@ -30,6 +30,10 @@ export interface LinkTable {
   /** The CRM record's modification time last seen for this link. */
   crm_version: string | null;
   erp_version: string | null;
+  /** `crm` / `erp`: the side Tandem archived for a delete on the other side (state/link-markers.ts). */
+  archived_by_us: string | null;
+  /** JSON `{crm?, erp?}`: the modification time of the last tombstone handled per side. */
+  deletes_handled: string | null;
 }
 
 /** `skipped` only in a run's stats (its sync's lease held elsewhere): such a run is never recorded. */
@@ -69,6 +73,10 @@ export interface OutboxTable {
   payload_hash: string;
   /** JSON of the canonical values this write makes true; merged into the link's base on confirm. */
   base: string | null;
+  /** JSON of the `MarkerUpdate` this write makes on its link when confirmed (state/link-markers.ts). */
+  link_markers: string | null;
+  /** The target's `modifiedAt` the write was planned on, for a connector with optimistic concurrency. */
+  planned_version: string | null;
   status: OutboxStatus;
   attempts: number;
   last_error: string | null;

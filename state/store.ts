@@ -10,6 +10,7 @@ import { withBusyRetry, type BusyRetry } from './busy.js';
 import { isUniqueViolation, LinkConflictError } from './errors.js';
 import { fencedWrite } from './fenced-write.js';
 import { LeaseStore } from './lease-store.js';
+import { decodeMarkerUpdate } from './link-markers.js';
 import type { Lease } from './leases.js';
 import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './breakers.js';
 import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
@@ -190,11 +191,12 @@ export class StateStore {
     const now = this.now();
     const [crmId, erpId] = row.target_side === 'erp' ? [row.source_id, targetId] : [targetId, row.source_id];
     const base = row.base === null ? {} : (JSON.parse(row.base) as Record<string, unknown>);
+    const markers = decodeMarkerUpdate(row.link_markers);
     try {
       await this.write(row.sync, async (trx) => {
-        // An archive moves no field, but remembers in the base that it was ours (see planRestore).
-        if (row.action === 'upsert' || row.base !== null)
-          await mergeLink(trx, { sync: row.sync, crmId, erpId, base }, now);
+        // An archive moves no field, but its link remembers that it was ours (see planRestore).
+        if (row.action === 'upsert' || row.base !== null || markers !== undefined)
+          await mergeLink(trx, { sync: row.sync, crmId, erpId, base, markers }, now);
         await markDone(trx, row.id, targetId, now);
       });
     } catch (error) {

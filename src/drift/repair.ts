@@ -16,6 +16,7 @@ import { deliverAll } from '../pipeline/deliver.js';
 import { applyMerges, mergesOfVanished } from '../pipeline/merges.js';
 import { planDelete, type Builder, type PlannedChange } from '../pipeline/plan-writes.js';
 import { processPage } from '../pipeline/process.js';
+import { startRunState } from '../pipeline/run-state.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
 import { connectorOf, fieldsOf, objectOf, other } from '../pipeline/sides.js';
 import type { DriftRow } from './report-schema.js';
@@ -71,7 +72,8 @@ export async function repair(
 ): Promise<RepairOutcome> {
   const ctx: RunContext = options.dryRun ? { ...given, dryRun: true } : given;
   const { sync, store } = ctx;
-  const stats = emptyStats(sync.name, 'incremental');
+  const run = startRunState(emptyStats(sync.name, 'incremental'));
+  const { stats } = run;
   const changes: PlannedChange[] = [];
   let conflicts = 0;
   const targets = collect(rows);
@@ -106,7 +108,7 @@ export async function repair(
   const enqueued = [...statuses.values()].filter((s) => s === 'pending').length;
   const blocked = [...statuses.values()].filter((s) => s === 'dead').length;
   if (!options.dryRun) {
-    if (options.deliver !== false) await deliverAll(ctx, stats);
+    if (options.deliver !== false) await deliverAll(ctx, run);
     stats.pending = (await store.outboxCounts(sync.name)).pending;
     if (stats.failed > 0) stats.status = 'failed';
     if (runId !== undefined) await store.finishRun(runId, stats.status, stats, null);

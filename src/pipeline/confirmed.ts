@@ -23,11 +23,11 @@
  */
 import { compareTimes } from '../../connectors/cursor.js';
 import type { Cursor, SourceRecord } from '../../connectors/types.js';
+import { markersOf } from '../../state/index.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import { sameValue } from '../mapping/values.js';
 import type { RunContext } from './context.js';
-import { ARCHIVED_BY_US } from './plan-writes.js';
 import { PrefetchingResolver } from './resolver.js';
 
 /** The records of `page` that need processing, and how many were dropped as confirmed re-reads. */
@@ -58,9 +58,8 @@ export async function dropConfirmed(
     const link = links.get(record.id);
     if (link === undefined) continue;
     if ((side === 'crm' ? link.crm_version : link.erp_version) !== record.modifiedAt) continue;
-    const base = JSON.parse(link.base) as CanonicalValues;
     // A counterpart archived by us may be restored by this record: that path must see it.
-    if (base[ARCHIVED_BY_US] == null) same.push({ record, base });
+    if (markersOf(link).archivedByUs === null) same.push({ record, base: JSON.parse(link.base) as CanonicalValues });
   }
   const confirmed = new Set<SourceRecord>();
   const unsure: typeof same = [];

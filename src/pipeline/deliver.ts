@@ -9,9 +9,10 @@ import type { WriteFailure, WriteResult } from '../../connectors/types.js';
 import { isLinkConflict, type OutboxRow, type Side } from '../../state/index.js';
 import { describeError, isTandemError } from '../errors.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
-import type { RunContext, RunStats } from './context.js';
+import type { RunContext } from './context.js';
 import { toOperation } from './planned.js';
 import { replanStale } from './replan.js';
+import type { RunState } from './run-state.js';
 import { connectorOf, other } from './sides.js';
 
 export interface DeliveryOutcome {
@@ -22,14 +23,15 @@ export interface DeliveryOutcome {
 }
 
 /** Delivers both sides' pending operations; the ERP's first, then the CRM's. */
-export async function deliverAll(ctx: RunContext, stats: RunStats): Promise<DeliveryOutcome> {
-  const erp = await deliverPending(ctx, stats, 'erp');
-  const crm = await deliverPending(ctx, stats, 'crm');
+export async function deliverAll(ctx: RunContext, run: RunState): Promise<DeliveryOutcome> {
+  const erp = await deliverPending(ctx, run, 'erp');
+  const crm = await deliverPending(ctx, run, 'crm');
   return { interrupted: erp.interrupted || crm.interrupted, paused: erp.paused || crm.paused };
 }
 
-export async function deliverPending(ctx: RunContext, stats: RunStats, side: Side = 'erp'): Promise<DeliveryOutcome> {
+export async function deliverPending(ctx: RunContext, run: RunState, side: Side = 'erp'): Promise<DeliveryOutcome> {
   const { sync, store, logger } = ctx;
+  const { stats } = run;
   const target = connectorOf(sync, side);
   const batchSize = target.capabilities.maxWriteBatch;
   let afterId = 0;
@@ -66,23 +68,23 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
           { sync: sync.name, connector: target.name, operations: group.length, err: failure },
           'write batch failed; operations stay in the outbox',
         );
-        for (const row of group) await countFailure(ctx, stats, row, failure);
+        for (const row of group) await countFailure(ctx, run, row, failure);
         return { interrupted: true, paused: false };
       }
       const byKey = new Map(results.map((r) => [r.key, r]));
       for (const row of group) {
         const result = byKey.get(row.idempotency_key);
         if (result === undefined) {
-          await countFailure(ctx, stats, row, {
+          await countFailure(ctx, run, row, {
             code: 'NO_RESULT',
             message: 'the connector returned no result for this operation',
             retryable: true,
           });
-        } else if (!result.ok && (await replanStale(ctx, stats, row, result.error))) {
+        } else if (!result.ok && (await replanStale(ctx, run, row, result.error))) {
           // Its target changed since it was planned: planned again; this write is not a failure.
-          if (failedThisRun.get(stats)?.delete(row.id) === true) stats.failed--;
+          if (run.failed.delete(row.id)) stats.failed--;
         } else if (!result.ok) {
-          await countFailure(ctx, stats, row, result.error);
+          await countFailure(ctx, run, row, result.error);
         } else {
           try {
             await store.confirmOperation(row, result.id);
@@ -91,7 +93,7 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
             // lost, the store locked through its retries) stops the run: the write the vendor
             // applied stays pending and is confirmed after its idempotent re-delivery.
             if (!isLinkConflict(error)) throw error;
-            await countFailure(ctx, stats, row, {
+            await countFailure(ctx, run, row, {
               code: 'LINK_CONFLICT',
               message: describeError(error),
               retryable: false,
@@ -99,7 +101,7 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
             continue;
           }
           // Failed earlier in this run, through now: the run does not count it as failed.
-          if (failedThisRun.get(stats)?.delete(row.id) === true) stats.failed--;
+          if (run.failed.delete(row.id)) stats.failed--;
           stats.written[side]++;
           if (row.action === 'archive') stats.archived[side]++;
           else if (result.created) stats.created[side]++;
@@ -110,16 +112,9 @@ export async function deliverPending(ctx: RunContext, stats: RunStats, side: Sid
   }
 }
 
-/**
- * Operations that failed retryably during a run, per run. They are tried again after the next page
- * (a transient fault has often passed by then), but one run spends at most one attempt on each:
- * `maxAttempts` counts runs, so a long run cannot use up an operation's attempts in a minute.
- */
-const failedThisRun = new WeakMap<RunStats, Set<number>>();
-
-async function countFailure(ctx: RunContext, stats: RunStats, row: OutboxRow, failure: WriteFailure): Promise<void> {
-  const failed = failedThisRun.get(stats) ?? new Set<number>();
-  failedThisRun.set(stats, failed);
+/** Counts a failed operation once per run (see RunState.failed); a final failure dead-letters it. */
+async function countFailure(ctx: RunContext, run: RunState, row: OutboxRow, failure: WriteFailure): Promise<void> {
+  const { stats, failed } = run;
   if (failure.retryable && failed.has(row.id)) return;
   failed.add(row.id);
   stats.failed++;

@@ -4,13 +4,21 @@
  * delete-versus-edit conflict), and the shape of one upsert operation.
  */
 import type { SourceRecord } from '../../connectors/types.js';
-import type { LinkUpdate, NewConflict, NewDeadLetter, NewOperation, WaitingRecord } from '../../state/index.js';
+import {
+  markersOf,
+  type LinkUpdate,
+  type NewConflict,
+  type NewDeadLetter,
+  type NewOperation,
+  type WaitingRecord,
+} from '../../state/index.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalResult, CanonicalValues } from '../mapping/types.js';
 import type { Value } from '../mapping/values.js';
 import type { RunContext, RunStats } from './context.js';
 import type { Counterpart } from './counterparts.js';
 import { idempotencyKey, payloadHash } from './hash.js';
+import { hashedPayload } from './planned.js';
 import type { PrefetchingResolver } from './resolver.js';
 import { objectOf, other, pairIds, referenceFor } from './sides.js';
 
@@ -110,9 +118,14 @@ export function planDelete(
   // restored since, nor reopens a conflict a person resolved.
   const deletedSide = record.deleted ? side : other(side);
   const tombstone = record.deleted ? record : counterpart;
-  const handledKey = `${HANDLED_DELETE}${deletedSide}`;
-  if (base?.[handledKey] === tombstone.modifiedAt) return;
-  const handled: LinkUpdate = { sync: sync.name, crmId, erpId, base: { [handledKey]: tombstone.modifiedAt } };
+  if (markersOf(link).deletesHandled[deletedSide] === tombstone.modifiedAt) return;
+  const handled: LinkUpdate = {
+    sync: sync.name,
+    crmId,
+    erpId,
+    base: {},
+    markers: { deleteHandled: { side: deletedSide, at: tombstone.modifiedAt } },
+  };
   // The surviving side's values, compared with the base: an edit there makes the delete a conflict.
   const survivor = record.deleted ? (theirs !== undefined && theirs.ok ? theirs.values : null) : mine;
   const edited =
@@ -142,7 +155,7 @@ export function planDelete(
     payload: {},
     payloadHash: 'archive',
     // Remembered in the link: this archive was ours, so restoring the record undoes it (planRestore).
-    base: { [ARCHIVED_BY_US]: target },
+    markers: { archivedByUs: target },
   });
   out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, fields: [] });
 }
@@ -166,11 +179,6 @@ function deleteConflict(
     baseValue: null,
   };
 }
-
-/** The key in a link's base that names the side Tandem archived (for a delete on the other side). */
-export const ARCHIVED_BY_US = '@archived';
-/** `@deleted:crm` / `@deleted:erp` in a link's base: the time of the last tombstone handled for that side. */
-const HANDLED_DELETE = '@deleted:';
 
 /**
  * A record restored after Tandem archived its counterpart (because the record had been archived):
@@ -204,7 +212,7 @@ export function planRestore(
     ref: null,
     payload: { [field]: true },
     payloadHash: 'restore',
-    base: { [ARCHIVED_BY_US]: null },
+    markers: { archivedByUs: null },
   });
   out.changes.push({
     side: target,
@@ -223,8 +231,9 @@ export function operation(
   ref: { field: string; value: string } | undefined,
   payload: Record<string, unknown>,
   base: Record<string, unknown>,
+  planned?: string,
 ): NewOperation {
-  const hash = payloadHash(payload);
+  const hash = payloadHash(hashedPayload(payload, planned));
   return {
     sync: ctx.sync.name,
     targetSide: target,
@@ -237,5 +246,6 @@ export function operation(
     payload,
     payloadHash: hash,
     base,
+    ...(planned === undefined ? {} : { planned }),
   };
 }

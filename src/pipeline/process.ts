@@ -5,7 +5,7 @@
  * page commits: operations for both sides, link updates, conflicts, parked records, dead letters.
  */
 import type { SourceRecord } from '../../connectors/types.js';
-import type { PageCommit } from '../../state/index.js';
+import { markersOf, type PageCommit } from '../../state/index.js';
 import type { CanonicalResult, CanonicalValues } from '../mapping/types.js';
 import type { Side } from '../mapping/resolver.js';
 import type { RunContext, RunStats } from './context.js';
@@ -13,10 +13,9 @@ import { findCounterparts, type Counterpart } from './counterparts.js';
 import { secondaryConflicts } from './match-keys.js';
 import { merge } from './merge.js';
 import { applyMerges, mergeMark, mergesOf, mergesOfVanished } from './merges.js';
-import { withPlanned } from './planned.js';
+import { plannedOf } from './planned.js';
 import { PrefetchingResolver } from './resolver.js';
 import {
-  ARCHIVED_BY_US,
   changedFields,
   operation,
   planCreate,
@@ -146,16 +145,17 @@ function planPair(
   }
   const counterpart = pair.other;
   const base = link === undefined ? null : (JSON.parse(link.base) as CanonicalValues);
+  const archivedByUs = link === undefined ? null : markersOf(link).archivedByUs;
 
   // Our own archive read back (HubSpot's archived list, `archivedReads`) is an echo: it must not
   // archive a counterpart a person restored since; planRestore on the other side decides that.
-  if (record.deleted && base?.[ARCHIVED_BY_US] === side) return;
+  if (record.deleted && archivedByUs === side) return;
   if (record.deleted || counterpart?.deleted === true) {
     // Alive again after we archived its counterpart for it: restored, so the counterpart is too.
     if (
       !record.deleted &&
       counterpart !== undefined &&
-      base?.[ARCHIVED_BY_US] === them &&
+      archivedByUs === them &&
       Date.parse(record.modifiedAt) > Date.parse(counterpart.modifiedAt)
     )
       planRestore(ctx, side, record, counterpart, out);
@@ -223,10 +223,16 @@ function planPair(
     const payload =
       link === undefined && ref !== undefined ? { ...encoded.fields, [ref.field]: ref.value } : encoded.fields;
     out.operations.push(
-      operation(ctx, target, sourceRecord.id, targetRecord.id, ref, withPlanned(sync, target, targetRecord, payload), {
-        ...result.settled,
-        ...values,
-      }),
+      operation(
+        ctx,
+        target,
+        sourceRecord.id,
+        targetRecord.id,
+        ref,
+        payload,
+        { ...result.settled, ...values },
+        plannedOf(sync, target, targetRecord),
+      ),
     );
     out.changes.push({
       side: target,
@@ -239,7 +245,7 @@ function planPair(
   }
   const version = side === 'crm' ? { crmVersion: record.modifiedAt } : { erpVersion: record.modifiedAt };
   // Both alive: an archive of ours is history now, and must never restore anything later.
-  const settled = base?.[ARCHIVED_BY_US] == null ? result.settled : { ...result.settled, [ARCHIVED_BY_US]: null };
-  out.links.push({ sync: sync.name, crmId, erpId, base: settled, ...version });
+  const markers = archivedByUs === null ? undefined : { archivedByUs: null };
+  out.links.push({ sync: sync.name, crmId, erpId, base: result.settled, markers, ...version });
   if (writes === 0 && result.conflicts.length === 0) stats.skippedAsEcho[side]++;
 }

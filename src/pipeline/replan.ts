@@ -9,14 +9,13 @@
  */
 import { STALE_WRITE, type WriteFailure } from '../../connectors/types.js';
 import type { OutboxRow } from '../../state/index.js';
-import type { RunContext, RunStats } from './context.js';
+import type { RunContext } from './context.js';
 import { processPage } from './process.js';
+import type { RunState } from './run-state.js';
 import { connectorOf, fieldsOf, objectOf, other } from './sides.js';
 
 /** Re-plans of one source record per run: a target edited without pause must not hold a run forever. */
 export const MAX_REPLANS_PER_RUN = 3;
-
-const replans = new WeakMap<RunStats, Map<string, number>>();
 
 /**
  * Re-plans `row` when `failure` says its target changed since it was planned. True when it did:
@@ -25,15 +24,14 @@ const replans = new WeakMap<RunStats, Map<string, number>>();
  */
 export async function replanStale(
   ctx: RunContext,
-  stats: RunStats,
+  run: RunState,
   row: OutboxRow,
   failure: WriteFailure,
 ): Promise<boolean> {
   if (failure.code !== STALE_WRITE || row.action !== 'upsert') return false;
   const { sync, store, logger } = ctx;
   const side = other(row.target_side);
-  const counted = replans.get(stats) ?? new Map<string, number>();
-  replans.set(stats, counted);
+  const counted = run.replans;
   const key = `${side}:${row.source_id}`;
   const times = counted.get(key) ?? 0;
   if (times >= MAX_REPLANS_PER_RUN) return false;
@@ -50,7 +48,7 @@ export async function replanStale(
     );
     return false;
   }
-  const parts = await processPage(ctx, side, fresh, stats);
+  const parts = await processPage(ctx, side, fresh, run.stats);
   // The same key again means the same write on the same version: superseding it would drop it.
   if (parts.operations.some((op) => op.key === row.idempotency_key)) return false;
   await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });

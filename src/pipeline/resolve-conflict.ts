@@ -10,7 +10,6 @@ import { sameValue, type Value } from '../mapping/values.js';
 import type { RunContext } from './context.js';
 import { idempotencyKey, payloadHash } from './hash.js';
 import { PrefetchingResolver } from './resolver.js';
-import { ARCHIVED_BY_US } from './plan-writes.js';
 import { objectOf } from './sides.js';
 
 export type Resolution = { readonly take: Side } | { readonly value: Value };
@@ -54,7 +53,13 @@ export async function resolveConflict(
       });
     } else {
       // The survivor stays, the other record stays archived: an archive of ours is now a person's choice.
-      links.push({ sync: sync.name, crmId: conflict.crm_id, erpId: conflict.erp_id, base: { [ARCHIVED_BY_US]: null } });
+      links.push({
+        sync: sync.name,
+        crmId: conflict.crm_id,
+        erpId: conflict.erp_id,
+        base: {},
+        markers: { archivedByUs: null },
+      });
     }
   } else {
     const chosen = 'take' in resolution ? values[resolution.take] : resolution.value;

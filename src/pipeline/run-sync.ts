@@ -16,12 +16,14 @@ import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
 import { deliverAll } from './deliver.js';
 import { processPage, processWaiting } from './process.js';
+import { startRunState, type RunState } from './run-state.js';
 import { connectorOf, fieldsOf, objectOf } from './sides.js';
 
 export async function runSync(ctx: RunContext, options: RunOptions): Promise<RunStats> {
   const { sync, store, logger } = ctx;
   const started = Date.now();
-  const stats = emptyStats(sync.name, options.kind);
+  const run = startRunState(emptyStats(sync.name, options.kind));
+  const { stats } = run;
   const runId = await store.startRun(sync.name, options.kind);
   const log = logger.child({ sync: sync.name, run: runId, kind: options.kind });
   log.info('run started');
@@ -29,19 +31,19 @@ export async function runSync(ctx: RunContext, options: RunOptions): Promise<Run
   try {
     if (options.kind === 'backfill')
       backfill = await BackfillSession.begin(store, sync, options, log, ctx.signal, ctx.onProgress);
-    let delivered = await deliverAll(ctx, stats);
+    let delivered = await deliverAll(ctx, run);
     const sides: Side[] = sidesOf(sync);
     for (const side of sides) {
       if (delivered.interrupted || stats.status !== 'succeeded') break;
       const parts = await processWaiting(ctx, side, stats);
       if (parts !== undefined) {
         await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
-        delivered = await deliverAll(ctx, stats);
+        delivered = await deliverAll(ctx, run);
       }
     }
     for (const side of sides) {
       if (delivered.interrupted || stats.status !== 'succeeded') break;
-      delivered = await pullSide(ctx, side, options, stats, backfill);
+      delivered = await pullSide(ctx, side, options, run, backfill);
     }
     if (delivered.paused) stats.status = 'paused';
     const counts = await store.outboxCounts(sync.name);
@@ -73,10 +75,11 @@ async function pullSide(
   ctx: RunContext,
   side: Side,
   options: RunOptions,
-  stats: RunStats,
+  run: RunState,
   backfill?: BackfillSession,
 ): Promise<{ interrupted: boolean; paused: boolean }> {
   const { sync, store, signal, logger } = ctx;
+  const { stats } = run;
   const checkpoint = await store.checkpoint(sync.name, side);
   // A backfill reads from its own cursor (resumed) or its date; a side it finished is skipped.
   const resumeAt = backfill?.startFor(side);
@@ -111,7 +114,7 @@ async function pullSide(
       { sync: sync.name, side, records: page.records.length, operations: parts.operations.length, cursor: page.cursor },
       'page committed',
     );
-    const delivered = await deliverAll(ctx, stats);
+    const delivered = await deliverAll(ctx, run);
     // The page's operations are in the outbox: a resumed backfill need not read it again.
     await backfill?.page(side, limited, stats);
     if (delivered.interrupted) return delivered;

@@ -11,7 +11,6 @@ import { syncSchema } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/logger.js';
 import { loadMapping } from '../../../src/mapping/load.js';
 import type { RunStats, SyncDefinition } from '../../../src/pipeline/context.js';
-import { PLANNED_KEY } from '../../../src/pipeline/planned.js';
 import { MAX_REPLANS_PER_RUN } from '../../../src/pipeline/replan.js';
 import { runSync } from '../../../src/pipeline/run-sync.js';
 import { memoryConnector, type MemoryConnector } from '../../helpers/memory-connector.js';
@@ -131,8 +130,16 @@ describe('re-planning a write whose target changed after it was planned', () => 
       crm.put('1', { ...CONTACT, city: 'Paris' });
       erp.failWith = () => ({ code: 'VENDOR_UNAVAILABLE', retryable: true });
       await run();
-      const rows = await store.db.selectFrom('outbox').select('payload').where('status', '=', 'pending').execute();
-      expect(rows.map((r) => PLANNED_KEY in (JSON.parse(r.payload) as object))).toEqual([optimistic]);
+      const rows = await store.db
+        .selectFrom('outbox')
+        .select(['payload', 'planned_version'])
+        .where('status', '=', 'pending')
+        .execute();
+      expect(rows.map((r) => r.planned_version !== null)).toEqual([optimistic]);
+      // The version travels beside the vendor fields, never among them.
+      expect(
+        rows.flatMap((r) => Object.keys(JSON.parse(r.payload) as object).filter((k) => k.startsWith('@'))),
+      ).toEqual([]);
     },
   );
 });
