@@ -52,34 +52,6 @@ export async function linkedErpIds(
   return found;
 }
 
-export interface LinkValues {
-  readonly sync: string;
-  readonly crmId: string;
-  readonly erpId: string;
-  readonly base: Readonly<Record<string, unknown>>;
-  readonly payloadHash: string;
-}
-
-export async function saveLink(db: Kysely<Database>, link: LinkValues, now: string): Promise<void> {
-  const values = {
-    sync: link.sync,
-    crm_id: link.crmId,
-    erp_id: link.erpId,
-    base: JSON.stringify(link.base),
-    payload_hash: link.payloadHash,
-    updated_at: now,
-  };
-  await db
-    .insertInto('links')
-    .values(values)
-    .onConflict((oc) =>
-      oc
-        .columns(['sync', 'crm_id'])
-        .doUpdateSet({ erp_id: values.erp_id, base: values.base, payload_hash: values.payload_hash, updated_at: now }),
-    )
-    .execute();
-}
-
 export async function countLinks(db: Kysely<Database>, sync: string): Promise<number> {
   const row = await db
     .selectFrom('links')

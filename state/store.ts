@@ -26,16 +26,7 @@ import {
   type AmbiguousMatch,
   type NewDeadLetter,
 } from './dead-letters.js';
-import {
-  countLinks,
-  linkedErpIds,
-  linksByCrmId,
-  linksBySide,
-  mergeLink,
-  saveLink,
-  type LinkUpdate,
-  type LinkValues,
-} from './links.js';
+import { countLinks, linkedErpIds, linksByCrmId, linksBySide, mergeLink, type LinkUpdate } from './links.js';
 import {
   closeConflict,
   countOpenConflicts,
@@ -171,15 +162,6 @@ export class StateStore {
   pendingOperations(sync: string, side: Side, limit: number, afterId = 0): Promise<OutboxRow[]> {
     if (this.lease === undefined) return pending(this.db, sync, side, limit, afterId);
     return this.write(sync, (trx) => pending(trx, sync, side, limit, afterId));
-  }
-
-  /** A confirmed write: the link and base snapshot move and the operation is done, atomically. */
-  async confirm(operationId: number, link: LinkValues): Promise<void> {
-    const now = this.now();
-    await this.db.transaction().execute(async (trx) => {
-      await saveLink(trx, link, now);
-      await markDone(trx, operationId, link.erpId, now);
-    });
   }
 
   /**

@@ -109,13 +109,7 @@ describe('StateStore on a real SQLite file', () => {
     });
     const [row] = await store.pendingOperations('contacts', 'erp', 10);
     if (row === undefined) throw new Error('no pending row');
-    await store.confirm(row.id, {
-      sync: 'contacts',
-      crmId: '101',
-      erpId: '9001',
-      base: { name: 'Ada Lovelace' },
-      payloadHash: 'h1',
-    });
+    await store.confirmOperation(row, '9001');
     expect(await store.pendingOperations('contacts', 'erp', 10)).toEqual([]);
     const links = await store.links('contacts', ['101']);
     expect(links.get('101')?.erp_id).toBe('9001');
@@ -133,10 +127,8 @@ describe('StateStore on a real SQLite file', () => {
       ambiguous: [],
     });
     const rows = await store.pendingOperations('contacts', 'erp', 10);
-    await store.confirm(rows[0]!.id, { sync: 'contacts', crmId: '101', erpId: '9001', base: {}, payloadHash: 'h1' });
-    await expect(
-      store.confirm(rows[1]!.id, { sync: 'contacts', crmId: '102', erpId: '9001', base: {}, payloadHash: 'h1' }),
-    ).rejects.toThrow(/UNIQUE/);
+    await store.confirmOperation(rows[0]!, '9001');
+    await expect(store.confirmOperation(rows[1]!, '9001')).rejects.toMatchObject({ code: 'LINK_CONFLICT' });
     expect((await store.pendingOperations('contacts', 'erp', 10)).map((r) => r.source_id)).toEqual(['102']);
   });
 
