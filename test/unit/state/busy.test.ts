@@ -1,35 +1,14 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StateStore, type NewOperation, type PageCommit } from '../../../state/index.js';
+import { StateStore } from '../../../state/index.js';
+import { crmPage, operation } from '../../helpers/operations.js';
 import { withBusyRetry } from '../../../state/busy.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-function op(overrides: Partial<NewOperation> = {}): NewOperation {
-  return {
-    sync: 'contacts',
-    targetSide: 'erp',
-    object: 'res.partner',
-    action: 'upsert',
-    key: 'k1',
-    sourceId: '101',
-    targetId: null,
-    ref: { field: 'ref', value: 'HS-101' },
-    payload: { name: 'Ada' },
-    payloadHash: 'h1',
-    base: { name: 'Ada' },
-    ...overrides,
-  };
-}
+const op = operation;
 
-const page = (operations: NewOperation[], modifiedAt = '2026-01-01T00:00:00.000Z'): PageCommit => ({
-  sync: 'contacts',
-  side: 'crm',
-  cursor: { modifiedAt, lastId: '1' },
-  operations,
-  deadLetters: [],
-  ambiguous: [],
-});
+const page = crmPage;
 
 describe('the state store under another process holding the database', () => {
   let cleanup: () => void;

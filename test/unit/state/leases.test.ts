@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore, type LeaseHolder, type NewOperation, type PageCommit } from '../../../state/index.js';
+import { operation, crmPage } from '../../helpers/operations.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const TTL = 30_000;
@@ -9,33 +10,9 @@ function holder(name: string, purpose: LeaseHolder['purpose'] = 'run'): LeaseHol
   return { owner: `host-${name}:${name.length}:${name}`, host: `host-${name}`, pid: 4000 + name.length, purpose };
 }
 
-function op(overrides: Partial<NewOperation> = {}): NewOperation {
-  return {
-    sync: 'contacts',
-    targetSide: 'erp',
-    object: 'res.partner',
-    action: 'upsert',
-    key: 'k1',
-    sourceId: '101',
-    targetId: null,
-    ref: { field: 'ref', value: 'HS-101' },
-    payload: { name: 'Ada' },
-    payloadHash: 'h1',
-    base: { name: 'Ada' },
-    ...overrides,
-  };
-}
+const op = operation;
 
-function page(modifiedAt: string, operations: NewOperation[] = []): PageCommit {
-  return {
-    sync: 'contacts',
-    side: 'crm',
-    cursor: { modifiedAt, lastId: '1' },
-    operations,
-    deadLetters: [],
-    ambiguous: [],
-  };
-}
+const page = (modifiedAt: string, operations: NewOperation[] = []): PageCommit => crmPage(operations, modifiedAt);
 
 describe('leases: two StateStore instances on one SQLite file', () => {
   let cleanup: () => void;
