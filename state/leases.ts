@@ -9,8 +9,8 @@
  * (several processes on one file) and on PostgreSQL (several daemons on several hosts). Times are
  * ISO 8601 UTC strings of one fixed format, so comparing them as text orders them as times.
  */
-import type { Kysely } from 'kysely';
-import type { Database, LeasePurpose } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, LeasePurpose, LeaseTable } from './schema.js';
 
 /** Who asks for a lease. `owner` is unique per holder: `host:pid:random`. */
 export interface LeaseHolder {
@@ -172,17 +172,7 @@ export async function fence(db: Kysely<Database>, lease: Lease, now: Date): Prom
   return Number(result.numUpdatedRows) === 1;
 }
 
-function toInfo(row: {
-  sync: string;
-  owner: string | null;
-  host: string;
-  pid: number;
-  purpose: LeasePurpose;
-  token: number;
-  acquired_at: string;
-  heartbeat_at: string;
-  expires_at: string;
-}): LeaseInfo {
+function toInfo(row: Selectable<LeaseTable>): LeaseInfo {
   return {
     sync: row.sync,
     owner: row.owner,
