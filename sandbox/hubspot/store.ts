@@ -83,11 +83,8 @@ export function toRecord(row: Row): StoredRecord {
   };
 }
 
-export function openStore(dataDir: string): HubspotStore {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'hubspot.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+/** Creates the tables and indexes a store needs (idempotent), and upgrades an older store's table. */
+function createSchema(db: Database.Database): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS objects (
       object_type TEXT NOT NULL,
@@ -111,38 +108,86 @@ export function openStore(dataDir: string): HubspotStore {
   for (const name of uniqueNames) {
     db.exec(`CREATE INDEX IF NOT EXISTS objects_by_${name} ON objects (object_type, ${columnFor('contacts', name)})`);
   }
+}
 
-  const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  const setMeta = db.prepare(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  );
-  const selectOne = db.prepare<[string, number, number], Row>(
-    'SELECT * FROM objects WHERE object_type = ? AND id = ? AND archived = ?',
-  );
-  const nextIdOf = db.prepare<[string], { next: number }>(
-    'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM objects WHERE object_type = ?',
-  );
-  const insertRow = db.prepare(
-    'INSERT INTO objects (object_type, id, created_at, updated_at, archived, archived_at, props, indexed_at) VALUES (?, ?, ?, ?, 0, NULL, ?, ?)',
-  );
-  const updateRow = db.prepare(
-    'UPDATE objects SET props = ?, updated_at = ?, indexed_at = ? WHERE object_type = ? AND id = ?',
-  );
-  const archiveRow = db.prepare(
-    'UPDATE objects SET archived = 1, archived_at = ?, updated_at = ? WHERE object_type = ? AND id = ?',
-  );
-  const restoreRow = db.prepare(
-    'UPDATE objects SET archived = 0, archived_at = NULL, updated_at = ?, indexed_at = ? WHERE object_type = ? AND id = ?',
-  );
-  const countRows = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM objects');
+/** The store's statements, prepared once. */
+function prepareStatements(db: Database.Database) {
+  return {
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
+    selectOne: db.prepare<[string, number, number], Row>(
+      'SELECT * FROM objects WHERE object_type = ? AND id = ? AND archived = ?',
+    ),
+    nextIdOf: db.prepare<[string], { next: number }>(
+      'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM objects WHERE object_type = ?',
+    ),
+    insertRow: db.prepare(
+      'INSERT INTO objects (object_type, id, created_at, updated_at, archived, archived_at, props, indexed_at) VALUES (?, ?, ?, ?, 0, NULL, ?, ?)',
+    ),
+    updateRow: db.prepare(
+      'UPDATE objects SET props = ?, updated_at = ?, indexed_at = ? WHERE object_type = ? AND id = ?',
+    ),
+    archiveRow: db.prepare(
+      'UPDATE objects SET archived = 1, archived_at = ?, updated_at = ? WHERE object_type = ? AND id = ?',
+    ),
+    restoreRow: db.prepare(
+      'UPDATE objects SET archived = 0, archived_at = NULL, updated_at = ?, indexed_at = ? WHERE object_type = ? AND id = ?',
+    ),
+    countRows: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM objects'),
+  };
+}
+
+/**
+ * When search sees each write: at once, or `lag()` ms later once the `searchIndexLagMs` fault is set
+ * (or a write names its own lag); remembers whether any write lagged.
+ */
+function createIndexClock() {
+  let lag: (() => number) | undefined;
+  let lagged = false;
+  return {
+    /** The wall-clock time from which search sees a write made now. */
+    indexedAt(lagMs: number | undefined = lag?.()): number {
+      if ((lagMs ?? 0) > 0) lagged = true;
+      return Date.now() + (lagMs ?? 0);
+    },
+    setLag(next: () => number): void {
+      lag = next;
+    },
+    lagged: (): boolean => lagged,
+  };
+}
+
+/** The oldest row whose unique `property` has `value` (emails compare lower-cased). */
+function selectByUnique(
+  db: Database.Database,
+  object: ObjectType,
+  property: string,
+  value: string,
+  archived: boolean,
+): Row | undefined {
+  const normalized = property === 'email' ? value.toLowerCase() : value;
+  return db
+    .prepare<[string, string, number], Row>(
+      `SELECT * FROM objects WHERE object_type = ? AND ${columnFor(object, property)} = ? AND archived = ? ORDER BY id LIMIT 1`,
+    )
+    .get(object, normalized, archived ? 1 : 0);
+}
+
+/** Opens (creating if needed) the store in `dataDir/hubspot.sqlite`. */
+export function openStore(dataDir: string): HubspotStore {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'hubspot.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  createSchema(db);
+  const { getMeta, setMeta, selectOne, nextIdOf, insertRow, updateRow, archiveRow, restoreRow, countRows } =
+    prepareStatements(db);
 
   let clock = Number(getMeta.get('clock')?.value ?? 0);
-  let indexLag: (() => number) | undefined;
-  let lagged = false;
-  const indexedAt = (lagMs: number | undefined = indexLag?.()): number => {
-    if ((lagMs ?? 0) > 0) lagged = true;
-    return Date.now() + (lagMs ?? 0);
-  };
+  const index = createIndexClock();
+  const indexedAt = index.indexedAt;
 
   return {
     db,
@@ -158,12 +203,7 @@ export function openStore(dataDir: string): HubspotStore {
     findByUnique(object, property, value, archived = false) {
       if (property === 'hs_object_id')
         return /^\d+$/.test(value) ? this.get(object, Number(value), archived) : undefined;
-      const normalized = property === 'email' ? value.toLowerCase() : value;
-      const row = db
-        .prepare<[string, string, number], Row>(
-          `SELECT * FROM objects WHERE object_type = ? AND ${columnFor(object, property)} = ? AND archived = ? ORDER BY id LIMIT 1`,
-        )
-        .get(object, normalized, archived ? 1 : 0);
+      const row = selectByUnique(db, object, property, value, archived);
       return row === undefined ? undefined : toRecord(row);
     },
     insert(object, properties, at, createdAt = at) {
@@ -183,10 +223,8 @@ export function openStore(dataDir: string): HubspotStore {
     restore(record, at) {
       restoreRow.run(at, indexedAt(), record.object, record.id);
     },
-    setSearchIndexLag(lag) {
-      indexLag = lag;
-    },
-    searchLags: () => lagged,
+    setSearchIndexLag: index.setLag,
+    searchLags: index.lagged,
     transaction(fn) {
       return db.transaction(fn)();
     },

@@ -6,17 +6,17 @@
  * Faults render as they reach a client of a real Odoo behind a reverse proxy: plain-text 5xx
  * pages and 429 with `Retry-After`.
  */
-import Fastify, { type FastifyReply } from 'fastify';
-import { createFaultInjector, dropConnection, sleep, type FaultDecision } from '../faults.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createFaultInjector } from '../faults.js';
 import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { COUNTRY, PARTNER } from './fields.js';
+import { answerJsonRpc, type JsonRpcRoute } from './jsonrpc-route.js';
 import { installMergeWizard, MAIL_MESSAGE, WIZARD } from './merge-wizard.js';
 import { SqlModel } from './model.js';
 import { countryRules, partnerRules } from './partner.js';
-import { handleRpc, VERSION_INFO } from './rpc.js';
-import { createClock, openStore } from './store.js';
-import { transactionTiming } from './transaction.js';
+import { VERSION_INFO, type RpcOptions } from './rpc.js';
+import { createClock, openStore, type Clock, type Db } from './store.js';
 
 /** The database name the sandbox answers to. */
 export const ODOO_SANDBOX_DB = 'tandem';
@@ -25,42 +25,34 @@ export const ODOO_SANDBOX_LOGIN = 'admin';
 /** The admin's uid, as on a fresh Odoo database (uid 1 is OdooBot/__system__). */
 export const ODOO_SANDBOX_UID = 2;
 
-const PROXY_PAGES: Readonly<Record<number, string>> = {
-  500: '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request.</p>\n',
-  502: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
-  503: '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
-};
-
-/** Starts the server on 127.0.0.1; resolves once it listens. */
-export async function startOdooSandbox(options: SandboxServerOptions): Promise<RunningServer> {
-  const db = openStore(options.dataDir, options.world);
-  const clock = createClock(db);
+/** The models the RPC serves (partners, countries, chatter messages) and the merge wizard. */
+function createRpc(db: Db, clock: Clock, secret: string): RpcOptions {
   const models = new Map<string, SqlModel>();
   const lookup = (name: string): SqlModel | undefined => models.get(name);
   models.set(PARTNER.name, new SqlModel(PARTNER, db, clock, partnerRules, lookup));
   models.set(COUNTRY.name, new SqlModel(COUNTRY, db, clock, countryRules, lookup));
   const merging = installMergeWizard(db, clock, lookup);
   models.set(MAIL_MESSAGE.name, merging.mailMessage);
-  const faults = createFaultInjector(options.faults);
-  const rpc = {
+  return {
     database: ODOO_SANDBOX_DB,
     login: ODOO_SANDBOX_LOGIN,
     uid: ODOO_SANDBOX_UID,
-    secret: () => options.secret,
+    secret: () => secret,
     models,
     custom: new Map([[WIZARD, merging.wizard]]),
   };
+}
 
-  let received = 0;
-  const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
+/** The routes: a record's page, `/jsonrpc`, and Odoo's health and version endpoints; `count` sees each request. */
+function registerRoutes(app: FastifyInstance, route: JsonRpcRoute, count: () => void): void {
   // Odoo reads the body whatever the content type says; a body that is not JSON is a BadRequest.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.get(`${VIEW_PREFIX}:model/:id`, async (request, reply) => {
-    received++;
+    count();
     const { model, id } = request.params as { model: string; id: string };
-    const found = models.get(model);
+    const found = route.rpc.models.get(model);
     const number = Number(id);
     const [record] = found === undefined || !Number.isInteger(number) ? [] : found.read([number], []);
     return reply
@@ -70,52 +62,8 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   });
 
   app.post('/jsonrpc', async (request, reply) => {
-    received++;
-    const fault = faults.decide();
-    if (fault.delayMs > 0) await sleep(fault.delayMs);
-    if (
-      fault.kind === 'reset' ||
-      fault.kind === 'timeout' ||
-      fault.kind === 'rate-limit' ||
-      fault.kind === 'server-error'
-    )
-      faults.applied(fault.kind);
-    if (fault.kind === 'reset' || fault.kind === 'timeout') {
-      if (fault.kind === 'timeout') await sleep(fault.hangMs);
-      dropConnection(request);
-      return reply.hijack();
-    }
-    if (fault.kind === 'rate-limit' || fault.kind === 'server-error') return renderFault(reply, fault);
-    let body: unknown;
-    try {
-      body = JSON.parse(typeof request.body === 'string' ? request.body : '');
-    } catch {
-      return reply
-        .code(400)
-        .type('text/html; charset=utf-8')
-        .send('<!doctype html>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>Invalid JSON data</p>\n');
-    }
-    const started = performance.now();
-    // A write's transaction: stamped now (or off by the clock offset), visible after its commit delay.
-    const timing = transactionTiming(body, () => faults.commitDelay());
-    let response: ReturnType<typeof handleRpc>;
-    if (timing === undefined) response = handleRpc(rpc, body);
-    else {
-      const stamp = clock.stampAt(timing.clockOffsetMs);
-      if (timing.commitDelayMs > 0) await sleep(timing.commitDelayMs);
-      response = clock.during(stamp, () => handleRpc(rpc, body));
-    }
-    options.logger.debug(
-      { method: describeCall(body), ms: Math.round(performance.now() - started), error: response.error?.data.name },
-      'odoo sandbox rpc',
-    );
-    if (fault.kind === 'lost-response' && WRITE_METHODS.has(describeCall(body).split('.').pop() ?? '')) {
-      // The write was applied; its answer never arrives.
-      faults.applied(fault.kind);
-      dropConnection(request);
-      return reply.hijack();
-    }
-    return reply.code(200).type('application/json').send(JSON.stringify(response));
+    count();
+    return answerJsonRpc(route, request, reply);
   });
 
   // Odoo 17's health endpoint, handy for a container's readiness probe.
@@ -123,6 +71,20 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   app.get('/web/webclient/version_info', async (_request, reply) =>
     reply.type('application/json').send({ jsonrpc: '2.0', id: null, result: VERSION_INFO }),
   );
+}
+
+/** Starts the server on 127.0.0.1; resolves once it listens. */
+export async function startOdooSandbox(options: SandboxServerOptions): Promise<RunningServer> {
+  const db = openStore(options.dataDir, options.world);
+  const clock = createClock(db);
+  const faults = createFaultInjector(options.faults);
+  const route: JsonRpcRoute = { rpc: createRpc(db, clock, options.secret), clock, faults, logger: options.logger };
+
+  let received = 0;
+  const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
+  registerRoutes(app, route, () => {
+    received++;
+  });
 
   try {
     await app.listen({ host: '127.0.0.1', port: options.port });
@@ -146,31 +108,4 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
       db.close();
     },
   };
-}
-
-const WRITE_METHODS = new Set(['create', 'write', 'unlink']);
-
-function renderFault(
-  reply: FastifyReply,
-  fault: Extract<FaultDecision, { kind: 'rate-limit' | 'server-error' }>,
-): FastifyReply {
-  if (fault.kind === 'rate-limit') {
-    // Odoo itself has no rate limiter; this is what a proxy in front of it (nginx limit_req, a WAF) sends.
-    return reply
-      .code(429)
-      .header('retry-after', String(fault.retryAfterSeconds))
-      .type('text/plain; charset=utf-8')
-      .send('Too Many Requests\n');
-  }
-  return reply
-    .code(fault.status)
-    .type('text/html; charset=utf-8')
-    .send(PROXY_PAGES[fault.status] ?? PROXY_PAGES[500]);
-}
-
-function describeCall(body: unknown): string {
-  const params = (body as { params?: { service?: unknown; method?: unknown; args?: unknown } } | null)?.params;
-  if (params?.service === 'object' && Array.isArray(params.args))
-    return `${String(params.args[3])}.${String(params.args[4])}`;
-  return `${String(params?.service)}.${String(params?.method)}`;
 }
