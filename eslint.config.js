@@ -66,6 +66,12 @@ export default tseslint.config(
     },
   },
   {
+    // A ratchet, not the goal: no function may grow past the longest left (134 lines; issue 18 asks
+    // for 60 where it makes the steps readable). Lower it as functions are split.
+    files: ['connectors/**/*.ts', 'src/**/*.ts', 'state/**/*.ts', 'sandbox/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 140, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     // A daemon full of timers and fire-and-forget work: every promise is awaited, returned, or
     // explicitly `void`ed, and none is passed where a callback's result is ignored.
     files: ['**/*.ts'],
