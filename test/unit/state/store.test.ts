@@ -4,23 +4,12 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore, type NewOperation } from '../../../state/index.js';
+import { operation } from '../../helpers/operations.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-function op(overrides: Partial<NewOperation> = {}): NewOperation {
-  return {
-    sync: 'contacts',
-    targetSide: 'erp',
-    object: 'res.partner',
-    action: 'upsert',
-    key: 'k1',
-    sourceId: '101',
-    targetId: null,
-    ref: { field: 'ref', value: 'HS-101' },
-    payload: { name: 'Ada Lovelace', email: 'ada@example.com' },
-    payloadHash: 'h1',
-    ...overrides,
-  };
-}
+/** Ada's contact, with her email, and no base snapshot (the operation of a first write). */
+const op = (overrides: Partial<NewOperation> = {}): NewOperation =>
+  operation({ payload: { name: 'Ada Lovelace', email: 'ada@example.com' }, base: undefined, ...overrides });
 
 describe('StateStore on a real SQLite file', () => {
   let dir: string;
