@@ -28,8 +28,11 @@ export function conditionPaths(condition: ConditionSpec | undefined): string[] {
   ];
 }
 
+/** The reason a record is filtered out, or null when it passes. */
+export type CompiledCondition = (fields: Fields) => string | null;
+
 /** Compiles a condition: the returned function gives the reason a record is filtered out, or null. */
-export function compileCondition(condition: ConditionSpec | undefined): (fields: Fields) => string | null {
+export function compileCondition(condition: ConditionSpec | undefined): CompiledCondition {
   if (condition === undefined) return () => null;
   const checks: ((fields: Fields) => string | null)[] = [];
   for (const path of condition.required) {
