@@ -66,10 +66,10 @@ export default tseslint.config(
     },
   },
   {
-    // A ratchet, not the goal: no function may grow past the longest left (134 lines; issue 18 asks
+    // A ratchet, not the goal: no function may grow past the longest left (129 lines, planPair; issue 18 asks
     // for 60 where it makes the steps readable). Lower it as functions are split.
     files: ['connectors/**/*.ts', 'src/**/*.ts', 'state/**/*.ts', 'sandbox/**/*.ts'],
-    rules: { 'max-lines-per-function': ['error', { max: 140, skipBlankLines: true, skipComments: true }] },
+    rules: { 'max-lines-per-function': ['error', { max: 130, skipBlankLines: true, skipComments: true }] },
   },
   {
     // A daemon full of timers and fire-and-forget work: every promise is awaited, returned, or
