@@ -4,6 +4,7 @@
  * Odoo's `in` compares exactly (case-sensitive for text); a match key that ignores case or white
  * space asks with `=ilike` / `=like` patterns instead (see {@link likePattern}).
  */
+import { anyOf } from './domains.js';
 import { VendorError } from '../../src/errors.js';
 import type { LookupOptions, RecordLookup, SourceRecord } from '../types.js';
 import { toCatalogRecord, toSourceRecord, TRACKING_FIELDS } from './records.js';
@@ -37,7 +38,7 @@ function valuesDomain(field: string, values: readonly string[], options: LookupO
     return [[field, 'in', values.map((value) => domainValue(field, value))]];
   const operator = options.ignoreCase === true ? '=ilike' : '=like';
   const leaves = [...new Set(values.map((v) => likePattern(v, options)))].map((p) => [field, operator, p]);
-  return [...new Array<string>(Math.max(0, leaves.length - 1)).fill('|'), ...leaves];
+  return anyOf(leaves);
 }
 
 /**

@@ -8,6 +8,7 @@
  * module (a bare `base`), merges are not detectable and look like deletes.
  * Only `res.partner` merges; other models answer no merges.
  */
+import { anyOf } from './domains.js';
 import { z } from 'zod';
 import { VendorError } from '../../src/errors.js';
 import type { MergeSupport } from '../types.js';
@@ -68,8 +69,7 @@ export function createMerges(rpc: OdooRpc): MergeSupport {
       const out = new Map<string, string>();
       if (object !== PARTNER || ids.length === 0) return out;
       // "(ID 12)" with its parenthesis: never matches "(ID 123)".
-      const any = ids.map((id) => ['body', 'ilike', `(ID ${id})`]);
-      const domain = [...Array.from({ length: any.length - 1 }, () => '|'), ...any];
+      const domain = anyOf(ids.map((id) => ['body', 'ilike', `(ID ${id})`]));
       for (const message of await traces(domain)) {
         const named = typeof message.body === 'string' ? idsIn(message.body) : [];
         for (const id of ids)
