@@ -13,43 +13,23 @@ import { LeaseStore } from './lease-store.js';
 import { decodeMarkerUpdate } from './link-markers.js';
 import type { Lease } from './leases.js';
 import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './breakers.js';
-import { readCheckpoint, writeCheckpoint, listCheckpoints } from './checkpoints.js';
+import { readCheckpoint, listCheckpoints } from './checkpoints.js';
 import {
-  addDeadLetter,
   dropDeadLetter as dropDeadLetterRow,
   getDeadLetter,
   requeueDeadLetter,
   countDeadLetters,
   listAmbiguous,
   listDeadLetters,
-  recordAmbiguous,
   type AmbiguousMatch,
-  type NewDeadLetter,
 } from './dead-letters.js';
-import { countLinks, linkedErpIds, linksByCrmId, linksBySide, mergeLink, type LinkUpdate } from './links.js';
-import {
-  closeConflict,
-  countOpenConflicts,
-  getConflict,
-  listConflicts,
-  openConflict,
-  openConflictFields,
-  type NewConflict,
-} from './conflicts.js';
-import { countWaiting, park, parked, unpark, type WaitingRecord } from './waiting.js';
+import { countLinks, linkedErpIds, linksByCrmId, linksBySide, mergeLink } from './links.js';
+import { closeConflict, countOpenConflicts, getConflict, listConflicts, openConflictFields } from './conflicts.js';
+import { countWaiting, parked, type WaitingRecord } from './waiting.js';
 import { dropLink, moveLink } from './merges.js';
 import { openDatabase, type StoreOptions } from './open.js';
-import {
-  enqueue,
-  markDone,
-  outboxCounts,
-  pending,
-  recordFailure,
-  statusesOf,
-  supersede,
-  type NewOperation,
-  type OutboxCounts,
-} from './outbox.js';
+import { writePage, type PageCommit } from './page-commit.js';
+import { markDone, outboxCounts, pending, recordFailure, statusesOf, supersede, type OutboxCounts } from './outbox.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
 import { rememberWebhook } from './webhook-replay.js';
 import type {
@@ -64,23 +44,7 @@ import type {
   Side,
 } from './schema.js';
 
-/** Everything one page of a run leaves behind, committed together. */
-export interface PageCommit {
-  readonly sync: string;
-  readonly side: Side;
-  /** The cursor after this page; `null` leaves the checkpoint where it is (a backfill). */
-  readonly cursor: Cursor | null;
-  readonly operations: readonly NewOperation[];
-  readonly deadLetters: readonly NewDeadLetter[];
-  readonly ambiguous: readonly AmbiguousMatch[];
-  readonly conflicts?: readonly NewConflict[];
-  /** Records that wait for a referenced record to be linked. */
-  readonly parked?: readonly WaitingRecord[];
-  /** Records taken out of the waiting room (processed now). */
-  readonly unparked?: readonly { readonly side: Side; readonly id: string }[];
-  /** Links to create or update without a write (settled fields, versions seen). */
-  readonly links?: readonly LinkUpdate[];
-}
+export type { PageCommit };
 
 export class StateStore {
   /** Backfills' own progress (resume after Ctrl-C or a crash): state/backfills.ts. */
@@ -146,16 +110,7 @@ export class StateStore {
   /** Writes a page's operations, dead letters and ambiguous matches, and moves the checkpoint, atomically. */
   async commitPage(commit: PageCommit): Promise<void> {
     const now = this.now();
-    await this.write(commit.sync, async (trx) => {
-      for (const op of commit.operations) await enqueue(trx, op, now);
-      for (const letter of commit.deadLetters) await addDeadLetter(trx, letter, now);
-      for (const match of commit.ambiguous) await recordAmbiguous(trx, match, now);
-      for (const conflict of commit.conflicts ?? []) await openConflict(trx, conflict, now);
-      for (const link of commit.links ?? []) await mergeLink(trx, link, now);
-      for (const gone of commit.unparked ?? []) await unpark(trx, commit.sync, gone.side, gone.id);
-      for (const waiting of commit.parked ?? []) await park(trx, waiting, now);
-      if (commit.cursor !== null) await writeCheckpoint(trx, commit.sync, commit.side, commit.cursor, now);
-    });
+    await this.write(commit.sync, (trx) => writePage(trx, commit, now));
   }
 
   /** The next pending operations to deliver: a claim, so a fenced view checks its lease first. */
