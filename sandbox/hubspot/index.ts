@@ -53,6 +53,15 @@ export async function startHubspotSandbox(
   const log = options.logger;
   let received = 0;
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+  // HubSpot takes a DELETE (or a PUT without specs) that says application/json but sends no body.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(String(body)) as unknown);
+    } catch (error) {
+      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+    }
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     received++;
