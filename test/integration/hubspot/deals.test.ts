@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/logger.js';
+import { startHubspotSandbox } from '../../../sandbox/hubspot/index.js';
 import type { RunningServer } from '../../../sandbox/types.js';
-import { WORLD, api, startSandbox, tempDir } from './harness.js';
+import { TOKEN, UNTHROTTLED, WORLD, api, startSandbox, tempDir } from './harness.js';
 
 type Json = Record<string, unknown>;
 const results = (json: Json): Json[] => json['results'] as Json[];
@@ -165,5 +167,26 @@ describe('the HubSpot sandbox models deals, pipelines, products and line items',
     });
     const cents = results(lines.json).reduce((sum, l) => sum + Math.round(Number(props(l)['amount']) * 100), 0);
     expect((cents / 100).toFixed(2)).toBe(deal?.amount);
+  });
+
+  it('applies the lost-response fault to single-record creates and association PUTs: written, answer dropped', async () => {
+    const dir = await tempDir();
+    const faulty = await startHubspotSandbox(
+      { dataDir: dir, port: 0, world: WORLD, secret: TOKEN, logger: silentLogger(), faults: { lostResponseRate: 1 } },
+      UNTHROTTLED,
+    );
+    cleanups.push(async () => {
+      await faulty.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    await expect(
+      api(faulty.url, 'POST', '/crm/v3/objects/deals', { properties: { dealname: 'lost', tandem_ref: 'L-1' } }),
+    ).rejects.toThrow();
+    await expect(api(faulty.url, 'PUT', '/crm/v4/objects/deals/1/associations/default/contacts/7')).rejects.toThrow();
+    const written = await api(faulty.url, 'GET', '/crm/v3/objects/deals/L-1?idProperty=tandem_ref');
+    expect(written).toMatchObject({ status: 200, json: { properties: { dealname: 'lost' } } });
+    const linked = await api(faulty.url, 'GET', '/crm/v4/objects/contacts/7/associations/deals');
+    expect((linked.json['results'] as Json[]).map((r) => r['toObjectId'])).toContain(1);
+    expect(faulty.faultCounts()['lost-response']).toBe(2);
   });
 });
