@@ -93,13 +93,16 @@ export function associationStore(store: HubspotStore): AssociationStore {
     associate(from, fromId, to, toId, typeIds) {
       const types = typesBetween(from, to);
       const unlabeled = defaultType(from, to);
-      store.transaction(() => {
+      const apply = (): void => {
         if (unlabeled !== undefined) write(from, fromId, to, toId, unlabeled);
         for (const typeId of typeIds) {
           const type = types.find((t) => t.typeId === typeId);
           if (type !== undefined && type.label !== null) write(from, fromId, to, toId, type);
         }
-      });
+      };
+      // Inside a caller's transaction (a create with associations, the seed) no savepoint is needed.
+      if (db.inTransaction) apply();
+      else store.transaction(apply);
     },
     list(from, fromId, to) {
       const grouped = new Map<number, number[]>();

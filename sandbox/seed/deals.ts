@@ -78,9 +78,17 @@ export function seedCommerce(
   const deals: SeedDeal[] = [];
   let at = startAt;
   const count = companies.length === 0 ? 0 : Math.max(10, Math.round(companies.length / 2));
+  // Each company's staff, indexed once (the world may hold 100,000 contacts).
+  const staffOf = new Map<number, number[]>();
+  contacts.forEach((c, n) => {
+    if (c.company === null) return;
+    const staff = staffOf.get(c.company);
+    if (staff === undefined) staffOf.set(c.company, [n]);
+    else staff.push(n);
+  });
   for (let i = 0; i < count; i++) {
     const company = Math.floor(random() * companies.length);
-    const staff = contacts.flatMap((c, n) => (c.company === company ? [n] : []));
+    const staff = staffOf.get(company) ?? [];
     const contact = staff.length === 0 ? null : (staff[Math.floor(random() * staff.length)] ?? null);
     const lines = linesOf(random);
     const cents = lines.reduce((sum, line) => sum + lineCents(line), 0);
