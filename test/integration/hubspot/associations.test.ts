@@ -158,4 +158,29 @@ describe('the HubSpot sandbox speaks the v4 associations API', () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it('moves both deals’ associations to the record a deal merge creates', async () => {
+    const server = await sandbox();
+    const linesOf = async (deal: string): Promise<unknown[]> =>
+      (
+        (await api(server.url, 'GET', `/crm/v4/objects/deals/${deal}/associations/line_items`)).json[
+          'results'
+        ] as Json[]
+      ).map((r) => r['toObjectId']);
+    const expected = [...(await linesOf('1')), ...(await linesOf('2'))].map(Number).sort((a, b) => a - b);
+    const merged = await api(server.url, 'POST', '/crm/v3/objects/deals/merge', {
+      primaryObjectId: '1',
+      objectIdToMerge: '2',
+    });
+    expect(merged.status).toBe(200);
+    const id = String(merged.json['id']);
+    expect((await linesOf(id)).map(Number).sort((a, b) => a - b)).toEqual(expected);
+    const back = await api(server.url, 'GET', `/crm/v4/objects/line_items/${String(expected[0])}/associations/deals`);
+    expect((back.json['results'] as Json[]).map((r) => String(r['toObjectId']))).toEqual([id]);
+    const noMerge = await api(server.url, 'POST', '/crm/v3/objects/line_items/merge', {
+      primaryObjectId: '1',
+      objectIdToMerge: '2',
+    });
+    expect(noMerge.status).toBe(404);
+  });
 });

@@ -189,4 +189,26 @@ describe('the HubSpot sandbox models deals, pipelines, products and line items',
     expect((linked.json['results'] as Json[]).map((r) => r['toObjectId'])).toContain(1);
     expect(faulty.faultCounts()['lost-response']).toBe(2);
   });
+
+  it('keeps a deal that just moved to closedwon out of search until indexed, while GET sees it', async () => {
+    const server = await sandbox();
+    const open = WORLD.commerce.deals.findIndex((d) => !d.stage.startsWith('closed'));
+    const id = String(open + 1);
+    const moved = await api(server.url, 'PATCH', `/__sandbox/objects/deals/${id}`, {
+      properties: { dealstage: 'closedwon' },
+      searchIndexLagMs: 60_000,
+    });
+    expect(moved.status).toBe(200);
+    const search = await api(server.url, 'POST', '/crm/v3/objects/deals/search', {
+      filterGroups: [{ filters: [{ propertyName: 'dealstage', operator: 'EQ', value: 'closedwon' }] }],
+      limit: 200,
+    });
+    expect(results(search.json).map((r) => r['id'])).not.toContain(id);
+    const read = await api(server.url, 'GET', `/crm/v3/objects/deals/${id}?properties=dealstage`);
+    expect(props(read.json)['dealstage']).toBe('closedwon');
+    const invalid = await api(server.url, 'PATCH', `/__sandbox/objects/deals/${id}`, {
+      properties: { dealstage: '1301477' },
+    });
+    expect(invalid.status).toBe(400);
+  });
 });
