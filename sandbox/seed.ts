@@ -12,12 +12,22 @@
  *   const world = seedWorld({ seed: 42, contacts: 600, companies: 80 });
  */
 import { seedCompanies, seedErpCompanies } from './seed/companies.js';
+import { seedCommerce } from './seed/deals.js';
 import { seedContacts, seedErpPeople } from './seed/people.js';
 import { prng } from './seed/random.js';
 import type { SeedOptions, SeedWorld } from './seed/types.js';
 
 export { prng } from './seed/random.js';
-export type { SeedCompany, SeedOptions, SeedPerson, SeedWorld } from './seed/types.js';
+export type {
+  SeedCommerce,
+  SeedCompany,
+  SeedDeal,
+  SeedLine,
+  SeedOptions,
+  SeedPerson,
+  SeedProduct,
+  SeedWorld,
+} from './seed/types.js';
 export { INDUSTRIES, STAGES } from './seed/vocabulary.js';
 
 /** 2024-01-01T00:00:00Z: the seed's clock starts here. */
@@ -32,5 +42,7 @@ export function seedWorld(options: SeedOptions = {}): SeedWorld {
   const contacts = seedContacts(random, options.contacts ?? 2000, companies, clock);
   const erpCompanies = seedErpCompanies(random, companyCount);
   const erpPeople = seedErpPeople(random, contacts, clock);
-  return { companies, contacts, erpCompanies, erpPeople };
+  // Deals come last, from their own stream: adding them left the world above unchanged.
+  const commerce = seedCommerce(options.seed ?? 42, companies, contacts, clock.at);
+  return { companies, contacts, erpCompanies, erpPeople, commerce };
 }

@@ -14,15 +14,11 @@ import Fastify, { type FastifyError } from 'fastify';
 import { createFaultInjector, dropConnection, sleep } from '../faults.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { HubspotHttpError, errorBody, rateLimited, serverError, unauthorized } from './errors.js';
+import { associationStore } from './associations.js';
 import { type RateLimitOptions, createRateLimiter } from './rate-limit.js';
-import { ADMIN_PREFIX, registerAdminRoutes } from './routes/admin.js';
-import { objectParam } from './routes/common.js';
-import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
-import { registerBatchRoutes } from './routes/batch.js';
-import { registerMergeRoute } from './routes/merge.js';
-import { registerObjectRoutes } from './routes/objects.js';
-import { registerPropertyRoutes } from './routes/properties.js';
-import { registerSearchRoute } from './routes/search.js';
+import { ADMIN_PREFIX } from './routes/admin.js';
+import { registerRoutes } from './routes/register.js';
+import { VIEW_PREFIX } from '../record-view.js';
 import { seedStore } from './seed-properties.js';
 import { openStore } from './store.js';
 
@@ -34,7 +30,13 @@ export interface HubspotSandboxTuning {
   readonly rateLimit?: RateLimitOptions;
 }
 
-const WRITE_PATH = /\/batch\/(create|update|upsert|archive)(?:\?|$)/;
+// The writes whose response the lost-response fault may drop: every batch write (objects and
+// v4 associations) and the single-record creates, updates, archives and association PUTs.
+const WRITE_PATH = /\/batch\/(create|update|upsert|archive|associate\/default)(?:\?|$)/;
+const isWrite = (method: string, url: string): boolean =>
+  WRITE_PATH.test(url) ||
+  (method !== 'GET' && /^\/crm\/v4\/objects\//.test(url)) ||
+  (/^\/crm\/v3\/objects\/[^/?]+(?:\/\d+)?(?:\?|$)/.test(url) && ['POST', 'PATCH', 'DELETE'].includes(method));
 const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search(?:\?|$)/;
 
 /** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
@@ -51,6 +53,15 @@ export async function startHubspotSandbox(
   const log = options.logger;
   let received = 0;
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+  // HubSpot takes a DELETE (or a PUT without specs) that says application/json but sends no body.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(String(body)) as unknown);
+    } catch (error) {
+      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+    }
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     received++;
@@ -72,7 +83,7 @@ export async function startHubspotSandbox(
       dropConnection(request);
       return reply.hijack();
     }
-    if (fault.kind === 'lost-response' && WRITE_PATH.test(request.url)) {
+    if (fault.kind === 'lost-response' && isWrite(request.method, request.url)) {
       faults.applied(fault.kind);
       lostResponses.add(request.raw);
     }
@@ -105,24 +116,10 @@ export async function startHubspotSandbox(
 
   // The partial-failure fault, rolled per batch write that reaches its handler (batch create with
   // objectWriteTraceIds, update, upsert: the writes that answer per input).
-  const ctx = { store, rejectInputs: (count: number) => faults.rejectInputs(count) };
-  registerMergeRoute(app, ctx);
-  registerObjectRoutes(app, ctx);
-  registerSearchRoute(app, ctx);
-  registerBatchRoutes(app, ctx);
-  registerPropertyRoutes(app);
-  registerAdminRoutes(app, ctx);
-  app.get(`${VIEW_PREFIX}:object/:id`, async (request, reply) => {
-    const object = objectParam(request.params);
-    const id = (request.params as { id: string }).id;
-    const number = Number(id);
-    const record = Number.isInteger(number)
-      ? (store.get(object, number) ?? store.get(object, number, true))
-      : undefined;
-    return reply
-      .code(record === undefined ? 404 : 200)
-      .type('text/html; charset=utf-8')
-      .send(renderRecordView('HubSpot', object, id, record?.properties, record?.archived === true));
+  registerRoutes(app, {
+    store,
+    rejectInputs: (count: number) => faults.rejectInputs(count),
+    associations: associationStore(store),
   });
 
   try {

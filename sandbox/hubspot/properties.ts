@@ -1,73 +1,31 @@
 /**
  * The property definitions the sandbox serves from `GET /crm/v3/properties/{object}` and checks
- * writes against. The names are HubSpot's default contact and company properties plus one custom
+ * writes against. The names are HubSpot's default contact and company properties (deals, products
+ * and line items in commerce-properties.ts) plus one custom
  * unique property, `tandem_ref`, the kind an integration creates for upsert-by-external-id.
  * https://developers.hubspot.com/docs/api-reference/latest/crm/properties/guide
  */
 import { INDUSTRIES as SEED_INDUSTRIES, STAGES as SEED_STAGES } from '../seed.js';
+import { DEAL_PROPERTIES, LINE_ITEM_PROPERTIES, PRODUCT_PROPERTIES } from './commerce-properties.js';
+import { type PropertyDefinition, TANDEM_REF, mergedIds, system, text } from './property-builders.js';
 
-export type ObjectType = 'contacts' | 'companies';
+export type { PropertyDefinition } from './property-builders.js';
 
-export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies'];
+export type ObjectType = 'contacts' | 'companies' | 'deals' | 'products' | 'line_items';
+
+export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'deals', 'products', 'line_items'];
 
 /** HubSpot's object type ids, as they appear in some error messages (`0-1` is contacts). */
-export const OBJECT_TYPE_IDS: Readonly<Record<ObjectType, string>> = { contacts: '0-1', companies: '0-2' };
-
-export interface PropertyDefinition {
-  readonly name: string;
-  readonly label: string;
-  /** HubSpot's property type: string, number, datetime, enumeration, bool. */
-  readonly type: 'string' | 'number' | 'datetime' | 'enumeration' | 'bool';
-  readonly fieldType: string;
-  readonly groupName: string;
-  readonly hasUniqueValue: boolean;
-  /** Set by HubSpot itself (ids, timestamps): a write that sets it is rejected. */
-  readonly readOnlyValue: boolean;
-  readonly options?: readonly string[];
-}
+export const OBJECT_TYPE_IDS: Readonly<Record<ObjectType, string>> = {
+  contacts: '0-1',
+  companies: '0-2',
+  deals: '0-3',
+  products: '0-7',
+  line_items: '0-8',
+};
 
 // HubSpot's default lifecycle stages: the seed's plus 'other'.
 const STAGES = [...SEED_STAGES, 'other'];
-
-function text(
-  name: string,
-  label: string,
-  groupName: string,
-  extra: Partial<PropertyDefinition> = {},
-): PropertyDefinition {
-  return {
-    name,
-    label,
-    type: 'string',
-    fieldType: 'text',
-    groupName,
-    hasUniqueValue: false,
-    readOnlyValue: false,
-    ...extra,
-  };
-}
-
-function system(name: string, label: string, type: 'number' | 'datetime', groupName: string): PropertyDefinition {
-  return {
-    name,
-    label,
-    type,
-    fieldType: type === 'number' ? 'number' : 'date',
-    groupName,
-    hasUniqueValue: false,
-    readOnlyValue: true,
-  };
-}
-
-const TANDEM_REF = text('tandem_ref', 'Tandem reference', 'tandem', { hasUniqueValue: true });
-
-/** The ids merged into a record, semicolon-separated; set by HubSpot's merge only (routes/merge.ts). */
-const mergedIds = (label: string, groupName: string): PropertyDefinition => ({
-  ...text('hs_merged_object_ids', label, groupName, { readOnlyValue: true }),
-  type: 'enumeration',
-  fieldType: 'checkbox',
-  options: [],
-});
 
 const CONTACTS: readonly PropertyDefinition[] = [
   system('hs_object_id', 'Record ID', 'number', 'contactinformation'),
@@ -134,18 +92,36 @@ const COMPANIES: readonly PropertyDefinition[] = [
 const DEFINITIONS: Readonly<Record<ObjectType, readonly PropertyDefinition[]>> = {
   contacts: CONTACTS,
   companies: COMPANIES,
+  deals: DEAL_PROPERTIES,
+  products: PRODUCT_PROPERTIES,
+  line_items: LINE_ITEM_PROPERTIES,
 };
 
 /** Contacts say `lastmodifieddate`, every other object `hs_lastmodifieddate` (see the search guide's default properties). */
 export const MODIFIED_PROPERTY: Readonly<Record<ObjectType, string>> = {
   contacts: 'lastmodifieddate',
   companies: 'hs_lastmodifieddate',
+  deals: 'hs_lastmodifieddate',
+  products: 'hs_lastmodifieddate',
+  line_items: 'hs_lastmodifieddate',
 };
 
 /** What search and list return when the request names no properties (the search guide's table). */
 export const DEFAULT_PROPERTIES: Readonly<Record<ObjectType, readonly string[]>> = {
   contacts: ['firstname', 'lastname', 'email', 'lastmodifieddate', 'hs_object_id', 'createdate'],
   companies: ['name', 'domain', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  deals: [
+    'dealname',
+    'amount',
+    'closedate',
+    'pipeline',
+    'dealstage',
+    'createdate',
+    'hs_lastmodifieddate',
+    'hs_object_id',
+  ],
+  products: ['name', 'description', 'price', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  line_items: ['quantity', 'amount', 'price', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
 
 export function isObjectType(value: string): value is ObjectType {

@@ -1,9 +1,11 @@
 /**
  * Turns the seed world into HubSpot records: companies first (so contacts can point at them with
- * `associatedcompanyid`), then contacts, each with its seeded modification time. Runs once, on
+ * `associatedcompanyid`), then contacts, each with its seeded modification time, then products,
+ * deals and line items (seed-deals.ts). Runs once, on
  * the first start of an empty store.
  */
 import { SEED_EPOCH, type SeedCompany, type SeedPerson, type SeedWorld } from '../seed.js';
+import { seedDeals } from './seed-deals.js';
 import { type HubspotStore, isSeeded, markSeeded } from './store.js';
 
 const COUNTRY_NAMES: Readonly<Record<string, string>> = {
@@ -70,6 +72,7 @@ export function seedStore(store: HubspotStore, world: SeedWorld): boolean {
       const at = SEED_EPOCH - (world.companies.length - i) * 60_000;
       companyIds.push(store.insert('companies', companyProperties(company), at).id);
     });
+    const contactIds: number[] = [];
     for (const person of world.contacts) {
       const index = person.company;
       const companyId = index === null ? undefined : companyIds[index];
@@ -77,8 +80,9 @@ export function seedStore(store: HubspotStore, world: SeedWorld): boolean {
         index === null || companyId === undefined
           ? undefined
           : { name: world.companies[index]?.name ?? '', id: companyId };
-      store.insert('contacts', contactProperties(person, company), person.modifiedAt);
+      contactIds.push(store.insert('contacts', contactProperties(person, company), person.modifiedAt).id);
     }
+    seedDeals(store, world, companyIds, contactIds);
     markSeeded(store);
   });
   return true;

@@ -24,7 +24,11 @@ export function propertyValue(record: StoredRecord, name: string): string | unde
   if (name === 'hs_object_id') return String(record.id);
   if (name === 'createdate') return iso(record.createdAt);
   if (name === MODIFIED_PROPERTY[record.object]) return iso(record.updatedAt);
-  return record.properties[name];
+  const value = record.properties[name];
+  // Written datetimes are stored as epoch ms (validate.ts); HubSpot answers them in ISO 8601.
+  if (value !== undefined && /^\d+$/.test(value) && propertyOf(record.object, name)?.type === 'datetime')
+    return iso(Number(value));
+  return value;
 }
 
 /**

@@ -53,6 +53,21 @@ export function checkProperties(object: ObjectType, input: Readonly<Record<strin
         invalid.push({ name, error: 'INVALID_INTEGER', message: `${value} was not a valid number.` });
         continue;
       }
+      if (def.type === 'datetime') {
+        // Datetimes are written as epoch ms or ISO 8601 and kept as epoch ms (serialize.ts renders ISO).
+        const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+        if (Number.isNaN(ms)) {
+          // Guessed wording; the error code is HubSpot's for a value that is not a date.
+          invalid.push({
+            name,
+            error: 'INVALID_DATE',
+            message: `${value} is not a valid datetime (epoch ms or ISO 8601)`,
+          });
+          continue;
+        }
+        values[name] = String(ms);
+        continue;
+      }
     }
     values[name] = name === 'email' ? value.toLowerCase() : value;
   }

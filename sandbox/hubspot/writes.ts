@@ -15,6 +15,8 @@ import {
 import { OBJECT_TYPE_IDS, type ObjectType, uniqueProperties } from './properties.js';
 import { type PublicObject, selectProperties, toPublicObject } from './serialize.js';
 import type { HubspotStore, StoredRecord } from './store.js';
+import { type AssociationStore, ASSOCIATION_TYPES } from './associations.js';
+import { deriveWrite } from './object-rules.js';
 import { checkProperties } from './validate.js';
 
 export interface WriteInput {
@@ -22,6 +24,13 @@ export interface WriteInput {
   readonly idProperty?: string;
   readonly properties: Readonly<Record<string, unknown>>;
   readonly objectWriteTraceId?: string;
+  /** Create only: records to associate the new one with (`PublicAssociationsForObject`). */
+  readonly associations?: readonly AssociationInput[];
+}
+
+export interface AssociationInput {
+  readonly to: { readonly id: string };
+  readonly types: readonly { readonly associationCategory: string; readonly associationTypeId: number }[];
 }
 
 /** HubSpot's per-item error in a batch response. */
@@ -139,6 +148,7 @@ export function applyWrites(
   mode: Mode,
   inputs: readonly WriteInput[],
   reject?: RejectInputs,
+  associations?: AssociationStore,
 ): BatchOutcome {
   checkBatchShape(object, mode, inputs);
   const multiStatus = mode !== 'create' || inputs.every((i) => i.objectWriteTraceId !== undefined);
@@ -153,7 +163,7 @@ export function applyWrites(
         errors.push(rejectionError(rejection, input));
         continue;
       }
-      const outcome = applyOne(store, object, mode, input, at);
+      const outcome = applyOne(store, object, mode, input, at, associations);
       if ('error' in outcome) {
         if (!multiStatus) {
           const status = outcome.error.category === 'CONFLICT' ? 409 : 400;
@@ -174,6 +184,7 @@ function applyOne(
   mode: Mode,
   input: WriteInput,
   at: number,
+  associations: AssociationStore | undefined,
 ): { result: PublicObject } | { error: StandardError } {
   const checked = checkProperties(object, input.properties);
   if (checked.invalid.length > 0) {
@@ -207,7 +218,14 @@ function applyOne(
     }
     if (existing === undefined) values[idProperty] = idProperty === 'email' ? id.toLowerCase() : id;
   }
-  const conflict = conflictOf(store, object, values, existing?.id);
+  const derived = deriveWrite(store, object, values, existing);
+  const links = mode === 'create' ? resolveAssociations(store, object, input.associations ?? []) : [];
+  const invalid = [...derived.invalid, ...('problem' in links ? [links.problem] : [])];
+  if (invalid.length > 0) {
+    const context = { propertyName: invalid.map((p) => p.name) };
+    return { error: itemError('VALIDATION_ERROR', propertyProblemsMessage(invalid), input, context, invalid) };
+  }
+  const conflict = conflictOf(store, object, derived.values, existing?.id);
   if (conflict !== undefined) {
     return {
       error: itemError('CONFLICT', conflictMessage(object, conflict.name, conflict.id), input, {
@@ -216,15 +234,47 @@ function applyOne(
       }),
     };
   }
-  const record = existing === undefined ? store.insert(object, values, at) : store.update(existing, values, at);
+  const record =
+    existing === undefined ? store.insert(object, derived.values, at) : store.update(existing, derived.values, at);
+  if (!('problem' in links))
+    for (const link of links) associations?.associate(object, record.id, link.to, link.toId, [link.typeId]);
   const shown = selectProperties(object, [
     ...Object.keys(input.properties),
+    ...Object.keys(derived.values),
     ...(idProperty === 'hs_object_id' ? [] : [idProperty]),
   ]);
   const result: PublicObject = toPublicObject(record, shown);
   if (mode === 'upsert') result.new = existing === undefined;
   if (input.objectWriteTraceId !== undefined) result.objectWriteTraceId = input.objectWriteTraceId;
   return { result };
+}
+
+/**
+ * The associations a create asks for, each type defined from this object and each target a live
+ * record; the first that is not is the input's problem (wording guessed).
+ */
+function resolveAssociations(
+  store: HubspotStore,
+  object: ObjectType,
+  inputs: readonly AssociationInput[],
+): { to: ObjectType; toId: number; typeId: number }[] | { problem: PropertyProblem } {
+  const links: { to: ObjectType; toId: number; typeId: number }[] = [];
+  for (const input of inputs) {
+    for (const spec of input.types) {
+      const type = ASSOCIATION_TYPES.find((t) => t.from === object && t.typeId === spec.associationTypeId);
+      const toId = Number(input.to.id);
+      const target = type !== undefined && Number.isInteger(toId) ? store.get(type.to, toId) : undefined;
+      if (type === undefined || target === undefined) {
+        const message =
+          type === undefined
+            ? `associationTypeId ${spec.associationTypeId} is not a valid association type from ${object}`
+            : `${type.to} ${input.to.id} does not exist`;
+        return { problem: { name: 'associations', error: 'INVALID_ASSOCIATION', message } };
+      }
+      links.push({ to: type.to, toId, typeId: type.typeId });
+    }
+  }
+  return links;
 }
 
 /** Archives live records; ids that do not exist are ignored (the endpoint answers 204 regardless). */

@@ -37,6 +37,49 @@ export interface SeedWorld {
   readonly erpCompanies: readonly number[];
   /** The ERP's people: overlapping (maybe disagreeing), ERP-only and duplicated. */
   readonly erpPeople: readonly SeedPerson[];
+  /** The CRM's product catalogue and deals (seed/deals.ts), drawn from their own stream. */
+  readonly commerce: SeedCommerce;
+}
+
+/** A catalogue product; the SKU is what an ERP matches it by (Odoo `default_code`, Tryton `code`). */
+export interface SeedProduct {
+  readonly sku: string;
+  readonly name: string;
+  /** Unit price, a decimal string in the company currency (EUR). */
+  readonly price: string;
+  readonly cost: string;
+}
+
+/** One line of a deal: a product, a quantity and maybe a percentage discount. */
+export interface SeedLine {
+  /** Index into the catalogue. */
+  readonly product: number;
+  readonly quantity: number;
+  /** Whole percent, or null. */
+  readonly discountPercent: number | null;
+}
+
+export interface SeedDeal {
+  readonly name: string;
+  /** Index into the world's companies. */
+  readonly company: number;
+  /** Index into the world's contacts (one who works for the company), or null. */
+  readonly contact: number | null;
+  /** A stage id of HubSpot's default Sales Pipeline. */
+  readonly stage: string;
+  readonly currency: string;
+  /** Epoch ms. */
+  readonly closeDate: number;
+  /** Epoch ms: the deal's creation and last modification in the seed. */
+  readonly modifiedAt: number;
+  readonly lines: readonly SeedLine[];
+  /** The sum of the lines' net amounts, a decimal string with two places. */
+  readonly amount: string;
+}
+
+export interface SeedCommerce {
+  readonly products: readonly SeedProduct[];
+  readonly deals: readonly SeedDeal[];
 }
 
 export interface SeedOptions {

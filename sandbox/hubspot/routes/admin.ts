@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { notFound, validationError } from '../errors.js';
 import { selectProperties, toPublicObject } from '../serialize.js';
+import { deriveWrite } from '../object-rules.js';
 import { checkProperties } from '../validate.js';
 import { type RouteContext, objectParam, parseBody } from './common.js';
 
@@ -39,7 +40,9 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext): vo
           ? body.modifiedAt
           : Date.parse(body.modifiedAt);
     if (Number.isNaN(at)) throw validationError(`modifiedAt is not a time: ${String(body.modifiedAt)}`);
-    const updated = ctx.store.update(record, checked.values, at, body.searchIndexLagMs);
+    const derived = deriveWrite(ctx.store, object, checked.values, record);
+    if (derived.invalid.length > 0) throw validationError(derived.invalid.map((p) => p.message).join('; '));
+    const updated = ctx.store.update(record, derived.values, at, body.searchIndexLagMs);
     return toPublicObject(updated, selectProperties(object, Object.keys(updated.properties)));
   });
 

@@ -11,7 +11,16 @@ import { validationError } from '../errors.js';
 import { uniqueProperties } from '../properties.js';
 import { type PublicObject, selectProperties, toPublicObject } from '../serialize.js';
 import { type WriteInput, archiveAll, applyWrites } from '../writes.js';
-import { type RouteContext, batchEnvelope, booleanParam, checkBatchSize, objectParam, parseBody } from './common.js';
+import {
+  type RouteContext,
+  OBJECT_LABELS,
+  associationsInput,
+  batchEnvelope,
+  booleanParam,
+  checkBatchSize,
+  objectParam,
+  parseBody,
+} from './common.js';
 
 const value = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const propertiesSchema = z.record(z.string(), value);
@@ -29,6 +38,7 @@ const writeSchema = z.object({
       idProperty: z.string().optional(),
       objectWriteTraceId: z.string().optional(),
       properties: propertiesSchema,
+      associations: associationsInput,
     }),
   ),
 });
@@ -51,6 +61,7 @@ function clean(
     idProperty?: string | undefined;
     objectWriteTraceId?: string | undefined;
     properties: Record<string, unknown>;
+    associations?: WriteInput['associations'] | undefined;
   }[],
 ): WriteInput[] {
   return inputs.map((i) => ({
@@ -58,6 +69,7 @@ function clean(
     ...(i.id === undefined ? {} : { id: i.id }),
     ...(i.idProperty === undefined ? {} : { idProperty: i.idProperty }),
     ...(i.objectWriteTraceId === undefined ? {} : { objectWriteTraceId: i.objectWriteTraceId }),
+    ...(i.associations === undefined ? {} : { associations: i.associations }),
   }));
 }
 
@@ -85,7 +97,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): vo
           toPublicObject(record, idProperty === 'hs_object_id' ? shown : [...new Set([...shown, idProperty])]),
         );
     }
-    const label = object === 'contacts' ? 'CONTACT' : 'COMPANY';
+    const label = OBJECT_LABELS[object];
     const errors =
       missing.length === 0
         ? []
@@ -113,7 +125,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const startedAt = new Date().toISOString();
       const body = parseBody(schema, request.body);
       checkBatchSize(body.inputs);
-      const outcome = applyWrites(ctx.store, object, mode, clean(body.inputs), ctx.rejectInputs);
+      const outcome = applyWrites(ctx.store, object, mode, clean(body.inputs), ctx.rejectInputs, ctx.associations);
       return reply
         .code(outcome.errors.length > 0 ? 207 : okStatus)
         .send(batchEnvelope(startedAt, outcome.results, outcome.errors));

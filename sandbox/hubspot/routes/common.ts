@@ -1,5 +1,6 @@
 /** What every route module needs: the store, the partial-failure fault, request-body parsing and the object parameter. */
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { AssociationStore } from '../associations.js';
 import { validationError } from '../errors.js';
 import { type ObjectType, isObjectType } from '../properties.js';
 import type { HubspotStore } from '../store.js';
@@ -9,7 +10,28 @@ export interface RouteContext {
   readonly store: HubspotStore;
   /** The partial-failure fault: which inputs of a batch write to reject, if any. */
   readonly rejectInputs?: RejectInputs;
+  /** The v4 associations (deal <-> contact, company, line item). */
+  readonly associations: AssociationStore;
 }
+
+/** `PublicAssociationsForObject`: what a create may associate the new record with. */
+export const associationsInput = z
+  .array(
+    z.object({
+      to: z.object({ id: z.union([z.string(), z.number()]).transform(String) }),
+      types: z.array(z.object({ associationCategory: z.string(), associationTypeId: z.number().int() })),
+    }),
+  )
+  .optional();
+
+/** HubSpot's upper-case singular name of an object type in batch read messages (`CONTACT`, `LINE_ITEM`). */
+export const OBJECT_LABELS: Readonly<Record<ObjectType, string>> = {
+  contacts: 'CONTACT',
+  companies: 'COMPANY',
+  deals: 'DEAL',
+  products: 'PRODUCT',
+  line_items: 'LINE_ITEM',
+};
 
 /** The largest `inputs` array a batch endpoint accepts. */
 export const MAX_BATCH_INPUTS = 100;

@@ -11,6 +11,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { notFound, validationError } from '../errors.js';
+import type { AssociationStore } from '../associations.js';
 import type { ObjectType } from '../properties.js';
 import { selectProperties, toPublicObject } from '../serialize.js';
 import type { HubspotStore, StoredRecord } from '../store.js';
@@ -56,6 +57,7 @@ export function mergeRecords(
   object: ObjectType,
   primary: StoredRecord,
   secondary: StoredRecord,
+  associations?: AssociationStore,
 ): StoredRecord {
   const at = store.tick();
   const ids = new Set(
@@ -71,6 +73,7 @@ export function mergeRecords(
       drop.run(object, old.id);
       point.run(object, old.id, merged.id);
     }
+    associations?.move(object, [primary.id, secondary.id], merged.id);
     if (object === 'companies') {
       // The associations move to the merged record (the contact's primary company among them).
       const contacts = store.db
@@ -91,12 +94,15 @@ export function registerMergeRoute(app: FastifyInstance, ctx: RouteContext): voi
   ensureTable(ctx.store);
   app.post('/crm/v3/objects/:object/merge', async (request) => {
     const object = objectParam(request.params);
+    // Products and line items have no merge endpoint in HubSpot's API.
+    if (object === 'products' || object === 'line_items')
+      throw notFound(`No route for POST /crm/v3/objects/${object}/merge`);
     const body = parseBody(mergeSchema, request.body);
     if (body.primaryObjectId === body.objectIdToMerge)
       throw validationError(`Cannot merge an object with itself: ${body.primaryObjectId}`);
     const primary = liveRecord(ctx.store, object, body.primaryObjectId);
     const secondary = liveRecord(ctx.store, object, body.objectIdToMerge);
-    const merged = mergeRecords(ctx.store, object, primary, secondary);
+    const merged = mergeRecords(ctx.store, object, primary, secondary, ctx.associations);
     return toPublicObject(merged, selectProperties(object, Object.keys(merged.properties)));
   });
 }
