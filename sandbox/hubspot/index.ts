@@ -37,6 +37,12 @@ export interface HubspotSandboxTuning {
 const WRITE_PATH = /\/batch\/(create|update|upsert|archive)(?:\?|$)/;
 const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search(?:\?|$)/;
 
+/** `GET /crm/v3/objects/contacts`: the method and path, with `?archived=true` kept (the recycle bin is its own read). */
+function endpointOf(method: string, url: string): string {
+  const [path = '', query = ''] = url.split('?');
+  return `${method} ${path}${/(?:^|&)archived=true(?:&|$)/.test(query) ? '?archived=true' : ''}`;
+}
+
 /** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
 export async function startHubspotSandbox(
   options: SandboxServerOptions,
@@ -50,10 +56,13 @@ export async function startHubspotSandbox(
   const lostResponses = new WeakSet<object>();
   const log = options.logger;
   let received = 0;
+  const byEndpoint: Record<string, number> = {};
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
 
   app.addHook('onRequest', async (request, reply) => {
     received++;
+    const endpoint = endpointOf(request.method, request.url);
+    byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
     if (request.url.startsWith(VIEW_PREFIX)) return; // read-only record pages for report links
     if (request.headers.authorization !== `Bearer ${options.secret}`) throw unauthorized();
     if (request.url.startsWith(ADMIN_PREFIX)) return;
@@ -137,6 +146,7 @@ export async function startHubspotSandbox(
   return {
     url,
     requestCount: () => received,
+    requestsByEndpoint: () => ({ ...byEndpoint }),
     faultCounts: () => faults.counts(),
     async close() {
       await app.close();
