@@ -69,7 +69,8 @@ export function isFullRead(cursor: ReadOptions['cursor']): boolean {
  * Every live record through `GET /crm/v3/objects/{object}` (100 a page, by id): the full read.
  * Each page but the last carries {@link FULL_READ_CURSOR}; the last carries the time the read
  * started, so the next incremental read (search, from that time less the sync's lookback) sees
- * every change made while the list was walked.
+ * every change made while the list was walked. Records are in (modifiedAt, id) order within a page
+ * only, not across pages: the engine checkpoints from page cursors, which this order does not move.
  */
 export async function* readList(
   client: HubspotClient,
