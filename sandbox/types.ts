@@ -21,6 +21,12 @@ export interface RunningServer {
   readonly url: string;
   /** Requests received since start (every HTTP request, faulty or not): for measuring overhead. */
   requestCount(): number;
+  /**
+   * The same requests by endpoint (HubSpot: method and path with the object named, plus
+   * `?archived=true` for the recycle bin; Odoo: `model.method` of each JSON-RPC call): for the
+   * benchmark's request counts and tests that assert them.
+   */
+  requestsByEndpoint(): Readonly<Record<string, number>>;
   /** Faults injected since start, by kind: to check that a chaos run met each of them. */
   faultCounts(): Readonly<Partial<Record<FaultKind, number>>>;
   close(): Promise<void>;

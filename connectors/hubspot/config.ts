@@ -23,8 +23,14 @@ export const hubspotConfigSchema = z.strictObject({
     .int()
     .min(1)
     .max(200)
-    .default(100)
+    .default(200)
     .describe('records per search page when the sync does not say (search allows 200)'),
+  fullReads: z
+    .enum(['list', 'search'])
+    .default('search')
+    .describe(
+      'how a read from the beginning pages: list (GET, 100 a page, in the 10-second burst budget shared with writes) or search (200 a page, 5 requests/s of its own)',
+    ),
   searchPerSecond: z
     .number()
     .positive()

@@ -1,6 +1,7 @@
 /**
- * The HubSpot reader's two streams: live records through search in keyset pages, and archived
- * records through the list endpoint's recycle bin (reader.ts says why each is read so).
+ * The HubSpot reader's streams: live records through search in keyset pages, a full read of live
+ * records through the list endpoint, and archived records through the list endpoint's recycle bin
+ * (reader.ts says why each is read so).
  */
 import { TandemError } from '../../src/errors.js';
 import { compareIds } from '../cursor.js';
@@ -46,6 +47,62 @@ export async function* readArchived(
     if (records.length > 0) yield { records, cursor };
     after = body.paging?.next?.after;
     if (after === undefined) return;
+  }
+}
+
+/** Records per list page: the list endpoint's documented maximum. */
+export const LIST_PAGE_SIZE = 100;
+
+/**
+ * The cursor of a full read's pages before its last: "from the beginning". The list endpoint walks
+ * ids, not times, so no earlier page has a time it could resume after; resuming from this cursor
+ * starts the full read over (writes are idempotent), never skips a record.
+ */
+export const FULL_READ_CURSOR = Object.freeze({ modifiedAt: new Date(0).toISOString(), lastId: null });
+
+/** True when a read from `cursor` is a read from the beginning: no cursor, or one at or before the epoch. */
+export function isFullRead(cursor: ReadOptions['cursor']): boolean {
+  return cursor === null || !(Date.parse(cursor.modifiedAt) > 0);
+}
+
+/**
+ * Every live record through `GET /crm/v3/objects/{object}` (100 a page, by id): the full read.
+ * Each page but the last carries {@link FULL_READ_CURSOR}; the last carries the time the read
+ * started, so the next incremental read (search, from that time less the sync's lookback) sees
+ * every change made while the list was walked. Records are in (modifiedAt, id) order within a page
+ * only, not across pages: the engine checkpoints from page cursors, which this order does not move.
+ */
+export async function* readList(
+  client: HubspotClient,
+  object: string,
+  options: ReadOptions,
+  now: () => number = Date.now,
+): AsyncGenerator<ChangePage> {
+  const ts = modifiedProperty(object);
+  const limit = Math.max(1, Math.min(options.pageSize ?? LIST_PAGE_SIZE, LIST_PAGE_SIZE));
+  const started = now();
+  const properties = [...new Set([...options.fields, ts, 'hs_object_id'])].join(',');
+  const endpoint = `GET /crm/v3/objects/${object}`;
+  let after: string | undefined;
+  for (;;) {
+    const { body } = await client.call(
+      {
+        method: 'GET',
+        path: `/crm/v3/objects/${encodeURIComponent(object)}`,
+        query: { limit: String(limit), properties, ...(after === undefined ? {} : { after }) },
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+      listResponseSchema,
+    );
+    const records = body.results
+      .map((o) => toSourceRecord(o, modifiedMs(o, ts, client.name, endpoint)))
+      .sort((a, b) => Date.parse(a.modifiedAt) - Date.parse(b.modifiedAt) || compareIds(a.id, b.id));
+    after = body.paging?.next?.after;
+    if (after === undefined) {
+      yield { records, cursor: { modifiedAt: iso(started), lastId: null } };
+      return;
+    }
+    if (records.length > 0) yield { records, cursor: FULL_READ_CURSOR };
   }
 }
 

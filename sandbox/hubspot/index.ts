@@ -39,6 +39,12 @@ const isWrite = (method: string, url: string): boolean =>
   (/^\/crm\/v3\/objects\/[^/?]+(?:\/\d+)?(?:\?|$)/.test(url) && ['POST', 'PATCH', 'DELETE'].includes(method));
 const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search(?:\?|$)/;
 
+/** `GET /crm/v3/objects/contacts`: the method and path, with `?archived=true` kept (the recycle bin is its own read). */
+function endpointOf(method: string, url: string): string {
+  const [path = '', query = ''] = url.split('?');
+  return `${method} ${path}${/(?:^|&)archived=true(?:&|$)/.test(query) ? '?archived=true' : ''}`;
+}
+
 /** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
 export async function startHubspotSandbox(
   options: SandboxServerOptions,
@@ -52,6 +58,7 @@ export async function startHubspotSandbox(
   const lostResponses = new WeakSet<object>();
   const log = options.logger;
   let received = 0;
+  const byEndpoint: Record<string, number> = {};
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
   // HubSpot takes a DELETE (or a PUT without specs) that says application/json but sends no body.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -65,6 +72,8 @@ export async function startHubspotSandbox(
 
   app.addHook('onRequest', async (request, reply) => {
     received++;
+    const endpoint = endpointOf(request.method, request.url);
+    byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
     if (request.url.startsWith(VIEW_PREFIX)) return; // read-only record pages for report links
     if (request.headers.authorization !== `Bearer ${options.secret}`) throw unauthorized();
     if (request.url.startsWith(ADMIN_PREFIX)) return;
@@ -134,6 +143,7 @@ export async function startHubspotSandbox(
   return {
     url,
     requestCount: () => received,
+    requestsByEndpoint: () => ({ ...byEndpoint }),
     faultCounts: () => faults.counts(),
     async close() {
       await app.close();

@@ -11,7 +11,7 @@ import { createFaultInjector } from '../faults.js';
 import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { COUNTRY, PARTNER } from './fields.js';
-import { answerJsonRpc, type JsonRpcRoute } from './jsonrpc-route.js';
+import { answerJsonRpc, describeCall, type JsonRpcRoute } from './jsonrpc-route.js';
 import { installMergeWizard, MAIL_MESSAGE, WIZARD } from './merge-wizard.js';
 import { SqlModel } from './model.js';
 import { countryRules, partnerRules } from './partner.js';
@@ -43,14 +43,23 @@ function createRpc(db: Db, clock: Clock, secret: string): RpcOptions {
   };
 }
 
+/** `model.method` of a JSON-RPC body (a string here: the route parses it itself), or `invalid JSON`. */
+function callOf(body: unknown): string {
+  try {
+    return describeCall(JSON.parse(typeof body === 'string' ? body : ''));
+  } catch {
+    return 'invalid JSON';
+  }
+}
+
 /** The routes: a record's page, `/jsonrpc`, and Odoo's health and version endpoints; `count` sees each request. */
-function registerRoutes(app: FastifyInstance, route: JsonRpcRoute, count: () => void): void {
+function registerRoutes(app: FastifyInstance, route: JsonRpcRoute, count: (endpoint: string) => void): void {
   // Odoo reads the body whatever the content type says; a body that is not JSON is a BadRequest.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.get(`${VIEW_PREFIX}:model/:id`, async (request, reply) => {
-    count();
+    count(`GET ${VIEW_PREFIX}`);
     const { model, id } = request.params as { model: string; id: string };
     const found = route.rpc.models.get(model);
     const number = Number(id);
@@ -62,7 +71,7 @@ function registerRoutes(app: FastifyInstance, route: JsonRpcRoute, count: () => 
   });
 
   app.post('/jsonrpc', async (request, reply) => {
-    count();
+    count(callOf(request.body));
     return answerJsonRpc(route, request, reply);
   });
 
@@ -81,9 +90,11 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   const route: JsonRpcRoute = { rpc: createRpc(db, clock, options.secret), clock, faults, logger: options.logger };
 
   let received = 0;
+  const byEndpoint: Record<string, number> = {};
   const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
-  registerRoutes(app, route, () => {
+  registerRoutes(app, route, (call) => {
     received++;
+    byEndpoint[call] = (byEndpoint[call] ?? 0) + 1;
   });
 
   try {
@@ -100,6 +111,7 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   return {
     url,
     requestCount: () => received,
+    requestsByEndpoint: () => ({ ...byEndpoint }),
     faultCounts: () => faults.counts(),
     async close() {
       if (closed) return;

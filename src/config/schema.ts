@@ -128,7 +128,14 @@ export const syncSchema = z.strictObject({
   lookbackSeconds: z.number().int().min(0).max(86_400).default(5),
   schedule: cronExpression.default('*/5 * * * *'),
   runOnStart: z.boolean().default(true),
-  pageSize: z.number().int().min(1).max(1000).default(100),
+  /** Records per read page; unset, each connector reads at its own best size (HubSpot 200 per search page, Odoo and Tryton 100). */
+  pageSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe("records per read page; default: the connector's own (HubSpot 200, Odoo and Tryton 100)"),
   maxAttempts: z.number().int().min(1).max(100).default(5),
   enabled: z.boolean().default(true),
   /** `/readyz` fails when the last successful run is older than this; unchecked when absent. */

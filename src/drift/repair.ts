@@ -77,7 +77,7 @@ export async function repair(
   const changes: PlannedChange[] = [];
   let conflicts = 0;
   const targets = collect(rows);
-  const size = Math.max(1, Math.min(sync.config.pageSize, 100));
+  const size = Math.max(1, Math.min(sync.config.pageSize ?? 100, 100));
   const runId = options.dryRun ? undefined : await store.startRun(sync.name, 'repair');
   const keys: string[] = [];
 

@@ -54,11 +54,12 @@ describe('loadConfig', () => {
     expect(config.syncs['contacts']).toMatchObject({
       crm: 'crm',
       erp: 'erp',
-      pageSize: 100,
       maxAttempts: 5,
       mappingFile: path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml'),
     });
     expect(config.connectors['crm']?.base.secrets).toEqual({ token: { env: 'TANDEM_HUBSPOT_TOKEN' } });
+    // No page size of its own: each connector reads at its best (HubSpot 200 per search page).
+    expect(config.syncs['contacts']?.pageSize).toBeUndefined();
   });
 
   it('the Tryton example does what its comments and the README say: archivedReads on, and `run contacts` as described', () => {

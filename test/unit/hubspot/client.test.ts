@@ -149,7 +149,11 @@ describe('HubSpot client and connector basics (nock)', () => {
   });
 
   it('validates its config: the base URL defaults to HubSpot, unknown keys are refused', () => {
-    expect(hubspotConnector.configSchema.parse({})).toMatchObject({ baseUrl: 'https://api.hubapi.com', pageSize: 100 });
+    expect(hubspotConnector.configSchema.parse({})).toMatchObject({
+      baseUrl: 'https://api.hubapi.com',
+      pageSize: 200,
+      fullReads: 'search',
+    });
     expect(hubspotConnector.configSchema.safeParse({ token: 'x' }).success).toBe(false);
     expect(hubspotConnector.configSchema.safeParse({ pageSize: 500 }).success).toBe(false);
   });
