@@ -210,6 +210,30 @@ describe('invoice and payment over JSON-RPC', () => {
   });
 });
 
+describe('consolidated billing', () => {
+  it('puts orders of one customer and currency on one invoice by default, and one invoice each without it', async () => {
+    const [a, b] = [await confirmedOrder(), await confirmedOrder()];
+    const [together = 0, ...rest] = await invoice([a, b]);
+    expect(rest).toEqual([]);
+    const names = await ok<Array<{ name: string }>>(url, 'sale.order', 'read', [[a, b]], { fields: ['name'] });
+    expect(await readOne('account.move', together, MOVE_FIELDS)).toMatchObject({
+      invoice_origin: names.map((n) => n.name).join(', '),
+      amount_total: 107.94,
+    });
+    const [c, d] = [await confirmedOrder(), await confirmedOrder()];
+    const wizard = await ok<number>(url, 'sale.advance.payment.inv', 'create', [
+      { sale_order_ids: [[6, 0, [c, d]]], consolidated_billing: false },
+    ]);
+    const action = await ok<{ domain: [[string, string, number[]]] }>(
+      url,
+      'sale.advance.payment.inv',
+      'create_invoices',
+      [[wizard]],
+    );
+    expect(action.domain[0][2]).toHaveLength(2);
+  });
+});
+
 describe('write_date of orders and invoices, for incremental reads', () => {
   it('moves on the invoice when it is paid, not on the order; both are found by write_date', async () => {
     const id = await confirmedOrder();
