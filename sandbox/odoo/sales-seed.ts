@@ -6,7 +6,7 @@
  */
 import { SEED_EPOCH, type SeedWorld } from '../seed.js';
 import { seedSales, type SeedOrder } from '../seed/sales.js';
-import { createInvoices } from './invoice.js';
+import { createInvoices } from './order-invoicing.js';
 import type { CustomModel } from './merge-wizard.js';
 import { decimal, roundTo, toNumber } from './money.js';
 import type { Env } from './model.js';

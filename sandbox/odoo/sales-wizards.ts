@@ -14,7 +14,8 @@
  *   window action (or `true` with `dont_redirect_to_payments`). Its `default_get` checks run at create.
  */
 import { OdooException, userError, valueError } from './errors.js';
-import { createInvoices, noSuchMethod, type MoveRow } from './invoice.js';
+import { noSuchMethod, type MoveRow } from './invoice.js';
+import { createInvoices } from './order-invoicing.js';
 import { decimal, toNumber } from './money.js';
 import type { Env } from './model.js';
 import type { CustomModel } from './merge-wizard.js';

@@ -8,17 +8,11 @@ import { validationError } from './errors.js';
 import { accountMoveLineRules, accountMoveRules, accountPaymentRules } from './invoice.js';
 import type { CustomModel } from './merge-wizard.js';
 import { SqlModel, type ModelRules } from './model.js';
-import { saleOrderLineRules, saleOrderRules } from './sale-order.js';
+import { saleOrderLineRules } from './sale-order-line.js';
+import { saleOrderRules } from './sale-order.js';
 import { rowsOf, type SalesContext } from './sales-context.js';
-import {
-  ACCOUNT_MOVE,
-  ACCOUNT_MOVE_LINE,
-  ACCOUNT_PAYMENT,
-  CURRENCY,
-  PRODUCT,
-  SALE_ORDER,
-  SALE_ORDER_LINE,
-} from './sales-fields.js';
+import { ACCOUNT_MOVE, ACCOUNT_MOVE_LINE, ACCOUNT_PAYMENT } from './account-fields.js';
+import { CURRENCY, PRODUCT, SALE_ORDER, SALE_ORDER_LINE } from './sales-fields.js';
 import { installSalesSchema } from './sales-store.js';
 import { invoiceWizard, INVOICE_WIZARD, paymentWizard, PAYMENT_WIZARD } from './sales-wizards.js';
 import { odooDatetime, type Clock, type Db } from './store.js';
