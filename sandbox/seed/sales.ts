@@ -1,8 +1,7 @@
 /**
  * The seed's quote-to-cash data, drawn from its own stream so that the people and companies
- * seeded before it stay byte-identical: a fixed product catalogue (SKUs TND-0001…, the pattern
- * the CRM's products and line items use too) and a few orders placed by the ERP's companies, in
- * every stage from quotation to paid.
+ * seeded before it stay byte-identical: the product catalogue the CRM sells from too (SKUs
+ * TND-1001…) and a few orders placed by the ERP's companies, in every stage from quotation to paid.
  */
 import { prng } from './random.js';
 import type { SeedWorld } from './types.js';
@@ -42,26 +41,26 @@ export interface SeedSales {
   readonly orders: readonly SeedOrder[];
 }
 
-/** The catalogue both vendors sell from; its prices have cents that test rounding (19.99, 0.35…). */
-export const SEED_PRODUCTS: readonly SeedProduct[] = [
-  ['Tandem Sync Starter licence (1 year)', 1200, 'service'],
-  ['Tandem Sync Business licence (1 year)', 4800, 'service'],
-  ['Onboarding workshop (day)', 950, 'service'],
-  ['Support hours pack (10 h)', 1490.5, 'service'],
-  ['Rack-mount sync appliance', 3299.99, 'consu'],
-  ['USB-C docking station', 189.9, 'consu'],
-  ['Barcode scanner', 129.95, 'consu'],
-  ['Label printer ribbon', 19.99, 'consu'],
-  ['Thermal paper roll', 0.35, 'consu'],
-  ['Extended warranty (3 years)', 399, 'service'],
-  ['Data migration (per 10,000 records)', 725.25, 'service'],
-  ['Training e-learning seat', 59, 'service'],
-].map(([name, listPrice, type], i) => ({
-  sku: `TND-${String(i + 1).padStart(4, '0')}`,
-  name: name as string,
-  listPrice: listPrice as number,
-  type: type as 'consu' | 'service',
-}));
+/**
+ * The catalogue both vendors sell from: the same SKUs, names and prices as the CRM's products
+ * (sandbox/seed/deals.ts on main), so that lines match by SKU.
+ */
+export const SEED_PRODUCTS: readonly SeedProduct[] = (
+  [
+    ['TND-1001', 'Pallet Scanner S2', 249, 'consu'],
+    ['TND-1002', 'Pallet Scanner S2 Pro', 399.5, 'consu'],
+    ['TND-1003', 'Cold Chain Sensor', 34.9, 'consu'],
+    ['TND-1004', 'Gateway Hub', 589, 'consu'],
+    ['TND-2001', 'Fleet Tracking Licence (12 months)', 1200, 'service'],
+    ['TND-2002', 'Analytics Add-on (12 months)', 480, 'service'],
+    ['TND-3001', 'Installation Day', 950, 'service'],
+    ['TND-3002', 'Training Workshop', 1450, 'service'],
+    ['TND-4001', 'Spare Battery Pack', 19.99, 'consu'],
+    ['TND-4002', 'Mounting Kit', 12.75, 'consu'],
+    ['TND-5001', 'Support Plan Gold (12 months)', 2400, 'service'],
+    ['TND-5002', 'Support Plan Silver (12 months)', 1200, 'service'],
+  ] as const
+).map(([sku, name, listPrice, type]) => ({ sku, name, listPrice, type }));
 
 /** FNV-1a of the world's company names: the sales stream's seed, the same for the same world. */
 function streamSeed(world: SeedWorld): number {

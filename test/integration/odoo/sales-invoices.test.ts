@@ -49,7 +49,7 @@ async function readOne(model: string, id: number, fields: string[]): Promise<Rec
 }
 
 async function confirmedOrder(currency?: string): Promise<number> {
-  const [productId = 0] = await ok<number[]>(url, 'product.product', 'search', [[['default_code', '=', 'TND-0008']]]);
+  const [productId = 0] = await ok<number[]>(url, 'product.product', 'search', [[['default_code', '=', 'TND-4001']]]);
   const currencyId =
     currency === undefined
       ? undefined
@@ -269,7 +269,7 @@ describe('the seeded sales', () => {
         fields: ['default_code'],
       },
     );
-    expect(skus.map((p) => p.default_code).slice(0, 3)).toEqual(['TND-0001', 'TND-0002', 'TND-0003']);
+    expect(skus.map((p) => p.default_code).slice(0, 3)).toEqual(['TND-1001', 'TND-1002', 'TND-1003']);
     const states = await ok<Array<Record<string, unknown>>>(
       url,
       'sale.order',

@@ -47,8 +47,8 @@ const newOrder = (orderLine: unknown[], extra: Record<string, unknown> = {}): Pr
 describe('sale.order over JSON-RPC: x2many commands on order_line', () => {
   it('creates, updates, deletes, links, clears and sets lines, in list form and as bare ids', async () => {
     const a = await newOrder([
-      [0, 0, { product_id: sku('TND-0008'), product_uom_qty: 2 }],
-      [0, 'virtual_7', { product_id: sku('TND-0009'), product_uom_qty: 5 }],
+      [0, 0, { product_id: sku('TND-4001'), product_uom_qty: 2 }],
+      [0, 'virtual_7', { product_id: sku('TND-4002'), product_uom_qty: 5 }],
     ]);
     const [first = 0, second = 0] = (await order(a))['order_line'] as number[];
     expect((await lines(a)).map((l) => l['product_uom_qty'])).toEqual([2, 5]);
@@ -64,7 +64,7 @@ describe('sale.order over JSON-RPC: x2many commands on order_line', () => {
     ]);
     expect((await lines(a)).map((l) => [l['id'], l['product_uom_qty']])).toEqual([[first, 4]]);
 
-    const b = await newOrder([[0, 0, { product_id: sku('TND-0006') }]]);
+    const b = await newOrder([[0, 0, { product_id: sku('TND-1001') }]]);
     const [moved = 0] = (await order(b))['order_line'] as number[];
     await ok(url, 'sale.order', 'write', [[a], { order_line: [[4, moved]] }]);
     expect((await order(a))['order_line']).toEqual([first, moved]);
@@ -75,7 +75,7 @@ describe('sale.order over JSON-RPC: x2many commands on order_line', () => {
     // [3, id] on a one2many whose inverse cascades deletes the line, as One2many.write_real does.
     expect(await ok(url, 'sale.order.line', 'search_count', [[['id', '=', moved]]])).toBe(0);
 
-    const c = await newOrder([[0, 0, { product_id: sku('TND-0001') }]]);
+    const c = await newOrder([[0, 0, { product_id: sku('TND-2001') }]]);
     const [other = 0] = (await order(c))['order_line'] as number[];
     await ok(url, 'sale.order', 'write', [[a], { order_line: [[6, 0, [other]]] }]);
     expect((await order(a))['order_line']).toEqual([other]);
@@ -90,11 +90,11 @@ describe('sale.order over JSON-RPC: x2many commands on order_line', () => {
       {
         order_line: [
           [5, 0, 0],
-          [0, 0, { product_id: sku('TND-0002') }],
+          [0, 0, { product_id: sku('TND-2002') }],
         ],
       },
     ]);
-    expect((await lines(a)).map((l) => (l['product_id'] as [number, string])[0])).toEqual([sku('TND-0002')]);
+    expect((await lines(a)).map((l) => (l['product_id'] as [number, string])[0])).toEqual([sku('TND-2002')]);
 
     await ok(url, 'sale.order', 'write', [[a], { order_line: [[5]] }]);
     expect((await order(a))['order_line']).toEqual([]);
@@ -110,23 +110,23 @@ describe('sale.order over JSON-RPC: x2many commands on order_line', () => {
 describe('sale.order amounts', () => {
   it('are exact to the cent: 3 × 19.99 with 10% off is 53.97, and sums never drift', async () => {
     const id = await newOrder([
-      [0, 0, { product_id: sku('TND-0008'), product_uom_qty: 3, discount: 10 }],
-      [0, 0, { product_id: sku('TND-0009'), product_uom_qty: 3, price_unit: 0.1 }],
-      [0, 0, { product_id: sku('TND-0009'), product_uom_qty: 7 }],
-      [0, 0, { product_id: sku('TND-0004'), product_uom_qty: 1, discount: 12.5 }],
+      [0, 0, { product_id: sku('TND-4001'), product_uom_qty: 3, discount: 10 }],
+      [0, 0, { product_id: sku('TND-4002'), product_uom_qty: 3, price_unit: 0.1 }],
+      [0, 0, { product_id: sku('TND-4002'), product_uom_qty: 7 }],
+      [0, 0, { product_id: sku('TND-1003'), product_uom_qty: 3, discount: 12.5 }],
     ]);
     const got = await lines(id);
-    expect(got.map((l) => l['price_unit'])).toEqual([19.99, 0.1, 0.35, 1490.5]);
-    expect(got.map((l) => l['price_subtotal'])).toEqual([53.97, 0.3, 2.45, 1304.19]);
-    expect(got.map((l) => l['price_total'])).toEqual([53.97, 0.3, 2.45, 1304.19]);
-    expect(got[0]?.['name']).toBe('[TND-0008] Label printer ribbon');
+    expect(got.map((l) => l['price_unit'])).toEqual([19.99, 0.1, 12.75, 34.9]);
+    expect(got.map((l) => l['price_subtotal'])).toEqual([53.97, 0.3, 89.25, 91.61]);
+    expect(got.map((l) => l['price_total'])).toEqual([53.97, 0.3, 89.25, 91.61]);
+    expect(got[0]?.['name']).toBe('[TND-4001] Spare Battery Pack');
     const amounts = await order(id);
-    expect([amounts['amount_untaxed'], amounts['amount_tax'], amounts['amount_total']]).toEqual([1360.91, 0, 1360.91]);
+    expect([amounts['amount_untaxed'], amounts['amount_tax'], amounts['amount_total']]).toEqual([235.13, 0, 235.13]);
   });
 
   it('round as the order currency rounds: a price in yen is converted and rounded to whole yen', async () => {
     const [jpy = 0] = await ok<number[]>(url, 'res.currency', 'search', [[['name', '=', 'JPY']]]);
-    const id = await newOrder([[0, 0, { product_id: sku('TND-0008'), product_uom_qty: 3, discount: 10 }]], {
+    const id = await newOrder([[0, 0, { product_id: sku('TND-4001'), product_uom_qty: 3, discount: 10 }]], {
       currency_id: jpy,
     });
     // 19.99 EUR at 162 JPY/EUR is 3238.38, rounded by the yen's rounding (1) to 3238; 3 × 3238 × 0.9 = 8742.6 -> 8743.
@@ -137,7 +137,7 @@ describe('sale.order amounts', () => {
 
 describe('sale.order refusals, as Odoo 17 refuses', () => {
   it('refuses to confirm a cancelled order, naming the orders, in Odoo’s UserError envelope', async () => {
-    const id = await newOrder([[0, 0, { product_id: sku('TND-0001') }]]);
+    const id = await newOrder([[0, 0, { product_id: sku('TND-2001') }]]);
     expect(await ok(url, 'sale.order', 'action_cancel', [[id]])).toBe(true);
     const error = await refused(url, 'sale.order', 'action_confirm', [[id]]);
     expect(error.code).toBe(200);
@@ -149,7 +149,7 @@ describe('sale.order refusals, as Odoo 17 refuses', () => {
   });
 
   it('refuses to delete a confirmed order or one of its lines; edits of an unlocked confirmed order go through', async () => {
-    const id = await newOrder([[0, 0, { product_id: sku('TND-0001') }]]);
+    const id = await newOrder([[0, 0, { product_id: sku('TND-2001') }]]);
     expect(await ok(url, 'sale.order', 'action_confirm', [[id]])).toBe(true);
     expect((await order(id))['state']).toBe('sale');
     const deleting = await refused(url, 'sale.order', 'unlink', [[id]]);
@@ -166,7 +166,7 @@ describe('sale.order refusals, as Odoo 17 refuses', () => {
   });
 
   it('refuses line edits of a locked order and cancelling it, naming the protected fields', async () => {
-    const id = await newOrder([[0, 0, { product_id: sku('TND-0003') }]]);
+    const id = await newOrder([[0, 0, { product_id: sku('TND-3001') }]]);
     await ok(url, 'sale.order', 'action_confirm', [[id]]);
     await ok(url, 'sale.order', 'action_lock', [[id]]);
     const [line = 0] = (await order(id))['order_line'] as number[];
@@ -183,7 +183,7 @@ describe('sale.order refusals, as Odoo 17 refuses', () => {
   });
 
   it('answers the cancel wizard for a confirmed order unless the context disables it, as a web client would see', async () => {
-    const id = await newOrder([[0, 0, { product_id: sku('TND-0003') }]]);
+    const id = await newOrder([[0, 0, { product_id: sku('TND-3001') }]]);
     await ok(url, 'sale.order', 'action_confirm', [[id]]);
     const action = await ok<Record<string, unknown>>(url, 'sale.order', 'action_cancel', [[id]]);
     expect(action).toMatchObject({ type: 'ir.actions.act_window', res_model: 'sale.order.cancel', target: 'new' });
@@ -213,7 +213,7 @@ describe('sale.order refusals, as Odoo 17 refuses', () => {
 
 describe('sale.order in search_read, read and fields_get, as partners are', () => {
   it('searches by state, amount, a dotted path and the customer reference, and describes its fields', async () => {
-    const id = await newOrder([[0, 0, { product_id: sku('TND-0005'), product_uom_qty: 2 }]], {
+    const id = await newOrder([[0, 0, { product_id: sku('TND-1002'), product_uom_qty: 2 }]], {
       client_order_ref: 'deal-4242',
     });
     const found = await ok<Array<Record<string, unknown>>>(
@@ -224,7 +224,7 @@ describe('sale.order in search_read, read and fields_get, as partners are', () =
         [
           ['client_order_ref', '=', 'deal-4242'],
           ['state', '=', 'draft'],
-          ['amount_total', '>', 6599.97],
+          ['amount_total', '>', 798.99],
           ['partner_id.is_company', '=', true],
         ],
       ],
@@ -236,12 +236,12 @@ describe('sale.order in search_read, read and fields_get, as partners are', () =
         name: expect.stringMatching(/^S\d{5}$/) as unknown,
         partner_id: [partner, expect.any(String) as unknown],
         currency_id: [1, 'EUR'],
-        amount_total: 6599.98,
+        amount_total: 799,
         invoice_status: 'no',
       },
     ]);
     const byLine = await ok<number[]>(url, 'sale.order.line', 'search', [
-      [['product_id.default_code', '=', 'TND-0005']],
+      [['product_id.default_code', '=', 'TND-1002']],
     ]);
     expect(byLine.length).toBeGreaterThan(0);
     const fields = await ok<Record<string, Record<string, unknown>>>(url, 'sale.order', 'fields_get', [], {
