@@ -1,7 +1,8 @@
 /**
  * The embedded Odoo-compatible ERP: Odoo's external JSON-RPC API (`POST /jsonrpc`) over a
  * SQLite store, with `res.partner` and `res.country`, and quote to cash (products, currencies,
- * sales orders, invoices, payments: see sales.ts), seeded from the shared world on first start. Database `tandem`, login `admin`, password (or API key) = the configured secret.
+ * sales orders, invoices, payments: see sales.ts), seeded from the shared world on first start.
+ * Database `tandem`, login `admin`, password (or API key) = the configured secret.
  *
  * Faults render as they reach a client of a real Odoo behind a reverse proxy: plain-text 5xx
  * pages and 429 with `Retry-After`.
@@ -9,11 +10,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createFaultInjector } from '../faults.js';
 import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
-import type { SeedWorld } from '../seed.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { COUNTRY, PARTNER } from './fields.js';
 import { answerJsonRpc, type JsonRpcRoute } from './jsonrpc-route.js';
-import { installMergeWizard, MAIL_MESSAGE, WIZARD, type CustomModel } from './merge-wizard.js';
+import { installMergeWizard, MAIL_MESSAGE, WIZARD } from './merge-wizard.js';
 import { SqlModel } from './model.js';
 import { countryRules, partnerRules } from './partner.js';
 import { VERSION_INFO, type RpcOptions } from './rpc.js';
@@ -30,7 +30,7 @@ export const ODOO_SANDBOX_LOGIN = 'admin';
 export const ODOO_SANDBOX_UID = 2;
 
 /** The models the RPC serves (partners, countries, chatter messages, quote to cash) and the wizards. */
-function createRpc(db: Db, clock: Clock, secret: string, world: SeedWorld): RpcOptions {
+function createRpc(db: Db, clock: Clock, secret: string, world: SandboxServerOptions['world']): RpcOptions {
   const models = new Map<string, SqlModel>();
   const lookup = (name: string): SqlModel | undefined => models.get(name);
   models.set(PARTNER.name, new SqlModel(PARTNER, db, clock, partnerRules, lookup));
@@ -39,7 +39,7 @@ function createRpc(db: Db, clock: Clock, secret: string, world: SeedWorld): RpcO
   models.set(MAIL_MESSAGE.name, merging.mailMessage);
   const sales = installSales(db, clock, lookup);
   for (const [name, model] of sales.models) models.set(name, model);
-  const custom = new Map<string, CustomModel>([[WIZARD, merging.wizard], ...sales.custom]);
+  const custom = new Map([[WIZARD, merging.wizard] as const, ...sales.custom]);
   const payments = custom.get(PAYMENT_WIZARD);
   if (payments !== undefined) seedSalesOnce(sales.context, payments, world);
   return {
