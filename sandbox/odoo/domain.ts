@@ -6,7 +6,8 @@
  * 100,000 partners stays an index scan.
  */
 import { pyRepr, valueError } from './errors.js';
-import { MODELS, type FieldDef, type ModelDef } from './fields.js';
+import { MODELS } from './catalog.js';
+import type { FieldDef, ModelDef } from './fields.js';
 
 export interface CompiledDomain {
   readonly sql: string;
@@ -182,7 +183,7 @@ function fieldOf(model: ModelDef, name: string, leaf: readonly unknown[]): Field
   const field = model.fields.get(name);
   if (field === undefined) throw valueError(`Invalid field ${model.name}.${name} in leaf ${JSON.stringify(leaf)}`);
   // display_name is computed; Odoo searches it through the record name.
-  if (field.column === undefined) return model.fields.get('name') ?? field;
+  if (field.name === 'display_name' && field.column === undefined) return model.fields.get('name') ?? field;
   return field;
 }
 
@@ -198,11 +199,20 @@ export function toSql(field: FieldDef, value: unknown, leaf: readonly unknown[])
   switch (field.type) {
     case 'integer':
     case 'many2one':
+    case 'many2many':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
       throw valueError(`Invalid value ${pyRepr(value)} for field ${field.name} in leaf ${JSON.stringify(leaf)}`);
     case 'boolean':
       return value === true || value === 1 || value === 'True' ? 1 : 0;
+    case 'float':
+    case 'monetary':
+      if (typeof value === 'number' && Number.isFinite(value)) return value;
+      if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+      throw valueError(`Invalid value ${pyRepr(value)} for field ${field.name} in leaf ${JSON.stringify(leaf)}`);
+    case 'date':
+      if (typeof value === 'string' && DATETIME.test(value)) return value.slice(0, 10);
+      throw valueError(`Invalid date ${pyRepr(value)} in leaf ${JSON.stringify(leaf)}`);
     case 'datetime':
       if (typeof value === 'string' && DATETIME.test(value)) return value.length === 10 ? `${value} 00:00:00` : value;
       throw valueError(`Invalid datetime ${pyRepr(value)} in leaf ${JSON.stringify(leaf)}`);

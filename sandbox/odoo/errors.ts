@@ -88,3 +88,28 @@ export function toJsonRpcError(error: unknown): JsonRpcError {
     data: { name: odoo.odooName, message: odoo.message, arguments: [odoo.message], context: {}, debug },
   };
 }
+
+/** A NOT NULL violation, as `_as_validation_error` (odoo/service/model.py) words it. */
+export function requiredError(model: string, description: string, field: string, label: string): OdooException {
+  return validationError(
+    'The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n' +
+      '- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n' +
+      `Model: ${description} (${model})\nField: ${label} (${field})\n`,
+  );
+}
+
+/** A FOREIGN KEY violation (a many2one to a record that does not exist), as `_as_validation_error` words it. */
+export function foreignKeyError(model: string, description: string, constraint: string): OdooException {
+  return validationError(
+    'The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\n' +
+      `Model: ${description} (${model})\nConstraint: ${constraint}\n`,
+  );
+}
+
+/** `odoo.exceptions.MissingError` as `ensure_one`'s callers meet it on a deleted record. */
+export function recordMissing(model: string, ids: readonly number[], uid: number): OdooException {
+  return new OdooException(
+    'odoo.exceptions.MissingError',
+    `Record does not exist or has been deleted.\n(Record: ${model}(${ids.join(', ')}${ids.length === 1 ? ',' : ''}), User: ${uid})`,
+  );
+}

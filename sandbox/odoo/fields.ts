@@ -3,7 +3,19 @@
  * with a `column` is stored in SQLite; `display_name` is computed.
  */
 
-export type FieldType = 'integer' | 'char' | 'text' | 'boolean' | 'many2one' | 'datetime';
+export type FieldType =
+  | 'integer'
+  | 'float'
+  | 'monetary'
+  | 'char'
+  | 'text'
+  | 'boolean'
+  | 'selection'
+  | 'date'
+  | 'datetime'
+  | 'many2one'
+  | 'one2many'
+  | 'many2many';
 
 export interface FieldDef {
   readonly name: string;
@@ -17,6 +29,12 @@ export interface FieldDef {
   /** Stored in this SQLite column; absent for computed fields. */
   readonly column?: string;
   readonly help?: string;
+  /** A selection's `[value, label]` pairs. */
+  readonly selection?: ReadonlyArray<readonly [string, string]>;
+  /** Stored but computed by the model (amounts, states): a client's value is ignored, as `display_name` is. */
+  readonly computed?: boolean;
+  /** A float's decimal precision (Odoo's `digits`): values are rounded half-up to it on write. */
+  readonly digits?: number;
 }
 
 export interface ModelDef {
@@ -31,11 +49,11 @@ export interface ModelDef {
   readonly writable: boolean;
 }
 
-function fieldMap(defs: readonly FieldDef[]): ReadonlyMap<string, FieldDef> {
+export function fieldMap(defs: readonly FieldDef[]): ReadonlyMap<string, FieldDef> {
   return new Map(defs.map((def) => [def.name, def]));
 }
 
-const stored = (name: string, type: FieldType, string: string, extra: Partial<FieldDef> = {}): FieldDef => ({
+export const stored = (name: string, type: FieldType, string: string, extra: Partial<FieldDef> = {}): FieldDef => ({
   name,
   type,
   string,
@@ -91,11 +109,6 @@ export const COUNTRY: ModelDef = {
     stored('code', 'char', 'Country Code', { help: 'The ISO country code in two chars.' }),
   ]),
 };
-
-export const MODELS: ReadonlyMap<string, ModelDef> = new Map([
-  [PARTNER.name, PARTNER],
-  [COUNTRY.name, COUNTRY],
-]);
 
 /** Odoo's LOG_ACCESS_COLUMNS and other fields a client cannot set; Odoo ignores them on create/write. */
 export const PROTECTED_FIELDS: ReadonlySet<string> = new Set([

@@ -1,7 +1,8 @@
 /**
  * The embedded Odoo-compatible ERP: Odoo's external JSON-RPC API (`POST /jsonrpc`) over a
- * SQLite store, with `res.partner` and `res.country`, seeded from the shared world on first
- * start. Database `tandem`, login `admin`, password (or API key) = the configured secret.
+ * SQLite store, with `res.partner` and `res.country`, and quote to cash (products, currencies,
+ * sales orders, invoices, payments: see sales.ts), seeded from the shared world on first start.
+ * Database `tandem`, login `admin`, password (or API key) = the configured secret.
  *
  * Faults render as they reach a client of a real Odoo behind a reverse proxy: plain-text 5xx
  * pages and 429 with `Retry-After`.
@@ -16,6 +17,9 @@ import { installMergeWizard, MAIL_MESSAGE, WIZARD } from './merge-wizard.js';
 import { SqlModel } from './model.js';
 import { countryRules, partnerRules } from './partner.js';
 import { VERSION_INFO, type RpcOptions } from './rpc.js';
+import { installSales } from './sales.js';
+import { seedSalesOnce } from './sales-seed.js';
+import { PAYMENT_WIZARD } from './sales-wizards.js';
 import { createClock, openStore, type Clock, type Db } from './store.js';
 
 /** The database name the sandbox answers to. */
@@ -25,21 +29,26 @@ export const ODOO_SANDBOX_LOGIN = 'admin';
 /** The admin's uid, as on a fresh Odoo database (uid 1 is OdooBot/__system__). */
 export const ODOO_SANDBOX_UID = 2;
 
-/** The models the RPC serves (partners, countries, chatter messages) and the merge wizard. */
-function createRpc(db: Db, clock: Clock, secret: string): RpcOptions {
+/** The models the RPC serves (partners, countries, chatter messages, quote to cash) and the wizards. */
+function createRpc(db: Db, clock: Clock, secret: string, world: SandboxServerOptions['world']): RpcOptions {
   const models = new Map<string, SqlModel>();
   const lookup = (name: string): SqlModel | undefined => models.get(name);
   models.set(PARTNER.name, new SqlModel(PARTNER, db, clock, partnerRules, lookup));
   models.set(COUNTRY.name, new SqlModel(COUNTRY, db, clock, countryRules, lookup));
   const merging = installMergeWizard(db, clock, lookup);
   models.set(MAIL_MESSAGE.name, merging.mailMessage);
+  const sales = installSales(db, clock, lookup);
+  for (const [name, model] of sales.models) models.set(name, model);
+  const custom = new Map([[WIZARD, merging.wizard] as const, ...sales.custom]);
+  const payments = custom.get(PAYMENT_WIZARD);
+  if (payments !== undefined) seedSalesOnce(sales.context, payments, world);
   return {
     database: ODOO_SANDBOX_DB,
     login: ODOO_SANDBOX_LOGIN,
     uid: ODOO_SANDBOX_UID,
     secret: () => secret,
     models,
-    custom: new Map([[WIZARD, merging.wizard]]),
+    custom,
   };
 }
 
@@ -87,7 +96,12 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   const db = openStore(options.dataDir, options.world);
   const clock = createClock(db);
   const faults = createFaultInjector(options.faults);
-  const route: JsonRpcRoute = { rpc: createRpc(db, clock, options.secret), clock, faults, logger: options.logger };
+  const route: JsonRpcRoute = {
+    rpc: createRpc(db, clock, options.secret, options.world),
+    clock,
+    faults,
+    logger: options.logger,
+  };
 
   let received = 0;
   const byEndpoint: Record<string, number> = {};

@@ -25,7 +25,27 @@ const PROXY_PAGES: Readonly<Record<number, string>> = {
   503: '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
 };
 
-const WRITE_METHODS = new Set(['create', 'write', 'unlink']);
+/**
+ * Calls whose answer a `lost-response` fault drops after the change is applied: the ORM's writes
+ * and the quote-to-cash buttons and wizard actions (a lost `create_invoices` answer is how an
+ * order gets invoiced twice by a client that retries blindly).
+ */
+const WRITE_METHODS = new Set([
+  'create',
+  'write',
+  'unlink',
+  'action_confirm',
+  'action_cancel',
+  'action_draft',
+  'action_quotation_sent',
+  'action_lock',
+  'action_unlock',
+  'action_post',
+  'button_cancel',
+  'button_draft',
+  'create_invoices',
+  'action_create_payments',
+]);
 
 /** Answers one `POST /jsonrpc`. */
 export async function answerJsonRpc(

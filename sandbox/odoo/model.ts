@@ -23,12 +23,27 @@ export interface SearchOptions {
 
 type Row = Record<string, unknown> & { id: number };
 
-/** Model-specific rules: display names and constraints. */
+/** A public method beyond the ORM's (`action_confirm`…): the ids it is called on, and its other arguments. */
+export type ModelMethod = (env: Env, ids: readonly number[], args: readonly unknown[]) => unknown;
+
+/** Model-specific rules: display names and constraints; business models add the optional hooks. */
 export interface ModelRules {
   /** Display names of the given ids (for many2one values pointing at this model). */
   displayNames(db: Db, ids: readonly number[]): Map<number, string>;
   /** Checks one record's values after a create or write; throws a ValidationError. */
   validate(db: Db, id: number | null, values: Readonly<Record<string, unknown>>): void;
+  /** Fills a new record's defaults (sequence names, dates) into its columns, before `validate`. */
+  defaults?(db: Db, values: Record<string, unknown>, vals: Readonly<Record<string, unknown>>): void;
+  /** Refuses a write as Odoo does (locked orders, posted entries); `vals` as the client sent them. */
+  beforeWrite?(db: Db, ids: readonly number[], vals: Readonly<Record<string, unknown>>): void;
+  /** After a create or write, in its transaction: x2many commands, then the stored computed fields. */
+  afterWrite?(db: Db, ids: readonly number[], vals: Readonly<Record<string, unknown>>): void;
+  /** Refuses an unlink as Odoo's `@api.ondelete` methods do; what it returns runs after the delete (recomputes). */
+  beforeUnlink?(db: Db, ids: readonly number[]): (() => void) | void;
+  /** Values of the fields that have no column (x2many ids, non-stored computed fields), by record id. */
+  computed?(db: Db, ids: readonly number[], fields: readonly FieldDef[]): Map<number, Record<string, unknown>>;
+  /** The model's public methods beyond the ORM's. */
+  readonly methods?: ReadonlyMap<string, ModelMethod>;
 }
 
 export class SqlModel {
@@ -104,11 +119,15 @@ export class SqlModel {
       valsList.map((vals) => {
         const values = this.columns(vals);
         if (this.def.hasActive && !('active' in values)) values['active'] = 1;
+        const raw = vals as Record<string, unknown>;
+        this.rules.defaults?.(this.db, values, raw);
         this.rules.validate(this.db, null, values);
         const cols = [...Object.keys(values), 'create_date', 'write_date'];
         const sql = `INSERT INTO ${this.def.table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
         const result = this.db.prepare(sql).run(...Object.values(values), now, now);
-        return Number(result.lastInsertRowid);
+        const id = Number(result.lastInsertRowid);
+        this.rules.afterWrite?.(this.db, [id], raw);
+        return id;
       }),
     )();
   }
@@ -120,10 +139,12 @@ export class SqlModel {
     this.db.transaction(() => {
       const missing = this.missing(ids);
       if (missing.length > 0) throw missingError(this.def.name, 'write', missing, env.uid);
+      this.rules.beforeWrite?.(this.db, ids, vals as Record<string, unknown>);
       for (const id of ids) this.rules.validate(this.db, id, values);
       const sets = [...Object.keys(values).map((c) => `"${c}" = ?`), '"write_date" = ?'];
       const sql = `UPDATE ${this.def.table} SET ${sets.join(', ')} WHERE id IN (${ids.map(() => '?').join(',')})`;
       this.db.prepare(sql).run(...Object.values(values), this.clock.now(), ...ids);
+      this.rules.afterWrite?.(this.db, ids, vals as Record<string, unknown>);
     })();
     return true;
   }
@@ -134,9 +155,11 @@ export class SqlModel {
     if (ids.length === 0) return true;
     const list = ids.map(() => '?').join(',');
     this.db.transaction(() => {
+      const after = this.rules.beforeUnlink?.(this.db, ids);
       if (this.def.fields.has('parent_id'))
         this.db.prepare(`UPDATE ${this.def.table} SET parent_id = NULL WHERE parent_id IN (${list})`).run(...ids);
       this.db.prepare(`DELETE FROM ${this.def.table} WHERE id IN (${list})`).run(...ids);
+      if (after !== undefined) after();
     })();
     return true;
   }
@@ -158,6 +181,7 @@ export class SqlModel {
         sortable: field.column !== undefined,
         ...(field.help === undefined ? {} : { help: field.help }),
         ...(field.relation === undefined ? {} : { relation: field.relation }),
+        ...(field.selection === undefined ? {} : { selection: field.selection.map((pair) => [...pair]) }),
       };
       result[field.name] =
         keep === undefined ? full : Object.fromEntries(Object.entries(full).filter(([key]) => keep.has(key)));
@@ -168,6 +192,11 @@ export class SqlModel {
   /** Display names for many2one values pointing at this model. */
   displayNames(ids: readonly number[]): Map<number, string> {
     return this.rules.displayNames(this.db, ids);
+  }
+
+  /** The model's own public method `name` (`action_confirm`…), if it has one. */
+  method(name: string): ModelMethod | undefined {
+    return this.rules.methods?.get(name);
   }
 
   private assertWritable(operation: string): void {
@@ -205,7 +234,7 @@ export class SqlModel {
     for (const [name, value] of Object.entries(vals)) {
       const field = this.def.fields.get(name);
       if (field === undefined) throw valueError(`Invalid field '${name}' on model '${this.def.name}'`);
-      if (PROTECTED_FIELDS.has(name) || field.column === undefined) continue;
+      if (PROTECTED_FIELDS.has(name) || field.column === undefined || field.computed === true) continue;
       columns[field.column] = fromWire(this.def, field, value);
     }
     return columns;
@@ -222,12 +251,22 @@ export class SqlModel {
     const own = fields.some((f) => f.name === 'display_name')
       ? this.displayNames(rows.map((row) => row.id))
       : new Map<number, string>();
+    const virtual = fields.filter((f) => f.column === undefined && f.name !== 'display_name');
+    const computed =
+      virtual.length === 0 || this.rules.computed === undefined
+        ? new Map<number, Record<string, unknown>>()
+        : this.rules.computed(
+            this.db,
+            rows.map((row) => row.id),
+            virtual,
+          );
     return rows.map((row) => {
       const record: Record<string, unknown> = {};
       for (const field of fields) {
         if (field.name === 'display_name') record[field.name] = own.get(row.id) ?? false;
         else if (field.column !== undefined)
           record[field.name] = toWire(field, row[field.column], names.get(field.name) ?? new Map());
+        else record[field.name] = computed.get(row.id)?.[field.name] ?? false;
       }
       return record;
     });

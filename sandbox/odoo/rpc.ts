@@ -161,6 +161,9 @@ function callMethod(
   kwargs: Record<string, unknown>,
 ): unknown {
   const signature = SIGNATURES[name];
+  const own = signature === undefined ? model.method(name) : undefined;
+  // A model's own methods take the records first (ids, then their arguments), as button methods do.
+  if (own !== undefined) return own(env, recordIds(args[0] ?? kwargs['ids']), args.slice(1));
   if (signature === undefined)
     throw new OdooException(
       'builtins.AttributeError',

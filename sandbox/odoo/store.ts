@@ -1,6 +1,7 @@
 /**
  * The Odoo sandbox's SQLite store (`odoo.sqlite`, WAL): the `res_partner` and `res_country`
- * tables, the first-start seed from the shared world, and the write clock.
+ * tables (and the quote-to-cash ones, sales-store.ts), the first-start seed from the shared world,
+ * and the write clock, which starts after the newest stored `write_date`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { SeedPerson, SeedWorld } from '../seed.js';
 import { SEED_EPOCH } from '../seed.js';
 import { COUNTRIES } from './countries.js';
+import { installSalesSchema } from './sales-store.js';
 
 export type Db = Database.Database;
 
@@ -66,7 +68,12 @@ export interface Clock {
 }
 
 export function createClock(db: Db, wallClock: () => number = Date.now): Clock {
-  const row = db.prepare('SELECT MAX(write_date) AS last FROM res_partner').get() as { last: string | null };
+  const row = db
+    .prepare(
+      `SELECT MAX(last) AS last FROM (SELECT MAX(write_date) AS last FROM res_partner
+       UNION ALL SELECT MAX(write_date) FROM sale_order UNION ALL SELECT MAX(write_date) FROM account_move)`,
+    )
+    .get() as { last: string | null };
   let last = row.last ?? '';
   let pinned: string | undefined;
   return {
@@ -101,6 +108,7 @@ export function openStore(dataDir: string, world: SeedWorld): Db {
     typeof value === 'string' ? value.toLowerCase() : value,
   );
   db.exec(SCHEMA);
+  installSalesSchema(db, odooDatetime(SEED_EPOCH));
   const countries = db.prepare('SELECT COUNT(*) AS n FROM res_country').get() as { n: number };
   if (countries.n === 0) {
     const insert = db.prepare('INSERT INTO res_country (id, name, code) VALUES (?, ?, ?)');

@@ -1,0 +1,112 @@
+/**
+ * The seed's quote-to-cash data, drawn from its own stream so that the people and companies
+ * seeded before it stay byte-identical: the product catalogue the CRM sells from too (SKUs
+ * TND-1001…) and a few orders placed by the ERP's companies, in every stage from quotation to paid.
+ */
+import { prng } from './random.js';
+import type { SeedWorld } from './types.js';
+
+export interface SeedProduct {
+  /** The SKU: Odoo's `default_code`, HubSpot's `hs_sku`. */
+  readonly sku: string;
+  readonly name: string;
+  /** In the ERP company's currency (EUR), two decimals. */
+  readonly listPrice: number;
+  readonly type: 'consu' | 'service';
+}
+
+/** How far an order has gone. */
+export type SeedOrderStage = 'quotation' | 'confirmed' | 'invoiced' | 'partly-paid' | 'paid' | 'cancelled';
+
+export interface SeedOrderLine {
+  readonly sku: string;
+  readonly quantity: number;
+  /** Percent, two decimals at most. */
+  readonly discount: number;
+}
+
+export interface SeedOrder {
+  /** Index into the world's companies; always one the ERP holds. */
+  readonly company: number;
+  /** ISO code of the order's currency. */
+  readonly currency: string;
+  readonly lines: readonly SeedOrderLine[];
+  /** When the quotation was made, epoch ms; later steps follow it by hours and days. */
+  readonly placedAt: number;
+  readonly stage: SeedOrderStage;
+}
+
+export interface SeedSales {
+  readonly products: readonly SeedProduct[];
+  readonly orders: readonly SeedOrder[];
+}
+
+/**
+ * The catalogue both vendors sell from: the same SKUs, names and prices as the CRM's products
+ * (sandbox/seed/deals.ts on main), so that lines match by SKU.
+ */
+export const SEED_PRODUCTS: readonly SeedProduct[] = (
+  [
+    ['TND-1001', 'Pallet Scanner S2', 249, 'consu'],
+    ['TND-1002', 'Pallet Scanner S2 Pro', 399.5, 'consu'],
+    ['TND-1003', 'Cold Chain Sensor', 34.9, 'consu'],
+    ['TND-1004', 'Gateway Hub', 589, 'consu'],
+    ['TND-2001', 'Fleet Tracking Licence (12 months)', 1200, 'service'],
+    ['TND-2002', 'Analytics Add-on (12 months)', 480, 'service'],
+    ['TND-3001', 'Installation Day', 950, 'service'],
+    ['TND-3002', 'Training Workshop', 1450, 'service'],
+    ['TND-4001', 'Spare Battery Pack', 19.99, 'consu'],
+    ['TND-4002', 'Mounting Kit', 12.75, 'consu'],
+    ['TND-5001', 'Support Plan Gold (12 months)', 2400, 'service'],
+    ['TND-5002', 'Support Plan Silver (12 months)', 1200, 'service'],
+  ] as const
+).map(([sku, name, listPrice, type]) => ({ sku, name, listPrice, type }));
+
+/** FNV-1a of the world's company names: the sales stream's seed, the same for the same world. */
+function streamSeed(world: SeedWorld): number {
+  let hash = 0x811c9dc5;
+  for (const char of world.companies.map((c) => c.name).join('|')) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash ^ 0x5a1e5;
+}
+
+const STAGES: readonly SeedOrderStage[] = [
+  'paid',
+  'paid',
+  'quotation',
+  'paid',
+  'confirmed',
+  'partly-paid',
+  'invoiced',
+  'paid',
+  'cancelled',
+];
+const CURRENCIES = ['EUR', 'EUR', 'EUR', 'USD', 'GBP'] as const;
+const DISCOUNTS = [0, 0, 0, 5, 10, 12.5] as const;
+const DAY = 86_400_000;
+
+/** The world's orders: one per stage above, each from a different company the ERP holds. */
+export function seedSales(world: SeedWorld, start: number): SeedSales {
+  const random = prng(streamSeed(world));
+  const pickFrom = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const companies = [...world.erpCompanies];
+  const orders: SeedOrder[] = [];
+  for (const [i, stage] of STAGES.entries()) {
+    if (companies.length === 0) break;
+    const [company] = companies.splice(Math.floor(random() * companies.length), 1);
+    if (company === undefined) break;
+    const skus = new Set<string>();
+    const count = 1 + Math.floor(random() * 4);
+    while (skus.size < count) skus.add(pickFrom(SEED_PRODUCTS).sku);
+    orders.push({
+      company,
+      currency: pickFrom(CURRENCIES),
+      lines: [...skus].map((sku) => ({ sku, quantity: 1 + Math.floor(random() * 20), discount: pickFrom(DISCOUNTS) })),
+      placedAt: start + (i * 7 + Math.floor(random() * 5)) * DAY + Math.floor(random() * 8 * 3600) * 1000,
+      stage,
+    });
+  }
+  return { products: SEED_PRODUCTS, orders };
+}
