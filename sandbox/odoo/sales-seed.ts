@@ -95,7 +95,7 @@ export function seedSalesOnce(ctx: SalesContext, payments: CustomModel, world: S
         sales.products.map((p) => ({
           name: p.name,
           default_code: p.sku,
-          list_price: p.listPrice,
+          list_price: Number(p.price),
           type: p.type,
           invoice_policy: 'order',
         })),

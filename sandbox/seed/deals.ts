@@ -10,18 +10,18 @@ import { pick, prng } from './random.js';
 import type { SeedCommerce, SeedCompany, SeedDeal, SeedLine, SeedPerson, SeedProduct } from './types.js';
 
 export const PRODUCTS: readonly SeedProduct[] = [
-  { sku: 'TND-1001', name: 'Pallet Scanner S2', price: '249.00', cost: '120.00' },
-  { sku: 'TND-1002', name: 'Pallet Scanner S2 Pro', price: '399.50', cost: '181.25' },
-  { sku: 'TND-1003', name: 'Cold Chain Sensor', price: '34.90', cost: '12.40' },
-  { sku: 'TND-1004', name: 'Gateway Hub', price: '589.00', cost: '260.00' },
-  { sku: 'TND-2001', name: 'Fleet Tracking Licence (12 months)', price: '1200.00', cost: '0.00' },
-  { sku: 'TND-2002', name: 'Analytics Add-on (12 months)', price: '480.00', cost: '0.00' },
-  { sku: 'TND-3001', name: 'Installation Day', price: '950.00', cost: '400.00' },
-  { sku: 'TND-3002', name: 'Training Workshop', price: '1450.00', cost: '600.00' },
-  { sku: 'TND-4001', name: 'Spare Battery Pack', price: '19.99', cost: '7.10' },
-  { sku: 'TND-4002', name: 'Mounting Kit', price: '12.75', cost: '4.30' },
-  { sku: 'TND-5001', name: 'Support Plan Gold (12 months)', price: '2400.00', cost: '0.00' },
-  { sku: 'TND-5002', name: 'Support Plan Silver (12 months)', price: '1200.00', cost: '0.00' },
+  { sku: 'TND-1001', name: 'Pallet Scanner S2', price: '249.00', cost: '120.00', type: 'consu' },
+  { sku: 'TND-1002', name: 'Pallet Scanner S2 Pro', price: '399.50', cost: '181.25', type: 'consu' },
+  { sku: 'TND-1003', name: 'Cold Chain Sensor', price: '34.90', cost: '12.40', type: 'consu' },
+  { sku: 'TND-1004', name: 'Gateway Hub', price: '589.00', cost: '260.00', type: 'consu' },
+  { sku: 'TND-2001', name: 'Fleet Tracking Licence (12 months)', price: '1200.00', cost: '0.00', type: 'service' },
+  { sku: 'TND-2002', name: 'Analytics Add-on (12 months)', price: '480.00', cost: '0.00', type: 'service' },
+  { sku: 'TND-3001', name: 'Installation Day', price: '950.00', cost: '400.00', type: 'service' },
+  { sku: 'TND-3002', name: 'Training Workshop', price: '1450.00', cost: '600.00', type: 'service' },
+  { sku: 'TND-4001', name: 'Spare Battery Pack', price: '19.99', cost: '7.10', type: 'consu' },
+  { sku: 'TND-4002', name: 'Mounting Kit', price: '12.75', cost: '4.30', type: 'consu' },
+  { sku: 'TND-5001', name: 'Support Plan Gold (12 months)', price: '2400.00', cost: '0.00', type: 'service' },
+  { sku: 'TND-5002', name: 'Support Plan Silver (12 months)', price: '1200.00', cost: '0.00', type: 'service' },
 ];
 
 /** Stages of the default pipeline with the share of deals in each. */

@@ -4,16 +4,8 @@
  * TND-1001…) and a few orders placed by the ERP's companies, in every stage from quotation to paid.
  */
 import { prng } from './random.js';
-import type { SeedWorld } from './types.js';
-
-export interface SeedProduct {
-  /** The SKU: Odoo's `default_code`, HubSpot's `hs_sku`. */
-  readonly sku: string;
-  readonly name: string;
-  /** In the ERP company's currency (EUR), two decimals. */
-  readonly listPrice: number;
-  readonly type: 'consu' | 'service';
-}
+import { PRODUCTS } from './deals.js';
+import type { SeedProduct, SeedWorld } from './types.js';
 
 /** How far an order has gone. */
 export type SeedOrderStage = 'quotation' | 'confirmed' | 'invoiced' | 'partly-paid' | 'paid' | 'cancelled';
@@ -41,26 +33,8 @@ export interface SeedSales {
   readonly orders: readonly SeedOrder[];
 }
 
-/**
- * The catalogue both vendors sell from: the same SKUs, names and prices as the CRM's products
- * (sandbox/seed/deals.ts on main), so that lines match by SKU.
- */
-export const SEED_PRODUCTS: readonly SeedProduct[] = (
-  [
-    ['TND-1001', 'Pallet Scanner S2', 249, 'consu'],
-    ['TND-1002', 'Pallet Scanner S2 Pro', 399.5, 'consu'],
-    ['TND-1003', 'Cold Chain Sensor', 34.9, 'consu'],
-    ['TND-1004', 'Gateway Hub', 589, 'consu'],
-    ['TND-2001', 'Fleet Tracking Licence (12 months)', 1200, 'service'],
-    ['TND-2002', 'Analytics Add-on (12 months)', 480, 'service'],
-    ['TND-3001', 'Installation Day', 950, 'service'],
-    ['TND-3002', 'Training Workshop', 1450, 'service'],
-    ['TND-4001', 'Spare Battery Pack', 19.99, 'consu'],
-    ['TND-4002', 'Mounting Kit', 12.75, 'consu'],
-    ['TND-5001', 'Support Plan Gold (12 months)', 2400, 'service'],
-    ['TND-5002', 'Support Plan Silver (12 months)', 1200, 'service'],
-  ] as const
-).map(([sku, name, listPrice, type]) => ({ sku, name, listPrice, type }));
+/** The catalogue both vendors sell from: the CRM's products (seed/deals.ts), so lines match by SKU. */
+export const SEED_PRODUCTS: readonly SeedProduct[] = PRODUCTS;
 
 /** FNV-1a of the world's company names: the sales stream's seed, the same for the same world. */
 function streamSeed(world: SeedWorld): number {

@@ -48,6 +48,8 @@ export interface SeedProduct {
   /** Unit price, a decimal string in the company currency (EUR). */
   readonly price: string;
   readonly cost: string;
+  /** Odoo's product type: goods (`consu`) or a service. */
+  readonly type: 'consu' | 'service';
 }
 
 /** One line of a deal: a product, a quantity and maybe a percentage discount. */
