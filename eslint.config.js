@@ -66,8 +66,9 @@ export default tseslint.config(
     },
   },
   {
-    // A ratchet, not the goal: no function may grow past the longest left (129 lines, planPair; issue 18 asks
-    // for 60 where it makes the steps readable). Lower it as functions are split.
+    // A ratchet, not the goal (CONTRIBUTING.md, "Function length"): no function may grow past the longest
+    // left (planPair, 129 lines; then findCounterparts 110, startHubspotSandbox 96). Issue 18 asks for 60
+    // where it makes the steps readable. Lower it to the longest left whenever one is split.
     files: ['connectors/**/*.ts', 'src/**/*.ts', 'state/**/*.ts', 'sandbox/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 130, skipBlankLines: true, skipComments: true }] },
   },

@@ -81,21 +81,7 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
         });
       }
     }
-    const syncs: Record<string, SyncDefinition> = {};
-    for (const sync of Object.values(config.syncs)) {
-      const mapping = mappings[sync.name];
-      const crm = connectors[sync.crm];
-      const erp = connectors[sync.erp];
-      if (mapping !== undefined && crm !== undefined && erp !== undefined) {
-        const referenced = Object.fromEntries(
-          mapping.references.flatMap((name) => {
-            const target = mappings[name];
-            return target === undefined ? [] : [[name, { crm: target.crmObject, erp: target.erpObject }]];
-          }),
-        );
-        syncs[sync.name] = Object.freeze({ name: sync.name, config: sync, mapping, crm, erp, referenced });
-      }
-    }
+    const syncs = syncDefinitions(config, mappings, connectors);
     return {
       config,
       logger,
@@ -113,4 +99,28 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
     await store.close();
     throw error;
   }
+}
+
+/** Each sync whose mapping and both connectors are there, with the objects of the syncs it references. */
+function syncDefinitions(
+  config: Config,
+  mappings: Readonly<Record<string, SyncDefinition['mapping']>>,
+  connectors: Readonly<Record<string, RuntimeConnector>>,
+): Record<string, SyncDefinition> {
+  const syncs: Record<string, SyncDefinition> = {};
+  for (const sync of Object.values(config.syncs)) {
+    const mapping = mappings[sync.name];
+    const crm = connectors[sync.crm];
+    const erp = connectors[sync.erp];
+    if (mapping !== undefined && crm !== undefined && erp !== undefined) {
+      const referenced = Object.fromEntries(
+        mapping.references.flatMap((name) => {
+          const target = mappings[name];
+          return target === undefined ? [] : [[name, { crm: target.crmObject, erp: target.erpObject }]];
+        }),
+      );
+      syncs[sync.name] = Object.freeze({ name: sync.name, config: sync, mapping, crm, erp, referenced });
+    }
+  }
+  return syncs;
 }

@@ -8,90 +8,12 @@ import { movePlannedVersions } from './migrate-planned.js';
 const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('checkpoints')
-        .addColumn('sync', 'text', (c) => c.notNull())
-        .addColumn('side', 'text', (c) => c.notNull())
-        .addColumn('cursor', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('checkpoints_pk', ['sync', 'side'])
-        .execute();
-
-      await db.schema
-        .createTable('links')
-        .addColumn('sync', 'text', (c) => c.notNull())
-        .addColumn('crm_id', 'text', (c) => c.notNull())
-        .addColumn('erp_id', 'text', (c) => c.notNull())
-        .addColumn('base', 'text', (c) => c.notNull())
-        .addColumn('payload_hash', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('links_pk', ['sync', 'crm_id'])
-        .execute();
-      await db.schema.createIndex('links_erp').unique().on('links').columns(['sync', 'erp_id']).execute();
-
-      await db.schema
-        .createTable('runs')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('sync', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('started_at', 'text', (c) => c.notNull())
-        .addColumn('finished_at', 'text')
-        .addColumn('stats', 'text')
-        .addColumn('error', 'text')
-        .execute();
-      await db.schema.createIndex('runs_sync').on('runs').columns(['sync', 'id']).execute();
-
-      await db.schema
-        .createTable('outbox')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('sync', 'text', (c) => c.notNull())
-        .addColumn('target_side', 'text', (c) => c.notNull())
-        .addColumn('object', 'text', (c) => c.notNull())
-        .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
-        .addColumn('source_id', 'text', (c) => c.notNull())
-        .addColumn('target_id', 'text')
-        .addColumn('ref_field', 'text')
-        .addColumn('ref_value', 'text')
-        .addColumn('payload', 'text', (c) => c.notNull())
-        .addColumn('payload_hash', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('last_error', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('outbox_pending')
-        .on('outbox')
-        .columns(['sync', 'target_side', 'status', 'id'])
-        .execute();
-      await db.schema.createIndex('outbox_source').on('outbox').columns(['sync', 'target_side', 'source_id']).execute();
-
-      await db.schema
-        .createTable('dead_letters')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('sync', 'text', (c) => c.notNull())
-        .addColumn('side', 'text', (c) => c.notNull())
-        .addColumn('stage', 'text', (c) => c.notNull())
-        .addColumn('record_id', 'text', (c) => c.notNull())
-        .addColumn('operation_key', 'text')
-        .addColumn('payload', 'text', (c) => c.notNull())
-        .addColumn('error', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .execute();
-
-      await db.schema
-        .createTable('ambiguous_matches')
-        .addColumn('sync', 'text', (c) => c.notNull())
-        .addColumn('side', 'text', (c) => c.notNull())
-        .addColumn('record_id', 'text', (c) => c.notNull())
-        .addColumn('candidates', 'text', (c) => c.notNull())
-        .addColumn('match_key', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('ambiguous_pk', ['sync', 'side', 'record_id'])
-        .execute();
+      await createCheckpoints(db);
+      await createLinks(db);
+      await createRuns(db);
+      await createOutbox(db);
+      await createDeadLetters(db);
+      await createAmbiguousMatches(db);
     },
   },
   '0002_breakers': {
@@ -248,3 +170,97 @@ const migrations: Record<string, Migration> = {
 export const migrationProvider: MigrationProvider = {
   getMigrations: () => Promise.resolve(migrations),
 };
+
+// 0001's tables, one function each, in the order 0001 creates them.
+async function createCheckpoints(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('checkpoints')
+    .addColumn('sync', 'text', (c) => c.notNull())
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('cursor', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('checkpoints_pk', ['sync', 'side'])
+    .execute();
+}
+
+async function createLinks(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('links')
+    .addColumn('sync', 'text', (c) => c.notNull())
+    .addColumn('crm_id', 'text', (c) => c.notNull())
+    .addColumn('erp_id', 'text', (c) => c.notNull())
+    .addColumn('base', 'text', (c) => c.notNull())
+    .addColumn('payload_hash', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('links_pk', ['sync', 'crm_id'])
+    .execute();
+  await db.schema.createIndex('links_erp').unique().on('links').columns(['sync', 'erp_id']).execute();
+}
+
+async function createRuns(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('runs')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('sync', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('started_at', 'text', (c) => c.notNull())
+    .addColumn('finished_at', 'text')
+    .addColumn('stats', 'text')
+    .addColumn('error', 'text')
+    .execute();
+  await db.schema.createIndex('runs_sync').on('runs').columns(['sync', 'id']).execute();
+}
+
+async function createOutbox(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('outbox')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('sync', 'text', (c) => c.notNull())
+    .addColumn('target_side', 'text', (c) => c.notNull())
+    .addColumn('object', 'text', (c) => c.notNull())
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+    .addColumn('source_id', 'text', (c) => c.notNull())
+    .addColumn('target_id', 'text')
+    .addColumn('ref_field', 'text')
+    .addColumn('ref_value', 'text')
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('payload_hash', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('last_error', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('outbox_pending').on('outbox').columns(['sync', 'target_side', 'status', 'id']).execute();
+  await db.schema.createIndex('outbox_source').on('outbox').columns(['sync', 'target_side', 'source_id']).execute();
+}
+
+async function createDeadLetters(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('dead_letters')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('sync', 'text', (c) => c.notNull())
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('stage', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('operation_key', 'text')
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('error', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+}
+
+async function createAmbiguousMatches(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('ambiguous_matches')
+    .addColumn('sync', 'text', (c) => c.notNull())
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('candidates', 'text', (c) => c.notNull())
+    .addColumn('match_key', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('ambiguous_pk', ['sync', 'side', 'record_id'])
+    .execute();
+}

@@ -85,89 +85,17 @@ export function installMergeWizard(
     { displayNames: (_db, ids) => new Map(ids.map((id) => [id, ''])), validate() {} },
     comodels,
   );
-  const wizards = new Map<number, { partners: number[]; dst: number | null }>();
-  let next = 1;
-
-  const merge = (ids: readonly number[], dstId: number | null): void => {
-    const rows = db
-      .prepare(`SELECT * FROM res_partner WHERE id IN (${ids.map(() => '?').join(',')})`)
-      .all(...ids) as Partner[];
-    if (rows.length < 2) return;
-    if (rows.length > 3)
-      throw userError(
-        'For safety reasons, you cannot merge more than 3 contacts together. You can re-open the wizard several times if needed.',
-      );
-    const parentOf = db.prepare('SELECT parent_id FROM res_partner WHERE id = ?');
-    const chosen = new Set(rows.map((r) => r.id));
-    for (const row of rows) {
-      for (let at = row.parent_id, seen = 0; at !== null && seen < 100; seen++) {
-        if (chosen.has(at)) throw userError('You cannot merge a contact with one of his parent.');
-        at = (parentOf.get(at) as { parent_id: number | null } | undefined)?.parent_id ?? null;
-      }
-    }
-    // _get_ordered_partner: active first, then the oldest; the last of the reversed order is kept.
-    const ordered = [...rows].sort(
-      (a, b) => b.active - a.active || a.create_date.localeCompare(b.create_date) || a.id - b.id,
-    );
-    const dst = rows.find((r) => r.id === dstId) ?? ordered[0];
-    if (dst === undefined) return;
-    const src = rows.filter((r) => r.id !== dst.id);
-    const srcIds = src.map((r) => r.id);
-    const list = srcIds.map(() => '?').join(',');
-    const now = clock.now();
-    db.transaction(() => {
-      db.prepare(`UPDATE res_partner SET parent_id = ? WHERE parent_id IN (${list})`).run(dst.id, ...srcIds);
-      db.prepare(`UPDATE mail_message SET res_id = ? WHERE model = 'res.partner' AND res_id IN (${list})`).run(
-        dst.id,
-        ...srcIds,
-      );
-      const values: Record<string, unknown> = {};
-      for (const def of PARTNER.fields.values()) {
-        const column = def.column;
-        if (column === undefined || ['id', 'create_date', 'write_date'].includes(column)) continue;
-        for (const item of [...src, dst])
-          if (item[column] !== null && item[column] !== 0 && item[column] !== '') values[column] = item[column];
-      }
-      const parent = values['parent_id'];
-      delete values['parent_id'];
-      const columns = Object.keys(values);
-      db.prepare(
-        `UPDATE res_partner SET ${[...columns.map((c) => `"${c}" = ?`), 'write_date = ?'].join(', ')} WHERE id = ?`,
-      ).run(...columns.map((c) => values[c]), now, dst.id);
-      // Skipped when it would make a recursive hierarchy, as _update_values skips it on ValidationError.
-      if (typeof parent === 'number' && parent !== dst.id && !srcIds.includes(parent))
-        db.prepare('UPDATE res_partner SET parent_id = ? WHERE id = ?').run(parent, dst.id);
-      const names = src.map((p) => `${p.name} <${p.email ?? 'n/a'}> (ID ${p.id})`);
-      db.prepare(
-        "INSERT INTO mail_message (model, res_id, body, message_type, date) VALUES ('res.partner', ?, ?, 'notification', ?)",
-      ).run(dst.id, `<p>${escapeHtml(`Merged with the following partners: ${formatList(names)}`)}</p>`, now);
-      db.prepare(`DELETE FROM res_partner WHERE id IN (${list})`).run(...srcIds);
-    })();
-  };
-
+  const wizards: Wizards = { open: new Map(), next: 1 };
   const wizard: CustomModel = {
     call(_env, method, args, kwargs) {
-      if (method === 'create') {
-        const raw = args[0] ?? kwargs['vals_list'];
-        const many = Array.isArray(raw);
-        const created = (many ? raw : [raw]).map((vals) => {
-          const v = (typeof vals === 'object' && vals !== null ? vals : {}) as Record<string, unknown>;
-          const id = next++;
-          wizards.set(id, {
-            partners: partnerCommands(v['partner_ids']),
-            dst: typeof v['dst_partner_id'] === 'number' ? v['dst_partner_id'] : null,
-          });
-          return id;
-        });
-        return many ? created : created[0];
-      }
+      if (method === 'create') return createWizards(wizards, args, kwargs);
       if (method === 'action_merge') {
         const ids = Array.isArray(args[0]) ? args[0] : [args[0]];
         for (const id of ids) {
-          const w = typeof id === 'number' ? wizards.get(id) : undefined;
+          const w = typeof id === 'number' ? wizards.open.get(id) : undefined;
           if (w === undefined)
             throw new OdooException('odoo.exceptions.MissingError', 'Record does not exist or has been deleted.');
-          if (w.partners.length > 0) merge(w.partners, w.dst);
+          if (w.partners.length > 0) mergePartners(db, clock, w.partners, w.dst);
         }
         return { type: 'ir.actions.act_window', res_model: WIZARD, res_id: ids[0], view_mode: 'form', target: 'new' };
       }
@@ -178,6 +106,105 @@ export function installMergeWizard(
     },
   };
   return { mailMessage, wizard };
+}
+
+/** The open wizards by id (transient records: in memory only) and the next id. */
+interface Wizards {
+  readonly open: Map<number, { partners: number[]; dst: number | null }>;
+  next: number;
+}
+
+/** `create(vals)` or `create([vals, ...])`: returns the new id, or the list of them. */
+function createWizards(
+  wizards: Wizards,
+  args: readonly unknown[],
+  kwargs: Readonly<Record<string, unknown>>,
+): number | number[] | undefined {
+  const raw = args[0] ?? kwargs['vals_list'];
+  const many = Array.isArray(raw);
+  const created = (many ? raw : [raw]).map((vals) => {
+    const v = (typeof vals === 'object' && vals !== null ? vals : {}) as Record<string, unknown>;
+    const id = wizards.next++;
+    wizards.open.set(id, {
+      partners: partnerCommands(v['partner_ids']),
+      dst: typeof v['dst_partner_id'] === 'number' ? v['dst_partner_id'] : null,
+    });
+    return id;
+  });
+  return many ? created : created[0];
+}
+
+/** `_merge`: checks, picks the destination, then repoints, fills, logs and deletes in one transaction. */
+function mergePartners(db: Db, clock: Clock, ids: readonly number[], dstId: number | null): void {
+  const rows = db
+    .prepare(`SELECT * FROM res_partner WHERE id IN (${ids.map(() => '?').join(',')})`)
+    .all(...ids) as Partner[];
+  if (rows.length < 2) return;
+  refuseUnmergeable(db, rows);
+  // _get_ordered_partner: active first, then the oldest; the last of the reversed order is kept.
+  const ordered = [...rows].sort(
+    (a, b) => b.active - a.active || a.create_date.localeCompare(b.create_date) || a.id - b.id,
+  );
+  const dst = rows.find((r) => r.id === dstId) ?? ordered[0];
+  if (dst === undefined) return;
+  const src = rows.filter((r) => r.id !== dst.id);
+  const srcIds = src.map((r) => r.id);
+  const list = srcIds.map(() => '?').join(',');
+  const now = clock.now();
+  db.transaction(() => {
+    db.prepare(`UPDATE res_partner SET parent_id = ? WHERE parent_id IN (${list})`).run(dst.id, ...srcIds);
+    db.prepare(`UPDATE mail_message SET res_id = ? WHERE model = 'res.partner' AND res_id IN (${list})`).run(
+      dst.id,
+      ...srcIds,
+    );
+    updateValues(db, src, dst, now);
+    logMergeOperation(db, src, dst, now);
+    db.prepare(`DELETE FROM res_partner WHERE id IN (${list})`).run(...srcIds);
+  })();
+}
+
+/** `_merge`'s refusals: more than 3 partners, or a partner with one of its parents. */
+function refuseUnmergeable(db: Db, rows: readonly Partner[]): void {
+  if (rows.length > 3)
+    throw userError(
+      'For safety reasons, you cannot merge more than 3 contacts together. You can re-open the wizard several times if needed.',
+    );
+  const parentOf = db.prepare('SELECT parent_id FROM res_partner WHERE id = ?');
+  const chosen = new Set(rows.map((r) => r.id));
+  for (const row of rows) {
+    for (let at = row.parent_id, seen = 0; at !== null && seen < 100; seen++) {
+      if (chosen.has(at)) throw userError('You cannot merge a contact with one of his parent.');
+      at = (parentOf.get(at) as { parent_id: number | null } | undefined)?.parent_id ?? null;
+    }
+  }
+}
+
+/** `_update_values`: the destination's fields from the losers' non-empty ones, later records winning, the destination last. */
+function updateValues(db: Db, src: readonly Partner[], dst: Partner, now: string): void {
+  const values: Record<string, unknown> = {};
+  for (const def of PARTNER.fields.values()) {
+    const column = def.column;
+    if (column === undefined || ['id', 'create_date', 'write_date'].includes(column)) continue;
+    for (const item of [...src, dst])
+      if (item[column] !== null && item[column] !== 0 && item[column] !== '') values[column] = item[column];
+  }
+  const parent = values['parent_id'];
+  delete values['parent_id'];
+  const columns = Object.keys(values);
+  db.prepare(
+    `UPDATE res_partner SET ${[...columns.map((c) => `"${c}" = ?`), 'write_date = ?'].join(', ')} WHERE id = ?`,
+  ).run(...columns.map((c) => values[c]), now, dst.id);
+  // Skipped when it would make a recursive hierarchy, as _update_values skips it on ValidationError.
+  if (typeof parent === 'number' && parent !== dst.id && !src.some((p) => p.id === parent))
+    db.prepare('UPDATE res_partner SET parent_id = ? WHERE id = ?').run(parent, dst.id);
+}
+
+/** `_log_merge_operation`: the trace the mail module posts on the destination. */
+function logMergeOperation(db: Db, src: readonly Partner[], dst: Partner, now: string): void {
+  const names = src.map((p) => `${p.name} <${p.email ?? 'n/a'}> (ID ${p.id})`);
+  db.prepare(
+    "INSERT INTO mail_message (model, res_id, body, message_type, date) VALUES ('res.partner', ?, ?, 'notification', ?)",
+  ).run(dst.id, `<p>${escapeHtml(`Merged with the following partners: ${formatList(names)}`)}</p>`, now);
 }
 
 /** The ids an x2many command list sets or links: `[[6, 0, ids]]`, `[[4, id]]`, or a bare list of ids. */

@@ -81,49 +81,20 @@ export function createTokenProvider(options: OAuthOptions): TokenProvider {
   let rotatedRefreshToken: string | undefined;
 
   const fetchToken = async (): Promise<string> => {
-    const form: Record<string, string> = { grant_type: settings.grant };
-    if (settings.grant === 'refresh_token') {
-      const refresh = rotatedRefreshToken ?? options.refreshToken?.();
-      if (refresh === undefined) throw new OAuthError(`${connector}: no refresh token configured`, { connector });
-      form['refresh_token'] = refresh;
-    }
-    if (settings.scope !== undefined) form['scope'] = settings.scope;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (settings.clientAuth === 'basic') {
-      // RFC 6749 2.3.1: client id and secret are form-urlencoded before Basic encoding.
-      const user = `${encodeURIComponent(settings.clientId)}:${encodeURIComponent(options.clientSecret())}`;
-      headers['authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
-    } else {
-      form['client_id'] = settings.clientId;
-      form['client_secret'] = options.clientSecret();
-    }
+    const { form, headers } = tokenRequest(options, rotatedRefreshToken);
     const started = now();
     const response = await options.request(settings.tokenUrl, form, headers);
-    if (response.status !== 200) {
-      const parsed = errorResponseSchema.safeParse(response.body);
-      const error = parsed.success ? parsed.data.error : undefined;
-      throw new OAuthError(
-        `${connector}: the token endpoint answered ${response.status}${error === undefined ? '' : ` ${error}`}`,
-        { connector, status: response.status, ...(error === undefined ? {} : { error }) },
-      );
-    }
-    const parsed = tokenResponseSchema.safeParse(response.body);
-    if (!parsed.success) {
-      throw new OAuthError(`${connector}: the token endpoint's answer has no access_token`, {
-        connector,
-        status: response.status,
-      });
-    }
-    const lifetime = (parsed.data.expires_in ?? DEFAULT_LIFETIME_MS / 1000) * 1000;
+    const token = tokenOf(connector, response);
+    const lifetime = (token.expires_in ?? DEFAULT_LIFETIME_MS / 1000) * 1000;
     // A token shorter-lived than twice the margin would otherwise be refreshed on every call.
     const margin = Math.min(settings.refreshBeforeMs, lifetime / 2);
-    cached = { token: parsed.data.access_token, refreshAt: started + lifetime - margin };
-    if (parsed.data.refresh_token !== undefined && settings.grant === 'refresh_token') {
-      rotatedRefreshToken = parsed.data.refresh_token;
-      options.onRefreshToken?.(parsed.data.refresh_token);
+    cached = { token: token.access_token, refreshAt: started + lifetime - margin };
+    if (token.refresh_token !== undefined && settings.grant === 'refresh_token') {
+      rotatedRefreshToken = token.refresh_token;
+      options.onRefreshToken?.(token.refresh_token);
     }
     log.info({ grant: settings.grant, expiresInS: Math.round(lifetime / 1000) }, 'oauth token obtained');
-    return parsed.data.access_token;
+    return token.access_token;
   };
 
   return {
@@ -141,4 +112,49 @@ export function createTokenProvider(options: OAuthOptions): TokenProvider {
       }
     },
   };
+}
+
+/** The token request's form and headers for the configured grant and client authentication. */
+function tokenRequest(
+  options: OAuthOptions,
+  rotatedRefreshToken: string | undefined,
+): { form: Record<string, string>; headers: Record<string, string> } {
+  const { settings, connector } = options;
+  const form: Record<string, string> = { grant_type: settings.grant };
+  if (settings.grant === 'refresh_token') {
+    const refresh = rotatedRefreshToken ?? options.refreshToken?.();
+    if (refresh === undefined) throw new OAuthError(`${connector}: no refresh token configured`, { connector });
+    form['refresh_token'] = refresh;
+  }
+  if (settings.scope !== undefined) form['scope'] = settings.scope;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (settings.clientAuth === 'basic') {
+    // RFC 6749 2.3.1: client id and secret are form-urlencoded before Basic encoding.
+    const user = `${encodeURIComponent(settings.clientId)}:${encodeURIComponent(options.clientSecret())}`;
+    headers['authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
+  } else {
+    form['client_id'] = settings.clientId;
+    form['client_secret'] = options.clientSecret();
+  }
+  return { form, headers };
+}
+
+/** The token endpoint's answer, validated: a non-200 or an answer without `access_token` is an OAuthError. */
+function tokenOf(connector: string, response: { status: number; body: unknown }): z.infer<typeof tokenResponseSchema> {
+  if (response.status !== 200) {
+    const parsed = errorResponseSchema.safeParse(response.body);
+    const error = parsed.success ? parsed.data.error : undefined;
+    throw new OAuthError(
+      `${connector}: the token endpoint answered ${response.status}${error === undefined ? '' : ` ${error}`}`,
+      { connector, status: response.status, ...(error === undefined ? {} : { error }) },
+    );
+  }
+  const parsed = tokenResponseSchema.safeParse(response.body);
+  if (!parsed.success) {
+    throw new OAuthError(`${connector}: the token endpoint's answer has no access_token`, {
+      connector,
+      status: response.status,
+    });
+  }
+  return parsed.data;
 }

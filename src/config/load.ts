@@ -13,6 +13,7 @@ import { throwProblems } from './problems.js';
 import {
   configSchema,
   type ConnectorBaseConfig,
+  type RawConfig,
   type SandboxConfig,
   type ServerConfig,
   type SyncConfig,
@@ -85,6 +86,35 @@ export function loadConfigSource(file: string): {
   const dir = path.dirname(absolute);
   const problems: ConfigError[] = [];
 
+  const connectors = loadConnectors(source, raw, problems);
+  const syncs = loadSyncs(source, raw, dir, problems);
+  const dataDir = path.resolve(dir, raw.dataDir);
+  const reportsDir = raw.reportsDir === undefined ? path.join(dataDir, 'reports') : path.resolve(dir, raw.reportsDir);
+  for (const [key, folder] of [
+    ['dataDir', dataDir],
+    ['reportsDir', raw.reportsDir === undefined ? undefined : reportsDir],
+  ] as const) {
+    const problem = folder === undefined ? undefined : folderProblem(folder);
+    if (problem !== undefined) problems.push(problemAt(source, [key], problem));
+  }
+
+  const config: Config = Object.freeze({
+    file: absolute,
+    dataDir,
+    stateFile: path.join(dataDir, 'tandem.sqlite'),
+    reportsDir,
+    logLevel: raw.log.level,
+    logRedact: Object.freeze([...raw.log.redact]),
+    server: raw.server,
+    sandbox: raw.sandbox,
+    connectors: Object.freeze(connectors),
+    syncs: Object.freeze(syncs),
+  });
+  return { config, source, problems };
+}
+
+/** Each connector with its kind's own settings checked; an unknown kind is a problem and left out. */
+function loadConnectors(source: YamlSource, raw: RawConfig, problems: ConfigError[]): Record<string, ConnectorEntry> {
   const connectors: Record<string, ConnectorEntry> = {};
   for (const [name, base] of Object.entries(raw.connectors)) {
     const registered = connectorRegistry[base.kind];
@@ -124,6 +154,16 @@ export function loadConfigSource(file: string): {
       );
     connectors[name] = Object.freeze({ name, base, settings: Object.freeze(settings) });
   }
+  return connectors;
+}
+
+/** Each sync with its mapping path made absolute; webhooks and syncs must name defined connectors. */
+function loadSyncs(
+  source: YamlSource,
+  raw: RawConfig,
+  dir: string,
+  problems: ConfigError[],
+): Record<string, SyncEntry> {
   const have = `have: ${Object.keys(raw.connectors).join(', ') || 'none'}`;
   const noConnector = (name: string): string => {
     const near = closest(name, Object.keys(raw.connectors));
@@ -146,30 +186,7 @@ export function loadConfigSource(file: string): {
     }
     syncs[name] = Object.freeze({ ...sync, name, mappingFile: path.resolve(dir, sync.mapping) });
   }
-
-  const dataDir = path.resolve(dir, raw.dataDir);
-  const reportsDir = raw.reportsDir === undefined ? path.join(dataDir, 'reports') : path.resolve(dir, raw.reportsDir);
-  for (const [key, folder] of [
-    ['dataDir', dataDir],
-    ['reportsDir', raw.reportsDir === undefined ? undefined : reportsDir],
-  ] as const) {
-    const problem = folder === undefined ? undefined : folderProblem(folder);
-    if (problem !== undefined) problems.push(problemAt(source, [key], problem));
-  }
-
-  const config: Config = Object.freeze({
-    file: absolute,
-    dataDir,
-    stateFile: path.join(dataDir, 'tandem.sqlite'),
-    reportsDir,
-    logLevel: raw.log.level,
-    logRedact: Object.freeze([...raw.log.redact]),
-    server: raw.server,
-    sandbox: raw.sandbox,
-    connectors: Object.freeze(connectors),
-    syncs: Object.freeze(syncs),
-  });
-  return { config, source, problems };
+  return syncs;
 }
 
 /**

@@ -32,7 +32,7 @@ export interface DaemonLeases {
 }
 
 export async function holdDaemonLeases(options: DaemonLeaseOptions): Promise<DaemonLeases> {
-  const { store, logger, syncs } = options;
+  const { store, logger } = options;
   const keeper = new LeaseKeeper({
     store,
     purpose: 'daemon',
@@ -54,7 +54,20 @@ export async function holdDaemonLeases(options: DaemonLeaseOptions): Promise<Dae
       return entry;
     },
   };
-  for (const sync of syncs) {
+  await acquireAtStart(keeper, waiting, options);
+  const stop = retryWhileRunning(keeper, waiting, taken, options);
+  return {
+    gate,
+    async release() {
+      await stop();
+      await keeper.releaseAll();
+    },
+  };
+}
+
+/** Takes every sync's lease it can; one held by another daemon refuses the start unless it waits. */
+async function acquireAtStart(keeper: LeaseKeeper, waiting: Set<string>, options: DaemonLeaseOptions): Promise<void> {
+  for (const sync of options.syncs) {
     const result = await keeper.tryAcquire(sync);
     if (result.acquired) continue;
     waiting.add(sync);
@@ -62,15 +75,27 @@ export async function holdDaemonLeases(options: DaemonLeaseOptions): Promise<Dae
       await keeper.releaseAll();
       throw leaseHeldError(sync, result.holder);
     }
-    logger.warn(
+    options.logger.warn(
       { sync, holder: result.holder.owner, purpose: result.holder.purpose },
       `${sync} is held by ${describeHolder(result.holder)}; its runs are skipped until it is free, then this daemon takes it over`,
     );
   }
+}
+
+/**
+ * Tries the syncs held elsewhere every `pollMs` (one try at a time) and runs each as soon as it is
+ * taken; returns what stops the timer once the try in flight has finished.
+ */
+function retryWhileRunning(
+  keeper: LeaseKeeper,
+  waiting: Set<string>,
+  taken: (sync: string) => void,
+  options: DaemonLeaseOptions,
+): () => Promise<void> {
   let busy = false;
   let stopped = false;
   const retry = async (): Promise<void> => {
-    for (const sync of [...syncs]) {
+    for (const sync of [...options.syncs]) {
       if (stopped) return;
       if (keeper.holds(sync)) continue;
       const result = await keeper.tryAcquire(sync);
@@ -87,17 +112,13 @@ export async function holdDaemonLeases(options: DaemonLeaseOptions): Promise<Dae
     if (busy || stopped) return;
     busy = true;
     retry()
-      .catch((error: unknown) => logger.warn({ error: String(error) }, 'lease retry failed'))
+      .catch((error: unknown) => options.logger.warn({ error: String(error) }, 'lease retry failed'))
       .finally(() => (busy = false));
   }, options.pollMs ?? 2000);
   timer.unref();
-  return {
-    gate,
-    async release() {
-      stopped = true;
-      clearInterval(timer);
-      while (busy) await new Promise((resolve) => setTimeout(resolve, 10));
-      await keeper.releaseAll();
-    },
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    while (busy) await new Promise((resolve) => setTimeout(resolve, 10));
   };
 }

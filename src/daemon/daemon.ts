@@ -16,7 +16,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.js';
 import { loadConfig, type Config } from '../config/load.js';
 import { describeError } from '../errors.js';
-import { REDACT_PATHS } from '../logger.js';
+import { REDACT_PATHS, type Logger } from '../logger.js';
 import { SyncControl } from '../control/control.js';
 import { API_VERSION } from '../server/openapi.js';
 import { holdDaemonLeases } from './daemon-leases.js';
@@ -32,11 +32,7 @@ export interface DaemonOptions {
 }
 
 export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<void> {
-  // The config's `log.redact` (personal data) on top of the built-in secret paths.
-  const logger =
-    app.config.logRedact.length === 0
-      ? app.logger
-      : app.logger.child({}, { redact: { paths: [...REDACT_PATHS, ...app.config.logRedact], censor: '[redacted]' } });
+  const logger = daemonLogger(app);
   const stop = new AbortController();
   let server: ServerRuntime | undefined;
   const enabled = Object.values(app.syncs).filter((sync) => sync.config.enabled);
@@ -57,10 +53,90 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     dataDir: app.config.dataDir,
     onRunFinished: (sync, stats, trigger) => server?.runFinished(sync, stats, trigger),
   });
-
   const stopped = new Promise<string>((resolve) => {
     stop.signal.addEventListener('abort', () => resolve(String(stop.signal.reason ?? 'stop')), { once: true });
   });
+  const scheduler = createScheduler(control, logger, stop.signal);
+  const reload: ReloadTarget = { app, logger, control, scheduler, config: app.config, server: () => server };
+  const unlisten = options.handleSignals === false ? () => {} : listenForSignals(logger, stop, reload);
+  options.signal?.addEventListener('abort', () => stop.abort('stopped by caller'), { once: true });
+
+  if (app.config.server?.enabled === true) {
+    try {
+      server = await startServerRuntime(app, app.config.server, control, API_VERSION);
+    } catch (error) {
+      // Nothing was scheduled yet: give the signal handlers and the leases back and fail the start.
+      await leases.release();
+      unlisten();
+      throw error;
+    }
+  }
+  for (const sync of enabled) {
+    scheduler.schedule(sync.name, sync.config.schedule);
+    if (sync.config.runOnStart) void control.scheduled(sync.name, 'start');
+  }
+  const driftTasks = scheduleDrift(app, control, logger, stop.signal, leases.gate);
+  logger.info({ syncs: enabled.map((s) => s.name) }, 'tandem started');
+
+  const reason = await stopped;
+  await scheduler.destroyAll();
+  for (const task of driftTasks) await task.destroy();
+  await control.idle();
+  await leases.release();
+  await server?.close();
+  unlisten();
+  logger.info({ reason }, 'tandem stopped');
+}
+
+/** The app's logger, with the config's `log.redact` (personal data) on top of the built-in secret paths. */
+function daemonLogger(app: App): Logger {
+  if (app.config.logRedact.length === 0) return app.logger;
+  return app.logger.child({}, { redact: { paths: [...REDACT_PATHS, ...app.config.logRedact], censor: '[redacted]' } });
+}
+
+/** Each sync's cron task, never overlapping itself and idle once the daemon stops. */
+interface Scheduler {
+  schedule(name: string, expression: string): void;
+  unschedule(name: string): Promise<void>;
+  destroyAll(): Promise<void>;
+}
+
+function createScheduler(control: SyncControl, logger: Logger, signal: AbortSignal): Scheduler {
+  const tasks = new Map<string, ScheduledTask>();
+  return {
+    schedule(name, expression) {
+      const task = cron.schedule(
+        expression,
+        async () => {
+          if (!signal.aborted) await control.scheduled(name);
+        },
+        { name: `sync:${name}`, noOverlap: true },
+      );
+      tasks.set(name, task);
+      logger.info({ sync: name, schedule: expression, next: task.getNextRun()?.toISOString() }, 'sync scheduled');
+    },
+    async unschedule(name) {
+      await tasks.get(name)?.destroy();
+      tasks.delete(name);
+    },
+    async destroyAll() {
+      for (const task of tasks.values()) await task.destroy();
+    },
+  };
+}
+
+/** What a SIGHUP reconfigures; `config` is the one running now. */
+interface ReloadTarget {
+  readonly app: App;
+  readonly logger: Logger;
+  readonly control: SyncControl;
+  readonly scheduler: Scheduler;
+  readonly server: () => ServerRuntime | undefined;
+  config: Config;
+}
+
+/** SIGINT / SIGTERM stop the daemon, SIGHUP reloads the config; returns what removes the handlers. */
+function listenForSignals(logger: Logger, stop: AbortController, reload: ReloadTarget): () => void {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stop.signal.aborted) {
       logger.warn({ signal }, 'second signal: still finishing the page in hand');
@@ -69,94 +145,50 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     logger.info({ signal }, 'stopping: finishing the page in hand');
     stop.abort(signal);
   };
-  const handleSignals = options.handleSignals ?? true;
-  let config = app.config;
-  const tasks = new Map<string, ScheduledTask>();
-  const schedule = (name: string, expression: string): void => {
-    const task = cron.schedule(
-      expression,
-      async () => {
-        if (!stop.signal.aborted) await control.scheduled(name);
-      },
-      { name: `sync:${name}`, noOverlap: true },
-    );
-    tasks.set(name, task);
-    logger.info({ sync: name, schedule: expression, next: task.getNextRun()?.toISOString() }, 'sync scheduled');
-  };
   const onHangup = (): void => {
     let next: Config;
     try {
-      next = loadConfig(config.file);
+      next = loadConfig(reload.config.file);
     } catch (error) {
       logger.error({ error: describeError(error) }, 'SIGHUP: the config does not load; keeping the running one');
       return;
     }
-    void applyReload(next).catch((error: unknown) =>
+    void applyReload(reload, next).catch((error: unknown) =>
       logger.error({ error: describeError(error) }, 'SIGHUP: reload failed'),
     );
   };
-  const applyReload = async (next: Config): Promise<void> => {
-    // pino children without a level of their own follow their parent's: the server, connectors
-    // and runs follow these two.
-    app.logger.level = next.logLevel;
-    logger.level = next.logLevel;
-    // The syncs take the reloaded keys in one place (SyncControl): the scheduler below, webhooks,
-    // readiness and drift reports all read them from there.
-    const changes = control.reconfigure(next.syncs);
-    const rescheduled: string[] = [];
-    for (const [name, { applied, needRestart }] of Object.entries(changes)) {
-      if (needRestart.length > 0)
-        logger.warn({ sync: name, keys: needRestart }, 'SIGHUP: these keys changed and take effect after a restart');
-      if (!applied.includes('schedule') && !applied.includes('enabled')) continue;
-      const after = control.definition(name).config;
-      await tasks.get(name)?.destroy();
-      tasks.delete(name);
-      if (after.enabled) schedule(name, after.schedule);
-      rescheduled.push(name);
-    }
-    server?.reconfigure(next);
-    config = next;
-    const added = Object.keys(next.syncs).filter((name) => !control.has(name));
-    if (added.length > 0) logger.warn({ syncs: added }, 'SIGHUP: new syncs start after a restart');
-    logger.info({ rescheduled }, 'SIGHUP: config and credentials reloaded');
-  };
-  if (handleSignals) {
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-    process.on('SIGHUP', onHangup);
-  }
-  options.signal?.addEventListener('abort', () => stop.abort('stopped by caller'), { once: true });
-
-  if (config.server?.enabled === true) {
-    try {
-      server = await startServerRuntime(app, config.server, control, API_VERSION);
-    } catch (error) {
-      // Nothing was scheduled yet: give the signal handlers and the leases back and fail the start.
-      await leases.release();
-      if (handleSignals) {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        process.off('SIGHUP', onHangup);
-      }
-      throw error;
-    }
-  }
-  for (const sync of enabled) {
-    schedule(sync.name, sync.config.schedule);
-    if (sync.config.runOnStart) void control.scheduled(sync.name, 'start');
-  }
-  const driftTasks = scheduleDrift(app, control, logger, stop.signal, leases.gate);
-  logger.info({ syncs: enabled.map((s) => s.name) }, 'tandem started');
-
-  const reason = await stopped;
-  for (const task of [...tasks.values(), ...driftTasks]) await task.destroy();
-  await control.idle();
-  await leases.release();
-  await server?.close();
-  if (handleSignals) {
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHangup);
+  return () => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     process.off('SIGHUP', onHangup);
+  };
+}
+
+async function applyReload(target: ReloadTarget, next: Config): Promise<void> {
+  const { app, logger, control, scheduler } = target;
+  // pino children without a level of their own follow their parent's: the server, connectors
+  // and runs follow these two.
+  app.logger.level = next.logLevel;
+  logger.level = next.logLevel;
+  // The syncs take the reloaded keys in one place (SyncControl): the scheduler, webhooks,
+  // readiness and drift reports all read them from there.
+  const changes = control.reconfigure(next.syncs);
+  const rescheduled: string[] = [];
+  for (const [name, { applied, needRestart }] of Object.entries(changes)) {
+    if (needRestart.length > 0)
+      logger.warn({ sync: name, keys: needRestart }, 'SIGHUP: these keys changed and take effect after a restart');
+    if (!applied.includes('schedule') && !applied.includes('enabled')) continue;
+    const after = control.definition(name).config;
+    await scheduler.unschedule(name);
+    if (after.enabled) scheduler.schedule(name, after.schedule);
+    rescheduled.push(name);
   }
-  logger.info({ reason }, 'tandem stopped');
+  target.server()?.reconfigure(next);
+  target.config = next;
+  const added = Object.keys(next.syncs).filter((name) => !control.has(name));
+  if (added.length > 0) logger.warn({ syncs: added }, 'SIGHUP: new syncs start after a restart');
+  logger.info({ rescheduled }, 'SIGHUP: config and credentials reloaded');
 }

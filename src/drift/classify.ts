@@ -95,44 +95,8 @@ export function classifyPair(
   tally.linked++;
   tally.scope++;
   const ids = { crmId: pair.crm_id, erpId: pair.erp_id, label: pair.c_label ?? pair.e_label };
-  if (!crmAlive || !erpAlive) {
-    const [gone, alive] = crmAlive ? (['erp', 'crm'] as const) : (['crm', 'erp'] as const);
-    const merge = mergeRow(sync, pair, gone, merged);
-    if (merge !== undefined) return found(tally, 'deleted_one_side', { ...ids, ...merge, fields: [] });
-    const policy = sync.config.deletes;
-    // Archived (or, deleted outright, since the link was last written), and the live record changed
-    // after that: maybe restored on purpose; a person decides. The repair applies the same test.
-    const goneAt = (gone === 'crm' ? pair.c_modified : pair.e_modified) ?? pair.updated_at;
-    const aliveAt = alive === 'crm' ? pair.c_modified : pair.e_modified;
-    const changedSince = goneAt !== null && aliveAt !== null && Date.parse(aliveAt) > Date.parse(goneAt);
-    const action = changedSince
-      ? `review it: the ${alive} record changed after the ${gone} record was archived (restored?)`
-      : policy === 'archive'
-        ? `archive the ${alive} record (a delete conflict instead if it was edited since the last sync)`
-        : policy === 'report'
-          ? 'review it: this sync reports deletes (deletes: report)'
-          : 'none: this sync ignores deletes (deletes: ignore)';
-    return found(tally, 'deleted_one_side', {
-      ...ids,
-      detail: `the ${gone} record is ${goneDetail(gone === 'crm' ? pair.c_alive : pair.e_alive)}; the ${alive} record is live`,
-      action,
-      repairable: policy === 'archive' && !changedSince,
-      fields: [],
-    });
-  }
-  if (pair.c_status !== 'ok' || pair.e_status !== 'ok') {
-    const why = [
-      pair.c_status === 'ok' ? null : `crm: ${pair.c_reason ?? pair.c_status ?? ''}`,
-      pair.e_status === 'ok' ? null : `erp: ${pair.e_reason ?? pair.e_status ?? ''}`,
-    ].filter((s) => s !== null);
-    return found(tally, 'unmappable', {
-      ...ids,
-      detail: `the mapping refuses a linked record (${why.join('; ')})`,
-      action: 'fix the record or the mapping; `tandem mapping test` shows why',
-      repairable: false,
-      fields: [],
-    });
-  }
+  if (!crmAlive || !erpAlive) return oneSideGone(sync, pair, ids, tally, merged);
+  if (pair.c_status !== 'ok' || pair.e_status !== 'ok') return refusedByMapping(pair, ids, tally);
   const diffs = fieldDiffs(
     sync,
     parse(pair.c_canonical),
@@ -160,6 +124,56 @@ export function classifyPair(
     action: summarizeActions(diffs),
     repairable: true,
     fields: diffs,
+  });
+}
+
+type PairIds = { readonly crmId: string; readonly erpId: string; readonly label: string | null };
+
+/** A linked pair with one record gone: merged into another, or archived / deleted, per the sync's `deletes`. */
+function oneSideGone(
+  sync: SyncDefinition,
+  pair: PairRow,
+  ids: PairIds,
+  tally: Tally,
+  merged: ReadonlyMap<string, string> | undefined,
+): Found {
+  const [gone, alive] = pair.c_alive === 1 ? (['erp', 'crm'] as const) : (['crm', 'erp'] as const);
+  const merge = mergeRow(sync, pair, gone, merged);
+  if (merge !== undefined) return found(tally, 'deleted_one_side', { ...ids, ...merge, fields: [] });
+  const policy = sync.config.deletes;
+  // Archived (or, deleted outright, since the link was last written), and the live record changed
+  // after that: maybe restored on purpose; a person decides. The repair applies the same test.
+  const goneAt = (gone === 'crm' ? pair.c_modified : pair.e_modified) ?? pair.updated_at;
+  const aliveAt = alive === 'crm' ? pair.c_modified : pair.e_modified;
+  const changedSince = goneAt !== null && aliveAt !== null && Date.parse(aliveAt) > Date.parse(goneAt);
+  const action = changedSince
+    ? `review it: the ${alive} record changed after the ${gone} record was archived (restored?)`
+    : policy === 'archive'
+      ? `archive the ${alive} record (a delete conflict instead if it was edited since the last sync)`
+      : policy === 'report'
+        ? 'review it: this sync reports deletes (deletes: report)'
+        : 'none: this sync ignores deletes (deletes: ignore)';
+  return found(tally, 'deleted_one_side', {
+    ...ids,
+    detail: `the ${gone} record is ${goneDetail(gone === 'crm' ? pair.c_alive : pair.e_alive)}; the ${alive} record is live`,
+    action,
+    repairable: policy === 'archive' && !changedSince,
+    fields: [],
+  });
+}
+
+/** A linked pair where the mapping refuses one side's record (or both). */
+function refusedByMapping(pair: PairRow, ids: PairIds, tally: Tally): Found {
+  const why = [
+    pair.c_status === 'ok' ? null : `crm: ${pair.c_reason ?? pair.c_status ?? ''}`,
+    pair.e_status === 'ok' ? null : `erp: ${pair.e_reason ?? pair.e_status ?? ''}`,
+  ].filter((s) => s !== null);
+  return found(tally, 'unmappable', {
+    ...ids,
+    detail: `the mapping refuses a linked record (${why.join('; ')})`,
+    action: 'fix the record or the mapping; `tandem mapping test` shows why',
+    repairable: false,
+    fields: [],
   });
 }
 

@@ -76,17 +76,7 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
       summary: { ...summary, previous },
     };
     const rows = (): Iterable<DriftRow> => mapRows(scratch.rows());
-    const files: Partial<Record<ReportFormat, string>> = {};
-    fs.mkdirSync(options.outDir, { recursive: true, mode: 0o750 });
-    const base = path.join(options.outDir, `drift-${sync.name}-${stamp(started)}`);
-    for (const format of new Set(options.formats)) {
-      const file = `${base}.${format}`;
-      if (format === 'json') writeJson(file, head, rows());
-      else if (format === 'csv') writeCsv(file, rows());
-      else if (format === 'md') writeMarkdown(file, head, rows(), options.maxMarkdownRows ?? 500);
-      else writeHtml(file, head, rows(), options.maxHtmlRows ?? 10_000);
-      files[format] = file;
-    }
+    const files = writeReportFiles(options, head, started, rows);
     const id = await addReport(store.db, {
       sync: sync.name,
       generatedAt: head.generatedAt,
@@ -111,6 +101,27 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
   } finally {
     scratch.close();
   }
+}
+
+/** The report in each format asked for, named `drift-<sync>-<time>.<format>`; returns the files by format. */
+function writeReportFiles(
+  options: DriftOptions,
+  head: ReportHead,
+  started: Date,
+  rows: () => Iterable<DriftRow>,
+): Partial<Record<ReportFormat, string>> {
+  const files: Partial<Record<ReportFormat, string>> = {};
+  fs.mkdirSync(options.outDir, { recursive: true, mode: 0o750 });
+  const base = path.join(options.outDir, `drift-${head.sync}-${stamp(started)}`);
+  for (const format of new Set(options.formats)) {
+    const file = `${base}.${format}`;
+    if (format === 'json') writeJson(file, head, rows());
+    else if (format === 'csv') writeCsv(file, rows());
+    else if (format === 'md') writeMarkdown(file, head, rows(), options.maxMarkdownRows ?? 500);
+    else writeHtml(file, head, rows(), options.maxHtmlRows ?? 10_000);
+    files[format] = file;
+  }
+  return files;
 }
 
 function* mapRows(rows: Iterable<{ json: string }>): Generator<DriftRow> {

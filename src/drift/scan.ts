@@ -35,24 +35,10 @@ export interface ScanResult {
 const BATCH = 1000;
 
 export async function scanSync(ctx: RunContext, options: ScanOptions): Promise<ScanResult> {
-  const { sync, store, logger } = ctx;
+  const { sync, store } = ctx;
   const scratch = Scratch.open(options.scratchDir, `drift-${sync.name}`);
   try {
-    for (const side of ['crm', 'erp'] as const) {
-      let read = 0;
-      const pages = connectorOf(sync, side).reader.readChanges(objectOf(sync, side), {
-        cursor: null,
-        fields: fieldsOf(sync, side),
-        pageSize: options.pageSize ?? sync.config.pageSize,
-        signal: ctx.signal,
-      });
-      for await (const page of pages) {
-        await spillPage(ctx, side, page.records, scratch);
-        read += page.records.length;
-        if (ctx.signal.aborted) throw new Error(`drift scan of ${sync.name} interrupted`);
-      }
-      logger.debug({ sync: sync.name, side, records: read }, 'drift scan read one side');
-    }
+    for (const side of ['crm', 'erp'] as const) await readSide(ctx, side, scratch, options);
     let after = '';
     for (;;) {
       const links = await linksAfter(store.db, sync.name, after, BATCH);
@@ -96,6 +82,24 @@ export async function scanSync(ctx: RunContext, options: ScanOptions): Promise<S
     scratch.close();
     throw error;
   }
+}
+
+/** Every record of one side, read from the start and spilled into the scratch file. */
+async function readSide(ctx: RunContext, side: 'crm' | 'erp', scratch: Scratch, options: ScanOptions): Promise<void> {
+  const { sync, logger } = ctx;
+  let read = 0;
+  const pages = connectorOf(sync, side).reader.readChanges(objectOf(sync, side), {
+    cursor: null,
+    fields: fieldsOf(sync, side),
+    pageSize: options.pageSize ?? sync.config.pageSize,
+    signal: ctx.signal,
+  });
+  for await (const page of pages) {
+    await spillPage(ctx, side, page.records, scratch);
+    read += page.records.length;
+    if (ctx.signal.aborted) throw new Error(`drift scan of ${sync.name} interrupted`);
+  }
+  logger.debug({ sync: sync.name, side, records: read }, 'drift scan read one side');
 }
 
 /** Records gone outright from live linked pairs that their vendor merged: `<side>:<id>` -> survivor. */

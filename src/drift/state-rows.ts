@@ -1,5 +1,5 @@
 /** Report rows from the state store: open conflicts, dead letters, and a stale sync. */
-import type { StateStore } from '../../state/index.js';
+import type { DeadLetterRow, StateStore } from '../../state/index.js';
 import type { SyncDefinition } from '../pipeline/context.js';
 import { emit, found, type Tally } from './classify.js';
 import type { DriftCategory, DriftRow } from './report-schema.js';
@@ -13,44 +13,11 @@ export async function stateRows(
   scratch: Scratch,
   tally: Tally,
 ): Promise<void> {
-  const add = (category: DriftCategory, row: Omit<DriftRow, 'urls' | 'category'>) => {
+  const add = (category: DriftCategory, row: Row) => {
     emit(scratch, sync, found(tally, category, row));
   };
-  for (const c of await store.conflicts(sync.name, 'open')) {
-    const value = (json: string): unknown => JSON.parse(json) as unknown;
-    add('conflict', {
-      crmId: c.crm_id,
-      erpId: c.erp_id,
-      label: null,
-      detail: c.kind === 'delete' ? 'deleted on one side, edited on the other' : `both sides changed ${c.field}`,
-      action: `tandem conflicts resolve ${c.id} --take crm|erp`,
-      repairable: false,
-      fields: [
-        {
-          field: c.field,
-          crm: value(c.crm_value),
-          erp: value(c.erp_value),
-          base: value(c.base_value),
-          winner: 'manual',
-          action: 'a person decides',
-        },
-      ],
-    });
-  }
-  for (const d of await store.deadLetters(sync.name)) {
-    const error = JSON.parse(d.error) as { message?: unknown; code?: unknown };
-    const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
-    add('dead_letter', {
-      // The record the write came from: a write to the erp came from a crm record.
-      crmId: d.side === 'erp' ? d.record_id : null,
-      erpId: d.side === 'crm' ? d.record_id : null,
-      label: null,
-      detail: `a write to the ${d.side} was given up on at ${d.stage}: ${message}`,
-      action: `tandem dlq show ${d.id}; fix the cause, then tandem dlq retry ${d.id}`,
-      repairable: false,
-      fields: [],
-    });
-  }
+  for (const c of await store.conflicts(sync.name, 'open')) add('conflict', conflictRow(c));
+  for (const d of await store.deadLetters(sync.name)) add('dead_letter', deadLetterRow(d));
   const limit = sync.config.staleAfterMs;
   if (limit !== undefined) {
     const last = await store.lastRun(sync.name, 'succeeded');
@@ -70,4 +37,43 @@ export async function stateRows(
         fields: [],
       });
   }
+}
+
+type Row = Omit<DriftRow, 'urls' | 'category'>;
+
+function conflictRow(c: Awaited<ReturnType<StateStore['conflicts']>>[number]): Row {
+  const value = (json: string): unknown => JSON.parse(json) as unknown;
+  return {
+    crmId: c.crm_id,
+    erpId: c.erp_id,
+    label: null,
+    detail: c.kind === 'delete' ? 'deleted on one side, edited on the other' : `both sides changed ${c.field}`,
+    action: `tandem conflicts resolve ${c.id} --take crm|erp`,
+    repairable: false,
+    fields: [
+      {
+        field: c.field,
+        crm: value(c.crm_value),
+        erp: value(c.erp_value),
+        base: value(c.base_value),
+        winner: 'manual',
+        action: 'a person decides',
+      },
+    ],
+  };
+}
+
+function deadLetterRow(d: DeadLetterRow): Row {
+  const error = JSON.parse(d.error) as { message?: unknown; code?: unknown };
+  const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
+  return {
+    // The record the write came from: a write to the erp came from a crm record.
+    crmId: d.side === 'erp' ? d.record_id : null,
+    erpId: d.side === 'crm' ? d.record_id : null,
+    label: null,
+    detail: `a write to the ${d.side} was given up on at ${d.stage}: ${message}`,
+    action: `tandem dlq show ${d.id}; fix the cause, then tandem dlq retry ${d.id}`,
+    repairable: false,
+    fields: [],
+  };
 }

@@ -79,71 +79,9 @@ export function createTransport(options: TransportOptions): HttpTransport {
   });
   observePolicy(policy, { connector, logger: options.logger, publish: publishHttpEvent });
 
-  async function send(request: HttpRequest, signal: AbortSignal): Promise<Outcome> {
-    const https = options.https?.();
-    const url = redactUrl(request.url);
-    let received = 0;
-    let tooLarge = false;
-    const pending = got(request.url, {
-      method: request.method,
-      headers: { 'user-agent': options.userAgent ?? 'tandem/0.1', ...request.headers },
-      ...(request.json === undefined ? {} : { json: request.json }),
-      ...(request.searchParams === undefined ? {} : { searchParams: request.searchParams }),
-      ...(https === undefined ? {} : { https }),
-      signal,
-      throwHttpErrors: false,
-      responseType: 'text',
-      retry: { limit: 0 },
-    });
-    // Enforced while the body streams: a vendor's 1 GB answer is cut at the cap, never buffered whole.
-    const refuse = (bytes: number): void => {
-      if (tooLarge) return;
-      tooLarge = true;
-      received = bytes;
-      pending.cancel();
-    };
-    // `total` is the announced Content-Length: a body declared over the cap is refused before it is read.
-    // (`on` returns the request promise itself, which is awaited below.)
-    void pending.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
-      if (progress.total !== undefined && progress.total > cap) refuse(progress.total);
-      else if (progress.transferred > cap) refuse(progress.transferred);
-    });
-    try {
-      const response = await pending;
-      return {
-        kind: 'response',
-        response: {
-          status: response.statusCode,
-          headers: response.headers,
-          body: parseBody(response.body, response.headers['content-type']),
-          text: response.body,
-        },
-      };
-    } catch (error) {
-      if (tooLarge) {
-        const details = { connector, method: request.method, url, capBytes: cap, receivedBytes: received };
-        return { kind: 'failed', error: new ResponseTooLargeError(details), code: 'RESPONSE_TOO_LARGE' };
-      }
-      if (!(error instanceof RequestError)) throw error;
-      // The policy's timeout aborted the attempt (the caller's own signal did not): a timeout.
-      const code =
-        error.code === 'ERR_ABORTED' && request.signal?.aborted !== true && signal.aborted ? 'ETIMEDOUT' : error.code;
-      const message = code === 'ETIMEDOUT' && error.code === 'ERR_ABORTED' ? 'request timed out' : error.message;
-      return {
-        kind: 'failed',
-        code,
-        error: new TransportError(
-          `${request.method} ${url} failed: ${code} ${message}`,
-          { url, method: request.method, cause: code },
-          error,
-        ),
-      };
-    }
-  }
-
   return {
     async request(request) {
-      const attempt = await policy.run(request, (signal) => send(request, signal));
+      const attempt = await policy.run(request, (signal) => send(options, cap, request, signal));
       if (attempt.kind === 'failed') {
         publishHttpEvent({ connector, event: 'error', code: attempt.error.code });
         throw attempt.error;
@@ -151,6 +89,86 @@ export function createTransport(options: TransportOptions): HttpTransport {
       publishHttpEvent({ connector, event: 'response', status: attempt.response.status });
       return attempt.response;
     },
+  };
+}
+
+/** One attempt, with no retry of got's own; the body is capped while it streams. */
+async function send(
+  options: TransportOptions,
+  cap: number,
+  request: HttpRequest,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const https = options.https?.();
+  let received = 0;
+  let tooLarge = false;
+  const pending = got(request.url, {
+    method: request.method,
+    headers: { 'user-agent': options.userAgent ?? 'tandem/0.1', ...request.headers },
+    ...(request.json === undefined ? {} : { json: request.json }),
+    ...(request.searchParams === undefined ? {} : { searchParams: request.searchParams }),
+    ...(https === undefined ? {} : { https }),
+    signal,
+    throwHttpErrors: false,
+    responseType: 'text',
+    retry: { limit: 0 },
+  });
+  // Enforced while the body streams: a vendor's 1 GB answer is cut at the cap, never buffered whole.
+  const refuse = (bytes: number): void => {
+    if (tooLarge) return;
+    tooLarge = true;
+    received = bytes;
+    pending.cancel();
+  };
+  // `total` is the announced Content-Length: a body declared over the cap is refused before it is read.
+  // (`on` returns the request promise itself, which is awaited below.)
+  void pending.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+    if (progress.total !== undefined && progress.total > cap) refuse(progress.total);
+    else if (progress.transferred > cap) refuse(progress.transferred);
+  });
+  try {
+    const response = await pending;
+    return {
+      kind: 'response',
+      response: {
+        status: response.statusCode,
+        headers: response.headers,
+        body: parseBody(response.body, response.headers['content-type']),
+        text: response.body,
+      },
+    };
+  } catch (error) {
+    const connector = options.connector ?? 'unknown';
+    if (tooLarge) {
+      const details = {
+        connector,
+        method: request.method,
+        url: redactUrl(request.url),
+        capBytes: cap,
+        receivedBytes: received,
+      };
+      return { kind: 'failed', error: new ResponseTooLargeError(details), code: 'RESPONSE_TOO_LARGE' };
+    }
+    if (!(error instanceof RequestError)) throw error;
+    return requestFailed(error, request, signal);
+  }
+}
+
+/** A request that got could not complete, as a failed outcome; the policy's own abort is a timeout. */
+function requestFailed(error: RequestError, request: HttpRequest, signal: AbortSignal): Outcome {
+  const url = redactUrl(request.url);
+  // The policy's timeout aborted the attempt (the caller's own signal did not): a timeout.
+  const code =
+    error.code === 'ERR_ABORTED' && request.signal?.aborted !== true && signal.aborted ? 'ETIMEDOUT' : error.code;
+  const message = code === 'ETIMEDOUT' && error.code === 'ERR_ABORTED' ? 'request timed out' : error.message;
+  return {
+    kind: 'failed',
+    code,
+    error: new TransportError(
+      `${request.method} ${url} failed: ${code} ${message}`,
+      { url, method: request.method, cause: code },
+      error,
+    ),
   };
 }
 

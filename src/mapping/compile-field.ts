@@ -97,92 +97,15 @@ function writer(paths: readonly string[], ids: boolean) {
 export function compileField(file: MappingFile, index: number, problem: Problem): FieldPlan {
   const spec = file.fields[index] as FieldSpec;
   const at = ['fields', index];
-  const direction: Direction = spec.direction ?? file.defaults.direction;
-  if (direction !== 'both' && spec.owner !== undefined)
-    problem([...at, 'owner'], `owner applies to two-way fields only; remove it, or set direction: both`);
-  const owner: Owner =
-    direction === 'both' ? (spec.owner ?? file.defaults.owner) : direction === 'crm->erp' ? 'crm' : 'erp';
+  const { direction, owner } = directionAndOwner(file, spec, at, problem);
   const erp = typeof spec.erp === 'string' ? [spec.erp] : spec.erp;
-  let steps: Step[];
-  let crm: string[];
-  if (spec.reference !== undefined) {
-    if (spec.transform.length > 0 || spec.template !== undefined)
-      problem(
-        [...at, 'reference'],
-        'a reference field maps ids through links and takes no transforms or template; remove them',
-      );
-    if (typeof spec.crm !== 'string' || erp.length !== 1)
-      problem(
-        [...at, 'reference'],
-        'a reference field reads one CRM path and writes one ERP path, e.g. { crm: associatedcompanyid, erp: parent_id }',
-      );
-    crm = [spec.crm];
-    steps = [referenceStep(spec.reference)];
-  } else ({ steps, crm } = buildSteps(spec, at, problem));
-
-  if (direction !== 'crm->erp') {
-    steps.forEach((step, j) => {
-      if (step.inverse !== undefined) return;
-      const path =
-        spec.template !== undefined && j === 0
-          ? [...at, 'template']
-          : [...at, 'transform', j - (spec.template === undefined ? 0 : 1)];
-      problem(
-        path,
-        `${step.name} cannot be undone (${step.noInverse ?? 'no inverse'}), so this field cannot flow ERP -> CRM; set direction: crm->erp on the field, or use transforms that can be undone`,
-      );
-    });
-  }
-  if (spec.required) {
-    spec.transform.forEach((entry, j) => {
-      if (
-        typeof entry === 'object' &&
-        'map' in entry &&
-        (entry as { map: { default?: unknown } }).map.default === undefined
-      )
-        problem(
-          [...at, 'transform', j, 'map'],
-          `a value map without a default on a required field rejects every record with an unlisted value; add default: <value>, or drop required`,
-        );
-    });
-  }
+  const { steps, crm } = fieldSteps(spec, erp, at, problem);
+  if (direction !== 'crm->erp') requireInverses(spec, steps, at, problem);
+  if (spec.required) requireMapDefaults(spec, at, problem);
 
   const ids = spec.reference !== undefined || steps[steps.length - 1]?.resolves === true;
-  const lastResolving = steps.findLastIndex((s) => s.resolves === true);
-  const tail = steps.slice(lastResolving + 1);
   const keepFalse = steps.some((s) => s.emitsBoolean === true);
-  const forward = chain(
-    steps,
-    steps.map((s) => s.forward),
-  );
   const reversed = [...steps].reverse();
-  const inverse = chain(
-    reversed,
-    reversed.map((s) => s.inverse ?? ((v: Value) => fail(`${s.name} cannot be undone: ${show(v)}`))),
-  );
-  const tailInvertible = tail.every((s) => s.inverse !== undefined);
-  const tailRoundTrip =
-    tail.length === 0 || !tailInvertible
-      ? undefined
-      : chain(
-          tail,
-          tail.map((s) => s.forward),
-        );
-  const tailBack = chain(
-    [...tail].reverse(),
-    [...tail].reverse().map((s) => s.inverse as StepFn),
-  );
-  const canonErp = (v: Value): Value =>
-    ids
-      ? v === null
-        ? null
-        : typeof v === 'number'
-          ? String(v)
-          : v
-      : tailRoundTrip === undefined
-        ? v
-        : tailRoundTrip(tailBack(v, undefined), undefined);
-
   const trim = file.defaults.trim;
   return {
     spec: Object.freeze({
@@ -200,13 +123,119 @@ export function compileField(file: MappingFile, index: number, problem: Problem)
     resolves: steps.some((s) => s.resolves === true),
     readCrm: reader(crm, true, trim, false),
     readErp: reader(erp, keepFalse, trim, ids),
-    forward,
-    inverse,
-    canonErp,
+    forward: chain(
+      steps,
+      steps.map((s) => s.forward),
+    ),
+    inverse: chain(
+      reversed,
+      reversed.map((s) => s.inverse ?? ((v: Value) => fail(`${s.name} cannot be undone: ${show(v)}`))),
+    ),
+    canonErp: erpCanonicaliser(steps, ids),
     writeErp: writer(erp, ids),
     writeCrm: writer(crm, false),
     steps,
   };
+}
+
+function directionAndOwner(
+  file: MappingFile,
+  spec: FieldSpec,
+  at: readonly (string | number)[],
+  problem: Problem,
+): { direction: Direction; owner: Owner } {
+  const direction: Direction = spec.direction ?? file.defaults.direction;
+  if (direction !== 'both' && spec.owner !== undefined)
+    problem([...at, 'owner'], `owner applies to two-way fields only; remove it, or set direction: both`);
+  const owner: Owner =
+    direction === 'both' ? (spec.owner ?? file.defaults.owner) : direction === 'crm->erp' ? 'crm' : 'erp';
+  return { direction, owner };
+}
+
+/** The field's steps and CRM paths: a reference field's one lookup step, or its template and transforms. */
+function fieldSteps(
+  spec: FieldSpec,
+  erp: readonly string[],
+  at: readonly (string | number)[],
+  problem: Problem,
+): { steps: Step[]; crm: string[] } {
+  if (spec.reference === undefined) return buildSteps(spec, at, problem);
+  if (spec.transform.length > 0 || spec.template !== undefined)
+    problem(
+      [...at, 'reference'],
+      'a reference field maps ids through links and takes no transforms or template; remove them',
+    );
+  if (typeof spec.crm !== 'string' || erp.length !== 1)
+    problem(
+      [...at, 'reference'],
+      'a reference field reads one CRM path and writes one ERP path, e.g. { crm: associatedcompanyid, erp: parent_id }',
+    );
+  return { steps: [referenceStep(spec.reference)], crm: [spec.crm] };
+}
+
+/** A field that flows ERP -> CRM needs every step undone; names the first that cannot be. */
+function requireInverses(
+  spec: FieldSpec,
+  steps: readonly Step[],
+  at: readonly (string | number)[],
+  problem: Problem,
+): void {
+  steps.forEach((step, j) => {
+    if (step.inverse !== undefined) return;
+    const path =
+      spec.template !== undefined && j === 0
+        ? [...at, 'template']
+        : [...at, 'transform', j - (spec.template === undefined ? 0 : 1)];
+    problem(
+      path,
+      `${step.name} cannot be undone (${step.noInverse ?? 'no inverse'}), so this field cannot flow ERP -> CRM; set direction: crm->erp on the field, or use transforms that can be undone`,
+    );
+  });
+}
+
+function requireMapDefaults(spec: FieldSpec, at: readonly (string | number)[], problem: Problem): void {
+  spec.transform.forEach((entry, j) => {
+    if (
+      typeof entry === 'object' &&
+      'map' in entry &&
+      (entry as { map: { default?: unknown } }).map.default === undefined
+    )
+      problem(
+        [...at, 'transform', j, 'map'],
+        `a value map without a default on a required field rejects every record with an unlisted value; add default: <value>, or drop required`,
+      );
+  });
+}
+
+/**
+ * An ERP value in canonical form: ids as text, or the value undone and redone through the steps
+ * after the last resolving one (when they can all be undone).
+ */
+function erpCanonicaliser(steps: readonly Step[], ids: boolean): (value: Value) => Value {
+  const lastResolving = steps.findLastIndex((s) => s.resolves === true);
+  const tail = steps.slice(lastResolving + 1);
+  const tailInvertible = tail.every((s) => s.inverse !== undefined);
+  const tailRoundTrip =
+    tail.length === 0 || !tailInvertible
+      ? undefined
+      : chain(
+          tail,
+          tail.map((s) => s.forward),
+        );
+  const tailBack = chain(
+    [...tail].reverse(),
+    [...tail].reverse().map((s) => s.inverse as StepFn),
+  );
+  return (v: Value): Value =>
+    ids
+      ? v === null
+        ? null
+        : typeof v === 'number'
+          ? String(v)
+          : v
+      : tailRoundTrip === undefined
+        ? v
+        : tailRoundTrip(tailBack(v, undefined), undefined);
 }
 
 function referenceStep(sync: string): Step {

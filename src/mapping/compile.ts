@@ -7,7 +7,7 @@
 import type { SourceRecord } from '../../connectors/types.js';
 import { compileCondition } from './condition.js';
 import { catalogLookups, checkErpWrittenOnce, readFields } from './read-fields.js';
-import { compileField } from './compile-field.js';
+import { compileField, type FieldPlan } from './compile-field.js';
 import { canonical, convert, encode, type MappingParts } from './record-steps.js';
 import type { Problem } from './types.js';
 import { compileMatchKey, compileReference } from './keys.js';
@@ -73,18 +73,21 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
       canonical(parts, side, record, resolver),
     encode: (side: Side, values: CanonicalValues, resolver?: ReferenceResolver, only?: ReadonlySet<string>) =>
       encode(parts, side, values, resolver, only),
-    referencesOf(record: SourceRecord, side: Side): NeededLink[] {
-      const out: NeededLink[] = [];
-      for (const plan of referencePlans) {
-        try {
-          const id = side === 'crm' ? plan.readCrm(record.fields) : plan.readErp(record.fields);
-          if (typeof id === 'string' || typeof id === 'number')
-            out.push({ sync: plan.spec.reference as string, side: side === 'crm' ? 'erp' : 'crm', id: String(id) });
-        } catch {
-          // A value that is no id maps to MAPPING_FAILED later; there is nothing to prefetch.
-        }
-      }
-      return out;
-    },
+    referencesOf: (record: SourceRecord, side: Side) => referencesOf(referencePlans, record, side),
   });
+}
+
+/** The links a record's reference fields need (to prefetch them); a value that is no id is left out. */
+function referencesOf(referencePlans: readonly FieldPlan[], record: SourceRecord, side: Side): NeededLink[] {
+  const out: NeededLink[] = [];
+  for (const plan of referencePlans) {
+    try {
+      const id = side === 'crm' ? plan.readCrm(record.fields) : plan.readErp(record.fields);
+      if (typeof id === 'string' || typeof id === 'number')
+        out.push({ sync: plan.spec.reference as string, side: side === 'crm' ? 'erp' : 'crm', id: String(id) });
+    } catch {
+      // A value that is no id maps to MAPPING_FAILED later; there is nothing to prefetch.
+    }
+  }
+  return out;
 }

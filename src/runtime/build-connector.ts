@@ -5,7 +5,7 @@
  * runtime layer.
  */
 import path from 'node:path';
-import { connectorRegistry } from '../../connectors/index.js';
+import { connectorRegistry, type RegisteredConnector } from '../../connectors/index.js';
 import { OAUTH_SECRET_DEFAULTS, buildConnectorAuth } from '../auth/connector-auth.js';
 import type { Config, ConnectorEntry } from '../config/load.js';
 import { createSecretReader } from '../config/secrets.js';
@@ -15,7 +15,7 @@ import { createTransport } from '../http/transport.js';
 import { singleWindow } from '../http/vendor-limits.js';
 import type { Logger } from '../logger.js';
 import type { SandboxInUse, SandboxRole } from './embedded.js';
-import { createCircuit } from './breaker.js';
+import { createCircuit, type Circuit } from './breaker.js';
 import type { Connector } from '../../connectors/types.js';
 import { instrumentConnector, type RuntimeConnector } from './instrument.js';
 import { createServerClock, withServerClock } from './server-clock.js';
@@ -53,37 +53,14 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
   const registered = connectorRegistry[entry.base.kind];
   if (registered === undefined)
     throw new ConfigError(`unknown connector kind ${entry.base.kind}`, { file: ctx.config.file });
-  const role = entry.base.sandbox;
-  let settings: Record<string, unknown> = { ...entry.settings };
-  if (role !== undefined) {
-    const server = ctx.sandbox?.running[role];
-    if (server === undefined || registered.sandbox === undefined) {
-      throw new ConfigError(
-        `${ctx.config.file}: connectors.${entry.name}.sandbox is "${role}" but the sandbox is not enabled; set sandbox.enabled: true or give the connector its own URL`,
-        { file: ctx.config.file, path: `connectors.${entry.name}.sandbox` },
-      );
-    }
-    settings = { ...registered.sandbox.settings(server.url), ...settings };
-  }
+  const settings = withSandboxSettings(entry, registered, ctx);
   const parsed = registered.factory.configSchema.parse(settings);
   const logger = ctx.logger.child({ connector: entry.name });
   const rateLimit = entry.base.rateLimit;
   const limits =
     registered.limits?.(settings, rateLimit) ?? (rateLimit === undefined ? undefined : singleWindow(rateLimit));
   const maxResponseBytes = responseCapOf(parsed);
-  const store = ctx.store;
-  const circuit = createCircuit(
-    entry.name,
-    entry.base.breaker,
-    store === undefined
-      ? undefined
-      : {
-          initialState: ctx.breakers?.get(entry.name)?.state,
-          save: (name, state) =>
-            ctx.persistBreakers === false ? Promise.resolve() : store.saveBreaker(entry.name, name, state),
-        },
-    ctx.logger,
-  );
+  const circuit = breakerOf(entry, ctx);
   // OAuth and mTLS (auth:, tls:) wrap the transport; the connector itself never sees them.
   const auth = buildConnectorAuth(entry.name, entry.base, { configFile: ctx.config.file, logger });
   const defaults = secretDefaults(entry, ctx.sandbox?.kit.secrets);
@@ -113,13 +90,54 @@ export function buildConnector(entry: ConnectorEntry, ctx: BuildContext): Runtim
       ...(Object.keys(defaults).length === 0 ? {} : { defaults }),
     }),
   });
-  // Bound to the sandbox: records link to the sandbox's own record pages, not to a vendor's web UI.
-  const sandbox = ctx.sandbox;
-  const server = role === undefined || sandbox === undefined ? undefined : sandbox.running[role];
-  const linked: Connector =
-    server === undefined || sandbox === undefined
-      ? connector
-      : { ...connector, recordUrl: (object: string, id: string) => `${server.url}${sandbox.kit.viewPath(object, id)}` };
+  const linked = linkedToSandbox(connector, entry, ctx);
   const settleSeconds = entry.base.settleSeconds ?? registered.settleSeconds ?? 0;
   return Object.freeze({ ...instrumentConnector(linked, ctx.logger, circuit), clock, settleSeconds });
+}
+
+/** The connector's settings, under those of the sandbox server it is bound to (`sandbox:`), if any. */
+function withSandboxSettings(
+  entry: ConnectorEntry,
+  registered: RegisteredConnector,
+  ctx: BuildContext,
+): Record<string, unknown> {
+  const role = entry.base.sandbox;
+  if (role === undefined) return { ...entry.settings };
+  const server = ctx.sandbox?.running[role];
+  if (server === undefined || registered.sandbox === undefined) {
+    throw new ConfigError(
+      `${ctx.config.file}: connectors.${entry.name}.sandbox is "${role}" but the sandbox is not enabled; set sandbox.enabled: true or give the connector its own URL`,
+      { file: ctx.config.file, path: `connectors.${entry.name}.sandbox` },
+    );
+  }
+  return { ...registered.sandbox.settings(server.url), ...entry.settings };
+}
+
+/** The connector's circuit breaker, starting from its saved state and saving changes when a store is given. */
+function breakerOf(entry: ConnectorEntry, ctx: BuildContext): Circuit {
+  const store = ctx.store;
+  return createCircuit(
+    entry.name,
+    entry.base.breaker,
+    store === undefined
+      ? undefined
+      : {
+          initialState: ctx.breakers?.get(entry.name)?.state,
+          save: (name, state) =>
+            ctx.persistBreakers === false ? Promise.resolve() : store.saveBreaker(entry.name, name, state),
+        },
+    ctx.logger,
+  );
+}
+
+/** Bound to the sandbox: records link to the sandbox's own record pages, not to a vendor's web UI. */
+function linkedToSandbox(connector: Connector, entry: ConnectorEntry, ctx: BuildContext): Connector {
+  const role = entry.base.sandbox;
+  const sandbox = ctx.sandbox;
+  const server = role === undefined || sandbox === undefined ? undefined : sandbox.running[role];
+  if (server === undefined || sandbox === undefined) return connector;
+  return {
+    ...connector,
+    recordUrl: (object: string, id: string) => `${server.url}${sandbox.kit.viewPath(object, id)}`,
+  };
 }

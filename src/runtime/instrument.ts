@@ -33,50 +33,20 @@ export interface RuntimeConnector extends Connector {
  * under; while it is open the connector's requests fail fast with a BrokenCircuitError.
  */
 export function instrumentConnector(connector: Connector, logger: Logger, circuit?: Circuit): RuntimeConnector {
-  const log = logger.child({ connector: connector.name, kind: connector.kind });
-  const caps = connector.capabilities;
-  const count = connector.reader.count?.bind(connector.reader);
+  const timed = timer(logger.child({ connector: connector.name, kind: connector.kind }));
   const merges = connector.merges;
-
-  async function timed<T>(what: string, fields: Record<string, unknown>, call: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    try {
-      const result = await call();
-      log.debug({ ...fields, ms: Math.round(performance.now() - started) }, what);
-      return result;
-    } catch (error) {
-      log.warn({ ...fields, ms: Math.round(performance.now() - started), err: error }, `${what} failed`);
-      throw error;
-    }
-  }
-
   return Object.freeze({
     ...(circuit === undefined ? {} : { circuit }),
     name: connector.name,
     kind: connector.kind,
-    capabilities: caps,
-    reader: {
-      async *readChanges(object: string, options: ReadOptions): AsyncIterable<ChangePage> {
-        const pageSize = Math.min(options.pageSize ?? caps.maxPageSize, caps.maxPageSize);
-        const iterator = connector.reader.readChanges(object, { ...options, pageSize })[Symbol.asyncIterator]();
-        for (;;) {
-          const next = await timed('read page', { object }, () => iterator.next());
-          if (next.done === true) return;
-          yield next.value;
-        }
-      },
-      ...(count === undefined
-        ? {}
-        : {
-            count: (object: string, options: CountOptions) => timed('count', { object }, () => count(object, options)),
-          }),
-    },
+    capabilities: connector.capabilities,
+    reader: timedReader(connector, timed),
     writer: {
       writeBatch(object: string, operations: readonly WriteOperation[]) {
-        if (operations.length > caps.maxWriteBatch) {
+        if (operations.length > connector.capabilities.maxWriteBatch) {
           throw new TandemError(
             'BATCH_TOO_LARGE',
-            `${connector.name}: ${operations.length} operations exceed the batch limit ${caps.maxWriteBatch}`,
+            `${connector.name}: ${operations.length} operations exceed the batch limit ${connector.capabilities.maxWriteBatch}`,
           );
         }
         return timed('write batch', { object, operations: operations.length }, () =>
@@ -106,21 +76,60 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
     check() {
       return timed('check', {}, () => connector.check());
     },
-    ...(merges === undefined
-      ? {}
-      : {
-          merges: {
-            traceFields: merges.traceFields,
-            mergedInto: (object: string, records: readonly SourceRecord[]) =>
-              timed('merge traces', { object, records: records.length }, () => merges.mergedInto(object, records)),
-            survivorsOf: (object: string, ids: readonly string[]) =>
-              timed('merge survivors', { object, ids: ids.length }, () => merges.survivorsOf(object, ids)),
-            merge: (object: string, survivorId: string, loserId: string) =>
-              timed('merge', { object, survivorId, loserId }, () => merges.merge(object, survivorId, loserId)),
-          },
-        }),
+    ...(merges === undefined ? {} : { merges: timedMerges(merges, timed) }),
     ...(connector.recordUrl === undefined
       ? {}
       : { recordUrl: (object: string, id: string) => connector.recordUrl?.(object, id) }),
   });
+}
+
+/** Runs a call, logging it with its duration: at debug when it succeeds, at warn when it throws. */
+type Timed = <T>(what: string, fields: Record<string, unknown>, call: () => Promise<T>) => Promise<T>;
+
+function timer(log: Logger): Timed {
+  return async (what, fields, call) => {
+    const started = performance.now();
+    try {
+      const result = await call();
+      log.debug({ ...fields, ms: Math.round(performance.now() - started) }, what);
+      return result;
+    } catch (error) {
+      log.warn({ ...fields, ms: Math.round(performance.now() - started), err: error }, `${what} failed`);
+      throw error;
+    }
+  };
+}
+
+/** The reader with each page timed and the page size capped at the connector's maximum. */
+function timedReader(connector: Connector, timed: Timed): Connector['reader'] {
+  const caps = connector.capabilities;
+  const count = connector.reader.count?.bind(connector.reader);
+  return {
+    async *readChanges(object: string, options: ReadOptions): AsyncIterable<ChangePage> {
+      const pageSize = Math.min(options.pageSize ?? caps.maxPageSize, caps.maxPageSize);
+      const iterator = connector.reader.readChanges(object, { ...options, pageSize })[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await timed('read page', { object }, () => iterator.next());
+        if (next.done === true) return;
+        yield next.value;
+      }
+    },
+    ...(count === undefined
+      ? {}
+      : {
+          count: (object: string, options: CountOptions) => timed('count', { object }, () => count(object, options)),
+        }),
+  };
+}
+
+function timedMerges(merges: NonNullable<Connector['merges']>, timed: Timed): NonNullable<Connector['merges']> {
+  return {
+    traceFields: merges.traceFields,
+    mergedInto: (object: string, records: readonly SourceRecord[]) =>
+      timed('merge traces', { object, records: records.length }, () => merges.mergedInto(object, records)),
+    survivorsOf: (object: string, ids: readonly string[]) =>
+      timed('merge survivors', { object, ids: ids.length }, () => merges.survivorsOf(object, ids)),
+    merge: (object: string, survivorId: string, loserId: string) =>
+      timed('merge', { object, survivorId, loserId }, () => merges.merge(object, survivorId, loserId)),
+  };
 }

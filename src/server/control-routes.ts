@@ -1,6 +1,7 @@
 /** Handlers of the control API (`/api/...`): every one behind the bearer token. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { DeadLetterRow } from '../../state/index.js';
 import { parseSince } from '../pipeline/since.js';
 import { isTandemError } from '../errors.js';
 import { checkBackfillRequest, progressOf, sidesOf } from '../pipeline/backfill.js';
@@ -54,32 +55,7 @@ export function controlHandlers(deps: ServerDeps): Record<string, Handler> {
       if (wait === 'true') return reply.code(200).send(await run);
       return reply.code(202).send({ sync, kind: 'incremental', accepted: true, joined });
     },
-    backfillSync: async (request, reply) => {
-      const sync = syncOf(request);
-      const body = parse(backfillBodySchema, parseJson(request.body), 'body');
-      const since = body.since === undefined ? undefined : parseSince(body.since);
-      const restart = body.restart === true;
-      let unfinished;
-      try {
-        unfinished = await checkBackfillRequest(store, sync, since, restart);
-      } catch (error) {
-        if (isTandemError(error) && error.code === 'BACKFILL_UNFINISHED')
-          throw new HttpError(
-            409,
-            error.code,
-            error.message.replace(/--since/g, '`since`').replace('--restart', '`restart: true`'),
-          );
-        throw error;
-      }
-      const { joined } = control.start(sync, 'backfill', since, 'api', restart);
-      return reply.code(202).send({
-        sync,
-        kind: 'backfill',
-        accepted: true,
-        joined,
-        ...(unfinished === undefined ? {} : { resumes: unfinished.id }),
-      });
-    },
+    backfillSync: backfillHandler(deps, syncOf),
     getBackfill: async (request) => {
       const sync = syncOf(request);
       const latest = await store.backfills.latest(sync);
@@ -95,16 +71,7 @@ export function controlHandlers(deps: ServerDeps): Record<string, Handler> {
       const { sync } = parse(listQuerySchema, request.query, 'query');
       const rows = await store.deadLetters(sync);
       return {
-        deadLetters: rows.map((r) => ({
-          id: r.id,
-          sync: r.sync,
-          side: r.side,
-          stage: r.stage,
-          recordId: r.record_id,
-          operationKey: r.operation_key,
-          error: safeJson(r.error),
-          createdAt: r.created_at,
-        })),
+        deadLetters: rows.map(deadLetterView),
       };
     },
     listAmbiguousMatches: async (request) => {
@@ -117,6 +84,50 @@ export function controlHandlers(deps: ServerDeps): Record<string, Handler> {
       const { sync } = parse(listQuerySchema, request.query, 'query');
       return listOpenConflicts(store, sync);
     },
+  };
+}
+
+/** `POST /api/syncs/:sync/backfill`: refuses (409) a backfill that would drop an unfinished one, else starts it. */
+function backfillHandler(deps: ServerDeps, syncOf: (request: FastifyRequest) => string): Handler {
+  return async (request, reply) => {
+    const sync = syncOf(request);
+    const body = parse(backfillBodySchema, parseJson(request.body), 'body');
+    const since = body.since === undefined ? undefined : parseSince(body.since);
+    const restart = body.restart === true;
+    let unfinished;
+    try {
+      unfinished = await checkBackfillRequest(deps.store, sync, since, restart);
+    } catch (error) {
+      if (isTandemError(error) && error.code === 'BACKFILL_UNFINISHED')
+        throw new HttpError(
+          409,
+          error.code,
+          error.message.replace(/--since/g, '`since`').replace('--restart', '`restart: true`'),
+        );
+      throw error;
+    }
+    const { joined } = deps.control.start(sync, 'backfill', since, 'api', restart);
+    return reply.code(202).send({
+      sync,
+      kind: 'backfill',
+      accepted: true,
+      joined,
+      ...(unfinished === undefined ? {} : { resumes: unfinished.id }),
+    });
+  };
+}
+
+/** A dead letter as the API shows it: camelCase, the error parsed, never the payload. */
+function deadLetterView(r: DeadLetterRow): Record<string, unknown> {
+  return {
+    id: r.id,
+    sync: r.sync,
+    side: r.side,
+    stage: r.stage,
+    recordId: r.record_id,
+    operationKey: r.operation_key,
+    error: safeJson(r.error),
+    createdAt: r.created_at,
   };
 }
 

@@ -15,6 +15,7 @@ import { SilenceWatch } from '../webhooks/silence.js';
 import { storeReplay } from '../webhooks/store-replay.js';
 import { createWebhookVerifier, type WebhookVerifier } from '../webhooks/verify.js';
 import type { RunTrigger, SyncControl } from '../control/control.js';
+import type { Logger } from '../logger.js';
 import { Metrics } from './metrics.js';
 import { createServer, listen } from './server.js';
 
@@ -45,51 +46,8 @@ export async function startServerRuntime(
   const logger = app.logger.child({ component: 'server' });
   const metrics = new Metrics();
   const silence = new SilenceWatch(silenceLimits(server), logger);
-  let current = { config: app.config, server };
-  let verifiers = new Map<string, { settings: WebhookConfig; verifier: WebhookVerifier }>();
-
-  const secrets = () =>
-    createSecretReader({
-      connector: 'server',
-      refs: {
-        token: current.server.tokenSecret,
-        ...Object.fromEntries(
-          Object.entries(current.server.webhooks).map(([name, w]) => [`webhook:${name}`, w.secret]),
-        ),
-      },
-      baseDir: path.dirname(current.config.file),
-    });
-  let secret = secrets();
-  const rebuildVerifiers = (): void => {
-    const next = new Map<string, { settings: WebhookConfig; verifier: WebhookVerifier }>();
-    for (const [name, settings] of Object.entries(current.server.webhooks)) {
-      const kept = verifiers.get(name);
-      // Accepted signatures live in the state store, so a replay is refused after a reload or a restart.
-      const same =
-        kept !== undefined &&
-        kept.settings.scheme === settings.scheme &&
-        kept.settings.toleranceMs === settings.toleranceMs;
-      next.set(
-        name,
-        same
-          ? kept
-          : {
-              settings,
-              verifier: createWebhookVerifier(
-                settings,
-                () => secret(`webhook:${name}`),
-                Date.now,
-                storeReplay(app.store, name),
-              ),
-            },
-      );
-    }
-    verifiers = next;
-  };
-  rebuildVerifiers();
-  // Refuse to start without the token or a webhook secret, rather than refuse every request.
-  secret('token');
-  for (const name of Object.keys(server.webhooks)) secret(`webhook:${name}`);
+  // Refuses to start without the token or a webhook secret, rather than refuse every request.
+  const credentials = serverCredentials(app, app.config, server);
 
   // The running syncs' entries, which SyncControl reloads on SIGHUP: readiness (`staleAfterMs`) and
   // the status (`enabled`, `schedule`) read them, not the config the daemon started with.
@@ -107,9 +65,9 @@ export async function startServerRuntime(
       }),
     metrics,
     silence,
-    token: () => secret('token'),
-    webhooks: () => new Map([...verifiers].map(([name, v]) => [name, v.verifier])),
-    publicUrl: () => current.server.publicUrl,
+    token: () => credentials.secret('token'),
+    webhooks: () => credentials.verifiers(),
+    publicUrl: () => credentials.server().publicUrl,
     version,
     startedAt: Date.now(),
   });
@@ -125,35 +83,121 @@ export async function startServerRuntime(
       silence.polled(sync.erp.name, stats.pulled.erp);
     },
     reconfigure(config) {
-      const next = config.server;
-      if (next === undefined) {
-        logger.warn('the reloaded config has no server block; the server keeps running until a restart');
-        return;
+      if (acceptsReload(logger, config)) {
+        credentials.apply(config, config.server);
+        silence.reconfigure(silenceLimits(config.server));
       }
-      // A reload whose token or webhook secret does not resolve would refuse every request: keep
-      // the running settings instead, as a config that does not load is kept out.
-      const unresolved = [
-        ['server.tokenSecret', next.tokenSecret] as const,
-        ...Object.entries(next.webhooks).map(([name, w]) => [`server.webhooks.${name}.secret`, w.secret] as const),
-      ].flatMap(([key, ref]) => {
-        const problem = secretProblem(ref, path.dirname(config.file));
-        return problem === undefined ? [] : [`${key}: ${problem}`];
-      });
-      if (unresolved.length > 0) {
-        logger.error(
-          { problems: unresolved },
-          "SIGHUP: the server's secrets do not resolve; keeping the running server settings",
-        );
-        return;
-      }
-      current = { config, server: next };
-      secret = secrets();
-      rebuildVerifiers();
-      silence.reconfigure(silenceLimits(next));
     },
     async close() {
       metrics.close();
       await fastify.close();
     },
   };
+}
+
+interface Verifier {
+  readonly settings: WebhookConfig;
+  readonly verifier: WebhookVerifier;
+}
+
+/** The bearer token and webhook verifiers of the server block in force; `apply` swaps in a reloaded one. */
+interface ServerCredentials {
+  secret(name: string): string;
+  verifiers(): Map<string, WebhookVerifier>;
+  server(): ServerConfig;
+  apply(config: Config, server: ServerConfig): void;
+}
+
+function serverCredentials(app: App, config: Config, server: ServerConfig): ServerCredentials {
+  let current = { config, server };
+  let secret = secretReader(current.config, current.server);
+  let verifiers = webhookVerifiers(app, new Map(), current.server, (name) => secret(name));
+  secret('token');
+  for (const name of Object.keys(server.webhooks)) secret(`webhook:${name}`);
+  return {
+    secret: (name) => secret(name),
+    verifiers: () => new Map([...verifiers].map(([name, v]) => [name, v.verifier])),
+    server: () => current.server,
+    apply(nextConfig, nextServer) {
+      current = { config: nextConfig, server: nextServer };
+      secret = secretReader(current.config, current.server);
+      verifiers = webhookVerifiers(app, verifiers, current.server, (name) => secret(name));
+    },
+  };
+}
+
+function secretReader(config: Config, server: ServerConfig): (name: string) => string {
+  return createSecretReader({
+    connector: 'server',
+    refs: {
+      token: server.tokenSecret,
+      ...Object.fromEntries(Object.entries(server.webhooks).map(([name, w]) => [`webhook:${name}`, w.secret])),
+    },
+    baseDir: path.dirname(config.file),
+  });
+}
+
+/** One verifier per webhook; one whose scheme and tolerance did not change is kept as it was. */
+function webhookVerifiers(
+  app: App,
+  previous: ReadonlyMap<string, Verifier>,
+  server: ServerConfig,
+  secret: (name: string) => string,
+): Map<string, Verifier> {
+  const next = new Map<string, Verifier>();
+  for (const [name, settings] of Object.entries(server.webhooks)) {
+    const kept = previous.get(name);
+    // Accepted signatures live in the state store, so a replay is refused after a reload or a restart.
+    const same =
+      kept !== undefined &&
+      kept.settings.scheme === settings.scheme &&
+      kept.settings.toleranceMs === settings.toleranceMs;
+    next.set(
+      name,
+      same
+        ? kept
+        : {
+            settings,
+            verifier: createWebhookVerifier(
+              settings,
+              () => secret(`webhook:${name}`),
+              Date.now,
+              storeReplay(app.store, name),
+            ),
+          },
+    );
+  }
+  return next;
+}
+
+/**
+ * Whether a reloaded config can replace the running server settings: it has a server block and
+ * all its secrets resolve. A reload whose token or webhook secret does not resolve would refuse
+ * every request, so the running settings are kept, as a config that does not load is kept out.
+ */
+function acceptsReload(logger: Logger, config: Config): config is Config & { server: ServerConfig } {
+  if (config.server === undefined) {
+    logger.warn('the reloaded config has no server block; the server keeps running until a restart');
+    return false;
+  }
+  const unresolved = unresolvedSecrets(config.server, config.file);
+  if (unresolved.length > 0) {
+    logger.error(
+      { problems: unresolved },
+      "SIGHUP: the server's secrets do not resolve; keeping the running server settings",
+    );
+    return false;
+  }
+  return true;
+}
+
+/** Each of the server block's secrets that does not resolve, as `key: problem`. */
+function unresolvedSecrets(server: ServerConfig, configFile: string): string[] {
+  return [
+    ['server.tokenSecret', server.tokenSecret] as const,
+    ...Object.entries(server.webhooks).map(([name, w]) => [`server.webhooks.${name}.secret`, w.secret] as const),
+  ].flatMap(([key, ref]) => {
+    const problem = secretProblem(ref, path.dirname(configFile));
+    return problem === undefined ? [] : [`${key}: ${problem}`];
+  });
 }

@@ -4,7 +4,7 @@
  * the repair plan and writes nothing to either system.
  */
 import path from 'node:path';
-import { REPORT_FORMATS, runDrift, type ReportFormat } from '../../drift/drift.js';
+import { REPORT_FORMATS, runDrift, type DriftOutcome, type ReportFormat } from '../../drift/drift.js';
 import { DRIFT_CATEGORIES } from '../../drift/report-schema.js';
 import { TandemError } from '../../errors.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
@@ -80,50 +80,57 @@ export async function driftCommand(syncName: string, flags: DriftFlags, out: Out
         dryRun: flags.dryRun === true,
       },
     );
-    const s = outcome.head.summary;
+    if (flags.json === true) printJson(out, sync.name, outcome);
+    else printText(out, sync.name, outcome);
     const repair = outcome.repair;
-    if (flags.json === true) {
-      out.json({
-        id: outcome.id,
-        sync: sync.name,
-        generatedAt: outcome.head.generatedAt,
-        summary: s,
-        files: outcome.files,
-        ...(repair === undefined
-          ? {}
-          : {
-              repair: {
-                dryRun: repair.dryRun,
-                plan: planTotals(repair.changes),
-                conflicts: repair.conflicts,
-                enqueued: repair.enqueued,
-                blocked: repair.blocked,
-                ...(repair.dryRun ? { changes: repair.changes } : { stats: repair.stats }),
-              },
-            }),
-      });
-    } else {
-      out.line(
-        `${sync.name}: drift report #${outcome.id}: ${percent(s.agreement)} in agreement (${s.inAgreement} of ${s.linked} linked pairs agree; crm ${s.records.crm} records, erp ${s.records.erp})`,
-      );
-      const counts = DRIFT_CATEGORIES.filter((c) => s.categories[c] > 0 || (s.previous?.categories[c] ?? 0) > 0).map(
-        (c) =>
-          `${c} ${s.categories[c]}${s.previous === null ? '' : ` (${delta(s.categories[c], s.previous.categories[c])})`}`,
-      );
-      out.line(`  ${counts.length === 0 ? 'no drift' : counts.join(', ')}; ${s.repairable} repairable`);
-      for (const [format, file] of Object.entries(outcome.files)) out.line(`  ${format}: ${file}`);
-      if (repair !== undefined) {
-        if (repair.dryRun) printPlan(out, 'repair plan', repair.changes);
-        else
-          out.line(
-            `repair: ${repair.enqueued} writes enqueued${repair.blocked === 0 ? '' : ` (${repair.blocked} more already dead-lettered: tandem dlq list)`}, ${repair.conflicts} conflicts opened; written crm=${repair.stats.written.crm} erp=${repair.stats.written.erp}, failed ${repair.stats.failed}, pending ${repair.stats.pending}`,
-          );
-      }
-    }
     return repair !== undefined && repair.stats.status === 'failed' ? EXIT_RUN_FAILED : EXIT_OK;
   } finally {
     signals.dispose();
     await keeper?.releaseAll();
     await app.close();
   }
+}
+
+function printJson(out: Output, sync: string, outcome: DriftOutcome): void {
+  const repair = outcome.repair;
+  out.json({
+    id: outcome.id,
+    sync,
+    generatedAt: outcome.head.generatedAt,
+    summary: outcome.head.summary,
+    files: outcome.files,
+    ...(repair === undefined
+      ? {}
+      : {
+          repair: {
+            dryRun: repair.dryRun,
+            plan: planTotals(repair.changes),
+            conflicts: repair.conflicts,
+            enqueued: repair.enqueued,
+            blocked: repair.blocked,
+            ...(repair.dryRun ? { changes: repair.changes } : { stats: repair.stats }),
+          },
+        }),
+  });
+}
+
+/** The agreement, the categories with their change since the last report, the files, and the repair. */
+function printText(out: Output, sync: string, outcome: DriftOutcome): void {
+  const s = outcome.head.summary;
+  const repair = outcome.repair;
+  out.line(
+    `${sync}: drift report #${outcome.id}: ${percent(s.agreement)} in agreement (${s.inAgreement} of ${s.linked} linked pairs agree; crm ${s.records.crm} records, erp ${s.records.erp})`,
+  );
+  const counts = DRIFT_CATEGORIES.filter((c) => s.categories[c] > 0 || (s.previous?.categories[c] ?? 0) > 0).map(
+    (c) =>
+      `${c} ${s.categories[c]}${s.previous === null ? '' : ` (${delta(s.categories[c], s.previous.categories[c])})`}`,
+  );
+  out.line(`  ${counts.length === 0 ? 'no drift' : counts.join(', ')}; ${s.repairable} repairable`);
+  for (const [format, file] of Object.entries(outcome.files)) out.line(`  ${format}: ${file}`);
+  if (repair === undefined) return;
+  if (repair.dryRun) printPlan(out, 'repair plan', repair.changes);
+  else
+    out.line(
+      `repair: ${repair.enqueued} writes enqueued${repair.blocked === 0 ? '' : ` (${repair.blocked} more already dead-lettered: tandem dlq list)`}, ${repair.conflicts} conflicts opened; written crm=${repair.stats.written.crm} erp=${repair.stats.written.erp}, failed ${repair.stats.failed}, pending ${repair.stats.pending}`,
+    );
 }

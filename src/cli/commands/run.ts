@@ -80,13 +80,7 @@ async function runOnce(
     signals.dispose();
     throw error;
   }
-  const progress =
-    kind === 'backfill' && sink !== undefined
-      ? createProgressRenderer({
-          stream: sink.stream,
-          ...(sink.intervalMs === undefined ? {} : { intervalMs: sink.intervalMs }),
-        })
-      : undefined;
+  const progress = kind === 'backfill' ? progressRenderer(sink) : undefined;
   try {
     const sync = findSync(app, syncName);
     // Every mapped field of this sync and those run before it exists on the live connectors. A
@@ -100,30 +94,9 @@ async function runOnce(
       if (store === undefined) throw new Error(`the lease of "${name}" was taken but is not held`);
       return store;
     };
-    if (kind === 'backfill') {
-      let unfinished: Backfill | undefined;
-      try {
-        unfinished = await checkBackfillRequest(app.store, sync.name, since, restart);
-      } catch (error) {
-        if (isTandemError(error) && error.code === 'BACKFILL_UNFINISHED') throw new TandemError('USAGE', error.message);
-        throw error;
-      }
-      if (unfinished !== undefined) out.error(describeResume(unfinished));
-    }
+    if (kind === 'backfill') await announceResume(app.store, sync.name, since, restart, out);
     // Syncs this one references (companies for contacts) run first, incrementally.
-    const before: RunStats[] = [];
-    for (const dep of dependenciesOf(app.syncs, syncName)) {
-      const depSync = app.syncs[dep];
-      if (depSync === undefined) continue;
-      before.push(
-        await new SyncRunner({
-          sync: depSync,
-          store: storeOf(dep),
-          logger: app.logger,
-          signal: controller.signal,
-        }).trigger('incremental'),
-      );
-    }
+    const before = await runDependencies(app, syncName, storeOf, controller.signal);
     const runner = new SyncRunner({
       sync,
       store: storeOf(sync.name),
@@ -133,18 +106,67 @@ async function runOnce(
     });
     const stats = await runner.trigger(kind, since, restart);
     progress?.stop();
-    const dependencies = before.map((d) => ({ sync: d.sync, status: d.status, written: d.written, failed: d.failed }));
-    if (flags.json === true) out.json({ ...stats, dependencies });
-    else for (const s of [...before, stats]) out.line(describeRun(s));
-    if (flags.json !== true && stats.backfill !== undefined) out.line(describeBackfill(stats.backfill));
-    const failed = [...before, stats].some((s) => s.status === 'failed' || s.status === 'paused');
-    return failed ? EXIT_RUN_FAILED : EXIT_OK;
+    return report(before, stats, flags, out);
   } finally {
     progress?.stop();
     signals.dispose();
     await keeper?.releaseAll();
     await app.close();
   }
+}
+
+function progressRenderer(sink: ProgressSink | undefined): ReturnType<typeof createProgressRenderer> | undefined {
+  if (sink === undefined) return undefined;
+  return createProgressRenderer({
+    stream: sink.stream,
+    ...(sink.intervalMs === undefined ? {} : { intervalMs: sink.intervalMs }),
+  });
+}
+
+/** Says which unfinished backfill this one resumes; one that `--since` would drop is a usage error. */
+async function announceResume(
+  store: StateStore,
+  sync: string,
+  since: string | undefined,
+  restart: boolean,
+  out: Output,
+): Promise<void> {
+  let unfinished: Backfill | undefined;
+  try {
+    unfinished = await checkBackfillRequest(store, sync, since, restart);
+  } catch (error) {
+    if (isTandemError(error) && error.code === 'BACKFILL_UNFINISHED') throw new TandemError('USAGE', error.message);
+    throw error;
+  }
+  if (unfinished !== undefined) out.error(describeResume(unfinished));
+}
+
+/** One incremental run of each sync `syncName` references, in order. */
+async function runDependencies(
+  app: App,
+  syncName: string,
+  storeOf: (name: string) => StateStore,
+  signal: AbortSignal,
+): Promise<RunStats[]> {
+  const before: RunStats[] = [];
+  for (const dep of dependenciesOf(app.syncs, syncName)) {
+    const depSync = app.syncs[dep];
+    if (depSync === undefined) continue;
+    before.push(
+      await new SyncRunner({ sync: depSync, store: storeOf(dep), logger: app.logger, signal }).trigger('incremental'),
+    );
+  }
+  return before;
+}
+
+/** Prints the runs (JSON or lines) and returns the exit code: 1 when any failed or was paused by its breaker. */
+function report(before: readonly RunStats[], stats: RunStats, flags: RunFlags, out: Output): number {
+  const dependencies = before.map((d) => ({ sync: d.sync, status: d.status, written: d.written, failed: d.failed }));
+  if (flags.json === true) out.json({ ...stats, dependencies });
+  else for (const s of [...before, stats]) out.line(describeRun(s));
+  if (flags.json !== true && stats.backfill !== undefined) out.line(describeBackfill(stats.backfill));
+  const failed = [...before, stats].some((s) => s.status === 'failed' || s.status === 'paused');
+  return failed ? EXIT_RUN_FAILED : EXIT_OK;
 }
 
 /**

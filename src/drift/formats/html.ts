@@ -78,8 +78,6 @@ function chart(head: ReportHead): string {
 
 export function writeHtml(file: string, head: ReportHead, rows: Iterable<DriftRow>, maxRows: number): void {
   const sink = new Sink(file);
-  const s = head.summary;
-  const prev = s.previous;
   try {
     sink.write(`<!doctype html>\n<html lang="en"><head><meta charset="utf-8">`);
     sink.write(
@@ -89,63 +87,76 @@ export function writeHtml(file: string, head: ReportHead, rows: Iterable<DriftRo
     sink.write(
       `<title>Drift report: ${escape(head.sync)} (${escape(head.generatedAt)})</title><style>${STYLE}</style></head><body>`,
     );
-    sink.write(`<h1>Drift report: ${escape(head.sync)}</h1>`);
-    sink.write(
-      `<div class="meta">${escape(head.generatedAt)} · ${escape(head.crm.connector)} ${escape(head.crm.object)} (${s.records.crm} records) ↔ ` +
-        `${escape(head.erp.connector)} ${escape(head.erp.object)} (${s.records.erp} records) · scanned in ${(head.durationMs / 1000).toFixed(1)} s</div>`,
-    );
-    sink.write(`<div class="summary"><div><div class="big" data-testid="agreement">${percent(s.agreement)}</div>`);
-    sink.write(`<div class="muted">in agreement: ${s.inAgreement} of ${s.linked} linked pairs agree</div>`);
-    if (prev !== null)
-      sink.write(
-        `<div class="muted">previous report #${prev.id} (${escape(prev.generatedAt)}): ${percent(prev.agreement)}</div>`,
-      );
-    sink.write(
-      `<div class="muted"><span data-testid="repairable">${s.repairable}</span> repairable with <code>tandem drift ${escape(head.sync)} --repair</code></div></div>`,
-    );
-    sink.write(`<table class="counts" data-testid="counts"><tbody>`);
-    for (const c of DRIFT_CATEGORIES)
-      sink.write(
-        `<tr data-category="${c}"><td class="cat">${c}</td><td data-testid="count-${c}">${s.categories[c]}</td><td class="muted">${delta(s.categories[c], prev?.categories[c])}</td></tr>`,
-      );
-    sink.write(`</tbody></table>${chart(head)}</div>`);
-
+    writeSummary(sink, head);
     sink.write(
       `<div class="controls"><input id="filter" type="search" placeholder="filter rows" aria-label="filter rows">`,
     );
     sink.write(`<select id="category" aria-label="category"><option value="">every category</option>`);
     for (const c of DRIFT_CATEGORIES) sink.write(`<option value="${c}">${c}</option>`);
     sink.write(`</select><span><span id="shown">0</span> rows shown</span></div>`);
-    sink.write(
-      `<table id="rows"><thead><tr><th>category</th><th>crm</th><th>erp</th><th>label</th><th>field</th><th>crm value</th><th>erp value</th><th>base</th><th>wins</th><th>action</th></tr></thead><tbody>`,
-    );
-    let written = 0;
-    let more = 0;
-    const link = (id: string | null, url: string | undefined) => {
-      const safe = safeUrl(url);
-      if (id === null) return '';
-      return safe === undefined
-        ? escape(id)
-        : `<a href="${escape(safe)}" target="_blank" rel="noopener noreferrer">${escape(id)}</a>`;
-    };
-    for (const { row, field } of flatten(rows)) {
-      if (written >= maxRows) {
-        more++;
-        continue;
-      }
-      sink.write(
-        `<tr data-category="${row.category}"><td>${row.category}</td><td>${link(row.crmId, row.urls.crm)}</td>` +
-          `<td>${link(row.erpId, row.urls.erp)}</td><td>${escape(row.label)}</td><td>${escape(field?.field)}</td>` +
-          `<td class="v">${escape(field?.crm)}</td><td class="v">${escape(field?.erp)}</td><td class="v">${escape(field?.base)}</td>` +
-          `<td>${field?.winner ?? ''}</td><td>${escape(field?.action ?? `${row.detail}: ${row.action}`)}</td></tr>`,
-      );
-      written++;
-    }
-    sink.write(`</tbody></table>`);
-    if (more > 0)
-      sink.write(`<p class="muted" data-testid="truncated">…and ${more} more lines: see the JSON or CSV report.</p>`);
+    writeRows(sink, rows, maxRows);
     sink.write(`<script>${SCRIPT}</script></body></html>\n`);
   } finally {
     sink.close();
   }
+}
+
+/** The heading, the agreement (and the previous report's), the counts per category and their chart. */
+function writeSummary(sink: Sink, head: ReportHead): void {
+  const s = head.summary;
+  const prev = s.previous;
+  sink.write(`<h1>Drift report: ${escape(head.sync)}</h1>`);
+  sink.write(
+    `<div class="meta">${escape(head.generatedAt)} · ${escape(head.crm.connector)} ${escape(head.crm.object)} (${s.records.crm} records) ↔ ` +
+      `${escape(head.erp.connector)} ${escape(head.erp.object)} (${s.records.erp} records) · scanned in ${(head.durationMs / 1000).toFixed(1)} s</div>`,
+  );
+  sink.write(`<div class="summary"><div><div class="big" data-testid="agreement">${percent(s.agreement)}</div>`);
+  sink.write(`<div class="muted">in agreement: ${s.inAgreement} of ${s.linked} linked pairs agree</div>`);
+  if (prev !== null)
+    sink.write(
+      `<div class="muted">previous report #${prev.id} (${escape(prev.generatedAt)}): ${percent(prev.agreement)}</div>`,
+    );
+  sink.write(
+    `<div class="muted"><span data-testid="repairable">${s.repairable}</span> repairable with <code>tandem drift ${escape(head.sync)} --repair</code></div></div>`,
+  );
+  sink.write(`<table class="counts" data-testid="counts"><tbody>`);
+  for (const c of DRIFT_CATEGORIES)
+    sink.write(
+      `<tr data-category="${c}"><td class="cat">${c}</td><td data-testid="count-${c}">${s.categories[c]}</td><td class="muted">${delta(s.categories[c], prev?.categories[c])}</td></tr>`,
+    );
+  sink.write(`</tbody></table>${chart(head)}</div>`);
+}
+
+/** One table line per row and field, at most `maxRows`; the rest counted in a note below the table. */
+function writeRows(sink: Sink, rows: Iterable<DriftRow>, maxRows: number): void {
+  sink.write(
+    `<table id="rows"><thead><tr><th>category</th><th>crm</th><th>erp</th><th>label</th><th>field</th><th>crm value</th><th>erp value</th><th>base</th><th>wins</th><th>action</th></tr></thead><tbody>`,
+  );
+  let written = 0;
+  let more = 0;
+  for (const { row, field } of flatten(rows)) {
+    if (written >= maxRows) {
+      more++;
+      continue;
+    }
+    sink.write(
+      `<tr data-category="${row.category}"><td>${row.category}</td><td>${link(row.crmId, row.urls.crm)}</td>` +
+        `<td>${link(row.erpId, row.urls.erp)}</td><td>${escape(row.label)}</td><td>${escape(field?.field)}</td>` +
+        `<td class="v">${escape(field?.crm)}</td><td class="v">${escape(field?.erp)}</td><td class="v">${escape(field?.base)}</td>` +
+        `<td>${field?.winner ?? ''}</td><td>${escape(field?.action ?? `${row.detail}: ${row.action}`)}</td></tr>`,
+    );
+    written++;
+  }
+  sink.write(`</tbody></table>`);
+  if (more > 0)
+    sink.write(`<p class="muted" data-testid="truncated">…and ${more} more lines: see the JSON or CSV report.</p>`);
+}
+
+/** A record id, linked to the record in its vendor's UI when the URL is a safe one. */
+function link(id: string | null, url: string | undefined): string {
+  const safe = safeUrl(url);
+  if (id === null) return '';
+  return safe === undefined
+    ? escape(id)
+    : `<a href="${escape(safe)}" target="_blank" rel="noopener noreferrer">${escape(id)}</a>`;
 }

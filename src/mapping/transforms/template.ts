@@ -49,33 +49,7 @@ export function templateStep(format: string, split: 'first' | 'last'): Step {
     if (!text.startsWith(head)) return fail(`${show(text)} does not start with ${show(head)}`);
     if (!text.endsWith(tail)) return fail(`${show(text)} does not end with ${show(tail)}`);
     text = text.slice(head.length, text.length - tail.length);
-    const parts: Value[] = new Array<Value>(names.length).fill(null);
-    if (split === 'first') {
-      let i = 0;
-      for (; i < middle.length; i++) {
-        const separator = middle[i] as string;
-        const at = text.indexOf(separator);
-        if (at < 0) {
-          // Later values were empty and the output was trimmed: the separator lost its white space.
-          const cut = separator.trimEnd();
-          if (cut !== '' && cut !== separator && text.endsWith(cut)) text = text.slice(0, text.length - cut.length);
-          break;
-        }
-        parts[i] = text.slice(0, at) || null;
-        text = text.slice(at + separator.length);
-      }
-      parts[i] = text || null;
-    } else {
-      let i = middle.length;
-      for (; i > 0; i--) {
-        const separator = middle[i - 1] as string;
-        const at = text.lastIndexOf(separator);
-        if (at < 0) break;
-        parts[i] = text.slice(at + separator.length) || null;
-        text = text.slice(0, at);
-      }
-      parts[i] = text || null;
-    }
+    const parts = split === 'first' ? splitFirst(text, middle, names.length) : splitLast(text, middle, names.length);
     return names.length === 1 ? (parts[0] ?? null) : parts;
   };
 
@@ -90,4 +64,41 @@ export function templateStep(format: string, split: 'first' | 'last'): Step {
     inverse: noInverse === undefined ? inverse : undefined,
     ...(noInverse === undefined ? {} : { noInverse }),
   };
+}
+
+/** Splits on each separator's first occurrence, left to right: a lone or extra word goes to the earlier values. */
+function splitFirst(rest: string, separators: readonly string[], n: number): Value[] {
+  const parts: Value[] = new Array<Value>(n).fill(null);
+  let text = rest;
+  let i = 0;
+  for (; i < separators.length; i++) {
+    const separator = separators[i] as string;
+    const at = text.indexOf(separator);
+    if (at < 0) {
+      // Later values were empty and the output was trimmed: the separator lost its white space.
+      const cut = separator.trimEnd();
+      if (cut !== '' && cut !== separator && text.endsWith(cut)) text = text.slice(0, text.length - cut.length);
+      break;
+    }
+    parts[i] = text.slice(0, at) || null;
+    text = text.slice(at + separator.length);
+  }
+  parts[i] = text || null;
+  return parts;
+}
+
+/** Splits on each separator's last occurrence, right to left: a lone or extra word goes to the later values. */
+function splitLast(rest: string, separators: readonly string[], n: number): Value[] {
+  const parts: Value[] = new Array<Value>(n).fill(null);
+  let text = rest;
+  let i = separators.length;
+  for (; i > 0; i--) {
+    const separator = separators[i - 1] as string;
+    const at = text.lastIndexOf(separator);
+    if (at < 0) break;
+    parts[i] = text.slice(at + separator.length) || null;
+    text = text.slice(0, at);
+  }
+  parts[i] = text || null;
+  return parts;
 }
