@@ -80,6 +80,99 @@ function targetsOf(ctx: RouteContext, from: ObjectType, fromId: number, to: Obje
   }));
 }
 
+type Spec = z.infer<typeof spec>;
+
+/** Refuses a spec whose type id is not defined for the pair (wording guessed). */
+function requireKnownTypes(
+  types: readonly AssociationType[],
+  specs: readonly Spec[],
+  from: ObjectType,
+  to: ObjectType,
+): void {
+  const unknown = specs.find((s) => !types.some((t) => t.typeId === s.associationTypeId));
+  if (unknown !== undefined)
+    throw validationError(
+      `associationTypeId ${unknown.associationTypeId} is not defined from ${SINGULAR[from]} to ${SINGULAR[to]}`,
+    );
+}
+
+/** The labels of the specs' types (unlabeled types have none). */
+function labelsOf(types: readonly AssociationType[], specs: readonly Spec[]): string[] {
+  return specs
+    .map((s) => types.find((t) => t.typeId === s.associationTypeId)?.label)
+    .filter((l) => typeof l === 'string');
+}
+
+/** A batch-read input with no associations: HubSpot's NO_ASSOCIATIONS_FOUND error. */
+function noAssociations(from: ObjectType, to: ObjectType, fromId: string) {
+  return {
+    status: 'error',
+    category: 'OBJECT_NOT_FOUND',
+    subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+    message: `No ${SINGULAR[to]} is associated with ${SINGULAR[from]} ${fromId}.`,
+    context: { fromObjectId: [fromId], fromObjectType: [SINGULAR[from]], toObjectType: [SINGULAR[to]] },
+    errors: [],
+    links: {},
+  };
+}
+
+/** `batch/read`: each input's targets, a page of 500 at a time; an input with none is an error. */
+function batchRead(ctx: RouteContext, from: ObjectType, to: ObjectType, inputs: z.infer<typeof readSchema>['inputs']) {
+  const results = [];
+  const errors = [];
+  for (const input of inputs) {
+    const all = /^\d+$/.test(input.id) ? targetsOf(ctx, from, Number(input.id), to) : [];
+    if (all.length === 0) {
+      errors.push(noAssociations(from, to, input.id));
+      continue;
+    }
+    const offset = Number(input.after ?? 0) || 0;
+    const more = offset + PAGE < all.length ? { paging: { next: { after: String(offset + PAGE) } } } : {};
+    results.push({ from: { id: input.id }, to: all.slice(offset, offset + PAGE), ...more });
+  }
+  return { results, errors };
+}
+
+/** `batch/create`: each input associated on its own; an input naming a missing record fails alone. */
+function batchCreate(
+  ctx: RouteContext,
+  from: ObjectType,
+  to: ObjectType,
+  types: readonly AssociationType[],
+  inputs: z.infer<typeof createSchema>['inputs'],
+) {
+  const results = [];
+  const errors = [];
+  for (const input of inputs) {
+    const missing = [
+      [from, input.from.id],
+      [to, input.to.id],
+    ].filter(([type, recordId]) => !existsIn(ctx, type as ObjectType, recordId as string));
+    if (missing.length > 0) {
+      // Guessed wording; the inputs whose records do not exist fail on their own.
+      errors.push({
+        status: 'error',
+        category: 'VALIDATION_ERROR',
+        message: `Could not create association: ${missing.map(([t, i]) => `${SINGULAR[t as ObjectType]} ${i as string}`).join(', ')} does not exist`,
+        context: { fromObjectId: [input.from.id], toObjectId: [input.to.id] },
+        errors: [],
+        links: {},
+      });
+      continue;
+    }
+    const typeIds = input.types.map((s) => s.associationTypeId);
+    ctx.associations.associate(from, Number(input.from.id), to, Number(input.to.id), typeIds);
+    results.push({
+      fromObjectTypeId: OBJECT_TYPE_IDS[from],
+      fromObjectId: Number(input.from.id),
+      toObjectTypeId: OBJECT_TYPE_IDS[to],
+      toObjectId: Number(input.to.id),
+      labels: labelsOf(types, input.types),
+    });
+  }
+  return { results, errors };
+}
+
 export function registerAssociationRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { associations } = ctx;
   const exists = (type: ObjectType, recordId: string): boolean => existsIn(ctx, type, recordId);
@@ -123,11 +216,7 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: RouteContex
     const { from, to, fromId, toId } = params(request.params);
     const types = pairTypes(from, to);
     const specs = parseBody(z.array(spec), request.body);
-    const unknown = specs.find((s) => !types.some((t) => t.typeId === s.associationTypeId));
-    if (unknown !== undefined)
-      throw validationError(
-        `associationTypeId ${unknown.associationTypeId} is not defined from ${SINGULAR[from]} to ${SINGULAR[to]}`,
-      );
+    requireKnownTypes(types, specs, from, to);
     requireBoth(from, fromId, to, toId);
     associations.associate(
       from,
@@ -136,9 +225,7 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: RouteContex
       Number(toId),
       specs.map((s) => s.associationTypeId),
     );
-    const labels = specs
-      .map((s) => types.find((t) => t.typeId === s.associationTypeId)?.label)
-      .filter((l) => typeof l === 'string');
+    const labels = labelsOf(types, specs);
     return reply.code(201).send({
       fromObjectTypeId: OBJECT_TYPE_IDS[from],
       fromObjectId: Number(fromId),
@@ -182,26 +269,7 @@ function registerAssociationBatchRoutes(app: FastifyInstance, ctx: RouteContext)
     const startedAt = new Date().toISOString();
     const body = parseBody(readSchema, request.body);
     checkLimit(body.inputs, 1000);
-    const results = [];
-    const errors = [];
-    for (const input of body.inputs) {
-      const all = /^\d+$/.test(input.id) ? targetsOf(ctx, from, Number(input.id), to) : [];
-      if (all.length === 0) {
-        errors.push({
-          status: 'error',
-          category: 'OBJECT_NOT_FOUND',
-          subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
-          message: `No ${SINGULAR[to]} is associated with ${SINGULAR[from]} ${input.id}.`,
-          context: { fromObjectId: [input.id], fromObjectType: [SINGULAR[from]], toObjectType: [SINGULAR[to]] },
-          errors: [],
-          links: {},
-        });
-        continue;
-      }
-      const offset = Number(input.after ?? 0) || 0;
-      const more = offset + PAGE < all.length ? { paging: { next: { after: String(offset + PAGE) } } } : {};
-      results.push({ from: { id: input.id }, to: all.slice(offset, offset + PAGE), ...more });
-    }
+    const { results, errors } = batchRead(ctx, from, to, body.inputs);
     return reply.code(errors.length > 0 ? 207 : 200).send(batchEnvelope(startedAt, results, errors));
   });
 
@@ -210,44 +278,13 @@ function registerAssociationBatchRoutes(app: FastifyInstance, ctx: RouteContext)
     const startedAt = new Date().toISOString();
     const body = parseBody(createSchema, request.body);
     checkLimit(body.inputs, 2000);
-    const unknown = body.inputs
-      .flatMap((i) => i.types)
-      .find((s) => !types.some((t) => t.typeId === s.associationTypeId));
-    if (unknown !== undefined)
-      throw validationError(
-        `associationTypeId ${unknown.associationTypeId} is not defined from ${SINGULAR[from]} to ${SINGULAR[to]}`,
-      );
-    const results = [];
-    const errors = [];
-    for (const input of body.inputs) {
-      const missing = [
-        [from, input.from.id],
-        [to, input.to.id],
-      ].filter(([type, recordId]) => !existsIn(ctx, type as ObjectType, recordId as string));
-      if (missing.length > 0) {
-        // Guessed wording; the inputs whose records do not exist fail on their own.
-        errors.push({
-          status: 'error',
-          category: 'VALIDATION_ERROR',
-          message: `Could not create association: ${missing.map(([t, i]) => `${SINGULAR[t as ObjectType]} ${i as string}`).join(', ')} does not exist`,
-          context: { fromObjectId: [input.from.id], toObjectId: [input.to.id] },
-          errors: [],
-          links: {},
-        });
-        continue;
-      }
-      const typeIds = input.types.map((s) => s.associationTypeId);
-      ctx.associations.associate(from, Number(input.from.id), to, Number(input.to.id), typeIds);
-      results.push({
-        fromObjectTypeId: OBJECT_TYPE_IDS[from],
-        fromObjectId: Number(input.from.id),
-        toObjectTypeId: OBJECT_TYPE_IDS[to],
-        toObjectId: Number(input.to.id),
-        labels: input.types
-          .map((s) => types.find((t) => t.typeId === s.associationTypeId)?.label)
-          .filter((l) => typeof l === 'string'),
-      });
-    }
+    requireKnownTypes(
+      types,
+      body.inputs.flatMap((i) => i.types),
+      from,
+      to,
+    );
+    const { results, errors } = batchCreate(ctx, from, to, types, body.inputs);
     return reply.code(errors.length > 0 ? 207 : 201).send(batchEnvelope(startedAt, results, errors));
   });
 
