@@ -10,7 +10,7 @@
  *   await crm.close();
  */
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createFaultInjector, dropConnection, sleep } from '../faults.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { HubspotHttpError, errorBody, rateLimited, serverError, unauthorized } from './errors.js';
@@ -46,6 +46,40 @@ function endpointOf(method: string, url: string): string {
 }
 
 /** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
+/** HubSpot takes a DELETE (or a PUT without specs) that says application/json but sends no body. */
+function acceptEmptyJson(app: FastifyInstance): void {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(String(body)) as unknown);
+    } catch (error) {
+      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+    }
+  });
+}
+
+/** Errors and unknown routes in HubSpot's error body: a vendor error as thrown, bad JSON as VALIDATION_ERROR. */
+function answerErrorsAsHubspot(app: FastifyInstance, log: SandboxServerOptions['logger']): void {
+  app.setErrorHandler((error: FastifyError | HubspotHttpError, request, reply) => {
+    if (error instanceof HubspotHttpError) {
+      void reply.headers(error.headers).code(error.statusCode).send(error.body);
+      return;
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      void reply.code(status).send(errorBody('VALIDATION_ERROR', `Invalid input JSON: ${error.message}`));
+      return;
+    }
+    log.error({ err: error, url: request.url }, 'hubspot sandbox: unexpected error');
+    void reply.code(500).send(errorBody('INTERNAL_ERROR', 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send(errorBody('OBJECT_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`));
+  });
+}
+
 export async function startHubspotSandbox(
   options: SandboxServerOptions,
   tuning: HubspotSandboxTuning = {},
@@ -60,15 +94,7 @@ export async function startHubspotSandbox(
   let received = 0;
   const byEndpoint: Record<string, number> = {};
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
-  // HubSpot takes a DELETE (or a PUT without specs) that says application/json but sends no body.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    if (body === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(String(body)) as unknown);
-    } catch (error) {
-      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
-    }
-  });
+  acceptEmptyJson(app);
 
   app.addHook('onRequest', async (request, reply) => {
     received++;
@@ -104,24 +130,7 @@ export async function startHubspotSandbox(
     return payload;
   });
 
-  app.setErrorHandler((error: FastifyError | HubspotHttpError, request, reply) => {
-    if (error instanceof HubspotHttpError) {
-      void reply.headers(error.headers).code(error.statusCode).send(error.body);
-      return;
-    }
-    const status = error.statusCode ?? 500;
-    if (status < 500) {
-      void reply.code(status).send(errorBody('VALIDATION_ERROR', `Invalid input JSON: ${error.message}`));
-      return;
-    }
-    log.error({ err: error, url: request.url }, 'hubspot sandbox: unexpected error');
-    void reply.code(500).send(errorBody('INTERNAL_ERROR', 'internal error'));
-  });
-  app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .send(errorBody('OBJECT_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`));
-  });
+  answerErrorsAsHubspot(app, log);
 
   // The partial-failure fault, rolled per batch write that reaches its handler (batch create with
   // objectWriteTraceIds, update, upsert: the writes that answer per input).
