@@ -21,6 +21,13 @@ export interface RunningServer {
   readonly url: string;
   /** Requests received since start (every HTTP request, faulty or not): for measuring overhead. */
   requestCount(): number;
+  /**
+   * Requests received since start, by endpoint: HubSpot's `METHOD /path` (ids as `:id`, with
+   * `?archived=true` kept: the archived reads are requests of their own), Odoo's `model.method`
+   * of each `/jsonrpc` call (`res.partner.search_read`, `common.authenticate`). For asserting how
+   * many requests a run costs, per endpoint (test/integration/request-counts.test.ts, the bench).
+   */
+  requestsByEndpoint(): Readonly<Record<string, number>>;
   /** Faults injected since start, by kind: to check that a chaos run met each of them. */
   faultCounts(): Readonly<Partial<Record<FaultKind, number>>>;
   close(): Promise<void>;

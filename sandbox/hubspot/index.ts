@@ -11,6 +11,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError } from 'fastify';
+import { endpointTally, hubspotEndpoint } from '../endpoint-counts.js';
 import { createFaultInjector, dropConnection, sleep } from '../faults.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { HubspotHttpError, errorBody, rateLimited, serverError, unauthorized } from './errors.js';
@@ -50,10 +51,12 @@ export async function startHubspotSandbox(
   const lostResponses = new WeakSet<object>();
   const log = options.logger;
   let received = 0;
+  const endpoints = endpointTally();
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
 
   app.addHook('onRequest', async (request, reply) => {
     received++;
+    endpoints.count(hubspotEndpoint(request.method, request.url));
     if (request.url.startsWith(VIEW_PREFIX)) return; // read-only record pages for report links
     if (request.headers.authorization !== `Bearer ${options.secret}`) throw unauthorized();
     if (request.url.startsWith(ADMIN_PREFIX)) return;
@@ -137,6 +140,7 @@ export async function startHubspotSandbox(
   return {
     url,
     requestCount: () => received,
+    requestsByEndpoint: () => endpoints.snapshot(),
     faultCounts: () => faults.counts(),
     async close() {
       await app.close();

@@ -7,11 +7,12 @@
  * pages and 429 with `Retry-After`.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { endpointTally } from '../endpoint-counts.js';
 import { createFaultInjector } from '../faults.js';
 import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { COUNTRY, PARTNER } from './fields.js';
-import { answerJsonRpc, type JsonRpcRoute } from './jsonrpc-route.js';
+import { answerJsonRpc, describeCall, type JsonRpcRoute } from './jsonrpc-route.js';
 import { installMergeWizard, MAIL_MESSAGE, WIZARD } from './merge-wizard.js';
 import { SqlModel } from './model.js';
 import { countryRules, partnerRules } from './partner.js';
@@ -43,14 +44,17 @@ function createRpc(db: Db, clock: Clock, secret: string): RpcOptions {
   };
 }
 
-/** The routes: a record's page, `/jsonrpc`, and Odoo's health and version endpoints; `count` sees each request. */
-function registerRoutes(app: FastifyInstance, route: JsonRpcRoute, count: () => void): void {
+/**
+ * The routes: a record's page, `/jsonrpc`, and Odoo's health and version endpoints; `count` sees
+ * each request with its endpoint (a JSON-RPC call's `model.method`).
+ */
+function registerRoutes(app: FastifyInstance, route: JsonRpcRoute, count: (endpoint: string) => void): void {
   // Odoo reads the body whatever the content type says; a body that is not JSON is a BadRequest.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.get(`${VIEW_PREFIX}:model/:id`, async (request, reply) => {
-    count();
+    count(`GET ${VIEW_PREFIX}`);
     const { model, id } = request.params as { model: string; id: string };
     const found = route.rpc.models.get(model);
     const number = Number(id);
@@ -62,7 +66,7 @@ function registerRoutes(app: FastifyInstance, route: JsonRpcRoute, count: () => 
   });
 
   app.post('/jsonrpc', async (request, reply) => {
-    count();
+    count(callOf(request.body));
     return answerJsonRpc(route, request, reply);
   });
 
@@ -73,6 +77,15 @@ function registerRoutes(app: FastifyInstance, route: JsonRpcRoute, count: () => 
   );
 }
 
+/** A `/jsonrpc` body's call as `model.method` (or `service.method`); `invalid` when it is not JSON. */
+function callOf(body: unknown): string {
+  try {
+    return describeCall(JSON.parse(typeof body === 'string' ? body : ''));
+  } catch {
+    return 'invalid';
+  }
+}
+
 /** Starts the server on 127.0.0.1; resolves once it listens. */
 export async function startOdooSandbox(options: SandboxServerOptions): Promise<RunningServer> {
   const db = openStore(options.dataDir, options.world);
@@ -81,9 +94,11 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   const route: JsonRpcRoute = { rpc: createRpc(db, clock, options.secret), clock, faults, logger: options.logger };
 
   let received = 0;
+  const endpoints = endpointTally();
   const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
-  registerRoutes(app, route, () => {
+  registerRoutes(app, route, (endpoint) => {
     received++;
+    endpoints.count(endpoint);
   });
 
   try {
@@ -100,6 +115,7 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   return {
     url,
     requestCount: () => received,
+    requestsByEndpoint: () => endpoints.snapshot(),
     faultCounts: () => faults.counts(),
     async close() {
       if (closed) return;

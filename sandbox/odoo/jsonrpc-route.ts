@@ -107,7 +107,8 @@ function renderFault(
     .send(PROXY_PAGES[fault.status] ?? PROXY_PAGES[500]);
 }
 
-function describeCall(body: unknown): string {
+/** A call's `model.method` (object service) or `service.method`. */
+export function describeCall(body: unknown): string {
   const params = (body as { params?: { service?: unknown; method?: unknown; args?: unknown } } | null)?.params;
   if (params?.service === 'object' && Array.isArray(params.args))
     return `${String(params.args[3])}.${String(params.args[4])}`;
