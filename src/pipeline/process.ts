@@ -63,7 +63,7 @@ export async function processPage(
   stats.ambiguous += found.ambiguous.length;
 
   const them = other(side);
-  const resolver = new PrefetchingResolver(ctx.store, { crm: sync.crm, erp: sync.erp });
+  const resolver = new PrefetchingResolver(ctx.store, { crm: sync.crm, erp: sync.erp }, ctx.catalogs);
   const mapped = await resolver.prefetch(() =>
     pairs.map((p) => ({
       mine: sync.mapping.canonical(side, p.record, resolver),

@@ -16,10 +16,13 @@ import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
 import { deliverAll } from './deliver.js';
 import { processPage, processWaiting } from './process.js';
+import { CatalogMemo } from './resolver.js';
 import { startRunState, type RunState } from './run-state.js';
 import { connectorOf, fieldsOf, objectOf } from './sides.js';
 
-export async function runSync(ctx: RunContext, options: RunOptions): Promise<RunStats> {
+export async function runSync(given: RunContext, options: RunOptions): Promise<RunStats> {
+  // Catalog lookups (res.country) are asked once per run, whatever the pages need.
+  const ctx: RunContext = given.catalogs === undefined ? { ...given, catalogs: new CatalogMemo() } : given;
   const { sync, store, logger } = ctx;
   const started = Date.now();
   const run = startRunState(emptyStats(sync.name, options.kind));
