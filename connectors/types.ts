@@ -52,7 +52,22 @@ export interface ReadOptions {
   /** Records per page; the connector clamps it to its capability. */
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
+  /**
+   * The sync's filter, as far as a vendor query can say it (filter pushdown): a connector adds to
+   * its query the conditions it can express and ignores the rest. The engine still evaluates the
+   * whole filter on every record read, so a connector must only ever leave out records the filter
+   * refuses (a superset is fine; a record the filter keeps must never be missed). Default: none.
+   */
+  readonly filter?: readonly FilterCondition[];
 }
+
+/**
+ * One condition of a sync's filter that a vendor query may carry, on a top-level field: `present`
+ * (not empty: Odoo `!= False`, Tryton `!= None`, HubSpot `HAS_PROPERTY`) or `equals` a boolean.
+ */
+export type FilterCondition =
+  | { readonly field: string; readonly test: 'present' }
+  | { readonly field: string; readonly test: 'equals'; readonly value: boolean };
 
 /**
  * Reads changes. The contract: resuming from any page's cursor yields every record changed after

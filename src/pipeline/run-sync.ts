@@ -96,6 +96,9 @@ async function pullSide(
     fields: fieldsOf(sync, side),
     pageSize: sync.config.pageSize,
     signal,
+    // The filter's vendor-expressible part goes into the query (pushdown); dropConfirmed and
+    // planning still evaluate all of it. A backfill reads unfiltered, as it reads everything.
+    ...(options.kind === 'incremental' ? { filter: sync.mapping.pushdown?.[side] ?? [] } : {}),
   });
   for await (const page of pages) {
     stats.pulled[side] += page.records.length;
