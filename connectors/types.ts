@@ -108,6 +108,13 @@ export interface UpsertOperation {
    * `capabilities.optimisticConcurrency` (absent otherwise, and for a create).
    */
   readonly planned?: PlannedVersion;
+  /**
+   * True when the engine looked `ref` up on this side while planning this create, in this run,
+   * found no record holding it at all, and has sent no attempt of this operation since: a
+   * create-if-absent may skip its own lookup (one request fewer per page). Never set on a retry, on
+   * an operation from an earlier run, or on one planned before a crash. Connectors may ignore it.
+   */
+  readonly refAbsent?: boolean;
 }
 
 /** The target record's version as read when the write was planned (at pull time, not at delivery). */

@@ -27,6 +27,8 @@ export interface Counterpart {
 export interface CounterpartPage {
   readonly pairs: Counterpart[];
   readonly ambiguous: AmbiguousMatch[];
+  /** Reference values looked up on the other side that no record there holds, archived or not. */
+  readonly absentRefs: ReadonlySet<string>;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string, T[]> {
@@ -106,15 +108,17 @@ export async function findCounterparts(
     open = open.filter((r) => !matched.has(r.id));
   }
 
+  const absentRefs = new Set<string>();
   if (open.length > 0) {
     const refs = new Map(open.map((r) => [r.id, referenceFor(sync, them, r)]));
     const first = [...refs.values()].find((ref) => ref !== undefined);
     if (first !== undefined) {
       const values = [...refs.values()].flatMap((ref) => (ref === undefined ? [] : [ref.value]));
-      const found = groupBy(
-        await eligible(await connector.lookup.findBy(object, first.field, values, fields), true),
-        (r) => String(r.fields[first.field] ?? ''),
-      );
+      const holders = await connector.lookup.findBy(object, first.field, values, fields);
+      // Held by nobody at all (not only by no eligible record): the writer need not ask again.
+      const held = new Set(holders.map((r) => String(r.fields[first.field] ?? '')));
+      for (const value of values) if (!held.has(value)) absentRefs.add(value);
+      const found = groupBy(await eligible(holders, true), (r) => String(r.fields[first.field] ?? ''));
       for (const record of open) {
         const hit = found.get(refs.get(record.id)?.value ?? '')?.[0];
         if (hit !== undefined && !claimed.has(hit.id)) pair(record, hit);
@@ -158,5 +162,5 @@ export async function findCounterparts(
     const via = link === undefined ? secondary.get(record.id) : undefined;
     pairs.push({ record, link, other: counterpart, ...(via === undefined ? {} : { secondary: via }) });
   }
-  return { pairs, ambiguous };
+  return { pairs, ambiguous, absentRefs };
 }

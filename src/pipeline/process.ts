@@ -30,6 +30,8 @@ import { vanishedReferences } from './vanished-references.js';
 export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'> & {
   /** The writes planned, in words: what a dry run prints instead of committing. */
   readonly changes: readonly PlannedChange[];
+  /** Keys of the creates whose reference the counterpart lookup found on no record (RunState.absentRefs). */
+  readonly absentRefKeys: readonly string[];
 };
 
 /**
@@ -91,8 +93,17 @@ export async function processPage(
   stats.conflicts += out.conflicts.length;
   stats.waiting += out.parked.length;
   stats.deadLettered += out.deadLetters.length;
+  const absentRefKeys = out.operations.flatMap((op) =>
+    op.action === 'upsert' &&
+    op.targetSide === them &&
+    op.targetId === null &&
+    found.absentRefs.has(op.ref?.value ?? '')
+      ? [op.key]
+      : [],
+  );
   return {
     ...out,
+    absentRefKeys,
     ambiguous: found.ambiguous,
     ...(fromWaitingRoom ? { unparked: page.map((r) => ({ side, id: r.id })) } : {}),
   };

@@ -109,12 +109,13 @@ async function pullSide(
         : { records: page.records, dropped: 0, filtered: 0 };
     stats.skippedAsEcho[side] += fresh.dropped;
     stats.filtered += fresh.filtered;
-    const parts = await processPage(ctx, side, fresh.records, stats);
+    const { absentRefKeys, ...parts } = await processPage(ctx, side, fresh.records, stats);
     // Never past the vendor's now less its settle window; and, as the lookback and a backfill
     // re-read the past, never backwards.
     const limited = checkpointOf(page, connector, { sync: sync.name, side, logger });
     const cursor = current !== null && compareCursor(limited, current) <= 0 ? null : limited;
     await store.commitPage({ sync: sync.name, side, cursor, ...parts });
+    for (const key of absentRefKeys) run.absentRefs.add(key);
     if (cursor !== null) current = cursor;
     logger.debug(
       { sync: sync.name, side, records: page.records.length, operations: parts.operations.length, cursor: page.cursor },

@@ -60,6 +60,16 @@ async function importPartners(w: World, partners: readonly Record<string, unknow
   return body.result as number[];
 }
 
+/** HubSpot's batch create, as a person importing contacts would. */
+async function createContacts(w: World, contacts: readonly Record<string, string>[]): Promise<void> {
+  const response = await fetch(`${w.app.sandbox?.crm.url ?? ''}/crm/v3/objects/contacts/batch/create`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox-hubspot-token' },
+    body: JSON.stringify({ inputs: contacts.map((properties) => ({ properties })) }),
+  });
+  if (response.status !== 201) throw new Error(`batch create answered ${response.status}`);
+}
+
 async function linkedContacts(w: World, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let id = 1; ids.length < count && id < 1000; id++)
@@ -129,22 +139,37 @@ describe('request counts per endpoint (sandbox)', () => {
   }, 120_000);
 
   it('a contacts run over 50 HubSpot contacts without an email reads none of them (HAS_PROPERTY pushed)', async () => {
-    const response = await fetch(`${w.app.sandbox?.crm.url ?? ''}/crm/v3/objects/contacts/batch/create`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox-hubspot-token' },
-      body: JSON.stringify({
-        inputs: Array.from({ length: 50 }, (_, i) => ({
-          properties: { firstname: `Nomail ${i}`, lastname: 'Person' },
-        })),
-      }),
-    });
-    expect(response.status).toBe(201);
+    await createContacts(
+      w,
+      Array.from({ length: 50 }, (_, i) => ({ firstname: `Nomail ${i}`, lastname: 'Person' })),
+    );
     const run = await cost(w, () => w.run('contacts'));
     expect(run.stats).toMatchObject({ status: 'succeeded', written: { crm: 0, erp: 0 } });
     // Without pushdown the search returns them, and the engine counts each as filtered.
     expect(run.stats.filtered).toBe(0);
     expect(run.crm['POST /crm/v3/objects/contacts/batch/read'] ?? 0).toBe(0);
   }, 120_000);
+  it('a run that creates 30 partners asks Odoo once by reference, once by email, and creates them in one call', async () => {
+    await createContacts(
+      w,
+      Array.from({ length: 30 }, (_, i) => ({
+        firstname: `New ${i}`,
+        lastname: 'Person',
+        email: `new.${i}@example.org`,
+      })),
+    );
+    const run = await cost(w, () => w.run('contacts'));
+    expect(run.stats).toMatchObject({ status: 'succeeded', created: { erp: 30 }, failed: 0 });
+    expect(run.erp).toEqual({
+      // The scan, the counterpart lookups by reference (HS-<id>) and by email; none in the writer:
+      // the references were looked up this run and nobody holds them (UpsertOperation.refAbsent).
+      'res.partner.search_read': 3,
+      'res.partner.create': 1,
+      // Merge traces (Odoo's chatter) of the page of new partners read back.
+      'mail.message.search_read': 1,
+    });
+  }, 120_000);
+
   it('a companies run over 1,000 person partners (outside its filter) reads none of them and looks nothing up', async () => {
     await importPartners(
       w,
