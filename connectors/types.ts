@@ -52,7 +52,22 @@ export interface ReadOptions {
   /** Records per page; the connector clamps it to its capability. */
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
+  /**
+   * The sync's filter, as far as a vendor query can say it (filter pushdown): a connector adds to
+   * its query the conditions it can express and ignores the rest. The engine still evaluates the
+   * whole filter on every record read, so a connector must only ever leave out records the filter
+   * refuses (a superset is fine; a record the filter keeps must never be missed). Default: none.
+   */
+  readonly filter?: readonly FilterCondition[];
 }
+
+/**
+ * One condition of a sync's filter that a vendor query may carry, on a top-level field: `present`
+ * (not empty: Odoo `!= False`, Tryton `!= None`, HubSpot `HAS_PROPERTY`) or `equals` a boolean.
+ */
+export type FilterCondition =
+  | { readonly field: string; readonly test: 'present' }
+  | { readonly field: string; readonly test: 'equals'; readonly value: boolean };
 
 /**
  * Reads changes. The contract: resuming from any page's cursor yields every record changed after
@@ -93,6 +108,13 @@ export interface UpsertOperation {
    * `capabilities.optimisticConcurrency` (absent otherwise, and for a create).
    */
   readonly planned?: PlannedVersion;
+  /**
+   * True when the engine looked `ref` up on this side while planning this create, in this run,
+   * found no record holding it at all, and has sent no attempt of this operation since: a
+   * create-if-absent may skip its own lookup (one request fewer per page). Never set on a retry, on
+   * an operation from an earlier run, or on one planned before a crash. Connectors may ignore it.
+   */
+  readonly refAbsent?: boolean;
 }
 
 /** The target record's version as read when the write was planned (at pull time, not at delivery). */

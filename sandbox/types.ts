@@ -22,9 +22,10 @@ export interface RunningServer {
   /** Requests received since start (every HTTP request, faulty or not): for measuring overhead. */
   requestCount(): number;
   /**
-   * The same requests by endpoint (HubSpot: method and path with the object named, plus
-   * `?archived=true` for the recycle bin; Odoo: `model.method` of each JSON-RPC call): for the
-   * benchmark's request counts and tests that assert them.
+   * Requests received since start, by endpoint: HubSpot's `METHOD /path` (ids as `:id`, with
+   * `?archived=true` kept: the archived reads are requests of their own), Odoo's `model.method`
+   * of each `/jsonrpc` call (`res.partner.search_read`, `common.authenticate`). For asserting how
+   * many requests a run costs, per endpoint (test/integration/request-counts.test.ts, the bench).
    */
   requestsByEndpoint(): Readonly<Record<string, number>>;
   /** Faults injected since start, by kind: to check that a chaos run met each of them. */

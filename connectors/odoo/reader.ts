@@ -26,6 +26,7 @@
 import { z } from 'zod';
 import type { ChangePage, ChangeReader, CountOptions, ReadOptions, SourceRecord } from '../types.js';
 import { compareKeys } from '../cursor.js';
+import { filterLeaves } from './domains.js';
 import { toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { OdooRpc } from './rpc.js';
 import { changeRowsSchema, type ChangeRow } from './schemas.js';
@@ -54,12 +55,13 @@ export function createReader(rpc: OdooRpc): ChangeReader {
     async *readChanges(object: string, options: ReadOptions): AsyncIterable<ChangePage> {
       const size = Math.max(1, Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
       const fields = [...new Set([...options.fields.filter((f) => f !== 'id'), ...TRACKING_FIELDS])];
+      const filter = filterLeaves(options.filter);
       const fetch = (domain: Domain, order: string, limit: number): Promise<ChangeRow[]> =>
         rpc.execute(
           {
             model: object,
             method: 'search_read',
-            args: [domain],
+            args: [[...domain, ...filter]],
             kwargs: { fields, order, limit, context: { active_test: false } },
             schema: changeRowsSchema,
           },
@@ -71,9 +73,13 @@ export function createReader(rpc: OdooRpc): ChangeReader {
       });
 
       // The second being finished in id order (phase 2), and where the next scan starts (phase 1).
-      let second: string | null = options.cursor === null ? null : isoToOdoo(options.cursor.modifiedAt);
-      let lastId: number | null = options.cursor?.lastId == null ? null : Number(options.cursor.lastId);
-      let after: string | null = null;
+      // A cursor without an id (the lookback's, the settle limit's) starts with the scan: the second
+      // it names is read whole by it, one request fewer for every incremental run.
+      const startId = options.cursor?.lastId == null ? null : Number(options.cursor.lastId);
+      const start = options.cursor === null ? null : isoToOdoo(options.cursor.modifiedAt);
+      let second: string | null = startId === null ? null : start;
+      let lastId: number | null = startId;
+      let after: string | null = startId === null ? start : null;
       // Rows of a finished second, held to share the next page instead of making a page of their own.
       let held: ChangeRow[] = [];
 

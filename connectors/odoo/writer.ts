@@ -39,9 +39,13 @@ async function resolveReferences(
     let existing = new Map<string, number>();
     const values = [...new Set(pendings.map((p) => p.op.ref.value))];
     const slots = pendings.map(({ index, op }) => ({ index, key: op.key }));
-    const ok = await attempt(results, slots, async () => {
-      existing = await calls.findExisting(object, field, values);
-    });
+    // The engine looked these references up this run and nobody holds them: no second lookup.
+    const checked = pendings.every((p) => p.op.refAbsent === true);
+    const ok =
+      checked ||
+      (await attempt(results, slots, async () => {
+        existing = await calls.findExisting(object, field, values);
+      }));
     if (!ok) continue;
     const match = matchExisting(pendings, existing);
     updates.push(...match.updates);

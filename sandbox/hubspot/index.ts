@@ -11,6 +11,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { endpointTally, hubspotEndpoint } from '../endpoint-counts.js';
 import { createFaultInjector, dropConnection, sleep } from '../faults.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
 import { HubspotHttpError, errorBody, rateLimited, serverError, unauthorized } from './errors.js';
@@ -39,13 +40,6 @@ const isWrite = (method: string, url: string): boolean =>
   (/^\/crm\/v3\/objects\/[^/?]+(?:\/\d+)?(?:\?|$)/.test(url) && ['POST', 'PATCH', 'DELETE'].includes(method));
 const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search(?:\?|$)/;
 
-/** `GET /crm/v3/objects/contacts`: the method and path, with `?archived=true` kept (the recycle bin is its own read). */
-function endpointOf(method: string, url: string): string {
-  const [path = '', query = ''] = url.split('?');
-  return `${method} ${path}${/(?:^|&)archived=true(?:&|$)/.test(query) ? '?archived=true' : ''}`;
-}
-
-/** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
 /** HubSpot takes a DELETE (or a PUT without specs) that says application/json but sends no body. */
 function acceptEmptyJson(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -80,6 +74,7 @@ function answerErrorsAsHubspot(app: FastifyInstance, log: SandboxServerOptions['
   });
 }
 
+/** Starts the server; resolves once it listens. Seeds `hubspot.sqlite` on the first start only. */
 export async function startHubspotSandbox(
   options: SandboxServerOptions,
   tuning: HubspotSandboxTuning = {},
@@ -92,14 +87,13 @@ export async function startHubspotSandbox(
   const lostResponses = new WeakSet<object>();
   const log = options.logger;
   let received = 0;
-  const byEndpoint: Record<string, number> = {};
+  const endpoints = endpointTally();
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
   acceptEmptyJson(app);
 
   app.addHook('onRequest', async (request, reply) => {
     received++;
-    const endpoint = endpointOf(request.method, request.url);
-    byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
+    endpoints.count(hubspotEndpoint(request.method, request.url));
     if (request.url.startsWith(VIEW_PREFIX)) return; // read-only record pages for report links
     if (request.headers.authorization !== `Bearer ${options.secret}`) throw unauthorized();
     if (request.url.startsWith(ADMIN_PREFIX)) return;
@@ -152,7 +146,7 @@ export async function startHubspotSandbox(
   return {
     url,
     requestCount: () => received,
-    requestsByEndpoint: () => ({ ...byEndpoint }),
+    requestsByEndpoint: () => endpoints.snapshot(),
     faultCounts: () => faults.counts(),
     async close() {
       await app.close();

@@ -8,6 +8,7 @@
  * pages and 429 with `Retry-After`.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { endpointTally } from '../endpoint-counts.js';
 import { createFaultInjector } from '../faults.js';
 import { renderRecordView, VIEW_PREFIX } from '../record-view.js';
 import type { RunningServer, SandboxServerOptions } from '../types.js';
@@ -104,11 +105,11 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   };
 
   let received = 0;
-  const byEndpoint: Record<string, number> = {};
+  const endpoints = endpointTally();
   const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
-  registerRoutes(app, route, (call) => {
+  registerRoutes(app, route, (endpoint) => {
     received++;
-    byEndpoint[call] = (byEndpoint[call] ?? 0) + 1;
+    endpoints.count(endpoint);
   });
 
   try {
@@ -125,7 +126,7 @@ export async function startOdooSandbox(options: SandboxServerOptions): Promise<R
   return {
     url,
     requestCount: () => received,
-    requestsByEndpoint: () => ({ ...byEndpoint }),
+    requestsByEndpoint: () => endpoints.snapshot(),
     faultCounts: () => faults.counts(),
     async close() {
       if (closed) return;

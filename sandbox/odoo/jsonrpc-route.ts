@@ -127,7 +127,7 @@ function renderFault(
     .send(PROXY_PAGES[fault.status] ?? PROXY_PAGES[500]);
 }
 
-/** `res.partner.search_read` for an `execute_kw` call, `common.login` for a service call. */
+/** A call's `model.method` (object service) or `service.method`. */
 export function describeCall(body: unknown): string {
   const params = (body as { params?: { service?: unknown; method?: unknown; args?: unknown } } | null)?.params;
   if (params?.service === 'object' && Array.isArray(params.args))

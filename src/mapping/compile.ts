@@ -5,7 +5,7 @@
  * (for `tandem mapping test`, the golden tests and the benchmark) are those two steps in a row.
  */
 import type { SourceRecord } from '../../connectors/types.js';
-import { compileCondition } from './condition.js';
+import { compileCondition, pushdownOf } from './condition.js';
 import { catalogLookups, checkErpWrittenOnce, readFields } from './read-fields.js';
 import { compileField, type FieldPlan } from './compile-field.js';
 import { canonical, convert, encode, type MappingParts } from './record-steps.js';
@@ -67,6 +67,7 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     fields: plans.map((p) => p.spec),
     references: [...new Set(referencePlans.map((p) => p.spec.reference as string))],
     lookups: catalogLookups(mapping),
+    pushdown: { crm: pushdownOf(mapping.filter.crm), erp: pushdownOf(mapping.filter.erp) },
     toErp: (record: SourceRecord, resolver?: ReferenceResolver) => convert(parts, 'crm', record, resolver),
     toCrm: (record: SourceRecord, resolver?: ReferenceResolver) => convert(parts, 'erp', record, resolver),
     canonical: (side: Side, record: SourceRecord, resolver?: ReferenceResolver) =>

@@ -1,4 +1,5 @@
 /** Per-side filters: which records take part. Compiled to one function returning why not, or null. */
+import type { FilterCondition } from '../../connectors/types.js';
 import type { ConditionSpec } from './schema.js';
 import { pathReader, show } from './values.js';
 
@@ -61,4 +62,23 @@ export function compileCondition(condition: ConditionSpec | undefined): Compiled
     }
     return null;
   };
+}
+
+/**
+ * The part of a condition a vendor query can carry (filter pushdown, connectors/types.ts
+ * `ReadOptions.filter`): `required` on a top-level field, and `equals` a boolean on one. Each is
+ * pushed as a superset of what the local check keeps (text that is only blanks is "present" to a
+ * vendor, empty here), so the local check stays, and decides. Not pushed: dotted paths, `equals`
+ * with text or numbers (the local check trims text and takes "5" for 5; a vendor's `=` does not),
+ * `notEquals` and `in`.
+ */
+export function pushdownOf(condition: ConditionSpec | undefined): FilterCondition[] {
+  if (condition === undefined) return [];
+  const topLevel = (path: string): boolean => !path.includes('.') && !path.includes('[');
+  return [
+    ...condition.required.filter(topLevel).map((field): FilterCondition => ({ field, test: 'present' })),
+    ...Object.entries(condition.equals).flatMap(([field, value]): FilterCondition[] =>
+      topLevel(field) && typeof value === 'boolean' ? [{ field, test: 'equals', value }] : [],
+    ),
+  ];
 }

@@ -1,5 +1,5 @@
 /** The compiled mapping's public surface: what the pipeline, the CLI and the reconciler use. */
-import type { FieldDescription, LookupOptions, SourceRecord } from '../../connectors/types.js';
+import type { FieldDescription, FilterCondition, LookupOptions, SourceRecord } from '../../connectors/types.js';
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { Value } from './values.js';
 
@@ -91,6 +91,8 @@ export interface CompiledMapping {
   readonly references: readonly string[];
   /** Catalogs the lookups read: load once per run. */
   readonly lookups: readonly CatalogUse[];
+  /** Per side, the filter conditions a vendor query can carry (condition.ts `pushdownOf`); none when absent. */
+  readonly pushdown?: Readonly<Record<Side, readonly FilterCondition[]>>;
   /**
    * CRM record -> ERP payload (fields flowing to the ERP, constants and the reference field), or
    * why not: `canonical('crm')` then `encode('erp')`, the steps a run takes. Without a resolver,

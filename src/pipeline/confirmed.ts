@@ -67,7 +67,7 @@ export async function dropConfirmed(
     if (exactVersions || settledBefore(entry.record.modifiedAt, checkpoint)) confirmed.add(entry.record);
     else unsure.push(entry);
   if (unsure.length > 0) {
-    const resolver = new PrefetchingResolver(ctx.store, { crm: ctx.sync.crm, erp: ctx.sync.erp });
+    const resolver = new PrefetchingResolver(ctx.store, { crm: ctx.sync.crm, erp: ctx.sync.erp }, ctx.catalogs);
     const mapped = await resolver.prefetch(() =>
       unsure.map((u) => ctx.sync.mapping.canonical(side, u.record, resolver)),
     );

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { CompiledMapping } from '../mapping/compile.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
 import type { BackfillProgress, BackfillSummary } from './backfill-progress.js';
+import type { CatalogMemo } from './resolver.js';
 
 /** A sync ready to run: its config, compiled mapping and both connectors. */
 export interface SyncDefinition {
@@ -27,6 +28,8 @@ export interface RunContext {
   readonly dryRun?: boolean;
   /** A backfill's progress, after it starts (or resumes) and after every page. */
   readonly onProgress?: (progress: BackfillProgress) => void;
+  /** Catalog values looked up in this run (resolver.ts); runSync makes one when absent. */
+  readonly catalogs?: CatalogMemo;
 }
 
 export type RunKind = 'incremental' | 'backfill';

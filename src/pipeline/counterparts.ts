@@ -14,6 +14,7 @@ import type { MatchKey } from '../mapping/types.js';
 import type { RunContext } from './context.js';
 import { type Candidates, matchByKeys } from './match-keys.js';
 import { connectorOf, fieldsOf, objectOf, other, referenceFor } from './sides.js';
+import type { RuntimeConnector } from '../runtime/instrument.js';
 
 export interface Counterpart {
   readonly record: SourceRecord;
@@ -27,6 +28,8 @@ export interface Counterpart {
 export interface CounterpartPage {
   readonly pairs: Counterpart[];
   readonly ambiguous: AmbiguousMatch[];
+  /** Reference values looked up on the other side that no record there holds, archived or not. */
+  readonly absentRefs: ReadonlySet<string>;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string, T[]> {
@@ -38,6 +41,19 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<s
   return out;
 }
 
+/** What the matching steps of one page share: the other side, and the pairs made so far. */
+interface Matching {
+  readonly ctx: RunContext;
+  readonly side: Side;
+  readonly them: Side;
+  readonly connector: RuntimeConnector;
+  readonly object: string;
+  readonly fields: readonly string[];
+  readonly matched: Map<string, SourceRecord>;
+  /** Records of the other side paired in this page: a second record cannot have them. */
+  readonly claimed: Set<string>;
+}
+
 export async function findCounterparts(
   ctx: RunContext,
   side: Side,
@@ -45,118 +61,150 @@ export async function findCounterparts(
 ): Promise<CounterpartPage> {
   const { sync, store } = ctx;
   const them = other(side);
-  const connector = connectorOf(sync, them);
-  const object = objectOf(sync, them);
-  const fields = fieldsOf(sync, them);
+  const m: Matching = {
+    ctx,
+    side,
+    them,
+    connector: connectorOf(sync, them),
+    object: objectOf(sync, them),
+    fields: fieldsOf(sync, them),
+    matched: new Map(),
+    claimed: new Set(),
+  };
   const links = await store.linksBySide(
     sync.name,
     side,
     records.map((r) => r.id),
   );
-
   const linkedIds = [...links.values()].map((l) => (them === 'erp' ? l.erp_id : l.crm_id));
   const linked = new Map(
-    (await connector.lookup.findBy(object, connector.capabilities.idField, linkedIds, fields)).map((r) => [r.id, r]),
+    (await m.connector.lookup.findBy(m.object, m.connector.capabilities.idField, linkedIds, m.fields)).map((r) => [
+      r.id,
+      r,
+    ]),
   );
 
-  const matched = new Map<string, SourceRecord>();
-  const secondary = new Map<string, MatchKey>();
-  const ambiguous: AmbiguousMatch[] = [];
-  const claimed = new Set<string>();
-  // Filters do not depend on references, so no resolver is needed to ask.
-  const inFilter = (r: SourceRecord): boolean => {
-    const result = sync.mapping.canonical(them, r);
-    return result.ok || result.code !== 'FILTERED';
-  };
-  // An archived record is matched by nobody: it is a tombstone, not a person to pair with.
-  const eligible = async (found: readonly SourceRecord[], archivedToo: boolean): Promise<SourceRecord[]> => {
-    const taken = await store.linksBySide(
-      sync.name,
-      them,
-      found.map((r) => r.id),
-    );
-    return found.filter((r) => (archivedToo || !r.deleted) && !claimed.has(r.id) && !taken.has(r.id) && inFilter(r));
-  };
   let open = records.filter((r) => !links.has(r.id) && !r.deleted);
-  const pair = (record: SourceRecord, hit: SourceRecord): void => {
-    matched.set(record.id, hit);
-    claimed.add(hit.id);
-  };
+  open = await matchByOwnReference(m, open);
+  const absentRefs = new Set<string>();
+  open = await matchByReference(m, open, absentRefs);
+  const byKeys = await matchByMatchKeys(m, open);
 
-  // A record's own reference names its counterpart outright (a contact created from partner 42
-  // carries `tandem_ref = ODOO-42`): tried first, so a lost link is never re-made by a key.
-  const own = side === 'crm' ? sync.mapping.crmReference : sync.mapping.reference;
+  const skip = new Set(byKeys.ambiguous.map((a) => a.recordId));
+  const pairs: Counterpart[] = [];
+  for (const record of records) {
+    if (skip.has(record.id)) continue;
+    const link = links.get(record.id);
+    const counterpart =
+      link === undefined ? m.matched.get(record.id) : linked.get(them === 'erp' ? link.erp_id : link.crm_id);
+    const via = link === undefined ? byKeys.secondary.get(record.id) : undefined;
+    pairs.push({ record, link, other: counterpart, ...(via === undefined ? {} : { secondary: via }) });
+  }
+  return { pairs, ambiguous: byKeys.ambiguous, absentRefs };
+}
+
+/** A record of the other side that may be paired: not linked, not claimed, in its side's filter; archived only when `archivedToo`. */
+async function eligible(m: Matching, found: readonly SourceRecord[], archivedToo: boolean): Promise<SourceRecord[]> {
+  const { ctx, them, claimed } = m;
+  const taken = await ctx.store.linksBySide(
+    ctx.sync.name,
+    them,
+    found.map((r) => r.id),
+  );
+  return found.filter(
+    (r) => (archivedToo || !r.deleted) && !claimed.has(r.id) && !taken.has(r.id) && inFilter(ctx, them, r),
+  );
+}
+
+/** Filters do not depend on references, so no resolver is needed to ask. */
+function inFilter(ctx: RunContext, side: Side, record: SourceRecord): boolean {
+  const result = ctx.sync.mapping.canonical(side, record);
+  return result.ok || result.code !== 'FILTERED';
+}
+
+function pair(m: Matching, record: SourceRecord, hit: SourceRecord): void {
+  m.matched.set(record.id, hit);
+  m.claimed.add(hit.id);
+}
+
+/**
+ * A record's own reference names its counterpart outright (a contact created from partner 42
+ * carries `tandem_ref = ODOO-42`): tried first, so a lost link is never re-made by a key. The
+ * records still open after it.
+ */
+async function matchByOwnReference(m: Matching, open: SourceRecord[]): Promise<SourceRecord[]> {
+  const { sync } = m.ctx;
+  const own = m.side === 'crm' ? sync.mapping.crmReference : sync.mapping.reference;
   const named = new Map(
     open.flatMap((r) => {
       const id = own?.idOf?.(r.fields[own.field]);
       return id === undefined ? [] : [[r.id, id] as const];
     }),
   );
-  if (named.size > 0) {
-    const idField = connector.capabilities.idField;
-    const found = await eligible(
-      await connector.lookup.findBy(object, idField, [...new Set(named.values())], fields),
-      true,
-    );
-    const byId = new Map(found.map((r) => [r.id, r]));
-    for (const record of open) {
-      const hit = byId.get(named.get(record.id) ?? '');
-      if (hit !== undefined && !claimed.has(hit.id)) pair(record, hit);
-    }
-    open = open.filter((r) => !matched.has(r.id));
+  if (named.size === 0) return open;
+  const idField = m.connector.capabilities.idField;
+  const found = await eligible(
+    m,
+    await m.connector.lookup.findBy(m.object, idField, [...new Set(named.values())], m.fields),
+    true,
+  );
+  const byId = new Map(found.map((r) => [r.id, r]));
+  for (const record of open) {
+    const hit = byId.get(named.get(record.id) ?? '');
+    if (hit !== undefined && !m.claimed.has(hit.id)) pair(m, record, hit);
   }
+  return open.filter((r) => !m.matched.has(r.id));
+}
 
-  if (open.length > 0) {
-    const refs = new Map(open.map((r) => [r.id, referenceFor(sync, them, r)]));
-    const first = [...refs.values()].find((ref) => ref !== undefined);
-    if (first !== undefined) {
-      const values = [...refs.values()].flatMap((ref) => (ref === undefined ? [] : [ref.value]));
-      const found = groupBy(
-        await eligible(await connector.lookup.findBy(object, first.field, values, fields), true),
-        (r) => String(r.fields[first.field] ?? ''),
-      );
-      for (const record of open) {
-        const hit = found.get(refs.get(record.id)?.value ?? '')?.[0];
-        if (hit !== undefined && !claimed.has(hit.id)) pair(record, hit);
-      }
-      open = open.filter((r) => !matched.has(r.id));
-    }
+/**
+ * The other side searched by the reference this record would give its counterpart (one we
+ * created before, whose confirmation a crash lost). Reference values no record there holds at
+ * all go to `absent`. The records still open after it.
+ */
+async function matchByReference(m: Matching, open: SourceRecord[], absent: Set<string>): Promise<SourceRecord[]> {
+  if (open.length === 0) return open;
+  const refs = new Map(open.map((r) => [r.id, referenceFor(m.ctx.sync, m.them, r)]));
+  const first = [...refs.values()].find((ref) => ref !== undefined);
+  if (first === undefined) return open;
+  const values = [...refs.values()].flatMap((ref) => (ref === undefined ? [] : [ref.value]));
+  const holders = await m.connector.lookup.findBy(m.object, first.field, values, m.fields);
+  // Held by nobody at all (not only by no eligible record): the writer need not ask again.
+  const held = new Set(holders.map((r) => String(r.fields[first.field] ?? '')));
+  for (const value of values) if (!held.has(value)) absent.add(value);
+  const found = groupBy(await eligible(m, holders, true), (r) => String(r.fields[first.field] ?? ''));
+  for (const record of open) {
+    const hit = found.get(refs.get(record.id)?.value ?? '')?.[0];
+    if (hit !== undefined && !m.claimed.has(hit.id)) pair(m, record, hit);
   }
+  return open.filter((r) => !m.matched.has(r.id));
+}
 
+/** First contact by the mapping's match keys (match-keys.ts); pairs go into `m.matched`. */
+async function matchByMatchKeys(
+  m: Matching,
+  open: readonly SourceRecord[],
+): Promise<{ readonly ambiguous: AmbiguousMatch[]; readonly secondary: Map<string, MatchKey> }> {
+  const { ctx, side, them, claimed } = m;
   // Candidates by key: taken ones (linked to another record) decide ambiguity, never pair.
   const sort = async (found: readonly SourceRecord[]): Promise<Candidates> => {
-    const owned = await store.linksBySide(
-      sync.name,
+    const owned = await ctx.store.linksBySide(
+      ctx.sync.name,
       them,
       found.map((r) => r.id),
     );
-    const alive = found.filter((r) => !r.deleted && inFilter(r));
+    const alive = found.filter((r) => !r.deleted && inFilter(ctx, them, r));
     return {
       free: alive.filter((r) => !claimed.has(r.id) && !owned.has(r.id)),
       taken: alive.filter((r) => claimed.has(r.id) || owned.has(r.id)),
     };
   };
   // A record its own side's filter leaves out is never planned: it must not make others ambiguous.
-  const takingPart = open.filter((r) => {
-    const result = sync.mapping.canonical(side, r);
-    return result.ok || result.code !== 'FILTERED';
-  });
+  const takingPart = open.filter((r) => inFilter(ctx, side, r));
   const byKeys = await matchByKeys(ctx, side, takingPart, sort, claimed);
-  for (const m of byKeys.matches) {
-    matched.set(m.record.id, m.hit);
-    if (m.secondary !== undefined) secondary.set(m.record.id, m.secondary);
+  const secondary = new Map<string, MatchKey>();
+  for (const match of byKeys.matches) {
+    m.matched.set(match.record.id, match.hit);
+    if (match.secondary !== undefined) secondary.set(match.record.id, match.secondary);
   }
-  ambiguous.push(...byKeys.ambiguous);
-
-  const skip = new Set(ambiguous.map((a) => a.recordId));
-  const pairs: Counterpart[] = [];
-  for (const record of records) {
-    if (skip.has(record.id)) continue;
-    const link = links.get(record.id);
-    const counterpart =
-      link === undefined ? matched.get(record.id) : linked.get(them === 'erp' ? link.erp_id : link.crm_id);
-    const via = link === undefined ? secondary.get(record.id) : undefined;
-    pairs.push({ record, link, other: counterpart, ...(via === undefined ? {} : { secondary: via }) });
-  }
-  return { pairs, ambiguous };
+  return { ambiguous: [...byKeys.ambiguous], secondary };
 }

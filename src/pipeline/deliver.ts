@@ -5,7 +5,7 @@
  * runs, spending one attempt per run, until `maxAttempts`; then it goes to the dead letters with
  * the vendor's error. The rest of its batch goes through. An open circuit never reaches the vendor: the operations wait without spending attempts.
  */
-import type { WriteFailure, WriteResult } from '../../connectors/types.js';
+import type { WriteFailure, WriteOperation, WriteResult } from '../../connectors/types.js';
 import { isLinkConflict, type OutboxRow, type Side } from '../../state/index.js';
 import { describeError, isTandemError } from '../errors.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
@@ -55,7 +55,7 @@ export async function deliverPending(ctx: RunContext, run: RunState, side: Side 
       try {
         results = await target.writer.writeBatch(
           object,
-          group.map((row) => toOperation(row, targetOf(row))),
+          group.map((row) => operationOf(run, row, targetOf(row))),
         );
       } catch (error) {
         if (isBrokenCircuitError(error)) return { interrupted: true, paused: true };
@@ -110,6 +110,22 @@ export async function deliverPending(ctx: RunContext, run: RunState, side: Side 
       }
     }
   }
+}
+
+/**
+ * The operation `row` sends. A create planned in this run on a reference nobody holds, never sent
+ * yet (its first attempt, in this run: an operation from before a crash may have reached the
+ * vendor), tells the writer so (`refAbsent`); the key leaves `run.absentRefs` as it is sent.
+ */
+function operationOf(run: RunState, row: OutboxRow, targetId: string | null): WriteOperation {
+  const op = toOperation(row, targetId);
+  const checked = run.absentRefs.delete(row.idempotency_key);
+  if (op.action !== 'upsert' || targetId !== null) return op;
+  // Another create of the same reference sent earlier in this run may have made it (its answer lost).
+  const ref = `${row.object}\u0000${op.ref.field}\u0000${op.ref.value}`;
+  const absent = checked && row.attempts === 0 && !run.sentRefs.has(ref);
+  run.sentRefs.add(ref);
+  return absent ? { ...op, refAbsent: true } : op;
 }
 
 /** Counts a failed operation once per run (see RunState.failed); a final failure dead-letters it. */

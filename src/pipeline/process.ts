@@ -30,6 +30,8 @@ import { vanishedReferences } from './vanished-references.js';
 export type PageParts = Omit<PageCommit, 'sync' | 'side' | 'cursor'> & {
   /** The writes planned, in words: what a dry run prints instead of committing. */
   readonly changes: readonly PlannedChange[];
+  /** Keys of the creates whose reference the counterpart lookup found on no record (RunState.absentRefs). */
+  readonly absentRefKeys: readonly string[];
 };
 
 /**
@@ -63,7 +65,7 @@ export async function processPage(
   stats.ambiguous += found.ambiguous.length;
 
   const them = other(side);
-  const resolver = new PrefetchingResolver(ctx.store, { crm: sync.crm, erp: sync.erp });
+  const resolver = new PrefetchingResolver(ctx.store, { crm: sync.crm, erp: sync.erp }, ctx.catalogs);
   const mapped = await resolver.prefetch(() =>
     pairs.map((p) => ({
       mine: sync.mapping.canonical(side, p.record, resolver),
@@ -91,8 +93,17 @@ export async function processPage(
   stats.conflicts += out.conflicts.length;
   stats.waiting += out.parked.length;
   stats.deadLettered += out.deadLetters.length;
+  const absentRefKeys = out.operations.flatMap((op) =>
+    op.action === 'upsert' &&
+    op.targetSide === them &&
+    op.targetId === null &&
+    found.absentRefs.has(op.ref?.value ?? '')
+      ? [op.key]
+      : [],
+  );
   return {
     ...out,
+    absentRefKeys,
     ambiguous: found.ambiguous,
     ...(fromWaitingRoom ? { unparked: page.map((r) => ({ side, id: r.id })) } : {}),
   };
@@ -113,6 +124,16 @@ export async function processWaiting(ctx: RunContext, side: Side, stats: RunStat
 
 type Mapped = { mine: CanonicalResult; theirs: CanonicalResult | undefined } | undefined;
 
+/** What planning one pair reads besides the pair: the page's resolver, blocked fields and counts. */
+interface PairContext {
+  readonly ctx: RunContext;
+  readonly side: Side;
+  readonly out: Builder;
+  readonly resolver: PrefetchingResolver;
+  readonly blocked: Map<string, Set<string>>;
+  readonly stats: RunStats;
+}
+
 function planPair(
   ctx: RunContext,
   side: Side,
@@ -123,59 +144,87 @@ function planPair(
   blocked: Map<string, Set<string>>,
   stats: RunStats,
 ): void {
-  const { sync } = ctx;
-  const them = other(side);
-  const { record, link } = pair;
   if (mapped === undefined) return;
+  const p: PairContext = { ctx, side, out, resolver, blocked, stats };
   const mine = mapped.mine;
-  if (!mine.ok) {
-    if (mine.code === 'FILTERED') stats.filtered++;
-    else if (mine.code === 'WAITING_REFERENCE')
-      out.parked.push({ sync: sync.name, side, record, needsSync: mine.sync, needsId: mine.id });
-    else
-      out.deadLetters.push({
-        sync: sync.name,
-        side: them,
-        stage: 'map',
-        recordId: record.id,
-        payload: record.fields,
-        error: { code: mine.code, field: mine.field, message: mine.reason, mapping: sync.mapping.file },
-      });
-    return;
-  }
+  if (!mine.ok) return refuse(p, pair.record, mine, other(side));
+  const { record, link } = pair;
   const counterpart = pair.other;
   const base = link === undefined ? null : (JSON.parse(link.base) as CanonicalValues);
-  const archivedByUs = link === undefined ? null : markersOf(link).archivedByUs;
-
-  // Our own archive read back (HubSpot's archived list, `archivedReads`) is an echo: it must not
-  // archive a counterpart a person restored since; planRestore on the other side decides that.
-  if (record.deleted && archivedByUs === side) return;
-  if (record.deleted || counterpart?.deleted === true) {
-    // Alive again after we archived its counterpart for it: restored, so the counterpart is too.
-    if (
-      !record.deleted &&
-      counterpart !== undefined &&
-      archivedByUs === them &&
-      Date.parse(record.modifiedAt) > Date.parse(counterpart.modifiedAt)
-    )
-      planRestore(ctx, side, record, counterpart, out);
-    else planDelete(ctx, side, pair, base, mine.values, mapped.theirs, out);
-    return;
-  }
+  if (record.deleted || counterpart?.deleted === true) return planTombstone(p, pair, base, mine.values, mapped.theirs);
   if (counterpart === undefined) {
     if (link !== undefined) return; // The counterpart is gone without a tombstone: the id-set comparison's job.
-    planCreate(ctx, side, record, mine.values, out, resolver, stats);
-    return;
+    return planCreate(ctx, side, record, mine.values, out, resolver, stats);
   }
   const theirs = mapped.theirs;
   if (theirs === undefined || !theirs.ok) {
     if (theirs?.code === 'WAITING_REFERENCE')
-      out.parked.push({ sync: sync.name, side, record, needsSync: theirs.sync, needsId: theirs.id });
+      out.parked.push({ sync: ctx.sync.name, side, record, needsSync: theirs.sync, needsId: theirs.id });
     else stats.filtered++;
     return;
   }
+  planMerge(p, pair, counterpart, base, mine.values, theirs.values);
+}
+
+/** A record its mapping refuses: filtered (counted), waiting for a reference (parked), or a dead letter. */
+function refuse(p: PairContext, record: SourceRecord, mine: Exclude<CanonicalResult, { ok: true }>, them: Side): void {
+  const { ctx, side, out, stats } = p;
+  const sync = ctx.sync;
+  if (mine.code === 'FILTERED') stats.filtered++;
+  else if (mine.code === 'WAITING_REFERENCE')
+    out.parked.push({ sync: sync.name, side, record, needsSync: mine.sync, needsId: mine.id });
+  else
+    out.deadLetters.push({
+      sync: sync.name,
+      side: them,
+      stage: 'map',
+      recordId: record.id,
+      payload: record.fields,
+      error: { code: mine.code, field: mine.field, message: mine.reason, mapping: sync.mapping.file },
+    });
+}
+
+/** A tombstone on either side: an echo of our own archive, a restore, or a delete to carry over. */
+function planTombstone(
+  p: PairContext,
+  pair: Counterpart,
+  base: CanonicalValues | null,
+  values: CanonicalValues,
+  theirs: CanonicalResult | undefined,
+): void {
+  const { ctx, side, out } = p;
+  const { record, link } = pair;
+  const counterpart = pair.other;
+  const them = other(side);
+  const archivedByUs = link === undefined ? null : markersOf(link).archivedByUs;
+  // Our own archive read back (HubSpot's archived list, `archivedReads`) is an echo: it must not
+  // archive a counterpart a person restored since; planRestore on the other side decides that.
+  if (record.deleted && archivedByUs === side) return;
+  // Alive again after we archived its counterpart for it: restored, so the counterpart is too.
+  if (
+    !record.deleted &&
+    counterpart !== undefined &&
+    archivedByUs === them &&
+    Date.parse(record.modifiedAt) > Date.parse(counterpart.modifiedAt)
+  )
+    planRestore(ctx, side, record, counterpart, out);
+  else planDelete(ctx, side, pair, base, values, theirs, out);
+}
+
+/** Both alive: the three-way merge, its conflicts, the writes it asks for and the link it settles. */
+function planMerge(
+  p: PairContext,
+  pair: Counterpart,
+  counterpart: SourceRecord,
+  base: CanonicalValues | null,
+  mine: CanonicalValues,
+  theirs: CanonicalValues,
+): void {
+  const { ctx, side, out, blocked, stats } = p;
+  const { sync } = ctx;
+  const { record, link } = pair;
   const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
-  const [crm, erp] = side === 'crm' ? [mine.values, theirs.values] : [theirs.values, mine.values];
+  const [crm, erp] = side === 'crm' ? [mine, theirs] : [theirs, mine];
   const [crmTime, erpTime] =
     side === 'crm' ? [record.modifiedAt, counterpart.modifiedAt] : [counterpart.modifiedAt, record.modifiedAt];
   // Met through a second email: that field waits for a person instead of overwriting either side.
@@ -200,7 +249,26 @@ function planPair(
       erpValue: c.erp,
       baseValue: c.base,
     });
+  const writes = planUpdates(p, pair, counterpart, result, { crm, erp });
+  const version = side === 'crm' ? { crmVersion: record.modifiedAt } : { erpVersion: record.modifiedAt };
+  // Both alive: an archive of ours is history now, and must never restore anything later.
+  const markers = link === undefined || markersOf(link).archivedByUs === null ? undefined : { archivedByUs: null };
+  out.links.push({ sync: sync.name, crmId, erpId, base: result.settled, markers, ...version });
+  if (writes === 0 && result.conflicts.length === 0) stats.skippedAsEcho[side]++;
+}
 
+/** The updates a merge asks of each side, encoded for it (a dead letter when it cannot be); how many. */
+function planUpdates(
+  p: PairContext,
+  pair: Counterpart,
+  counterpart: SourceRecord,
+  result: ReturnType<typeof merge>,
+  current: { readonly crm: CanonicalValues; readonly erp: CanonicalValues },
+): number {
+  const { ctx, side, out, resolver } = p;
+  const { sync } = ctx;
+  const { record, link } = pair;
+  const [crmId, erpId] = pairIds(side, record.id, counterpart.id);
   let writes = 0;
   for (const target of ['crm', 'erp'] as const) {
     const values = target === 'erp' ? result.toErp : result.toCrm;
@@ -239,13 +307,9 @@ function planPair(
       action: 'update',
       targetId: targetRecord.id,
       sourceId: sourceRecord.id,
-      fields: changedFields(values, target === 'crm' ? crm : erp),
+      fields: changedFields(values, current[target]),
     });
     writes++;
   }
-  const version = side === 'crm' ? { crmVersion: record.modifiedAt } : { erpVersion: record.modifiedAt };
-  // Both alive: an archive of ours is history now, and must never restore anything later.
-  const markers = archivedByUs === null ? undefined : { archivedByUs: null };
-  out.links.push({ sync: sync.name, crmId, erpId, base: result.settled, markers, ...version });
-  if (writes === 0 && result.conflicts.length === 0) stats.skippedAsEcho[side]++;
+  return writes;
 }

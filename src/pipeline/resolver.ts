@@ -10,18 +10,35 @@ import type { RuntimeConnector } from '../runtime/instrument.js';
 
 type Pending = Map<string, { side: Side; a: string; b: string; values: Set<string> }>;
 
+/**
+ * Catalog answers kept for a whole run (`res.country` by code and by id): a catalog changes rarely,
+ * and a run that asked once per page paid a request per page for the same countries (issue #14).
+ * Links are never kept past a page: each page's commit makes new ones.
+ */
+export class CatalogMemo {
+  /** `side, object, field, value` -> the record id, or null when none has it. */
+  readonly ids = new Map<string, string | null>();
+  /** `side, object, field, id` -> the record's `field` value, or null when unknown. */
+  readonly keys = new Map<string, string | null>();
+}
+
 export class PrefetchingResolver implements ReferenceResolver {
   private readonly links = new Map<string, string | null>();
-  private readonly keys = new Map<string, string | null>();
-  private readonly ids = new Map<string, string | null>();
+  private readonly keys: Map<string, string | null>;
+  private readonly ids: Map<string, string | null>;
   private readonly missingLinks: Pending = new Map();
   private readonly missingIds: Pending = new Map();
   private readonly missingKeys: Pending = new Map();
 
+  /** `catalogs`: answers shared with the other resolvers of the run; this resolver's own when absent. */
   constructor(
     private readonly store: StateStore,
     private readonly connectors: Readonly<Record<Side, RuntimeConnector>>,
-  ) {}
+    catalogs: CatalogMemo = new CatalogMemo(),
+  ) {
+    this.keys = catalogs.keys;
+    this.ids = catalogs.ids;
+  }
 
   resolve(sync: string, side: Side, id: string): string | undefined {
     return this.answer(this.links, this.missingLinks, side, sync, '', id);

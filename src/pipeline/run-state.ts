@@ -16,9 +16,23 @@ export interface RunState {
   readonly failed: Set<number>;
   /** Re-plans of stale writes this run, per `side:sourceId` (bounded by MAX_REPLANS_PER_RUN). */
   readonly replans: Map<string, number>;
+  /**
+   * Idempotency keys of creates planned in this run whose reference the counterpart lookup found on
+   * no record at all: their first delivery in this run may skip the writer's own lookup
+   * (`UpsertOperation.refAbsent`). A key leaves the set when it is sent.
+   */
+  readonly absentRefs: Set<string>;
+  /** The references (`object, field, value`) of every create sent this run: sent once, never absent again. */
+  readonly sentRefs: Set<string>;
 }
 
 /** A fresh state for a run that reports into `stats`. */
 export function startRunState(stats: RunStats): RunState {
-  return { stats, failed: new Set<number>(), replans: new Map<string, number>() };
+  return {
+    stats,
+    failed: new Set<number>(),
+    replans: new Map<string, number>(),
+    absentRefs: new Set<string>(),
+    sentRefs: new Set<string>(),
+  };
 }

@@ -16,10 +16,13 @@ import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
 import { deliverAll } from './deliver.js';
 import { processPage, processWaiting } from './process.js';
+import { CatalogMemo } from './resolver.js';
 import { startRunState, type RunState } from './run-state.js';
 import { connectorOf, fieldsOf, objectOf } from './sides.js';
 
-export async function runSync(ctx: RunContext, options: RunOptions): Promise<RunStats> {
+export async function runSync(given: RunContext, options: RunOptions): Promise<RunStats> {
+  // Catalog lookups (res.country) are asked once per run, whatever the pages need.
+  const ctx: RunContext = given.catalogs === undefined ? { ...given, catalogs: new CatalogMemo() } : given;
   const { sync, store, logger } = ctx;
   const started = Date.now();
   const run = startRunState(emptyStats(sync.name, options.kind));
@@ -93,6 +96,9 @@ async function pullSide(
     fields: fieldsOf(sync, side),
     pageSize: sync.config.pageSize,
     signal,
+    // The filter's vendor-expressible part goes into the query (pushdown); dropConfirmed and
+    // planning still evaluate all of it. A backfill reads unfiltered, as it reads everything.
+    ...(options.kind === 'incremental' ? { filter: sync.mapping.pushdown?.[side] ?? [] } : {}),
   });
   for await (const page of pages) {
     stats.pulled[side] += page.records.length;
@@ -103,12 +109,13 @@ async function pullSide(
         : { records: page.records, dropped: 0, filtered: 0 };
     stats.skippedAsEcho[side] += fresh.dropped;
     stats.filtered += fresh.filtered;
-    const parts = await processPage(ctx, side, fresh.records, stats);
+    const { absentRefKeys, ...parts } = await processPage(ctx, side, fresh.records, stats);
     // Never past the vendor's now less its settle window; and, as the lookback and a backfill
     // re-read the past, never backwards.
     const limited = checkpointOf(page, connector, { sync: sync.name, side, logger });
     const cursor = current !== null && compareCursor(limited, current) <= 0 ? null : limited;
     await store.commitPage({ sync: sync.name, side, cursor, ...parts });
+    for (const key of absentRefKeys) run.absentRefs.add(key);
     if (cursor !== null) current = cursor;
     logger.debug(
       { sync: sync.name, side, records: page.records.length, operations: parts.operations.length, cursor: page.cursor },

@@ -122,30 +122,63 @@ describe('odoo reader', () => {
     ]);
   });
 
-  it('re-reads the whole second when the cursor has no lastId', async () => {
+  it('re-reads the whole second when the cursor has no lastId, in the scan itself (one request)', async () => {
     const scope = expectAuth(nock(BASE));
     expectExecute(
       scope,
       'res.partner',
       'search_read',
       () => [row(2, '05'), row(3, '05')],
-      domainIs([
-        ['write_date', '>=', '2024-03-01 10:00:05'],
-        ['write_date', '<', '2024-03-01 10:00:06'],
-      ]),
-    );
-    expectExecute(
-      scope,
-      'res.partner',
-      'search_read',
-      () => [],
-      domainIs([['write_date', '>=', '2024-03-01 10:00:06']]),
+      domainIs([['write_date', '>=', '2024-03-01 10:00:05']]),
     );
     const pages = await readAll(
       makeConnector().reader.readChanges('res.partner', {
         cursor: { modifiedAt: '2024-03-01T10:00:05.420Z', lastId: null },
         fields: [],
         pageSize: 10,
+      }),
+    );
+    scope.done();
+    expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual(['2', '3']);
+  });
+
+  it("pushes the sync's filter into every query's domain (present: != False; a boolean: =)", async () => {
+    const scope = expectAuth(nock(BASE));
+    const pushed = [
+      ['email', '!=', false],
+      ['is_company', '=', false],
+    ];
+    expectExecute(
+      scope,
+      'res.partner',
+      'search_read',
+      () => [row(2, '05'), row(3, '06')],
+      domainIs([['write_date', '>=', '2024-03-01 10:00:05'], ...pushed]),
+    );
+    // A full scan: its last second (:06) is finished apart, filtered too; then the scan goes on.
+    expectExecute(
+      scope,
+      'res.partner',
+      'search_read',
+      () => [row(3, '06')],
+      domainIs([['write_date', '>=', '2024-03-01 10:00:06'], ['write_date', '<', '2024-03-01 10:00:07'], ...pushed]),
+    );
+    expectExecute(
+      scope,
+      'res.partner',
+      'search_read',
+      () => [],
+      domainIs([['write_date', '>=', '2024-03-01 10:00:07'], ...pushed]),
+    );
+    const pages = await readAll(
+      makeConnector().reader.readChanges('res.partner', {
+        cursor: { modifiedAt: '2024-03-01T10:00:05.000Z', lastId: null },
+        fields: [],
+        pageSize: 2,
+        filter: [
+          { field: 'email', test: 'present' },
+          { field: 'is_company', test: 'equals', value: false },
+        ],
       }),
     );
     scope.done();

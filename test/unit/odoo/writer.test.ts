@@ -19,6 +19,9 @@ const upsert = (
   fields,
 });
 
+/** The operation as the engine sends a create whose reference it found absent this run. */
+const absent = (op: WriteOperation): WriteOperation => (op.action === 'upsert' ? { ...op, refAbsent: true } : op);
+
 describe('odoo writer', () => {
   it('creates only what the reference lookup did not find, in one create call', async () => {
     const scope = expectAuth(nock(BASE));
@@ -62,6 +65,55 @@ describe('odoo writer', () => {
       { key: 'k1', ok: true, id: '41', created: false },
       { key: 'k2', ok: true, id: '50', created: true },
       { key: 'k3', ok: true, id: '51', created: true },
+    ]);
+  });
+
+  it('skips its own reference lookup when the engine found every reference absent this run (refAbsent)', async () => {
+    const scope = expectAuth(nock(BASE));
+    expectExecute(
+      scope,
+      'res.partner',
+      'create',
+      () => [60, 61],
+      (call) =>
+        JSON.stringify(call.args) ===
+        JSON.stringify([
+          [
+            { name: 'B', ref: 'HS-2' },
+            { name: 'C', ref: 'HS-3' },
+          ],
+        ]),
+    );
+    const results = await makeConnector().writer.writeBatch('res.partner', [
+      absent(upsert('k2', 'HS-2', { name: 'B' })),
+      absent(upsert('k3', 'HS-3', { name: 'C' })),
+    ]);
+    scope.done();
+    expect(results).toEqual([
+      { key: 'k2', ok: true, id: '60', created: true },
+      { key: 'k3', ok: true, id: '61', created: true },
+    ]);
+  });
+
+  it('looks references up when any upsert of the field lacks refAbsent (a retry among first attempts)', async () => {
+    const scope = expectAuth(nock(BASE));
+    expectExecute(
+      scope,
+      'res.partner',
+      'search_read',
+      () => [{ id: 41, ref: 'HS-1' }],
+      (call) => JSON.stringify(call.args) === JSON.stringify([[['ref', 'in', ['HS-1', 'HS-2']]]]),
+    );
+    expectExecute(scope, 'res.partner', 'create', () => [62]);
+    expectExecute(scope, 'res.partner', 'write', () => true);
+    const results = await makeConnector().writer.writeBatch('res.partner', [
+      upsert('k1', 'HS-1', { name: 'A' }),
+      absent(upsert('k2', 'HS-2', { name: 'B' })),
+    ]);
+    scope.done();
+    expect(results).toEqual([
+      { key: 'k1', ok: true, id: '41', created: false },
+      { key: 'k2', ok: true, id: '62', created: true },
     ]);
   });
 
