@@ -121,6 +121,62 @@ describe('StateStore on a real SQLite file', () => {
     expect((await store.pendingOperations('contacts', 'erp', 10)).map((r) => r.source_id)).toEqual(['102']);
   });
 
+  it('confirms a batch in one step: every link and done, and a record written twice merges both bases', async () => {
+    await store.commitPage({
+      sync: 'contacts',
+      side: 'crm',
+      cursor: null,
+      operations: [
+        op({ base: { name: 'Ada' } }),
+        op({ key: 'k2', sourceId: '102', base: { name: 'Grace' } }),
+        op({ key: 'k3', sourceId: '103', base: { name: 'Edsger' } }),
+      ],
+      deadLetters: [],
+      ambiguous: [],
+    });
+    const rows = await store.pendingOperations('contacts', 'erp', 10);
+    // The same record twice in one batch (a second write of 101, e.g. after a merge): its second
+    // confirmation must see the link the first one made.
+    const again = { ...rows[0]!, id: rows[0]!.id, base: JSON.stringify({ email: 'ada@example.com' }) };
+    await store.confirmOperations([
+      { row: rows[0]!, targetId: '9001' },
+      { row: rows[1]!, targetId: '9002' },
+      { row: rows[2]!, targetId: '9003' },
+      { row: again, targetId: '9001' },
+    ]);
+    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 3, dead: 0 });
+    const links = await store.links('contacts', ['101', '102', '103']);
+    expect([...links.values()].map((l) => [l.crm_id, l.erp_id])).toEqual([
+      ['101', '9001'],
+      ['102', '9002'],
+      ['103', '9003'],
+    ]);
+    expect(JSON.parse(links.get('101')!.base)).toEqual({ name: 'Ada', email: 'ada@example.com' });
+  });
+
+  it('confirms a batch all or nothing: a record linked to another one already rolls the whole batch back', async () => {
+    await store.commitPage({
+      sync: 'contacts',
+      side: 'crm',
+      cursor: null,
+      operations: [op(), op({ key: 'k2', sourceId: '102' }), op({ key: 'k3', sourceId: '103' })],
+      deadLetters: [],
+      ambiguous: [],
+    });
+    const rows = await store.pendingOperations('contacts', 'erp', 10);
+    await store.confirmOperation(rows[0]!, '9001');
+    const batch = store.confirmOperations([
+      { row: rows[1]!, targetId: '9002' },
+      { row: rows[2]!, targetId: '9001' },
+    ]);
+    await expect(batch).rejects.toMatchObject({
+      code: 'LINK_CONFLICT',
+      details: { sync: 'contacts', crmId: '103', erpId: '9001' },
+    });
+    expect((await store.pendingOperations('contacts', 'erp', 10)).map((r) => r.source_id)).toEqual(['102', '103']);
+    expect([...(await store.links('contacts', ['101', '102', '103'])).keys()]).toEqual(['101']);
+  });
+
   it('dead-letters an operation after maxAttempts retryable failures, or at once when permanent', async () => {
     await store.commitPage({
       sync: 'contacts',
