@@ -26,6 +26,7 @@ export interface EngineReport {
   readonly runCpuMs: number;
   readonly wallMs: number;
   readonly maxRssMb: number;
+  readonly statements: readonly (readonly [string, number])[];
   readonly stats: {
     readonly status: string;
     readonly pulled: { readonly crm: number; readonly erp: number };
@@ -152,6 +153,12 @@ async function measure(records: number, profile: boolean, top: number): Promise<
       `${(report.runCpuMs / total).toFixed(3)} ms/record; module load ${report.loadCpuMs.toFixed(0)} ms CPU; ` +
       `wall ${(report.wallMs / 1000).toFixed(1)} s; peak RSS ${report.maxRssMb.toFixed(0)} MB`;
     process.stdout.write(`${line}\n`);
+    if (report.statements.length > 0) {
+      const all = report.statements.reduce((sum, [, n]) => sum + n, 0);
+      process.stdout.write(`  ${all} statements (${(all / total).toFixed(1)} per record), by text:\n`);
+      for (const [text, n] of report.statements.slice(0, 20))
+        process.stdout.write(`  ${String(n).padStart(7)}  ${text.slice(0, 140)}\n`);
+    }
     if (profile) {
       const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
       if (file === undefined) throw new Error('no .cpuprofile written');

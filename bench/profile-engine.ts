@@ -7,6 +7,7 @@
  */
 import { hubspotLimits } from '../connectors/hubspot/rate-limits.js';
 import { connectorRegistry } from '../connectors/index.js';
+import SQLite from 'better-sqlite3';
 import type { Output } from '../src/cli/output.js';
 
 const config = process.argv[2];
@@ -17,6 +18,24 @@ if (config === undefined) throw new Error('usage: profile-engine CONFIG');
 const hubspot = connectorRegistry['hubspot'] as { limits?: unknown } | undefined;
 if (hubspot !== undefined)
   hubspot.limits = () => hubspotLimits({ searchPerSecond: 1e6, burst: { requests: 1e9, intervalMs: 10_000 } });
+
+// TANDEM_PROFILE_SQL=1: count the statements the store runs, by SQL text (reported as `statements`).
+const statements = new Map<string, number>();
+if (process.env['TANDEM_PROFILE_SQL'] === '1') {
+  const probe = new SQLite(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<
+    'run' | 'all' | 'get',
+    (...args: unknown[]) => unknown
+  >;
+  probe.close();
+  for (const method of ['run', 'all', 'get'] as const) {
+    const original = proto[method];
+    proto[method] = function (this: { source: string }, ...args: unknown[]) {
+      statements.set(this.source, (statements.get(this.source) ?? 0) + 1);
+      return original.apply(this, args);
+    };
+  }
+}
 
 const cpu = (): number => {
   const { user, system } = process.cpuUsage();
@@ -45,5 +64,6 @@ process.stdout.write(
     wallMs,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     stats: result,
+    statements: [...statements].sort((a, b) => b[1] - a[1]),
   })}\n`,
 );
