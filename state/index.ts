@@ -1,4 +1,4 @@
-export { StateStore, type PageCommit } from './store.js';
+export { StateStore, type Confirmation, type PageCommit } from './store.js';
 export type { NewOperation, OutboxCounts } from './outbox.js';
 export type { NewDeadLetter, AmbiguousMatch } from './dead-letters.js';
 export type { Side, LinkRow, OutboxRow, RunRow, RunStatus, DeadLetterRow } from './schema.js';

@@ -98,6 +98,19 @@ export async function mergeLink(db: Kysely<Database>, update: LinkUpdate, now: s
     .where('sync', '=', update.sync)
     .where('crm_id', '=', update.crmId)
     .executeTakeFirst();
+  await mergeInto(db, existing, update, now);
+}
+
+/**
+ * {@link mergeLink} with the link already read (`undefined`: there is none), for a batch that reads
+ * its links in one query; returns the link as it is now, for a later update of the same batch.
+ */
+export async function mergeInto(
+  db: Kysely<Database>,
+  existing: LinkRow | undefined,
+  update: LinkUpdate,
+  now: string,
+): Promise<LinkRow> {
   const base = {
     ...(existing === undefined ? {} : (JSON.parse(existing.base) as Record<string, unknown>)),
     ...update.base,
@@ -124,6 +137,7 @@ export async function mergeLink(db: Kysely<Database>, update: LinkUpdate, now: s
       .where('crm_id', '=', update.crmId)
       .execute();
   }
+  return { sync: update.sync, crm_id: update.crmId, ...values };
 }
 
 /** Links of `sync` after CRM id `after` in id order, `limit` at a time: for scans that page through every link. */

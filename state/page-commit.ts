@@ -4,8 +4,8 @@ import type { Cursor } from '../connectors/types.js';
 import { writeCheckpoint } from './checkpoints.js';
 import { openConflict, type NewConflict } from './conflicts.js';
 import { addDeadLetter, recordAmbiguous, type AmbiguousMatch, type NewDeadLetter } from './dead-letters.js';
-import { mergeLink, type LinkUpdate } from './links.js';
-import { enqueue, type NewOperation } from './outbox.js';
+import { linksByCrmId, mergeInto, mergeLink, type LinkUpdate } from './links.js';
+import { enqueueAll, type NewOperation } from './outbox.js';
 import type { Database, Side } from './schema.js';
 import { park, unpark, type WaitingRecord } from './waiting.js';
 
@@ -29,12 +29,31 @@ export interface PageCommit {
 
 /** Writes everything of `commit` inside the caller's transaction (the store's fenced, retried write). */
 export async function writePage(trx: Kysely<Database>, commit: PageCommit, now: string): Promise<void> {
-  for (const op of commit.operations) await enqueue(trx, op, now);
+  await enqueueAll(trx, commit.operations, now);
   for (const letter of commit.deadLetters) await addDeadLetter(trx, letter, now);
   for (const match of commit.ambiguous) await recordAmbiguous(trx, match, now);
   for (const conflict of commit.conflicts ?? []) await openConflict(trx, conflict, now);
-  for (const link of commit.links ?? []) await mergeLink(trx, link, now);
+  await mergeLinks(trx, commit.sync, commit.links ?? [], now);
   for (const gone of commit.unparked ?? []) await unpark(trx, commit.sync, gone.side, gone.id);
   for (const waiting of commit.parked ?? []) await park(trx, waiting, now);
   if (commit.cursor !== null) await writeCheckpoint(trx, commit.sync, commit.side, commit.cursor, now);
+}
+
+/** Merges a page's link updates, reading the links of `sync` in one query rather than one per link. */
+async function mergeLinks(
+  trx: Kysely<Database>,
+  sync: string,
+  links: readonly LinkUpdate[],
+  now: string,
+): Promise<void> {
+  if (links.length === 0) return;
+  const known = await linksByCrmId(
+    trx,
+    sync,
+    links.flatMap((l) => (l.sync === sync ? [l.crmId] : [])),
+  );
+  for (const link of links) {
+    if (link.sync !== sync) await mergeLink(trx, link, now);
+    else known.set(link.crmId, await mergeInto(trx, known.get(link.crmId), link, now));
+  }
 }

@@ -7,10 +7,9 @@ import type { Kysely } from 'kysely';
 import type { Cursor, WriteFailure } from '../connectors/types.js';
 import { BackfillStore } from './backfill-store.js';
 import { withBusyRetry, type BusyRetry } from './busy.js';
-import { isUniqueViolation, LinkConflictError } from './errors.js';
+import { confirmWrites, type Confirmation } from './confirm.js';
 import { fencedWrite } from './fenced-write.js';
 import { LeaseStore } from './lease-store.js';
-import { decodeMarkerUpdate } from './link-markers.js';
 import type { Lease } from './leases.js';
 import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './breakers.js';
 import { readCheckpoint, listCheckpoints } from './checkpoints.js';
@@ -23,13 +22,13 @@ import {
   listDeadLetters,
   type AmbiguousMatch,
 } from './dead-letters.js';
-import { countLinks, linkedErpIds, linksByCrmId, linksBySide, mergeLink } from './links.js';
+import { countLinks, linkedErpIds, linksByCrmId, linksBySide } from './links.js';
 import { closeConflict, countOpenConflicts, getConflict, listConflicts, openConflictFields } from './conflicts.js';
 import { countWaiting, parked, type WaitingRecord } from './waiting.js';
 import { dropLink, moveLink } from './merges.js';
 import { openDatabase, type StoreOptions } from './open.js';
 import { writePage, type PageCommit } from './page-commit.js';
-import { markDone, outboxCounts, pending, recordFailure, statusesOf, supersede, type OutboxCounts } from './outbox.js';
+import { outboxCounts, pending, recordFailure, statusesOf, supersede, type OutboxCounts } from './outbox.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
 import { rememberWebhook } from './webhook-replay.js';
 import type {
@@ -44,7 +43,7 @@ import type {
   Side,
 } from './schema.js';
 
-export type { PageCommit };
+export type { Confirmation, PageCommit };
 
 export class StateStore {
   /** Backfills' own progress (resume after Ctrl-C or a crash): state/backfills.ts. */
@@ -124,22 +123,19 @@ export class StateStore {
    * values into its base snapshot, and the operation is done, in one transaction. `LinkConflictError`
    * when a record is linked to another one already (a person decides); other failures leave it pending.
    */
-  async confirmOperation(row: OutboxRow, targetId: string): Promise<void> {
+  confirmOperation(row: OutboxRow, targetId: string): Promise<void> {
+    return this.confirmOperations([{ row, targetId }]);
+  }
+
+  /**
+   * {@link confirmOperation} for a delivered batch of one sync, all in one transaction: every
+   * operation is done with its link, or (a `LinkConflictError`, any failure) none is.
+   */
+  async confirmOperations(confirmations: readonly Confirmation[]): Promise<void> {
+    const first = confirmations[0];
+    if (first === undefined) return;
     const now = this.now();
-    const [crmId, erpId] = row.target_side === 'erp' ? [row.source_id, targetId] : [targetId, row.source_id];
-    const base = row.base === null ? {} : (JSON.parse(row.base) as Record<string, unknown>);
-    const markers = decodeMarkerUpdate(row.link_markers);
-    try {
-      await this.write(row.sync, async (trx) => {
-        // An archive moves no field, but its link remembers that it was ours (see planRestore).
-        if (row.action === 'upsert' || row.base !== null || markers !== undefined)
-          await mergeLink(trx, { sync: row.sync, crmId, erpId, base, markers }, now);
-        await markDone(trx, row.id, targetId, now);
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new LinkConflictError({ sync: row.sync, crmId, erpId }, error);
-      throw error;
-    }
+    await this.write(first.row.sync, (trx) => confirmWrites(trx, confirmations, now));
   }
 
   linksBySide(sync: string, side: Side, ids: readonly string[]): Promise<Map<string, LinkRow>> {

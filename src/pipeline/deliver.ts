@@ -3,7 +3,7 @@
  * connector's batch size; each confirmed write moves its link and base snapshot in the same
  * transaction that marks it done. A failed operation is retried after the next page and on later
  * runs, spending one attempt per run, until `maxAttempts`; then it goes to the dead letters with
- * the vendor's error. The rest of its batch goes through. An open circuit never reaches the vendor: the operations wait without spending attempts.
+ * the vendor's error. The rest of its batch goes through, confirmed in one transaction. An open circuit never reaches the vendor: the operations wait without spending attempts.
  */
 import type { WriteFailure, WriteOperation, WriteResult } from '../../connectors/types.js';
 import { isLinkConflict, type OutboxRow, type Side } from '../../state/index.js';
@@ -72,6 +72,7 @@ export async function deliverPending(ctx: RunContext, run: RunState, side: Side 
         return { interrupted: true, paused: false };
       }
       const byKey = new Map(results.map((r) => [r.key, r]));
+      const written: Written[] = [];
       for (const row of group) {
         const result = byKey.get(row.idempotency_key);
         if (result === undefined) {
@@ -86,28 +87,10 @@ export async function deliverPending(ctx: RunContext, run: RunState, side: Side 
         } else if (!result.ok) {
           await countFailure(ctx, run, row, result.error);
         } else {
-          try {
-            await store.confirmOperation(row, result.id);
-          } catch (error) {
-            // Only a record linked to another one already needs a person. Anything else (the lease
-            // lost, the store locked through its retries) stops the run: the write the vendor
-            // applied stays pending and is confirmed after its idempotent re-delivery.
-            if (!isLinkConflict(error)) throw error;
-            await countFailure(ctx, run, row, {
-              code: 'LINK_CONFLICT',
-              message: describeError(error),
-              retryable: false,
-            });
-            continue;
-          }
-          // Failed earlier in this run, through now: the run does not count it as failed.
-          if (run.failed.delete(row.id)) stats.failed--;
-          stats.written[side]++;
-          if (row.action === 'archive') stats.archived[side]++;
-          else if (result.created) stats.created[side]++;
-          else stats.updated[side]++;
+          written.push({ row, targetId: result.id, created: result.created });
         }
       }
+      await confirmWritten(ctx, run, side, written);
     }
   }
 }
@@ -126,6 +109,53 @@ function operationOf(run: RunState, row: OutboxRow, targetId: string | null): Wr
   const absent = checked && row.attempts === 0 && !run.sentRefs.has(ref);
   run.sentRefs.add(ref);
   return absent ? { ...op, refAbsent: true } : op;
+}
+
+interface Written {
+  readonly row: OutboxRow;
+  readonly targetId: string;
+  readonly created: boolean;
+}
+
+/**
+ * Confirms a batch's applied writes in one transaction. When a record of it is linked to another
+ * one already, that batch is rolled back and confirmed one write at a time, so the others go
+ * through and only that one needs a person. Anything else (the lease lost, the store locked
+ * through its retries) stops the run: the writes the vendor applied stay pending and are
+ * confirmed after their idempotent re-delivery.
+ */
+async function confirmWritten(ctx: RunContext, run: RunState, side: Side, written: readonly Written[]): Promise<void> {
+  const { store } = ctx;
+  let confirmed: readonly Written[] = written;
+  try {
+    await store.confirmOperations(written);
+  } catch (error) {
+    if (!isLinkConflict(error)) throw error;
+    const one: Written[] = [];
+    for (const write of written) {
+      try {
+        await store.confirmOperation(write.row, write.targetId);
+        one.push(write);
+      } catch (error) {
+        if (!isLinkConflict(error)) throw error;
+        await countFailure(ctx, run, write.row, {
+          code: 'LINK_CONFLICT',
+          message: describeError(error),
+          retryable: false,
+        });
+      }
+    }
+    confirmed = one;
+  }
+  const { stats } = run;
+  for (const { row, created } of confirmed) {
+    // Failed earlier in this run, through now: the run does not count it as failed.
+    if (run.failed.delete(row.id)) stats.failed--;
+    stats.written[side]++;
+    if (row.action === 'archive') stats.archived[side]++;
+    else if (created) stats.created[side]++;
+    else stats.updated[side]++;
+  }
 }
 
 /** Counts a failed operation once per run (see RunState.failed); a final failure dead-letters it. */

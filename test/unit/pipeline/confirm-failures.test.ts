@@ -69,7 +69,7 @@ describe('deliver: a confirmation that fails after the vendor applied the write'
   });
 
   it('a store still locked after its retries: the run stops, nothing is dead-lettered, the next run confirms without a duplicate', async () => {
-    vi.spyOn(store, 'confirmOperation').mockRejectedValueOnce(
+    vi.spyOn(store, 'confirmOperations').mockRejectedValueOnce(
       new StoreBusyError(store.file, 6, Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })),
     );
     const first = await runSync(ctx(), { kind: 'incremental' });
@@ -90,13 +90,37 @@ describe('deliver: a confirmation that fails after the vendor applied the write'
   });
 
   it('a record linked to another one already is still a LINK_CONFLICT dead letter for a person', async () => {
-    vi.spyOn(store, 'confirmOperation').mockRejectedValueOnce(
-      new LinkConflictError({ sync: 'contacts', crmId: '1', erpId: '1000' }, new Error('UNIQUE constraint failed')),
-    );
+    // The batch's one transaction fails on the conflict and rolls back; then each write is
+    // confirmed alone, so only the conflicting one waits for a person.
+    const conflict = (): LinkConflictError =>
+      new LinkConflictError({ sync: 'contacts', crmId: '1', erpId: '1000' }, new Error('UNIQUE constraint failed'));
+    vi.spyOn(store, 'confirmOperations').mockRejectedValueOnce(conflict());
+    vi.spyOn(store, 'confirmOperation').mockRejectedValueOnce(conflict());
     const stats = await runSync(ctx(), { kind: 'incremental' });
     expect(stats.deadLettered).toBe(1);
     const [letter] = await store.deadLetters('contacts');
     expect(JSON.parse(letter?.error ?? '{}')).toMatchObject({ code: 'LINK_CONFLICT', retryable: false });
+    // The rest of that batch (5 writes) and the next one went through.
+    expect(stats.written.erp).toBe(7);
+    expect(await store.outboxCounts('contacts')).toMatchObject({ pending: 0, dead: 1, done: 7 });
+    expect(await store.countLinks('contacts')).toBe(7);
+  });
+
+  it('a real link conflict in a batch: the other writes of the batch are confirmed, the one conflicting is dead-lettered', async () => {
+    // CRM record 99 is linked already to 1000, the id the memory ERP gives the first record it creates.
+    await store.commitPage({
+      sync: 'contacts',
+      side: 'crm',
+      cursor: null,
+      operations: [],
+      deadLetters: [],
+      ambiguous: [],
+      links: [{ sync: 'contacts', crmId: '99', erpId: '1000', base: {} }],
+    });
+    const stats = await runSync(ctx(), { kind: 'incremental' });
+    expect(stats.deadLettered).toBe(1);
+    expect(stats.written.erp).toBe(7);
+    expect(await store.outboxCounts('contacts')).toMatchObject({ pending: 0, dead: 1, done: 7 });
   });
 
   it('a lease lost mid-run: the run stops with LEASE_LOST, writes nothing more, and the new holder confirms without a duplicate', async () => {
