@@ -4,7 +4,8 @@
  * `false` for empty values, many2one pairs, MissingError, "Invalid field").
  */
 import { compileDomain } from './domain.js';
-import { accessError, missingError, valueError } from './errors.js';
+import type { OdooException} from './errors.js';
+import { accessError, foreignKeyError, missingError, valueError } from './errors.js';
 import { PROTECTED_FIELDS, type FieldDef, type ModelDef } from './fields.js';
 import type { Clock, Db } from './store.js';
 import { fromWire, orderBy, toWire } from './values.js';
@@ -154,14 +155,44 @@ export class SqlModel {
     this.assertWritable('unlink');
     if (ids.length === 0) return true;
     const list = ids.map(() => '?').join(',');
-    this.db.transaction(() => {
-      const after = this.rules.beforeUnlink?.(this.db, ids);
-      if (this.def.fields.has('parent_id'))
-        this.db.prepare(`UPDATE ${this.def.table} SET parent_id = NULL WHERE parent_id IN (${list})`).run(...ids);
-      this.db.prepare(`DELETE FROM ${this.def.table} WHERE id IN (${list})`).run(...ids);
-      if (after !== undefined) after();
-    })();
+    try {
+      this.db.transaction(() => {
+        const after = this.rules.beforeUnlink?.(this.db, ids);
+        if (this.def.fields.has('parent_id'))
+          this.db.prepare(`UPDATE ${this.def.table} SET parent_id = NULL WHERE parent_id IN (${list})`).run(...ids);
+        this.db.prepare(`DELETE FROM ${this.def.table} WHERE id IN (${list})`).run(...ids);
+        if (after !== undefined) after();
+      })();
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw this.requiredBy(ids);
+      throw error;
+    }
     return true;
+  }
+
+  /**
+   * A delete refused because another model's rows point at these (a partner with sales orders):
+   * Odoo's ForeignKeyViolation as `_as_validation_error` words it, naming the referencing model
+   * (Odoo's table names are its model names with dots as underscores) and its constraint.
+   */
+  private requiredBy(ids: readonly number[]): OdooException {
+    const tables = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[];
+    for (const { name: table } of tables) {
+      const keys = this.db
+        .prepare(`SELECT "from" AS col, "table" AS target FROM pragma_foreign_key_list(?)`)
+        .all(table) as {
+        col: string;
+        target: string;
+      }[];
+      for (const { col } of keys.filter((k) => k.target === this.def.table)) {
+        const list = ids.map(() => '?').join(',');
+        if (this.db.prepare(`SELECT 1 FROM ${table} WHERE ${col} IN (${list}) LIMIT 1`).get(...ids) === undefined)
+          continue;
+        const model = table.replace(/_/g, '.');
+        return foreignKeyError(model, this.comodels(model)?.def.description ?? 'Unknown', `${table}_${col}_fkey`);
+      }
+    }
+    return foreignKeyError('unknown', 'Unknown', 'unknown');
   }
 
   fieldsGet(allfields: unknown, attributes: unknown): Record<string, Record<string, unknown>> {

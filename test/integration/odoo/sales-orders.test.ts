@@ -165,6 +165,20 @@ describe('sale.order refusals, as Odoo 17 refuses', () => {
     expect((await order(id))['amount_total']).toBe(2400);
   });
 
+  it('refuses to delete a partner its orders point at, as Odoo words a foreign-key violation, and keeps it', async () => {
+    const [customer = 0] = await ok<number[]>(url, 'res.partner', 'create', [
+      [{ name: 'Ordering Customer GmbH', is_company: true }],
+    ]);
+    await ok<number>(url, 'sale.order', 'create', [{ partner_id: customer, order_line: [] }]);
+    const error = await refused(url, 'res.partner', 'unlink', [[customer]]);
+    expect(error.data.name).toBe('odoo.exceptions.ValidationError');
+    expect(error.data.message).toBe(
+      'The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\n' +
+        'Model: Sales Order (sale.order)\nConstraint: sale_order_partner_id_fkey\n',
+    );
+    expect(await ok<number>(url, 'res.partner', 'search_count', [[['id', '=', customer]]])).toBe(1);
+  });
+
   it('refuses line edits of a locked order and cancelling it, naming the protected fields', async () => {
     const id = await newOrder([[0, 0, { product_id: sku('TND-3001') }]]);
     await ok(url, 'sale.order', 'action_confirm', [[id]]);
