@@ -126,13 +126,16 @@ export async function mergeLink(db: Kysely<Database>, update: LinkUpdate, now: s
   }
 }
 
+/** What a scan over every link reads of each. */
+export type LinkPage = Pick<LinkRow, 'crm_id' | 'erp_id' | 'base' | 'updated_at'>;
+
 /** Links of `sync` after CRM id `after` in id order, `limit` at a time: for scans that page through every link. */
 export async function linksAfter(
   db: Kysely<Database>,
   sync: string,
   after: string,
   limit: number,
-): Promise<{ crm_id: string; erp_id: string; base: string; updated_at: string }[]> {
+): Promise<LinkPage[]> {
   return db
     .selectFrom('links')
     .select(['crm_id', 'erp_id', 'base', 'updated_at'])
