@@ -276,9 +276,14 @@ export function storeContract(fixture: () => StoreFixture): void {
 
     it('gives a lease to exactly one of several processes racing for it', async () => {
       const stores = [store, await open(), await open()];
+      // The lease row exists and is free: every racer reads it free, and only the compare-and-set decides.
+      const before = await store.leases.acquire('contacts', holder('before'), TTL);
+      if (!before.acquired) throw new Error('not acquired');
+      await store.leases.release(before.lease);
       const results = await Promise.all(stores.map((s, i) => s.leases.acquire('contacts', holder(`p${i}`), TTL)));
       expect(results.filter((r) => r.acquired)).toHaveLength(1);
-      expect(results.filter((r) => r.acquired)).toMatchObject([{ lease: { token: 1 } }]);
+      expect(results.filter((r) => r.acquired)).toMatchObject([{ lease: { token: 2 } }]);
+      expect(await store.leases.get('contacts')).toMatchObject({ token: 2 });
     });
   });
 
