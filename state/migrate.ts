@@ -16,10 +16,18 @@ export async function pendingMigrations(db: Kysely<Database>, kind: EngineKind):
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
     const applied = new Set(rows.map((r) => r.name));
     return wanted.filter((name) => !applied.has(name));
-  } catch {
-    // No migration table yet: a new database.
-    return wanted;
+  } catch (error) {
+    // No migration table yet: a new database. Anything else (the server refused the connection,
+    // TLS failed) is that error, not a schema to create.
+    if (isMissingTable(error)) return wanted;
+    throw error;
   }
+}
+
+/** SQLite's "no such table", PostgreSQL's undefined_table (42P01). */
+function isMissingTable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return /^no such table/.test(error.message) || ('code' in error && error.code === '42P01');
 }
 
 /**
