@@ -45,6 +45,25 @@ const layerZones = [
   { target: './sandbox', from: './src/runtime', except: ['./embedded.ts'] },
 ];
 
+/**
+ * Nothing outside state/ writes SQL: the state store is used through its interface
+ * (state/state-store.ts, imported from state/index.ts), and only state/ imports kysely and the
+ * database drivers, so the store can change engines (SQLite, PostgreSQL) without touching its users.
+ */
+const sqlImports = (allowed = []) => ({
+  paths: [
+    { name: 'kysely', message: 'only state/ writes SQL: add a method to the StateStore (state/state-store.ts)' },
+    { name: 'pg', message: 'only state/ talks to PostgreSQL (state/postgres-engine.ts)' },
+    { name: 'better-sqlite3', message: 'only state/ talks to the state database (state/sqlite-engine.ts)' },
+  ].filter((p) => !allowed.includes(p.name)),
+  patterns: [
+    {
+      group: ['**/state/*', '!**/state/index.js'],
+      message: 'use the state store through state/index.js (its interface), not its query modules',
+    },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'reports/**'] },
   js.configs.recommended,
@@ -71,6 +90,17 @@ export default tseslint.config(
     // where it makes the steps readable. Lower it to the longest left whenever one is split.
     files: ['connectors/**/*.ts', 'src/**/*.ts', 'state/**/*.ts', 'sandbox/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 130, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    files: ['src/**/*.ts', 'connectors/**/*.ts'],
+    ignores: ['src/drift/scratch.ts'],
+    rules: { 'no-restricted-imports': ['error', sqlImports()] },
+  },
+  {
+    // The drift scan's scratch file is not the state store: a throw-away SQLite file next to the
+    // scan, on local disk whatever engine holds the state, written synchronously for speed.
+    files: ['src/drift/scratch.ts'],
+    rules: { 'no-restricted-imports': ['error', sqlImports(['better-sqlite3'])] },
   },
   {
     // A daemon full of timers and fire-and-forget work: every promise is awaited, returned, or

@@ -19,6 +19,8 @@ import {
   type SourceRecord,
 } from '../connectors/types.js';
 import { StateStore } from '../state/index.js';
+import { openSqlite } from '../state/sqlite-engine.js';
+import { KyselyStateStore } from '../state/store.js';
 import { provenance } from './provenance.js';
 import { syncSchema } from '../src/config/schema.js';
 import { runDrift } from '../src/drift/drift.js';
@@ -136,7 +138,8 @@ async function sync(dir: string): Promise<SyncDefinition> {
 async function prepare(dir: string): Promise<void> {
   fs.writeFileSync(path.join(dir, 'mapping.yaml'), MAPPING);
   const def = await sync(dir);
-  const store = await StateStore.open(path.join(dir, 'tandem.sqlite'));
+  // The links are inserted as rows, 500 at a time (the store's own path links one per confirmation).
+  const store = await KyselyStateStore.over(await openSqlite(path.join(dir, 'tandem.sqlite')));
   const now = new Date().toISOString();
   let batch: {
     sync: string;

@@ -6,6 +6,7 @@
 import { StateStore } from '../state/index.js';
 import type { Config } from './config/load.js';
 import { buildConnector } from './runtime/build-connector.js';
+import { stateLocation } from './runtime/state-location.js';
 import type { RuntimeConnector } from './runtime/instrument.js';
 import { createLogger, type Logger } from './logger.js';
 import type { SyncDefinition } from './pipeline/context.js';
@@ -59,7 +60,7 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
     sandboxSecrets: embeddedSandbox.secrets,
   });
   const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
-  const store = await StateStore.open(config.stateFile);
+  const store = await StateStore.connect(stateLocation(config, logger));
   let sandbox: RunningSandbox | undefined;
   try {
     if (options.beforeConnect !== undefined) {

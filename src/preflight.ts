@@ -6,7 +6,7 @@
 import { connectorRegistry } from '../connectors/index.js';
 import { loadConfigSource, unknownSync, type Config } from './config/load.js';
 import { throwProblems } from './config/problems.js';
-import { secretProblems } from './config/secret-check.js';
+import { secretProblems, stateSecretProblems } from './config/secret-check.js';
 import type { YamlSource } from './config/yaml-source.js';
 import { isConfigError, type ConfigError } from './errors.js';
 import { loadMappings } from './mapping/load.js';
@@ -64,6 +64,7 @@ export function preflight(configFile: string, options: PreflightOptions): Prefli
     if (!isConfigError(error)) throw error;
     problems.push(error);
   }
+  problems.push(...stateSecretProblems(config, source, options.env));
   if (options.connect)
     problems.push(
       ...secretProblems(config, source, {

@@ -27,9 +27,15 @@ export async function writeCheckpoint(
     .execute();
 }
 
-export async function listCheckpoints(
-  db: Kysely<Database>,
-): Promise<{ sync: string; side: Side; cursor: Cursor; updatedAt: string }[]> {
+/** A stored checkpoint, for `tandem status`. */
+export interface CheckpointInfo {
+  readonly sync: string;
+  readonly side: Side;
+  readonly cursor: Cursor;
+  readonly updatedAt: string;
+}
+
+export async function listCheckpoints(db: Kysely<Database>): Promise<CheckpointInfo[]> {
   const rows = await db.selectFrom('checkpoints').selectAll().orderBy('sync').orderBy('side').execute();
   return rows.map((r) => ({
     sync: r.sync,

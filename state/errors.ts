@@ -86,3 +86,10 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = codeOf(error);
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
+
+/** The store's schema cannot be used: a migration failed, or (PostgreSQL) some are not applied yet. */
+export class StoreSchemaError extends TandemError {
+  constructor(message: string, location: string, cause?: unknown) {
+    super('STATE_SCHEMA', message, { location }, cause);
+  }
+}

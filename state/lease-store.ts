@@ -3,7 +3,7 @@
  * each in its own transaction, retried while another process has the database locked.
  */
 import type { Kysely } from 'kysely';
-import { withBusyRetry, type BusyRetry } from './busy.js';
+import type { StoreEngine } from './engine.js';
 import {
   acquireLease,
   listLeases,
@@ -19,10 +19,8 @@ import type { Database } from './schema.js';
 
 export class LeaseStore {
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly file: string,
+    private readonly engine: StoreEngine,
     private readonly now: () => string,
-    private readonly retry: BusyRetry,
   ) {}
 
   /**
@@ -57,14 +55,14 @@ export class LeaseStore {
   }
 
   get(sync: string): Promise<LeaseInfo | undefined> {
-    return readLease(this.db, sync);
+    return readLease(this.engine.db, sync);
   }
 
   list(): Promise<LeaseInfo[]> {
-    return listLeases(this.db);
+    return listLeases(this.engine.db);
   }
 
   private write<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return withBusyRetry(this.file, () => this.db.transaction().execute(work), this.retry);
+    return this.engine.retry(() => this.engine.db.transaction().execute(work));
   }
 }

@@ -140,13 +140,16 @@ export async function mergeInto(
   return { sync: update.sync, crm_id: update.crmId, ...values };
 }
 
+/** What a scan over every link reads of each. */
+export type LinkPage = Pick<LinkRow, 'crm_id' | 'erp_id' | 'base' | 'updated_at'>;
+
 /** Links of `sync` after CRM id `after` in id order, `limit` at a time: for scans that page through every link. */
 export async function linksAfter(
   db: Kysely<Database>,
   sync: string,
   after: string,
   limit: number,
-): Promise<{ crm_id: string; erp_id: string; base: string; updated_at: string }[]> {
+): Promise<LinkPage[]> {
   return db
     .selectFrom('links')
     .select(['crm_id', 'erp_id', 'base', 'updated_at'])

@@ -1,69 +1,41 @@
 /**
- * Opens the state database: creates the file with mode 0600 before SQLite touches it, turns on
- * WAL, and applies pending migrations.
+ * Opening the state store on its engine: a SQLite file (the default, `StateStore.open(file)`) or a
+ * PostgreSQL database (`StateStore.connect({ engine: 'postgres', ... })`).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, sql } from 'kysely';
-import type { BusyRetry } from './busy.js';
-import { migrationProvider } from './migrations.js';
-import { ImmediateSqliteDialect } from './sqlite-dialect.js';
-import type { Database } from './schema.js';
+import type { StoreEngine } from './engine.js';
+import { openPostgres, type PostgresSettings } from './postgres-engine.js';
+import { openSqlite, type StoreOptions } from './sqlite-engine.js';
+import type { StateStore } from './state-store.js';
+import { KyselyStateStore } from './store.js';
 
-export interface OpenedDatabase {
-  readonly db: Kysely<Database>;
-  readonly file: string;
+/** Where the state store lives. */
+export type StoreLocation =
+  | ({ readonly engine: 'sqlite'; readonly file: string } & StoreOptions)
+  | ({ readonly engine: 'postgres' } & PostgresSettings);
+
+type Clock = () => string;
+
+/** Opens the engine of `location` (SQLite: creating, 0600, migrating; PostgreSQL: see `migrate`). */
+export function openEngine(location: StoreLocation): Promise<StoreEngine> {
+  return location.engine === 'sqlite' ? openSqlite(location.file, location) : openPostgres(location);
 }
 
-export interface OpenOptions {
-  /** How long a statement waits for another process's write lock before SQLITE_BUSY. Default 5000 ms. */
-  readonly busyTimeoutMs?: number;
+/** The state store at `location`; runs and backfills a crashed process left open are marked interrupted. */
+export async function connectStore(location: StoreLocation, now?: Clock): Promise<StateStore> {
+  return KyselyStateStore.over(await openEngine(location), now);
 }
 
-/** How the store opens: SQLite's own wait for a lock, and the retries around a transaction after it. */
-export interface StoreOptions extends OpenOptions {
-  readonly busyRetry?: BusyRetry;
-}
-
-/** Opens (and creates, 0600) the SQLite file at `file`, migrated to the latest schema. */
-export async function openDatabase(file: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.closeSync(fs.openSync(file, 'a', 0o600));
-  fs.chmodSync(file, 0o600);
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-  sqlite.pragma('foreign_keys = ON');
-  for (const suffix of ['-wal', '-shm']) {
-    if (fs.existsSync(file + suffix)) fs.chmodSync(file + suffix, 0o600);
-  }
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
-  if (await upToDate(db)) return { db, file };
-  const migrator = new Migrator({ db, provider: migrationProvider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) {
-    await db.destroy();
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`state store ${file}: migration ${failed} failed: ${String(error)}`);
-  }
-  return { db, file };
+/** The SQLite store at `file` (created 0600 and migrated as needed). */
+export function openStore(file: string, now?: Clock, options: StoreOptions = {}): Promise<StateStore> {
+  return connectStore({ engine: 'sqlite', file, ...options }, now);
 }
 
 /**
- * True when every migration is applied already: the usual open, which then needs no write lock
- * (kysely's migrator takes one for its transaction even when there is nothing to do, and a dozen
- * commands opening the store beside a busy daemon would queue for it).
+ * Applies the pending schema migrations of the store at `location` (`tandem migrate`) and closes it:
+ * the names applied, none when it was up to date. (A SQLite store also migrates at every open.)
  */
-async function upToDate(db: Kysely<Database>): Promise<boolean> {
-  const wanted = Object.keys(await migrationProvider.getMigrations());
-  try {
-    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-    const applied = new Set(rows.map((r) => r.name));
-    return wanted.every((name) => applied.has(name));
-  } catch {
-    // No migration table yet: a new file.
-    return false;
-  }
+export async function migrateStore(location: StoreLocation): Promise<{ location: string; applied: readonly string[] }> {
+  const engine = await openEngine(location.engine === 'postgres' ? { ...location, migrate: true } : location);
+  await engine.close();
+  return { location: engine.location, applied: engine.migrated };
 }

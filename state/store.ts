@@ -1,18 +1,18 @@
 /**
- * The state store: the one object the pipeline uses for checkpoints, links, the outbox, runs
- * and dead letters. Operations that must be atomic (a page's operations with its checkpoint; a
- * confirmed write with its link) are single methods that run in one SQLite transaction.
+ * The state store ({@link StateStore}) on kysely: one class over either engine (state/engine.ts).
+ * Operations that must be atomic (a page's operations with its checkpoint; a confirmed write with
+ * its link) are single methods that run in one transaction.
  */
 import type { Kysely } from 'kysely';
 import type { Cursor, WriteFailure } from '../connectors/types.js';
 import { BackfillStore } from './backfill-store.js';
-import { withBusyRetry, type BusyRetry } from './busy.js';
 import { confirmWrites, type Confirmation } from './confirm.js';
+import type { StoreEngine } from './engine.js';
 import { fencedWrite } from './fenced-write.js';
 import { LeaseStore } from './lease-store.js';
 import type { Lease } from './leases.js';
 import { listBreakers, loadBreaker, saveBreaker, type BreakerRecord } from './breakers.js';
-import { readCheckpoint, listCheckpoints } from './checkpoints.js';
+import { readCheckpoint, listCheckpoints, type CheckpointInfo } from './checkpoints.js';
 import {
   dropDeadLetter as dropDeadLetterRow,
   getDeadLetter,
@@ -22,14 +22,16 @@ import {
   listDeadLetters,
   type AmbiguousMatch,
 } from './dead-letters.js';
-import { countLinks, linkedErpIds, linksByCrmId, linksBySide } from './links.js';
+import { countLinks, linkedErpIds, linksAfter, linksBySide, linksByCrmId, type LinkPage } from './links.js';
 import { closeConflict, countOpenConflicts, getConflict, listConflicts, openConflictFields } from './conflicts.js';
 import { countWaiting, parked, type WaitingRecord } from './waiting.js';
 import { dropLink, moveLink } from './merges.js';
-import { openDatabase, type StoreOptions } from './open.js';
 import { writePage, type PageCommit } from './page-commit.js';
 import { outboxCounts, pending, recordFailure, statusesOf, supersede, type OutboxCounts } from './outbox.js';
+import { addReport, lastReport, listReports, markRepaired, type NewReport } from './reports.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
+import { sql } from 'kysely';
+import type { StateStore } from './state-store.js';
 import { rememberWebhook } from './webhook-replay.js';
 import type {
   ConflictRow,
@@ -38,6 +40,7 @@ import type {
   LinkRow,
   OutboxRow,
   OutboxStatus,
+  ReportRow,
   RunRow,
   RunStatus,
   Side,
@@ -45,35 +48,48 @@ import type {
 
 export type { Confirmation, PageCommit };
 
-export class StateStore {
+export class KyselyStateStore implements StateStore {
   /** Backfills' own progress (resume after Ctrl-C or a crash): state/backfills.ts. */
   readonly backfills: BackfillStore;
   /** One writer per sync: state/leases.ts. */
   readonly leases: LeaseStore;
 
+  /** The engine's database: for state/ and tests; the rest of Tandem uses the methods. */
+  readonly db: Kysely<Database>;
+
   private constructor(
-    readonly db: Kysely<Database>,
-    readonly file: string,
+    private readonly engine: StoreEngine,
     private readonly now: () => string,
-    private readonly retry: BusyRetry,
     /** Set on a view from {@link withLease}: every fenced write checks this lease's token first. */
     readonly lease?: Lease,
   ) {
-    this.backfills = new BackfillStore(db, now, (work) => this.write(lease?.sync, work));
-    this.leases = new LeaseStore(db, file, now, retry);
+    this.db = engine.db;
+    this.backfills = new BackfillStore(engine.db, now, (work) => this.write(lease?.sync, work));
+    this.leases = new LeaseStore(engine, now);
   }
 
-  /** Opens (creating, 0600, migrating) the store; marks runs a crash left open as interrupted. */
-  static async open(
-    file: string,
+  /** The store over an opened engine; marks runs and backfills a crash left open as interrupted. */
+  static async over(
+    engine: StoreEngine,
     now: () => string = () => new Date().toISOString(),
-    options: StoreOptions = {},
-  ): Promise<StateStore> {
-    const { db } = await openDatabase(file, options);
-    const store = new StateStore(db, file, now, options.busyRetry ?? {});
-    await closeAbandonedRuns(db, now());
+  ): Promise<KyselyStateStore> {
+    const store = new KyselyStateStore(engine, now);
+    await closeAbandonedRuns(engine.db, now());
     await store.backfills.closeAbandoned();
     return store;
+  }
+
+  get kind(): StoreEngine['kind'] {
+    return this.engine.kind;
+  }
+
+  get location(): string {
+    return this.engine.location;
+  }
+
+  /** The SQLite file (the location); kept for callers from before the engines. */
+  get file(): string {
+    return this.engine.location;
   }
 
   /**
@@ -82,27 +98,28 @@ export class StateStore {
    * nothing) when another process took the sync over. Close the store it came from, not the view.
    */
   withLease(lease: Lease): StateStore {
-    return new StateStore(this.db, this.file, this.now, this.retry, lease);
+    return new KyselyStateStore(this.engine, this.now, lease);
   }
 
   close(): Promise<void> {
-    return this.db.destroy();
+    return this.engine.close();
+  }
+
+  /** Answers when the database does (`/readyz`); throws the driver's error when it does not. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   /** One write transaction for `sync`, retried while the database is locked; fenced on a lease view. */
   private write<T>(sync: string | undefined, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return fencedWrite(
-      { db: this.db, file: this.file, retry: this.retry, lease: this.lease, now: this.now },
-      sync,
-      work,
-    );
+    return fencedWrite({ engine: this.engine, lease: this.lease, now: this.now }, sync, work);
   }
 
   checkpoint(sync: string, side: Side): Promise<Cursor | null> {
     return readCheckpoint(this.db, sync, side);
   }
 
-  checkpoints() {
+  checkpoints(): Promise<CheckpointInfo[]> {
     return listCheckpoints(this.db);
   }
 
@@ -188,6 +205,11 @@ export class StateStore {
     return linkedErpIds(this.db, sync, erpIds);
   }
 
+  /** Links of `sync` after CRM id `after` in id order, `limit` at a time: for scans over every link. */
+  linksAfter(sync: string, after: string, limit: number): Promise<LinkPage[]> {
+    return linksAfter(this.db, sync, after, limit);
+  }
+
   countLinks(sync: string): Promise<number> {
     return countLinks(this.db, sync);
   }
@@ -237,11 +259,11 @@ export class StateStore {
 
   // Run history is not fenced: a run stopped by a lost lease still records why it stopped.
   startRun(sync: string, kind: string): Promise<number> {
-    return withBusyRetry(this.file, () => startRun(this.db, sync, kind, this.now()), this.retry);
+    return this.engine.retry(() => startRun(this.db, sync, kind, this.now()));
   }
 
   finishRun(id: number, status: RunStatus, stats: unknown, error: string | null): Promise<void> {
-    return withBusyRetry(this.file, () => finishRun(this.db, id, status, stats, error, this.now()), this.retry);
+    return this.engine.retry(() => finishRun(this.db, id, status, stats, error, this.now()));
   }
 
   loadBreaker(connector: string): Promise<BreakerRecord | undefined> {
@@ -266,5 +288,24 @@ export class StateStore {
    */
   rememberWebhook(connector: string, signature: string, expiresAtMs: number, nowMs = Date.now()): Promise<boolean> {
     return rememberWebhook(this.db, connector, signature, expiresAtMs, nowMs);
+  }
+
+  /** Records a drift report's summary and files; its id. */
+  addReport(report: NewReport): Promise<number> {
+    return addReport(this.db, report);
+  }
+
+  /** The report's repairs were enqueued. */
+  markReportRepaired(id: number): Promise<void> {
+    return markRepaired(this.db, id);
+  }
+
+  /** Reports, newest first; `sync` narrows to one sync. */
+  reports(sync?: string, limit = 50): Promise<ReportRow[]> {
+    return listReports(this.db, sync, limit);
+  }
+
+  lastReport(sync: string): Promise<ReportRow | undefined> {
+    return lastReport(this.db, sync);
   }
 }

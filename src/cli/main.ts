@@ -10,6 +10,7 @@ import { createCommandContext, type CommandContext } from './program/context.js'
 import {
   registerDrift,
   registerMapping,
+  registerMigrate,
   registerReports,
   registerStatus,
   registerValidate,
@@ -29,6 +30,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, context: CommandContext) =
   registerMapping,
   registerDrift,
   registerReports,
+  registerMigrate,
   registerSandbox,
 ];
 

@@ -16,6 +16,7 @@ import {
   type RawConfig,
   type SandboxConfig,
   type ServerConfig,
+  type StateConfig,
   type SyncConfig,
 } from './schema.js';
 import { problemAt, readYaml, type YamlSource } from './yaml-source.js';
@@ -37,7 +38,10 @@ export interface SyncEntry extends SyncConfig {
 export interface Config {
   readonly file: string;
   readonly dataDir: string;
+  /** The SQLite state file (the default store, used when `state` is absent). */
   readonly stateFile: string;
+  /** The state store on PostgreSQL (`state:`); undefined: the SQLite file. */
+  readonly state: StateConfig | undefined;
   /** Where drift reports go (`reportsDir`, default `<dataDir>/reports`). */
   readonly reportsDir: string;
   readonly logLevel: string;
@@ -102,6 +106,7 @@ export function loadConfigSource(file: string): {
     file: absolute,
     dataDir,
     stateFile: path.join(dataDir, 'tandem.sqlite'),
+    state: raw.state,
     reportsDir,
     logLevel: raw.log.level,
     logRedact: Object.freeze([...raw.log.redact]),

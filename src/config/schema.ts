@@ -5,6 +5,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { postgresUrlProblem } from '../../state/index.js';
 
 const SECRET_FORMS = '{ env: VARIABLE } (an environment variable) or { file: path } (a file holding it)';
 
@@ -207,12 +208,37 @@ export const serverSchema = z.strictObject({
 });
 export type ServerConfig = z.infer<typeof serverSchema>;
 
+/**
+ * Where the state store lives when it is not the SQLite file under `dataDir` (the default, which
+ * needs nothing): a PostgreSQL database (docs/postgresql.md). TLS is on and verified unless
+ * `tls: false` (a server on this host or a private network only).
+ */
+export const stateSchema = z.strictObject({
+  url: z
+    .string()
+    .min(1)
+    .superRefine((url, ctx) => {
+      const problem = postgresUrlProblem(url);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe('postgres://user@host:5432/database (no password, no parameters)'),
+  password: secretRefSchema.optional().describe("the database user's password"),
+  poolSize: z.int().min(1).max(100).default(10).describe('connections per Tandem process'),
+  tls: z
+    .union([z.literal(false), tlsSchema])
+    .default({ dangerouslyDisableVerification: false })
+    .describe('server verification (ca) and client certificate; false: plaintext'),
+  connectTimeoutMs: z.int().min(100).max(120_000).default(10_000),
+});
+export type StateConfig = z.infer<typeof stateSchema>;
+
 export const configSchema = z.strictObject({
   dataDir: z.string().default('./data').describe('state database and sandbox data; relative to the config file'),
   reportsDir: z
     .string()
     .optional()
     .describe('where drift reports are written; default <dataDir>/reports; relative to the config file'),
+  state: stateSchema.optional().describe('the state store on PostgreSQL; absent: SQLite under dataDir'),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

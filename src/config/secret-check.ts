@@ -19,6 +19,19 @@ export interface SecretCheckOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** The state store's password (PostgreSQL): every command opens the store, so it is always checked. */
+export function stateSecretProblems(config: Config, source: YamlSource, env?: NodeJS.ProcessEnv): ConfigError[] {
+  const state = config.state;
+  const refs: [string[], SecretRef | undefined][] = [
+    [['state', 'password'], state?.password],
+    [['state', 'tls', 'passphrase'], state?.tls === false ? undefined : state?.tls.passphrase],
+  ];
+  return refs.flatMap(([at, ref]) => {
+    const problem = ref === undefined ? undefined : secretProblem(ref, path.dirname(config.file), env);
+    return problem === undefined ? [] : [problemAt(source, at, problem)];
+  });
+}
+
 /** The problems, each at its key's position in the config file; empty when every secret resolves. */
 export function secretProblems(config: Config, source: YamlSource, options: SecretCheckOptions): ConfigError[] {
   const baseDir = path.dirname(config.file);

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { addReport, lastReport, markRepaired } from '../../state/reports.js';
 import type { RunContext } from '../pipeline/context.js';
 import { objectOf } from '../pipeline/sides.js';
 import { writeHtml } from './formats/html.js';
@@ -55,7 +54,7 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
   const started = now();
   const { scratch, summary } = await scanSync(ctx, { scratchDir: options.scratchDir, now });
   try {
-    const last = await lastReport(store.db, sync.name);
+    const last = await store.lastReport(sync.name);
     const before = last === undefined ? undefined : storedSummarySchema.safeParse(JSON.parse(last.summary));
     const previous: DriftSummary['previous'] =
       last === undefined || before === undefined || !before.success
@@ -77,7 +76,7 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
     };
     const rows = (): Iterable<DriftRow> => mapRows(scratch.rows());
     const files = writeReportFiles(options, head, started, rows);
-    const id = await addReport(store.db, {
+    const id = await store.addReport({
       sync: sync.name,
       generatedAt: head.generatedAt,
       durationMs: head.durationMs,
@@ -95,7 +94,7 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
         dryRun: options.dryRun === true,
         ...(options.deliver === undefined ? {} : { deliver: options.deliver }),
       });
-      if (options.dryRun !== true) await markRepaired(store.db, id);
+      if (options.dryRun !== true) await store.markReportRepaired(id);
     }
     return { id, head, files, repair: repaired };
   } finally {

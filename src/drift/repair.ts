@@ -8,7 +8,7 @@
  */
 import type { SourceRecord } from '../../connectors/types.js';
 import type { LinkRow } from '../../state/index.js';
-import { chunks } from '../../state/links.js';
+import { chunks } from '../../state/index.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import { emptyStats, type RunContext, type RunStats } from '../pipeline/context.js';

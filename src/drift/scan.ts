@@ -6,7 +6,6 @@
  * the scratch file), so memory holds one page, whatever the size of the systems.
  */
 import type { SourceRecord } from '../../connectors/types.js';
-import { linksAfter } from '../../state/links.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import type { RunContext } from '../pipeline/context.js';
@@ -41,7 +40,7 @@ export async function scanSync(ctx: RunContext, options: ScanOptions): Promise<S
     for (const side of ['crm', 'erp'] as const) await readSide(ctx, side, scratch, options);
     let after = '';
     for (;;) {
-      const links = await linksAfter(store.db, sync.name, after, BATCH);
+      const links = await store.linksAfter(sync.name, after, BATCH);
       if (links.length === 0) break;
       scratch.addLinks(links);
       after = links[links.length - 1]?.crm_id ?? after;

@@ -3,7 +3,6 @@
  * answer, a connector's circuit is open, a sync has not succeeded within its `staleAfterMs`, or a
  * connector's webhooks fell silent while polling still finds changes.
  */
-import { sql } from 'kysely';
 import type { SyncEntry } from '../config/load.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
 import type { SilenceState } from '../webhooks/silence.js';
@@ -29,7 +28,7 @@ export interface ReadinessInput {
 
 export async function storeCheck(store: StateStore): Promise<Check> {
   try {
-    await sql`select 1`.execute(store.db);
+    await store.ping();
     return { name: 'state-store', ok: true };
   } catch (error) {
     return { name: 'state-store', ok: false, detail: `the state store does not answer: ${String(error)}` };

@@ -41,7 +41,7 @@ describe('tandem backfill: stopped by SIGINT, killed by SIGKILL, resumed each ti
         faults: { latencyMs: 3 },
       });
       const app = await openApp(config, { logger: silentLogger() });
-      const stateFile = app.store.file;
+      const stateFile = app.store.location;
       await app.close();
 
       // 1. Ctrl-C after a few pages: the page in hand is finished, the backfill is interrupted.

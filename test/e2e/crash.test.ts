@@ -6,6 +6,7 @@ import { writeTestConfig } from '../helpers/config.js';
 import { spawnTandem, tandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { verifyContacts } from '../helpers/verify.js';
+import { dbOf } from '../helpers/store-db.js';
 
 const KILLS = 20;
 
@@ -59,7 +60,7 @@ describe('crash test: the real daemon killed with SIGKILL at random moments', ()
         expect(check.mismatched).toEqual([]);
         expect(await app.store.outboxCounts('contacts')).toMatchObject({ pending: 0, dead: 0 });
         expect(await app.store.deadLetters()).toEqual([]);
-        const interrupted = await app.store.db
+        const interrupted = await dbOf(app.store)
           .selectFrom('runs')
           .select('id')
           .where('status', '=', 'interrupted')

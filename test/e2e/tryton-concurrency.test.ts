@@ -20,6 +20,7 @@ import type { RunStats, SyncDefinition } from '../../src/pipeline/context.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
 import { tempDir } from '../helpers/tmp.js';
 import { describeTryton, privateDatabase, rpcFor } from '../integration/tryton/server.js';
+import { dbOf } from '../helpers/store-db.js';
 
 const PARTY = 'party.party';
 /** SQLite's `_timestamp` has whole seconds: an edit is told apart only in a later second. */
@@ -182,7 +183,7 @@ syncs:
       app = await openApp(file, { logger: silentLogger() });
       rpc = rpcFor(env, database.db);
       expectSucceeded(await run());
-      const links = await app.store.db
+      const links = await dbOf(app.store)
         .selectFrom('links')
         .select(['crm_id', 'erp_id'])
         .where('sync', '=', 'contacts')

@@ -18,6 +18,7 @@ import type { RunStats, SyncDefinition } from '../../src/pipeline/context.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
 import { tempDir } from '../helpers/tmp.js';
 import { describeTryton, privateDatabase, rpcFor } from '../integration/tryton/server.js';
+import { dbOf } from '../helpers/store-db.js';
 
 const NBSP = '\u00a0';
 
@@ -182,7 +183,7 @@ syncs:${sync('companies')}${sync('contacts')}
       'bea@first.example',
       'bea@second.example',
     ]);
-    const open = await app.store.db
+    const open = await dbOf(app.store)
       .selectFrom('conflicts')
       .select(['crm_id', 'erp_id', 'field'])
       .where('sync', '=', 'contacts')

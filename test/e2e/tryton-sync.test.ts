@@ -22,6 +22,7 @@ import { runSync } from '../../src/pipeline/run-sync.js';
 import { tempDir } from '../helpers/tmp.js';
 import { verifySync } from '../helpers/verify.js';
 import { describeTryton, privateDatabase, rpcFor } from '../integration/tryton/server.js';
+import { dbOf } from '../helpers/store-db.js';
 
 const CONTACTS = 120;
 const COMPANIES = 15;
@@ -182,7 +183,7 @@ describeTryton('sync sandbox HubSpot <-> real Tryton, both ways (companies and c
     expect(counts(companiesNow.map((c) => c.fields['name'])), 'company names').toEqual([]);
     expect(counts(companiesNow.map((c) => c.fields['tandem_ref'])), 'company tandem_refs').toEqual([]);
     // Every live party is linked in exactly one of the two syncs; one live HubSpot record per party.
-    const links = await app.store.db
+    const links = await dbOf(app.store)
       .selectFrom('links')
       .select('erp_id')
       .where('sync', 'in', [...SYNCS])

@@ -11,6 +11,7 @@ import type { CanonicalResult } from '../../src/mapping/types.js';
 import type { SyncDefinition } from '../../src/pipeline/context.js';
 import { PrefetchingResolver } from '../../src/pipeline/resolver.js';
 import { sameValue, type Value } from '../../src/mapping/values.js';
+import { dbOf } from './store-db.js';
 
 type Side = 'crm' | 'erp';
 
@@ -69,7 +70,7 @@ export async function verifySync(
   const matches = await app.store.ambiguousMatches(syncName);
   // Records in an ambiguous match (either side) or waiting for a referenced record are not missing.
   const ambiguous = new Set(matches.map((a) => a.recordId));
-  const waiting = await app.store.db
+  const waiting = await dbOf(app.store)
     .selectFrom('waiting')
     .select(['side', 'record_id'])
     .where('sync', '=', syncName)
@@ -79,7 +80,7 @@ export async function verifySync(
   const records = { crm: await readAll(sync, 'crm'), erp: await readAll(sync, 'erp') };
   const live = { crm: records.crm.filter((r) => !r.deleted), erp: records.erp.filter((r) => !r.deleted) };
   const byId = { crm: new Map(live.crm.map((r) => [r.id, r])), erp: new Map(live.erp.map((r) => [r.id, r])) };
-  const links = await app.store.db
+  const links = await dbOf(app.store)
     .selectFrom('links')
     .select(['crm_id', 'erp_id'])
     .where('sync', '=', syncName)

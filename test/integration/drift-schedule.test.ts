@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDaemon } from '../../src/daemon/daemon.js';
 import { listReports } from '../../state/reports.js';
 import { world, type World } from '../scenarios/harness.js';
+import { dbOf } from '../helpers/store-db.js';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -51,7 +52,7 @@ describe('scheduled drift reports in the daemon', () => {
       );
       expect(archived).toBe(true);
       const report = await until('a repaired report', async () =>
-        (await listReports(w.app.store.db, 'contacts')).find((r) => r.repaired === 1),
+        (await listReports(dbOf(w.app.store), 'contacts')).find((r) => r.repaired === 1),
       );
       const summary = JSON.parse(report.summary) as { categories: Record<string, number> };
       expect(summary.categories['deleted_one_side']).toBe(1);
@@ -60,7 +61,7 @@ describe('scheduled drift reports in the daemon', () => {
       for (const file of Object.values(files)) expect(fs.existsSync(file)).toBe(true);
       // Later scans find nothing left to repair.
       const clean = await until('a report without the delete', async () =>
-        (await listReports(w.app.store.db, 'contacts')).find(
+        (await listReports(dbOf(w.app.store), 'contacts')).find(
           (r) => r.id > report.id && (JSON.parse(r.summary) as typeof summary).categories['deleted_one_side'] === 0,
         ),
       );

@@ -14,6 +14,7 @@ import type { RunContext } from '../../src/pipeline/context.js';
 import { linksAfter } from '../../state/links.js';
 import { tempDir } from '../helpers/tmp.js';
 import { world, tick, type World } from '../scenarios/harness.js';
+import { dbOf } from '../helpers/store-db.js';
 
 const schema = JSON.parse(fs.readFileSync('schemas/drift-report.schema.json', 'utf8')) as object;
 
@@ -70,7 +71,7 @@ describe('drift report of the sandbox', () => {
     });
     await w.runBoth();
     await w.runBoth();
-    const links = await linksAfter(w.app.store.db, 'contacts', '', 1000);
+    const links = await linksAfter(dbOf(w.app.store), 'contacts', '', 1000);
     const take = () => {
       const link = links.shift();
       if (link === undefined) throw new Error('not enough linked contacts');

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySync } from '../helpers/verify.js';
 import { world, type World } from '../scenarios/harness.js';
+import { dbOf } from '../helpers/store-db.js';
 
 describe('verifySync checks both sides', () => {
   let w: World;
@@ -16,7 +17,7 @@ describe('verifySync checks both sides', () => {
   afterAll(() => w.close());
 
   const linked = async (sync: string, skip: number): Promise<{ crm: string; erp: string }> => {
-    const links = await w.app.store.db
+    const links = await dbOf(w.app.store)
       .selectFrom('links')
       .select(['crm_id', 'erp_id'])
       .where('sync', '=', sync)

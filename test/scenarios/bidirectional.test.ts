@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../connectors/types.js';
 import { verifySync } from '../helpers/verify.js';
 import { tick, world, type World } from './harness.js';
+import { dbOf } from '../helpers/store-db.js';
 
 /** An existing linked pair, found afresh for each scenario so scenarios do not share records. */
 let used = 0;
 async function pair(w: World): Promise<{ crmId: string; erpId: string }> {
-  const links = await w.app.store.db
+  const links = await dbOf(w.app.store)
     .selectFrom('links')
     .select(['crm_id', 'erp_id'])
     .where('sync', '=', 'contacts')
@@ -36,7 +37,7 @@ describe('bidirectional scenarios against the sandbox (owner: latest, deletes: a
   });
 
   it('2. the bulk import (records sharing one timestamp across several pages) is read exactly once', async () => {
-    const bulk = await w.app.store.db
+    const bulk = await dbOf(w.app.store)
       .selectFrom('links')
       .select('crm_id')
       .where('sync', '=', 'contacts')

@@ -7,6 +7,7 @@ import type { Connector } from '../../connectors/types.js';
 import { runDrift } from '../../src/drift/drift.js';
 import type { SyncDefinition } from '../../src/pipeline/context.js';
 import { tick, world, type World } from './harness.js';
+import { dbOf } from '../helpers/store-db.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -16,7 +17,7 @@ afterEach(async () => {
 
 /** The first linked pair, and the nth after it. */
 async function pair(world: World, n = 0): Promise<{ crmId: string; erpId: string }> {
-  const links = await world.app.store.db
+  const links = await dbOf(world.app.store)
     .selectFrom('links')
     .select(['crm_id', 'erp_id'])
     .where('sync', '=', 'contacts')
@@ -155,7 +156,7 @@ describe('a reference to a record that vanished', () => {
     w = await world({ contacts: 40 });
     await w.runBoth();
     const world_ = w;
-    const links = await world_.app.store.db
+    const links = await dbOf(world_.app.store)
       .selectFrom('links')
       .select(['crm_id', 'erp_id'])
       .where('sync', '=', 'contacts')

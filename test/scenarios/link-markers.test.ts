@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { markersOf, type LinkRow } from '../../state/index.js';
 import { tick, world, type World } from './harness.js';
+import { dbOf } from '../helpers/store-db.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -20,7 +21,7 @@ async function linkOf(world: World, crmId: string): Promise<LinkRow> {
 }
 
 function contactLinks(world: World): Promise<{ crm_id: string; erp_id: string }[]> {
-  return world.app.store.db
+  return dbOf(world.app.store)
     .selectFrom('links')
     .select(['crm_id', 'erp_id'])
     .where('sync', '=', 'contacts')
@@ -31,8 +32,8 @@ function contactLinks(world: World): Promise<{ crm_id: string; erp_id: string }[
 /** Every base key of every link and every outbox row is a mapped field. */
 async function expectOnlyMappedKeys(world: World): Promise<void> {
   const mapped = new Set(world.contacts.mapping.fields.map((f) => f.name));
-  const links = await world.app.store.db.selectFrom('links').select('base').where('sync', '=', 'contacts').execute();
-  const ops = await world.app.store.db.selectFrom('outbox').select('base').where('sync', '=', 'contacts').execute();
+  const links = await dbOf(world.app.store).selectFrom('links').select('base').where('sync', '=', 'contacts').execute();
+  const ops = await dbOf(world.app.store).selectFrom('outbox').select('base').where('sync', '=', 'contacts').execute();
   const keys = [...links, ...ops].flatMap((r) => (r.base === null ? [] : Object.keys(JSON.parse(r.base) as object)));
   expect(keys.length).toBeGreaterThan(0);
   expect(keys.filter((k) => !mapped.has(k))).toEqual([]);

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDrift } from '../../src/drift/drift.js';
 import { tick, world, type World } from './harness.js';
+import { dbOf } from '../helpers/store-db.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -14,7 +15,7 @@ afterEach(async () => {
 });
 
 async function pairs(world: World): Promise<{ crmId: string; erpId: string }[]> {
-  const links = await world.app.store.db
+  const links = await dbOf(world.app.store)
     .selectFrom('links')
     .select(['crm_id', 'erp_id'])
     .where('sync', '=', 'contacts')

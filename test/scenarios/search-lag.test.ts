@@ -13,6 +13,7 @@ import type { DriftReport } from '../../src/drift/report-schema.js';
 import { linksAfter } from '../../state/links.js';
 import { tempDir } from '../helpers/tmp.js';
 import { world, type World } from './harness.js';
+import { dbOf } from '../helpers/store-db.js';
 
 const SETTLE_SECONDS = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,7 +45,7 @@ describe('HubSpot search index lag against the settle window', () => {
     });
     await w.runBoth();
     await w.runBoth();
-    links = (await linksAfter(w.app.store.db, 'contacts', '', 100)).map((l) => ({ crm: l.crm_id, erp: l.erp_id }));
+    links = (await linksAfter(dbOf(w.app.store), 'contacts', '', 100)).map((l) => ({ crm: l.crm_id, erp: l.erp_id }));
     expect(links.length).toBeGreaterThanOrEqual(4);
   }, 60_000);
   afterAll(async () => {

@@ -1,5 +1,4 @@
 /** `tandem reports list`: the drift reports kept in the state store, newest first. */
-import { listReports } from '../../../state/reports.js';
 import { storedSummarySchema } from '../../drift/report-schema.js';
 import { percent } from '../../drift/formats/text.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -17,7 +16,7 @@ export async function reportsCommand(flags: ReportsFlags, out: Output): Promise<
   const app = await openForCommand(flags.config, { connect: false });
   try {
     const limit = flags.limit === undefined ? 50 : Math.max(1, Number.parseInt(flags.limit, 10) || 50);
-    const rows = (await listReports(app.store.db, flags.sync, limit)).map((r) => {
+    const rows = (await app.store.reports(flags.sync, limit)).map((r) => {
       const parsed = storedSummarySchema.safeParse(JSON.parse(r.summary));
       return {
         id: r.id,

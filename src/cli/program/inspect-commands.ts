@@ -1,11 +1,12 @@
 /**
  * The commands that look at a setup and its state: `status`, `validate`, `mapping test`, `drift`,
- * `reports`.
+ * `reports`; and `migrate`, which brings the state's schema up to date.
  */
 import type { Command } from 'commander';
 import { TandemError } from '../../errors.js';
 import { driftCommand } from '../commands/drift.js';
 import { mappingTestCommand } from '../commands/mapping.js';
+import { migrateCommand } from '../commands/migrate.js';
 import { reportsCommand } from '../commands/reports.js';
 import { statusCommand } from '../commands/status.js';
 import { validateCommand } from '../commands/validate.js';
@@ -20,6 +21,18 @@ export function registerStatus(program: Command, { configOption, guard, out }: C
     .option('--json', 'print one JSON object')
     .action(function (this: Command) {
       return guard(() => statusCommand(this.opts<{ config: string; json?: boolean }>(), out))();
+    });
+}
+
+/** `tandem migrate`: the state store's schema brought up to date (PostgreSQL: before a deploy). */
+export function registerMigrate(program: Command, { configOption, guard, out }: CommandContext): void {
+  program
+    .command('migrate')
+    .description("apply the state store's pending schema migrations and exit (PostgreSQL: run before deploying)")
+    .addOption(configOption())
+    .option('--json', 'print one JSON object')
+    .action(function (this: Command) {
+      return guard(() => migrateCommand(this.opts<{ config: string; json?: boolean }>(), out))();
     });
 }
 

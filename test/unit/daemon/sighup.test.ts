@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listReports } from '../../../state/reports.js';
 import { tandemSignatureHeader } from '../../../src/webhooks/tandem-hmac.js';
 import { startTestDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { dbOf } from '../../helpers/store-db.js';
 
 let daemon: TestDaemon | undefined;
 afterEach(async () => {
@@ -74,7 +75,7 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
 
   it('enabled: false stops the schedule, the drift scans, and webhooks no longer run the sync', async () => {
     const d = await start({ schedule: '* * * * * *', driftSchedule: '* * * * * *' });
-    const reports = async (): Promise<number> => (await listReports(d.app.store.db, 'contacts')).length;
+    const reports = async (): Promise<number> => (await listReports(dbOf(d.app.store), 'contacts')).length;
     expect((await hook(d, 'first-hook-secret')).syncs).toEqual(['contacts']);
     await d.waitFor('a scheduled run', async () => (await runs(d)) > 1, 10_000);
 
@@ -106,7 +107,7 @@ describe('SIGHUP applies each reloadable key where it is read', () => {
       return { status: response.status, body: await response.text() };
     };
     const staleReports = async (): Promise<number[]> =>
-      (await listReports(d.app.store.db, 'contacts')).map(
+      (await listReports(dbOf(d.app.store), 'contacts')).map(
         (r) => (JSON.parse(r.summary) as { categories: Record<string, number> }).categories['stale_sync'] ?? 0,
       );
     expect((await ready()).status).toBe(200);

@@ -70,7 +70,7 @@ describe('deliver: a confirmation that fails after the vendor applied the write'
 
   it('a store still locked after its retries: the run stops, nothing is dead-lettered, the next run confirms without a duplicate', async () => {
     vi.spyOn(store, 'confirmOperations').mockRejectedValueOnce(
-      new StoreBusyError(store.file, 6, Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })),
+      new StoreBusyError(store.location, 6, Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })),
     );
     const first = await runSync(ctx(), { kind: 'incremental' });
     expect(first.status).toBe('failed');

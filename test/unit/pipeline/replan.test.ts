@@ -15,6 +15,7 @@ import { MAX_REPLANS_PER_RUN } from '../../../src/pipeline/replan.js';
 import { runSync } from '../../../src/pipeline/run-sync.js';
 import { memoryConnector, type MemoryConnector } from '../../helpers/memory-connector.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { dbOf } from '../../helpers/store-db.js';
 
 const SHIPPED = path.resolve('mappings/hubspot-contacts-to-odoo-partners.yaml');
 const CONTACT = {
@@ -130,7 +131,7 @@ describe('re-planning a write whose target changed after it was planned', () => 
       crm.put('1', { ...CONTACT, city: 'Paris' });
       erp.failWith = () => ({ code: 'VENDOR_UNAVAILABLE', retryable: true });
       await run();
-      const rows = await store.db
+      const rows = await dbOf(store)
         .selectFrom('outbox')
         .select(['payload', 'planned_version'])
         .where('status', '=', 'pending')

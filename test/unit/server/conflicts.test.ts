@@ -8,6 +8,7 @@ import { openConflict } from '../../../state/conflicts.js';
 import { StateStore } from '../../../state/index.js';
 import { countOpenConflicts, listOpenConflicts } from '../../../src/server/conflicts.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { dbOf } from '../../helpers/store-db.js';
 
 const conflict = (sync: string, crmId: string) => ({
   sync,
@@ -28,9 +29,9 @@ describe('open conflicts as the server reports them', () => {
     cleanup = tmp.cleanup;
     store = await StateStore.open(path.join(tmp.dir, 'state.sqlite'));
     const now = '2026-12-01T00:00:00.000Z';
-    await openConflict(store.db, conflict('contacts', '1'), now);
-    await openConflict(store.db, conflict('contacts', '2'), now);
-    await openConflict(store.db, conflict('companies', '3'), now);
+    await openConflict(dbOf(store), conflict('contacts', '1'), now);
+    await openConflict(dbOf(store), conflict('contacts', '2'), now);
+    await openConflict(dbOf(store), conflict('companies', '3'), now);
     const resolved = (await store.conflicts('contacts')).find((c) => c.crm_id === '2');
     await store.closeConflict(resolved?.id ?? -1, { chosen: 'crm' });
   });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../../../state/index.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { dbOf } from '../../helpers/store-db.js';
 
 describe('backfill progress in the state store (real SQLite file)', () => {
   let file: string;
@@ -117,7 +118,11 @@ describe('backfill progress in the state store (real SQLite file)', () => {
 
     await store.backfills.begin({ sync: 'contacts', since: null, restart: true });
     await store.backfills.savePage(first.backfill.id, { ...page, pulled: 99, written: { crm: 1, erp: 0 } });
-    const rows = await store.db.selectFrom('backfills').select(['id', 'state', 'erp_pulled']).orderBy('id').execute();
+    const rows = await dbOf(store)
+      .selectFrom('backfills')
+      .select(['id', 'state', 'erp_pulled'])
+      .orderBy('id')
+      .execute();
     expect(rows).toEqual([
       { id: first.backfill.id, state: 'superseded', erp_pulled: 7 },
       { id: first.backfill.id + 1, state: 'running', erp_pulled: 0 },

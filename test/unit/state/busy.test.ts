@@ -5,6 +5,7 @@ import { StateStore } from '../../../state/index.js';
 import { crmPage, operation } from '../../helpers/operations.js';
 import { withBusyRetry } from '../../../state/busy.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { dbOf } from '../../helpers/store-db.js';
 
 const op = operation;
 
@@ -41,18 +42,20 @@ describe('the state store under another process holding the database', () => {
     let otherWrite: unknown;
     // A read, another process's write in between, then our write: a deferred BEGIN fails here with
     // SQLITE_BUSY ("database is locked") whatever busy_timeout says; BEGIN IMMEDIATE cannot.
-    await store.db.transaction().execute(async (trx) => {
-      await trx.selectFrom('links').selectAll().execute();
-      try {
-        other.prepare("insert into breakers values ('x', 'closed', '{}', 'now')").run();
-      } catch (error) {
-        otherWrite = error;
-      }
-      await trx
-        .insertInto('breakers')
-        .values({ connector: 'y', circuit: 'closed', state: '{}', updated_at: 'now' })
-        .execute();
-    });
+    await dbOf(store)
+      .transaction()
+      .execute(async (trx) => {
+        await trx.selectFrom('links').selectAll().execute();
+        try {
+          other.prepare("insert into breakers values ('x', 'closed', '{}', 'now')").run();
+        } catch (error) {
+          otherWrite = error;
+        }
+        await trx
+          .insertInto('breakers')
+          .values({ connector: 'y', circuit: 'closed', state: '{}', updated_at: 'now' })
+          .execute();
+      });
     expect(otherWrite).toMatchObject({ code: 'SQLITE_BUSY' });
     expect((await store.breakers()).map((b) => b.connector)).toEqual(['y']);
   });

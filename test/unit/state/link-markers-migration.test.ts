@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrationProvider } from '../../../state/migrations.js';
 import { markersOf, StateStore } from '../../../state/index.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { dbOf } from '../../helpers/store-db.js';
 
 /** A store file in the shape migration 0009 left it, with rows an older Tandem wrote. */
 async function oldStore(file: string): Promise<void> {
@@ -61,7 +62,7 @@ describe('migration 0010_link_markers', () => {
     await oldStore(file);
     store = await StateStore.open(file);
 
-    const links = await store.db.selectFrom('links').selectAll().orderBy('crm_id').execute();
+    const links = await dbOf(store).selectFrom('links').selectAll().orderBy('crm_id').execute();
     expect(links.map((l) => JSON.parse(l.base) as unknown)).toEqual([
       { email: 'a@example.com' },
       { email: '@handle' },
@@ -75,7 +76,7 @@ describe('migration 0010_link_markers', () => {
       { archivedByUs: null, deletesHandled: {} },
     ]);
 
-    const ops = await store.db.selectFrom('outbox').select(['id', 'base', 'link_markers']).orderBy('id').execute();
+    const ops = await dbOf(store).selectFrom('outbox').select(['id', 'base', 'link_markers']).orderBy('id').execute();
     expect(ops).toEqual([
       { id: 1, base: '{}', link_markers: '{"archivedByUs":"erp"}' },
       { id: 2, base: '{}', link_markers: '{"archivedByUs":null}' },
@@ -89,7 +90,7 @@ describe('migration 0010_link_markers', () => {
     const file = path.join(dir, 'old.sqlite');
     await oldStore(file);
     store = await StateStore.open(file);
-    const ops = await store.db
+    const ops = await dbOf(store)
       .selectFrom('outbox')
       .select(['id', 'payload', 'planned_version'])
       .orderBy('id')

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore, type NewOperation, type PageCommit } from '../../../state/index.js';
 import { operation } from '../../helpers/operations.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { dbOf } from '../../helpers/store-db.js';
 
 /** Ada's contact, with her email, and no base snapshot (the operation of a first write). */
 const op = (overrides: Partial<NewOperation> = {}): NewOperation =>
@@ -29,7 +30,7 @@ describe('StateStore on a real SQLite file', () => {
 
   it('creates the file with mode 0600 in WAL mode', async () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+    const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(dbOf(store));
     expect(rows[0]?.journal_mode).toBe('wal');
     expect(fs.existsSync(`${file}-wal`)).toBe(true);
   });
@@ -311,8 +312,8 @@ describe('StateStore on a real SQLite file', () => {
     const live = await store.startRun('contacts', 'incremental');
     const dead = await store.startRun('companies', 'incremental');
     const exited = spawnSync(process.execPath, ['-e', '0']).pid ?? 0;
-    await store.db.updateTable('runs').set({ pid: process.ppid }).where('id', '=', live).execute();
-    await store.db.updateTable('runs').set({ pid: exited }).where('id', '=', dead).execute();
+    await dbOf(store).updateTable('runs').set({ pid: process.ppid }).where('id', '=', live).execute();
+    await dbOf(store).updateTable('runs').set({ pid: exited }).where('id', '=', dead).execute();
     await store.close();
     store = await StateStore.open(file);
     expect((await store.lastRun('contacts'))?.status).toBe('running');
