@@ -86,10 +86,10 @@ export default tseslint.config(
   },
   {
     // A ratchet, not the goal (CONTRIBUTING.md, "Function length"): no function may grow past the longest
-    // left (planPair, 129 lines; then findCounterparts 110, startHubspotSandbox 96). Issue 18 asks for 60
-    // where it makes the steps readable. Lower it to the longest left whenever one is split.
+    // left (resolveConflict and migration 0001, 83 lines; then readSearch 82, matchByKeys 81). Issue 18
+    // asks for 60 where it makes the steps readable. Lower it to the longest left whenever one is split.
     files: ['connectors/**/*.ts', 'src/**/*.ts', 'state/**/*.ts', 'sandbox/**/*.ts'],
-    rules: { 'max-lines-per-function': ['error', { max: 130, skipBlankLines: true, skipComments: true }] },
+    rules: { 'max-lines-per-function': ['error', { max: 83, skipBlankLines: true, skipComments: true }] },
   },
   {
     files: ['src/**/*.ts', 'connectors/**/*.ts'],

@@ -18,6 +18,7 @@ import { tandemSignatureHeader } from '../../../src/webhooks/tandem-hmac.js';
 import { createWebhookVerifier } from '../../../src/webhooks/verify.js';
 import { writeStandaloneContactsMapping } from '../../helpers/config.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { seedWorld } from '../../../sandbox/seed.js';
 
 const TOKEN = 'control-api-token-for-tests';
 const HOOK_SECRET = 'erp-webhook-secret';
@@ -159,7 +160,10 @@ syncs:
     expect(run.statusCode).toBe(200);
     // The run's outcome belongs to the pipeline; what matters here is that it ran and was counted.
     const stats = runStatsSchema.parse(run.json());
-    expect(stats).toMatchObject({ sync: 'contacts', kind: 'incremental', pulled: { crm: 40 } });
+    // The seeded 40 contacts (sandbox: contacts 40, companies 5) less those without an email: the
+    // sync's filter is pushed into HubSpot's search.
+    const withEmail = seedWorld({ contacts: 40, companies: 5 }).contacts.filter((c) => c.email !== null);
+    expect(stats).toMatchObject({ sync: 'contacts', kind: 'incremental', pulled: { crm: withEmail.length } });
     expect(['succeeded', 'failed']).toContain(stats.status);
     expect((await app.store.lastRun('contacts'))?.status).toBe(stats.status);
 
@@ -169,7 +173,7 @@ syncs:
     expect(text).toContain(
       `tandem_runs_total{sync="contacts",kind="incremental",status="${stats.status}",trigger="api"} 1`,
     );
-    expect(text).toContain('tandem_records_pulled_total{sync="contacts",side="crm"} 40');
+    expect(text).toContain(`tandem_records_pulled_total{sync="contacts",side="crm"} ${withEmail.length}`);
   });
 
   it('pause is kept in the data folder; scheduled and webhook runs skip a paused sync', async () => {
