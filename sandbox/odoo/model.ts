@@ -4,7 +4,7 @@
  * `false` for empty values, many2one pairs, MissingError, "Invalid field").
  */
 import { compileDomain } from './domain.js';
-import type { OdooException} from './errors.js';
+import type { OdooException } from './errors.js';
 import { accessError, foreignKeyError, missingError, valueError } from './errors.js';
 import { PROTECTED_FIELDS, type FieldDef, type ModelDef } from './fields.js';
 import type { Clock, Db } from './store.js';
