@@ -8,34 +8,17 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SourceRecord } from '../connectors/types.js';
-import { staticResolver } from '../src/mapping/resolver.js';
+import { CONTACT_PROPERTIES, env as envOf, odooSession } from './bare-io.js';
 import { handWritten } from './hand-map.js';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`floor: ${name} is not set`);
-  return value;
-};
+const env = (name: string): string => envOf('floor', name);
 const CRM = env('BENCH_CRM_URL');
 const ERP = env('BENCH_ERP_URL');
 const TOKEN = env('BENCH_CRM_TOKEN');
 const PASSWORD = env('BENCH_ERP_PASSWORD');
 const READ = process.env['BENCH_READ'] === 'search' ? 'search' : 'list';
 const BURST = Number(process.env['BENCH_BURST'] ?? 190);
-const PROPERTIES = [
-  'email',
-  'firstname',
-  'lastname',
-  'phone',
-  'jobtitle',
-  'address',
-  'city',
-  'zip',
-  'company',
-  'country',
-  'associatedcompanyid',
-  'lastmodifieddate',
-];
+const PROPERTIES = [...CONTACT_PROPERTIES, 'associatedcompanyid', 'lastmodifieddate'];
 
 /** A sliding window of request times: waits until one more request fits `max` per `ms`. */
 function pacer(max: number, ms: number): () => Promise<void> {
@@ -76,18 +59,6 @@ async function hubspot(pace: () => Promise<void>, path: string, body?: unknown):
   }
 }
 
-let rpcId = 0;
-async function odoo(service: string, method: string, args: unknown[]): Promise<unknown> {
-  const response = await fetch(`${ERP}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: ++rpcId, params: { service, method, args } }),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error !== undefined) throw new Error(`Odoo ${method}: ${body.error.message}`);
-  return body.result;
-}
-
 /** Every contact, a page at a time, on the chosen path. */
 async function* pages(): AsyncGenerator<HubspotPage> {
   let after: string | undefined;
@@ -119,17 +90,7 @@ async function* pages(): AsyncGenerator<HubspotPage> {
 }
 
 async function main(): Promise<void> {
-  const uid = (await odoo('common', 'login', ['tandem', 'admin', PASSWORD])) as number;
-  const kw = (model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<unknown> =>
-    odoo('object', 'execute_kw', ['tandem', uid, PASSWORD, model, method, args, kwargs]);
-  const countries = (await kw('res.country', 'search_read', [[]], { fields: ['code'] })) as {
-    id: number;
-    code: string;
-  }[];
-  const resolver = staticResolver({
-    links: {},
-    catalogs: { 'erp:res.country:code': Object.fromEntries(countries.map((c) => [c.code, String(c.id)])) },
-  });
+  const { kw, resolver } = await odooSession(ERP, PASSWORD);
   let read = 0;
   let created = 0;
   for await (const page of pages()) {

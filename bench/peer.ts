@@ -6,40 +6,13 @@
  */
 import { Client } from '@hubspot/api-client';
 import type { SourceRecord } from '../connectors/types.js';
-import { staticResolver } from '../src/mapping/resolver.js';
+import { CONTACT_PROPERTIES, env as envOf, odooSession } from './bare-io.js';
 import { handWritten } from './hand-map.js';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`peer: ${name} is not set`);
-  return value;
-};
+const env = (name: string): string => envOf('peer', name);
 const ERP = env('BENCH_ERP_URL');
 const PASSWORD = env('BENCH_ERP_PASSWORD');
-const PROPERTIES = [
-  'email',
-  'firstname',
-  'lastname',
-  'phone',
-  'jobtitle',
-  'address',
-  'city',
-  'zip',
-  'company',
-  'country',
-];
-
-let rpcId = 0;
-async function odoo(service: string, method: string, args: unknown[]): Promise<unknown> {
-  const response = await fetch(`${ERP}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: ++rpcId, params: { service, method, args } }),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error !== undefined) throw new Error(`Odoo ${method}: ${body.error.message}`);
-  return body.result;
-}
+const PROPERTIES = [...CONTACT_PROPERTIES];
 
 async function main(): Promise<void> {
   const hubspot = new Client({
@@ -47,17 +20,7 @@ async function main(): Promise<void> {
     basePath: env('BENCH_CRM_URL'),
     numberOfApiCallRetries: 6,
   });
-  const uid = (await odoo('common', 'login', ['tandem', 'admin', PASSWORD])) as number;
-  const kw = (model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<unknown> =>
-    odoo('object', 'execute_kw', ['tandem', uid, PASSWORD, model, method, args, kwargs]);
-  const countries = (await kw('res.country', 'search_read', [[]], { fields: ['code'] })) as {
-    id: number;
-    code: string;
-  }[];
-  const resolver = staticResolver({
-    links: {},
-    catalogs: { 'erp:res.country:code': Object.fromEntries(countries.map((c) => [c.code, String(c.id)])) },
-  });
+  const { kw, resolver } = await odooSession(ERP, PASSWORD);
   let read = 0;
   let created = 0;
   let after: string | undefined;
