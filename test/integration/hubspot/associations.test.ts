@@ -1,24 +1,10 @@
-import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../../sandbox/types.js';
-import { api, startSandbox, tempDir } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { api, sandboxPerTest } from './harness.js';
 
 type Json = Record<string, unknown>;
 
 describe('the HubSpot sandbox speaks the v4 associations API', () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  async function sandbox(): Promise<RunningServer> {
-    const dir = await tempDir();
-    const server = await startSandbox(dir);
-    cleanups.push(async () => {
-      await server.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    return server;
-  }
+  const sandbox = sandboxPerTest();
   async function newRecord(url: string, object: string, properties: Json): Promise<string> {
     return String((await api(url, 'POST', `/crm/v3/objects/${object}`, { properties })).json['id']);
   }

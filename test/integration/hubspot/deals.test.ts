@@ -1,28 +1,12 @@
-import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/logger.js';
-import { startHubspotSandbox } from '../../../sandbox/hubspot/index.js';
-import type { RunningServer } from '../../../sandbox/types.js';
-import { TOKEN, UNTHROTTLED, WORLD, api, startSandbox, tempDir } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { WORLD, api, sandboxPerTest } from './harness.js';
 
 type Json = Record<string, unknown>;
 const results = (json: Json): Json[] => json['results'] as Json[];
 const props = (json: Json): Record<string, string | null> => json['properties'] as Record<string, string | null>;
 
 describe('the HubSpot sandbox models deals, pipelines, products and line items', () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  async function sandbox(): Promise<RunningServer> {
-    const dir = await tempDir();
-    const server = await startSandbox(dir);
-    cleanups.push(async () => {
-      await server.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    return server;
-  }
+  const sandbox = sandboxPerTest();
 
   it('serves the default Sales Pipeline with its stages as HubSpot ships them', async () => {
     const server = await sandbox();
@@ -170,15 +154,7 @@ describe('the HubSpot sandbox models deals, pipelines, products and line items',
   });
 
   it('applies the lost-response fault to single-record creates and association PUTs: written, answer dropped', async () => {
-    const dir = await tempDir();
-    const faulty = await startHubspotSandbox(
-      { dataDir: dir, port: 0, world: WORLD, secret: TOKEN, logger: silentLogger(), faults: { lostResponseRate: 1 } },
-      UNTHROTTLED,
-    );
-    cleanups.push(async () => {
-      await faulty.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const faulty = await sandbox({ lostResponseRate: 1 });
     await expect(
       api(faulty.url, 'POST', '/crm/v3/objects/deals', { properties: { dealname: 'lost', tandem_ref: 'L-1' } }),
     ).rejects.toThrow();

@@ -2,12 +2,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { hubspotConnector } from '../../../connectors/hubspot/index.js';
 import type { ChangePage, Connector, Cursor } from '../../../connectors/types.js';
 import { createTransport } from '../../../src/http/transport.js';
 import { silentLogger } from '../../../src/logger.js';
 import { type HubspotSandboxTuning, startHubspotSandbox } from '../../../sandbox/hubspot/index.js';
 import { type SeedWorld, seedWorld } from '../../../sandbox/seed.js';
+import type { FaultOptions } from '../../../sandbox/faults.js';
 import type { RunningServer } from '../../../sandbox/types.js';
 
 export const TOKEN = 'test-hubspot-token';
@@ -19,8 +21,33 @@ export async function tempDir(): Promise<string> {
   return fs.promises.mkdtemp(path.join(os.tmpdir(), 'tandem-hubspot-'));
 }
 
-export async function startSandbox(dir: string, tuning: HubspotSandboxTuning = UNTHROTTLED): Promise<RunningServer> {
-  return startHubspotSandbox({ dataDir: dir, port: 0, world: WORLD, secret: TOKEN, logger: silentLogger() }, tuning);
+export async function startSandbox(
+  dir: string,
+  tuning: HubspotSandboxTuning = UNTHROTTLED,
+  faults?: FaultOptions,
+): Promise<RunningServer> {
+  const options = { dataDir: dir, port: 0, world: WORLD, secret: TOKEN, logger: silentLogger() };
+  return startHubspotSandbox(faults === undefined ? options : { ...options, faults }, tuning);
+}
+
+/**
+ * For a describe block: a function that starts a sandbox in its own temp folder; each one is
+ * closed and its folder removed after the test that started it.
+ */
+export function sandboxPerTest(): (faults?: FaultOptions) => Promise<RunningServer> {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return async (faults) => {
+    const dir = await tempDir();
+    const server = await startSandbox(dir, UNTHROTTLED, faults);
+    cleanups.push(async () => {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    return server;
+  };
 }
 
 export function connectorFor(url: string, token: () => string = () => TOKEN): Connector {
