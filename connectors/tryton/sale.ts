@@ -1,6 +1,6 @@
 /**
  * `sale.sale` with its lines and invoices as plain fields, the Tryton analogue of Odoo's
- * `sale.order` (docs/tryton.md, "Sales"):
+ * `sale.order` (docs/connectors.md, "Sales"):
  *
  * | field                       | read from                                                        |
  * | --------------------------- | ---------------------------------------------------------------- |
