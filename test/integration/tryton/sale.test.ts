@@ -10,7 +10,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TrytonRpc } from '../../../connectors/tryton/rpc.js';
 import { idsSchema, nullSchema, rowsSchema } from '../../../connectors/tryton/schemas.js';
 import type { Connector, Cursor, SourceRecord, UpsertOperation, WriteResult } from '../../../connectors/types.js';
-import { connectorFor, describeTryton, privateDatabase, rpcFor } from './server.js';
+import { trytonConnector } from '../../../connectors/tryton/index.js';
+import { createTransport, type HttpTransport } from '../../../src/http/transport.js';
+import { silentLogger } from '../../../src/logger.js';
+import { connectorFor, describeTryton, password, privateDatabase, rpcFor } from './server.js';
 import { invoicesOf, payInvoice, setUpSales, type SalesSetup } from './sales-setup.js';
 
 const FIELDS = [
@@ -68,10 +71,13 @@ describeTryton('tryton sale.sale (the quote-to-cash analogue)', (env) => {
   afterAll(() => database.remove());
 
   /** Every page of one read, and the cursor it ends on. */
-  async function readAll(cursor: Cursor | null): Promise<{ records: SourceRecord[]; cursor: Cursor | null }> {
+  async function readAll(
+    cursor: Cursor | null,
+    through: Connector = connector,
+  ): Promise<{ records: SourceRecord[]; cursor: Cursor | null }> {
     const records: SourceRecord[] = [];
     let last = cursor;
-    for await (const page of connector.reader.readChanges('sale.sale', { cursor, fields: FIELDS })) {
+    for await (const page of through.reader.readChanges('sale.sale', { cursor, fields: FIELDS })) {
       records.push(...page.records);
       last = page.cursor;
     }
@@ -263,6 +269,34 @@ describeTryton('tryton sale.sale (the quote-to-cash analogue)', (env) => {
       'invoices.paid_date': today,
       'invoices.names': expect.stringMatching(/\S/),
     });
+
+    // The requests of that incremental read, by a fresh connector: its login, the user's company and
+    // the sale fields once per connector; the invoices changed since the cursor and their sales; then
+    // one page: its two streams, lines and invoices nested in them.
+    const methods: string[] = [];
+    const inner = createTransport({ logger: silentLogger(), retry: { limit: 0 } });
+    const http: HttpTransport = {
+      request(request) {
+        methods.push(String((request.json as { method?: unknown } | undefined)?.method));
+        return inner.request(request);
+      },
+    };
+    const config = trytonConnector.configSchema.parse({ url: env.url, db: database.db, login: env.login });
+    const counted = trytonConnector.create('erp', config, {
+      http,
+      logger: silentLogger(),
+      secret: () => password(env),
+    });
+    expect((await readAll(partial.cursor, counted)).records.map((r) => r.id)).toEqual([String(id)]);
+    expect(methods).toEqual([
+      'common.db.login',
+      'model.res.user.get_preferences',
+      'model.sale.sale.fields_get',
+      'model.account.invoice.search_read',
+      'model.sale.sale.search_read',
+      'model.sale.sale.search_read',
+      'model.sale.sale.search_read',
+    ]);
 
     // Past draft: lines and a cancel are refused unwritten, for a person to handle.
     const [lines, cancel] = await connector.writer.writeBatch('sale.sale', [
