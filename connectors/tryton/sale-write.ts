@@ -57,6 +57,17 @@ function wantedLine(value: unknown, index: number): WantedLine {
   if (typeof price !== 'number' && typeof price !== 'string')
     throw new RangeError(`${where(index)}: unit_price must be a decimal number, got ${JSON.stringify(price)}`);
   toTrytonDecimal(price); // throws a RangeError for text that is not a decimal number
+  // Tryton 6.0's sale.line has no discount (that is the sale_discount module, not installed): a
+  // discount other than zero would be lost, so it is refused rather than dropped.
+  const discount = line['discount'];
+  if (
+    discount !== undefined &&
+    discount !== null &&
+    !sameDecimal(typeof discount === 'number' ? discount : String(discount), 0)
+  )
+    throw new RangeError(
+      `${where(index)}: Tryton's sale lines have no discount; got ${JSON.stringify(discount)} (put it in the price)`,
+    );
   const description = line['description'];
   if (description !== undefined && description !== null && typeof description !== 'string')
     throw new RangeError(`${where(index)}: description must be text`);

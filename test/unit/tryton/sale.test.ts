@@ -79,6 +79,9 @@ describe('sale lines', () => {
       'sale.sale lines[0]: Tryton has no product 9 with a sale unit',
     );
     expect(() => saleValues({ lines: [{}, { product: 'x' }] }, undefined, null, units)).toThrow(/lines\[0\]: product/);
+    const discounted = (discount: unknown) => ({ lines: [{ product: 1, quantity: 1, unit_price: 1, discount }] });
+    expect(() => saleValues(discounted(10), undefined, null, units)).toThrow("Tryton's sale lines have no discount");
+    expect(saleValues(discounted('0.00'), undefined, null, units).vals).toHaveProperty('lines');
     expect(() =>
       saleValues({ lines: [{ product: 1, quantity: 1, unit_price: '1,5' }] }, undefined, null, units),
     ).toThrow(RangeError);
