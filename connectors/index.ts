@@ -62,7 +62,7 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
   // are short, and its own `_timestamp` checks cover the edits that race a write.
   tryton: {
     factory: trytonConnector as ConnectorFactory<unknown>,
-    objects: ['party.party'],
+    objects: ['party.party', 'sale.sale'],
     secrets: ['password'],
     settleSeconds: 30,
   },
