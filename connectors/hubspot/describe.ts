@@ -25,7 +25,11 @@ export function coarseType(definition: Pick<PropertyDefinition, 'type' | 'fieldT
     case 'phone_number':
       return 'string';
     case 'number':
-      return definition.name !== 'hs_object_id' && definition.name.endsWith('id') ? 'reference' : 'number';
+      // An id of another record (`hs_product_id`, `associatedcompanyid`), not one that merely ends
+      // in "id" (`tandem_amount_paid`).
+      return definition.name !== 'hs_object_id' && /(?:_id|companyid|ownerid)$/.test(definition.name)
+        ? 'reference'
+        : 'number';
     case 'datetime':
       return 'datetime';
     case 'date':

@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { api, sandboxPerTest, startSandbox, tempDir } from './harness.js';
+import type { WriteOperation } from '../../../connectors/types.js';
+import { api, connectorFor, sandboxPerTest, startSandbox, tempDir } from './harness.js';
 
 type Json = Record<string, unknown>;
 const results = (json: Json): Json[] => json['results'] as Json[];
@@ -129,5 +130,47 @@ describe('the HubSpot sandbox models custom properties and property groups', () 
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('through the connector: ensure creates the missing properties once, after which a write naming them goes through', async () => {
+    const server = await sandbox();
+    const crm = connectorFor(server.url);
+    const write: WriteOperation = {
+      action: 'upsert',
+      key: 'k1',
+      targetId: '2',
+      ref: { field: 'tandem_ref', value: 'HS-DEAL-2' },
+      fields: { tandem_order_number: 'S00007', tandem_amount_paid: '120.50', tandem_paid_date: '2026-03-02' },
+    };
+    const [refused] = await crm.writer.writeBatch('deals', [write]);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', retryable: false } });
+    expect(JSON.stringify(refused)).toContain('PROPERTY_DOESNT_EXIST');
+
+    const specs = [
+      { name: 'tandem_order_number', label: 'Order number', type: 'string' },
+      { name: 'tandem_amount_paid', label: 'Amount paid', type: 'number' },
+      { name: 'tandem_paid_date', label: 'Paid on', type: 'date' },
+    ] as const;
+    const before = server.requestsByEndpoint()['POST /crm/v3/properties/deals'] ?? 0;
+    expect(await crm.properties?.ensure('deals', specs)).toEqual(specs.map((s) => s.name));
+    expect(await crm.properties?.ensure('deals', specs)).toEqual([]);
+    expect(await connectorFor(server.url).properties?.ensure('deals', specs)).toEqual([]);
+    expect((server.requestsByEndpoint()['POST /crm/v3/properties/deals'] ?? 0) - before).toBe(3);
+    // The describe() cache forgot the old list: the new properties are fields now.
+    const described = await crm.schema.describe('deals');
+    expect(described.fields.find((f) => f.name === 'tandem_amount_paid')).toMatchObject({
+      type: 'number',
+      readOnly: false,
+    });
+
+    const [written] = await crm.writer.writeBatch('deals', [write]);
+    expect(written).toMatchObject({ ok: true, id: '2' });
+    const [found] = await crm.lookup.findBy(
+      'deals',
+      'hs_object_id',
+      ['2'],
+      ['tandem_order_number', 'tandem_paid_date'],
+    );
+    expect(found?.fields).toMatchObject({ tandem_order_number: 'S00007', tandem_paid_date: '2026-03-02' });
   });
 });
