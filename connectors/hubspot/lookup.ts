@@ -6,7 +6,7 @@
 import type { RecordLookup, SourceRecord } from '../types.js';
 import type { HubspotClient } from './client.js';
 import type { HubspotConfig } from './config.js';
-import { splitFields, withDealFields } from './deal-fields.js';
+import { isVirtualField, splitFields, withDealFields } from './deal-fields.js';
 import type { PropertyCatalog } from './describe.js';
 import { DEFAULT_LOOKUP_PROPERTIES, MAX_BATCH_INPUTS, SEARCH_LIMITS, modifiedProperty } from './objects.js';
 import { searchPages } from './pagination.js';
@@ -60,7 +60,9 @@ export function createLookup(client: HubspotClient, config: HubspotConfig, catal
     const ts = modifiedProperty(object);
     const properties = [
       ...new Set([
-        ...(config.lookupProperties[object] ?? DEFAULT_LOOKUP_PROPERTIES[object] ?? []),
+        ...(config.lookupProperties[object] ?? DEFAULT_LOOKUP_PROPERTIES[object] ?? []).filter(
+          (name) => !isVirtualField(object, name),
+        ),
         ...fields,
         field,
         ts,
