@@ -40,7 +40,7 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
     // the config sets rateLimit, and search apart: hubspot/rate-limits.ts.
     limits: (settings, rateLimit) =>
       hubspotLimits({ searchPerSecond: hubspotConfigSchema.parse(settings).searchPerSecond, burst: rateLimit }),
-    objects: ['contacts', 'companies'],
+    objects: ['contacts', 'companies', 'deals'],
     secrets: ['token'],
     // Search is an index fed after the write: HubSpot's search guide says new and changed records
     // may take a few moments to appear in search results, with no bound; under load it is longer.

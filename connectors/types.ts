@@ -218,6 +218,21 @@ export interface MergeSupport {
   merge(object: string, survivorId: string, loserId: string): Promise<string>;
 }
 
+/** A property a sync needs on the vendor's side (e.g. the CRM fields an ERP writes back). */
+export interface PropertySpec {
+  readonly name: string;
+  readonly label: string;
+  readonly type: 'string' | 'number' | 'date' | 'datetime';
+}
+
+/**
+ * Optional: the connector creates custom properties (HubSpot's properties API). `ensure` creates
+ * the specs the object lacks and resolves to the names it created (empty when all existed).
+ */
+export interface PropertySupport {
+  ensure(object: string, specs: readonly PropertySpec[]): Promise<string[]>;
+}
+
 /** What a connector can do. Every flag has a default in {@link DEFAULT_CAPABILITIES}. */
 export interface Capabilities {
   /** Largest page `readChanges` asks for. */
@@ -286,6 +301,8 @@ export interface Connector {
   readonly schema: SchemaDescriber;
   /** Merges: detected and made through the vendor's own merge, where it has one. */
   readonly merges?: MergeSupport;
+  /** Custom properties: created where missing, for the fields a sync writes to this side. */
+  readonly properties?: PropertySupport;
   /** One cheap authenticated request that proves the credentials work. */
   check(): Promise<void>;
   /** The record's page in the vendor's web UI, where its URL pattern is known (drift reports link to it). */

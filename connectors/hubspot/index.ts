@@ -4,7 +4,8 @@
  * - reads: the search endpoint, keyset by (modification time, id), see reader.ts;
  * - writes: batch upsert by a unique property, batch update by id, batch archive;
  * - lookups: batch read by unique property (live and archived), else search with IN;
- * - schema: the properties API.
+ * - schema: the properties API; custom properties created where missing (property-ensure.ts);
+ * - deals: read-only virtual fields for their company, contact and line items (deal-fields.ts).
  *
  * @example
  *   const crm = hubspotConnector.create('crm', hubspotConnector.configSchema.parse({}), ctx);
@@ -16,6 +17,7 @@ import { type HubspotConfig, hubspotConfigSchema } from './config.js';
 import { createPropertyCatalog } from './describe.js';
 import { createLookup } from './lookup.js';
 import { createMerges } from './merges.js';
+import { createPropertySupport } from './property-ensure.js';
 import { MAX_BATCH_INPUTS, SEARCH_LIMITS } from './objects.js';
 import { createReader } from './reader.js';
 import { listResponseSchema } from './schemas.js';
@@ -67,6 +69,7 @@ export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
       lookup: createLookup(client, config, catalog),
       schema: { describe: (object: string) => catalog.describe(object) },
       merges: createMerges(client),
+      properties: createPropertySupport(client, catalog),
       async check() {
         await client.call(
           { method: 'GET', path: '/crm/v3/objects/contacts', query: { limit: '1' } },
