@@ -47,9 +47,11 @@ export function parseWantedLines(value: unknown): WantedLine[] {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       throw new LinePayloadError(`${at} must be an object with product_id, product_uom_qty, price_unit, discount`);
     const line = raw as Record<string, unknown>;
-    const product = line['product_id'];
+    // A lookup may give the id as text ("42"): taken as the number it spells.
+    const given = line['product_id'];
+    const product = typeof given === 'string' && /^\d{1,15}$/.test(given) ? Number(given) : given;
     if (typeof product !== 'number' || !Number.isInteger(product) || product <= 0)
-      throw new LinePayloadError(`${at}.product_id must be a product.product id, not ${JSON.stringify(product)}`);
+      throw new LinePayloadError(`${at}.product_id must be a product.product id, not ${JSON.stringify(given)}`);
     const numbers = NUMBERS.map((field) => {
       const units = toUnits(line[field] ?? (field === 'discount' ? 0 : undefined));
       if (units === undefined)

@@ -41,7 +41,7 @@ describe('order line commands', () => {
   it('creates every line with [0, 0, vals], discount defaulting to 0 and name only when given', () => {
     const wanted = parseWantedLines([
       { product_id: 7, product_uom_qty: '2', price_unit: '19.99' },
-      { product_id: 8, product_uom_qty: 1, price_unit: 5, discount: 10, name: 'Setup' },
+      { product_id: '8', product_uom_qty: 1, price_unit: 5, discount: 10, name: 'Setup' },
     ]);
     expect(createCommands(wanted)).toEqual([
       [0, 0, { product_id: 7, product_uom_qty: 2, price_unit: 19.99, discount: 0 }],
@@ -90,7 +90,8 @@ describe('order line commands', () => {
     expect(bad([{ product_id: 7, product_uom_qty: 1, price_unit: 1 }, 'x'])).toMatch(
       /^order_line\[1\] must be an object/,
     );
-    expect(bad([{ product_id: '7', product_uom_qty: 1, price_unit: 1 }])).toMatch(/^order_line\[0\]\.product_id/);
+    expect(bad([{ product_id: 'seven', product_uom_qty: 1, price_unit: 1 }])).toMatch(/^order_line\[0\]\.product_id/);
+    expect(bad([{ product_id: 0, product_uom_qty: 1, price_unit: 1 }])).toMatch(/^order_line\[0\]\.product_id/);
     expect(bad([{ product_id: 7, product_uom_qty: 1, price_unit: 1, discount: 'x' }])).toMatch(
       /^order_line\[0\]\.discount must be a decimal number/,
     );
