@@ -142,10 +142,22 @@ class OrderStreams {
   }
 }
 
-const page = (records: readonly SourceRecord[], lastId: string | null): ChangePage => {
-  const last = records[records.length - 1] as SourceRecord;
-  return { records, cursor: { modifiedAt: last.modifiedAt, lastId: lastId ?? last.id } };
-};
+/**
+ * A step's records (sorted by (E, id)) as pages of at most `size` (both streams together can find
+ * more), each resuming after its last record; the last page after `covered` when a finished
+ * second's ids were covered up to it.
+ */
+function* pages(records: readonly SourceRecord[], size: number, covered: number | null): Iterable<ChangePage> {
+  for (let at = 0; at < records.length; at += size) {
+    const chunk = records.slice(at, at + size);
+    const last = chunk[chunk.length - 1] as SourceRecord;
+    const final = at + size >= records.length;
+    yield {
+      records: chunk,
+      cursor: { modifiedAt: last.modifiedAt, lastId: final && covered !== null ? String(covered) : last.id },
+    };
+  }
+}
 
 /** `readChanges('sale.order', ...)`: pages in (E, id) order; see the module doc. */
 export async function* readOrderChanges(rpc: OdooRpc, options: ReadOptions, size: number): AsyncIterable<ChangePage> {
@@ -157,7 +169,7 @@ export async function* readOrderChanges(rpc: OdooRpc, options: ReadOptions, size
   let lastId = options.cursor?.lastId == null ? null : Number(options.cursor.lastId);
   for (;;) {
     const scan = await streams.scan(at, lastId, size);
-    if (scan.records.length > 0) yield page(scan.records, null);
+    yield* pages(scan.records, size, null);
     if (scan.next === null) return;
     if (scan.next !== at) {
       at = scan.next as string;
@@ -170,7 +182,7 @@ export async function* readOrderChanges(rpc: OdooRpc, options: ReadOptions, size
     for (;;) {
       const step = await streams.finish(second, lastId, size, moveIds);
       const covered = step.next as number | null;
-      if (step.records.length > 0) yield page(step.records, covered === null ? null : String(covered));
+      yield* pages(step.records, size, covered);
       if (covered === null) break;
       lastId = covered;
     }

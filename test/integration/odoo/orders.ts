@@ -53,9 +53,9 @@ export async function aCustomer(url: string): Promise<number> {
   return id;
 }
 
-/** Invoices a confirmed order through the wizard and posts the invoice; answers its id. */
-export async function invoiceAndPost(url: string, orderId: number): Promise<number> {
-  const context = { active_model: 'sale.order', active_ids: [orderId] };
+/** Invoices confirmed orders (of one customer: one invoice) through the wizard and posts the invoice; answers its id. */
+export async function invoiceAndPost(url: string, orderIds: number | readonly number[]): Promise<number> {
+  const context = { active_model: 'sale.order', active_ids: typeof orderIds === 'number' ? [orderIds] : orderIds };
   const wizard = await ok<number>(url, 'sale.advance.payment.inv', 'create', [{}], { context });
   const action = await ok<{ res_id: number }>(url, 'sale.advance.payment.inv', 'create_invoices', [[wizard]], {
     context,

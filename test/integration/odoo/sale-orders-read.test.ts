@@ -171,6 +171,25 @@ describe('paging', () => {
       for (const later of pages.slice(i + 1).flatMap((p) => p.records)) expect(rest).toContain(later.id);
     }
   });
+
+  it('splits the orders one invoice brings back into pages of at most pageSize', async () => {
+    const orders = [];
+    for (const i of [1, 2, 3, 4]) orders.push(await confirmedOrder(`HS-DEAL-C${i}`));
+    const invoice = await invoiceAndPost(url, orders);
+    await nextSecond();
+    const since = { modifiedAt: new Date().toISOString(), lastId: null };
+    await pay(url, invoice);
+    const pages = await readAll(since, 3, ['name', 'invoices']);
+    expect(pages.map((p) => p.records.map((r) => Number(r.id)))).toEqual([orders.slice(0, 3), orders.slice(3)]);
+    expect(
+      pages
+        .flatMap((p) => p.records)
+        .every((r) => (r.fields['invoices'] as { payment_state: string }).payment_state === 'paid'),
+    ).toBe(true);
+    expect(await readAll(pages[0]?.cursor ?? null, 3, ['name'])).toEqual([
+      expect.objectContaining({ records: [expect.objectContaining({ id: String(orders[3]) })] }),
+    ]);
+  });
 });
 
 describe('describe', () => {
