@@ -50,7 +50,7 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
   odoo: {
     factory: odooConnector as ConnectorFactory<unknown>,
     sandbox: { role: 'erp', settings: (url) => ({ url, db: SANDBOX_ODOO_DB, login: SANDBOX_ODOO_LOGIN }) },
-    objects: ['res.partner'],
+    objects: ['res.partner', 'sale.order'],
     secrets: ['password'],
     // `write_date` is the transaction's start (`now()` in PostgreSQL): a row commits up to one
     // transaction later than its stamp. A worker's request is killed after `--limit-time-real`,

@@ -9,6 +9,7 @@ import { VendorError } from '../../src/errors.js';
 import type { LookupOptions, RecordLookup, SourceRecord } from '../types.js';
 import { toCatalogRecord, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { OdooRpc } from './rpc.js';
+import { orderRecords, orderView, SALE_ORDER, searchOrders } from './sale-orders.js';
 import { changeRowsSchema, recordsSchema } from './schemas.js';
 
 /** Values per `search_read`: keeps the domain, and the request, small. */
@@ -32,13 +33,32 @@ export function likePattern(value: string, options: LookupOptions): string {
 }
 
 /** The domain that finds any of `values` in `field`: `in`, or one pattern leaf per value, OR-ed. */
-function valuesDomain(field: string, values: readonly string[], options: LookupOptions): unknown[] {
+export function valuesDomain(field: string, values: readonly string[], options: LookupOptions): unknown[] {
   const loose = options.ignoreCase === true || options.looseSpace === true;
   if (!loose || field === 'id' || field.endsWith('_id'))
     return [[field, 'in', values.map((value) => domainValue(field, value))]];
   const operator = options.ignoreCase === true ? '=ilike' : '=like';
   const leaves = [...new Set(values.map((v) => likePattern(v, options)))].map((p) => [field, operator, p]);
   return anyOf(leaves);
+}
+
+/** Orders by one field, with their lines and invoice aggregates when `extra` names them (sale-orders.ts). */
+async function findOrders(
+  rpc: OdooRpc,
+  field: string,
+  values: readonly string[],
+  extra: readonly string[],
+  options: LookupOptions,
+): Promise<SourceRecord[]> {
+  const view = orderView([field, 'display_name', ...extra]);
+  const unique = [...new Set(values)];
+  const found: SourceRecord[] = [];
+  for (let at = 0; at < unique.length; at += LOOKUP_CHUNK) {
+    const domain = valuesDomain(field, unique.slice(at, at + LOOKUP_CHUNK), options);
+    const rows = await searchOrders(rpc, view, domain, 'id asc', 0, {});
+    found.push(...(await orderRecords(rpc, view, rows, undefined, {})));
+  }
+  return found;
 }
 
 /**
@@ -82,6 +102,7 @@ export function createLookup(rpc: OdooRpc): RecordLookup {
 
   return {
     async findBy(object, field, values, extra = [], options = {}) {
+      if (object === SALE_ORDER) return findOrders(rpc, field, values, extra, options);
       try {
         return await read(object, field, values, extra, options);
       } catch (error) {
