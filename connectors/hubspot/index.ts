@@ -36,6 +36,14 @@ export const HUBSPOT_CAPABILITIES = capabilities({
   idField: 'hs_object_id',
   // `lastmodifieddate` has milliseconds: one version, one state.
   exactVersions: true,
+  // HubSpot de-duplicates contacts by email and stores it lower-cased and trimmed: a second contact
+  // with an email another holds is refused (409 CONFLICT, "Contact already exists. Existing ID: ..."),
+  // https://developers.hubspot.com/docs/api-reference/latest/crm/objects/contacts/guide and
+  // https://knowledge.hubspot.com/contacts-user-guide/how-to-integrate-other-software-with-contacts.
+  // Companies' `domain` is only recommended as an identifier, not enforced: not listed. Custom
+  // properties with `hasUniqueValue` are unique too, but their case rules are not documented:
+  // not listed (the engine then asks, as before).
+  uniqueFields: { contacts: ['email'] },
 });
 
 /** HubSpot's object type ids of the standard objects, as record pages name them. */

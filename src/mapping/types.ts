@@ -59,6 +59,13 @@ export interface MatchKey {
    * when the key lower-cases, with loose white space when it collapses it.
    */
   readonly lookup: LookupOptions;
+  /**
+   * True when the key only trims and lower-cases (`none`, `lowercase`, or steps among `trim` and
+   * `lowercase`): two values it makes equal differ at most in case and
+   * surrounding white space, so a vendor that keeps the field unique that way (`Capabilities.uniqueFields`)
+   * never holds two records with one key value.
+   */
+  readonly caseOnly: boolean;
 }
 
 export interface RecordReference {
