@@ -115,26 +115,32 @@ function linesReader(path: string, reads: readonly ((line: Fields) => Value)[], 
  * Maps every line through `map` (per line field), then sorts them. Every line and field is tried
  * even after one failed, so that a first pass asks the resolver for every catalog value the lines
  * need (the pipeline prefetches the misses, then maps again); the first failure is thrown.
+ * `check` (the CRM side) refuses empty required values, the key's included; without it (the ERP
+ * side) a line with an empty key is left out: a section or note line, which the mapping does not
+ * manage, and which must not make the order unmappable.
  */
 function eachLine(
   plans: readonly LinePlan[],
   key: number,
+  check: boolean,
   map: (plan: LinePlan, value: Value, resolver: Parameters<StepFn>[1]) => Value,
 ): StepFn {
   return (value, resolver) => {
     const lines = Array.isArray(value) ? (value as readonly Value[]) : [];
     let first: StepFailure | undefined;
-    const out = lines.map((line, i): Value[] => {
+    const out: Value[][] = [];
+    lines.forEach((line, i) => {
       const [label = null, ...raw] = Array.isArray(line) ? (line as readonly Value[]) : [];
-      return plans.map((plan, j) => {
+      const tuple = plans.map((plan, j) => {
         try {
           const v = map(plan, raw[j] ?? null, resolver);
-          return v === null && plan.required ? fail('is required but empty') : v;
+          return v === null && check && (plan.required || j === key) ? fail('is required but empty') : v;
         } catch (error) {
           first ??= lineFailure(error, i, label, plan.name);
           return null;
         }
       });
+      if (check || tuple[key] !== null) out.push(tuple);
     });
     if (first !== undefined) throw first;
     return sortLines(out, key);
@@ -192,19 +198,18 @@ export function compileLines(
 ): FieldPlan {
   const paths = checkShape(spec, flow.direction, at, problem);
   const lines = spec.lines as NonNullable<FieldSpec['lines']>;
-  const compiled = lines.fields.map((line, j) => compileLineField(file, line, [...at, 'lines', 'fields', j], problem));
-  const names = compiled.map((p) => p.name);
+  const plans = lines.fields.map((line, j) => compileLineField(file, line, [...at, 'lines', 'fields', j], problem));
+  const names = plans.map((p) => p.name);
   names.forEach((name, j) => {
     if (names.indexOf(name) !== j)
       problem([...at, 'lines', 'fields', j], `two line fields are named ${name}; give one a name: or another erp key`);
   });
   const named = names.indexOf(lines.key);
   if (named < 0) problem([...at, 'lines', 'key'], `key names a line field; have: ${names.join(', ')}`);
-  // Every line needs its key: it is what the ERP pairs lines by.
-  const plans = compiled.map((p, j) => (j === named ? { ...p, required: true } : p));
   const oneWay: StepFn = () => fail('lines flow CRM -> ERP only');
-  const forward = eachLine(plans, named, (plan, v, resolver) => plan.forward(v, resolver));
-  const canonErp = eachLine(plans, named, (plan, v) => plan.canonErp(v));
+  // Every CRM line needs its key: it is what the ERP pairs lines by.
+  const forward = eachLine(plans, named, true, (plan, v, resolver) => plan.forward(v, resolver));
+  const canonErp = eachLine(plans, named, false, (plan, v) => plan.canonErp(v));
   return {
     spec: Object.freeze({
       name: spec.name ?? paths.erp,

@@ -64,6 +64,8 @@ describe('lines', () => {
         order_line: [
           { id: 9, product_id: 12, product_uom_qty: 1, price_unit: 5, discount: 0, name: 'B' },
           { id: 8, product_id: [11, 'A'], product_uom_qty: 2, price_unit: 19.99, discount: 10, name: 'A' },
+          // A note line typed in Odoo has no product: not a line the mapping manages.
+          { id: 10, product_id: false, product_uom_qty: 0, price_unit: 0, discount: 0, name: 'Deliver by May' },
         ],
       }),
     );
