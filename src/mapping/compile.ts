@@ -11,11 +11,11 @@ import { compileField, type FieldPlan } from './compile-field.js';
 import { canonical, convert, encode, type MappingParts } from './record-steps.js';
 import type { Problem } from './types.js';
 import { compileMatchKey, compileReference } from './keys.js';
-import { firstPresent } from './reference-field.js';
 import type { NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { MappingFile } from './schema.js';
 import type { CanonicalValues, CompiledMapping } from './types.js';
 import type { Value } from './values.js';
+import { firstPresent } from './reference-field.js';
 
 export type { CompiledMapping, MapResult } from './types.js';
 
