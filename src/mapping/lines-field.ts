@@ -27,7 +27,7 @@ interface LinePlan {
 }
 
 function compileLineField(file: MappingFile, line: LineFieldSpec, at: At, problem: Problem): LinePlan {
-  const asField: FieldSpec = { ...line, transform: line.transform, required: line.required };
+  const asField: FieldSpec = line;
   const { steps, crm } = buildSteps(asField, at, problem);
   if (line.required) requireMapDefaults(asField, at, problem);
   const last = steps[steps.length - 1];
