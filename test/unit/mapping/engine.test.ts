@@ -207,7 +207,7 @@ fields:
     ).toEqual({
       ok: true,
       fields: {
-        amount_total: '1.50',
+        amount_total: 1.5,
         name: 'Big d',
         date_order: '2024-05-01 10:00:00',
         street: 'Main St 1',
