@@ -5,7 +5,8 @@
  *   the lowest-id associated company; null when none.
  * - `associations.contact`: the lowest-id associated contact; null when none.
  * - `line_items`: the associated line items sorted by id, each
- *   `{ id, hs_sku, quantity, price, discount, name, hs_product_id }` (HubSpot's strings as read).
+ *   `{ id, hs_sku, quantity, price, discount, hs_discount_percentage, name, hs_product_id }`
+ *   (HubSpot's strings as read; `discount` is an amount per unit, `hs_discount_percentage` a percent).
  *
  * On a record they are nested as mapping paths read them: `fields.associations.company`, and
  * `fields.line_items`. A read may name `associations` (both), `associations.company`,
@@ -27,7 +28,15 @@ import { batchResponseSchema } from './schemas.js';
 export const DEAL_VIRTUAL_FIELDS = ['associations', 'associations.company', 'associations.contact', 'line_items'];
 
 /** The line item properties each `line_items` entry carries. */
-export const LINE_ITEM_PROPERTIES = ['hs_sku', 'quantity', 'price', 'discount', 'name', 'hs_product_id'] as const;
+export const LINE_ITEM_PROPERTIES = [
+  'hs_sku',
+  'quantity',
+  'price',
+  'discount',
+  'hs_discount_percentage',
+  'name',
+  'hs_product_id',
+] as const;
 
 export type LineItem = { readonly id: string } & {
   readonly [K in (typeof LINE_ITEM_PROPERTIES)[number]]: string | null;
@@ -187,6 +196,7 @@ async function readLineItems(
         quantity: p['quantity'] ?? null,
         price: p['price'] ?? null,
         discount: p['discount'] ?? null,
+        hs_discount_percentage: p['hs_discount_percentage'] ?? null,
         name: p['name'] ?? null,
         hs_product_id: p['hs_product_id'] ?? null,
       });

@@ -67,8 +67,12 @@ describe('HubSpot deals through the connector, with their virtual fields', () =>
       expect(lines.map((l) => l['hs_product_id'])).toEqual(seeded.lines.map((l) => String(l.product + 1)));
       for (const line of lines)
         expect(Object.keys(line).sort()).toEqual(
-          ['discount', 'hs_product_id', 'hs_sku', 'id', 'name', 'price', 'quantity'].sort(),
+          ['discount', 'hs_discount_percentage', 'hs_product_id', 'hs_sku', 'id', 'name', 'price', 'quantity'].sort(),
         );
+      // The seed's discounts are percentages, as Odoo's are.
+      expect(lines.map((l) => l['hs_discount_percentage'])).toEqual(
+        seeded.lines.map((l) => (l.discountPercent === null ? null : String(l.discountPercent))),
+      );
       const ids = lines.map((l) => Number(l['id']));
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     });

@@ -71,6 +71,7 @@ describe('HubSpot deal virtual fields on the wire', () => {
       quantity: '1',
       price: '9.50',
       discount: null,
+      hs_discount_percentage: null,
       name: 'Item 1000',
       hs_product_id: null,
     });
