@@ -218,6 +218,9 @@ export interface MergeSupport {
   merge(object: string, survivorId: string, loserId: string): Promise<string>;
 }
 
+/** A CRM property Tandem makes sure exists before it writes to the CRM (mapping `crmProperties`). */
+export type PropertySpec = { name: string; label: string; type: 'string' | 'number' | 'date' | 'datetime' };
+
 /** What a connector can do. Every flag has a default in {@link DEFAULT_CAPABILITIES}. */
 export interface Capabilities {
   /** Largest page `readChanges` asks for. */
@@ -286,6 +289,11 @@ export interface Connector {
   readonly schema: SchemaDescriber;
   /** Merges: detected and made through the vendor's own merge, where it has one. */
   readonly merges?: MergeSupport;
+  /**
+   * Optional: creates the properties of `specs` that `object` lacks (HubSpot's properties API) and
+   * resolves to the names it created.
+   */
+  properties?: { ensure(object: string, specs: readonly PropertySpec[]): Promise<string[]> };
   /** One cheap authenticated request that proves the credentials work. */
   check(): Promise<void>;
   /** The record's page in the vendor's web UI, where its URL pattern is known (drift reports link to it). */

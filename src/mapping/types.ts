@@ -1,5 +1,6 @@
 /** The compiled mapping's public surface: what the pipeline, the CLI and the reconciler use. */
 import type { FieldDescription, FilterCondition, LookupOptions, SourceRecord } from '../../connectors/types.js';
+import type { Policies } from './policies.js';
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { Value } from './values.js';
 
@@ -91,6 +92,8 @@ export interface CompiledMapping {
   readonly references: readonly string[];
   /** Catalogs the lookups read: load once per run. */
   readonly lookups: readonly CatalogUse[];
+  /** Who creates, what is locked, what leaving does, which CRM properties to create (policies.ts). */
+  readonly policies: Policies;
   /** Per side, the filter conditions a vendor query can carry (condition.ts `pushdownOf`); none when absent. */
   readonly pushdown?: Readonly<Record<Side, readonly FilterCondition[]>>;
   /**

@@ -10,6 +10,7 @@ import type {
   Connector,
   CountOptions,
   LookupOptions,
+  PropertySpec,
   ReadOptions,
   SourceRecord,
   WriteOperation,
@@ -35,6 +36,7 @@ export interface RuntimeConnector extends Connector {
 export function instrumentConnector(connector: Connector, logger: Logger, circuit?: Circuit): RuntimeConnector {
   const timed = timer(logger.child({ connector: connector.name, kind: connector.kind }));
   const merges = connector.merges;
+  const properties = connector.properties;
   return Object.freeze({
     ...(circuit === undefined ? {} : { circuit }),
     name: connector.name,
@@ -77,6 +79,14 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
       return timed('check', {}, () => connector.check());
     },
     ...(merges === undefined ? {} : { merges: timedMerges(merges, timed) }),
+    ...(properties === undefined
+      ? {}
+      : {
+          properties: {
+            ensure: (object: string, specs: readonly PropertySpec[]) =>
+              timed('ensure properties', { object, properties: specs.length }, () => properties.ensure(object, specs)),
+          },
+        }),
     ...(connector.recordUrl === undefined
       ? {}
       : { recordUrl: (object: string, id: string) => connector.recordUrl?.(object, id) }),
