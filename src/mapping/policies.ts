@@ -4,29 +4,12 @@
  * linked CRM record leaving does (`onLeave`), and the CRM properties to create before writing
  * (`crmProperties`). The pipeline applies them (src/pipeline/policies.ts).
  */
-import type { PropertySpec, SourceRecord } from '../../connectors/types.js';
+import type { SourceRecord } from '../../connectors/types.js';
 import { compileCondition, conditionPaths } from './condition.js';
 import type { MappingFile } from './schema.js';
-import type { Problem } from './types.js';
+import type { Policies, Problem } from './types.js';
 
-type Scalar = string | number | boolean | null;
-
-export interface LeavePolicy {
-  /** True when a CRM record matches `onLeave.when`: it has left (a deal lost). */
-  leaves(crm: SourceRecord): boolean;
-  readonly action: 'cancel' | 'report';
-  /** ERP field -> value that cancels the counterpart; empty for `report`. */
-  readonly cancel: Readonly<Record<string, Scalar>>;
-}
-
-export interface Policies {
-  /** Which side's unlinked records create counterparts. */
-  readonly creates: 'crm' | 'erp' | 'both';
-  /** True when an ERP record matches `locked.erp`: nothing is written to it without a person. */
-  isLocked(erp: SourceRecord): boolean;
-  readonly onLeave: LeavePolicy | undefined;
-  readonly crmProperties: readonly PropertySpec[];
-}
+export type { LeavePolicy, Policies } from './types.js';
 
 export function compilePolicies(mapping: MappingFile, problem: Problem): Policies {
   const locked = mapping.locked === undefined ? undefined : compileCondition(mapping.locked.erp);
