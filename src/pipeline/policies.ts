@@ -15,7 +15,7 @@ import type { NewConflict } from '../../state/index.js';
 import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import type { Value } from '../mapping/values.js';
-import type { RunContext, RunStats } from './context.js';
+import type { RunContext, RunStats, SyncDefinition } from './context.js';
 import type { Counterpart } from './counterparts.js';
 import { operation, type Builder } from './plan-writes.js';
 import { plannedOf } from './planned.js';
@@ -23,9 +23,9 @@ import { plannedOf } from './planned.js';
 /** The conflict field of an onLeave conflict: the whole record, not one field. */
 export const LEAVE_FIELD = '(leave)';
 
-/** True when unlinked records of `side` may create their counterparts (`creates`). */
-export function createsFrom(ctx: RunContext, side: Side): boolean {
-  const creates = ctx.sync.mapping.policies.creates;
+/** True when unlinked records of `side` may create their counterparts (`creates`); drift asks too. */
+export function createsFrom(sync: SyncDefinition, side: Side): boolean {
+  const creates = sync.mapping.policies.creates;
   return creates === 'both' || creates === side;
 }
 

@@ -157,7 +157,7 @@ function planPair(
   if (record.deleted || counterpart?.deleted === true) return planTombstone(p, pair, base, mine.values, mapped.theirs);
   if (counterpart === undefined) {
     if (link !== undefined) return; // The counterpart is gone without a tombstone: the id-set comparison's job.
-    if (!createsFrom(ctx, side)) {
+    if (!createsFrom(ctx.sync, side)) {
       stats.filtered++; // `creates` names the other side: this record waits to be paired, never creates
       return;
     }

@@ -3,11 +3,16 @@
  * sync: `creates`, `locked`, `onLeave` and `crmProperties`. Contacts stand in for deals here (an
  * ERP `comment` of LOCKED plays a confirmed order, lifecycle stage `other` a lost deal).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PropertySpec, WriteOperation } from '../../connectors/types.js';
+import { runDrift } from '../../src/drift/drift.js';
+import type { DriftReport } from '../../src/drift/report-schema.js';
 import type { SyncDefinition } from '../../src/pipeline/context.js';
 import { resolveConflict } from '../../src/pipeline/resolve-conflict.js';
 import { dbOf } from '../helpers/store-db.js';
+import { tempDir } from '../helpers/tmp.js';
 import { tick, world, type World } from './harness.js';
 
 /** Linked pairs, a fresh one per scenario so scenarios do not share records. */
@@ -177,6 +182,17 @@ describe('creates: crm, onLeave report and crmProperties', () => {
     const erpOnly = await w.createErp({ name: 'Erp Only', email: 'erp.only@example.com' });
     expect(await w.run('contacts', sync)).toMatchObject({ created: { crm: 0 }, failed: 0 });
     expect(await w.crmIdOf(erpOnly)).toBeUndefined();
+    // Nor does the drift report call it missing in the CRM (nothing a repair would create).
+    const out = tempDir('tandem-drift-');
+    try {
+      const ctx = { sync, store: w.app.store, logger: w.app.logger, signal: new AbortController().signal };
+      const drift = await runDrift(ctx, { formats: ['json'], outDir: out.dir, scratchDir: path.join(out.dir, 's') });
+      const report = JSON.parse(fs.readFileSync(drift.files.json ?? '', 'utf8')) as DriftReport;
+      const missing = report.rows.filter((r) => r.category === 'missing_counterpart');
+      expect(missing.filter((r) => r.crmId === null).map((r) => r.erpId)).toEqual([]);
+    } finally {
+      out.cleanup();
+    }
   });
 
   it('crmProperties are ensured once per process, before the first write to the CRM', async () => {
