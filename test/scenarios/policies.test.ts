@@ -211,6 +211,33 @@ describe('creates: crm, onLeave report and crmProperties', () => {
     ]);
   });
 
+  it('a failed ensure stops the delivery to the CRM, keeps the write pending, and is asked again', async () => {
+    let calls = 0;
+    const failing: SyncDefinition = {
+      ...sync,
+      crm: {
+        ...sync.crm,
+        properties: {
+          ensure: () => {
+            calls++;
+            return calls === 1
+              ? Promise.reject(new Error('HubSpot refused: missing scope crm.schemas.deals.write'))
+              : Promise.resolve([]);
+          },
+        },
+      },
+    };
+    const { crmId, erpId } = await next();
+    await w.editErp(erpId, { function: 'Third prober' });
+    const first = await w.run('contacts', failing);
+    expect(first).toMatchObject({ status: 'failed', written: { crm: 0 } });
+    expect(first.error).toMatch(/missing scope crm\.schemas\.deals\.write/);
+    expect((await w.app.store.outboxCounts('contacts')).pending).toBe(1);
+    expect(await w.run('contacts', failing)).toMatchObject({ status: 'succeeded', written: { crm: 1 } });
+    expect(calls).toBe(2);
+    expect((await w.crm(crmId))?.fields['jobtitle']).toBe('Third prober');
+  });
+
   it('a CRM record matching onLeave.when creates nothing; a linked one opens a conflict (report)', async () => {
     const lost = await w.createCrm({
       email: 'lost.one@example.com',
