@@ -72,6 +72,11 @@ export function planLeave(
     return;
   }
   if (blocked.get(record.id)?.has(LEAVE_FIELD) === true) return; // a person decides already
+  // This version was handled (a backfill, a re-read): a conflict a person resolved stays resolved.
+  if (link.crm_version === record.modifiedAt) {
+    stats.skippedAsEcho.crm++;
+    return;
+  }
   out.links.push({ sync: sync.name, crmId: record.id, erpId: erp.id, base: {}, crmVersion: record.modifiedAt });
   if (leave.action === 'cancel' && cancelled(leave.cancel, erp)) {
     stats.skippedAsEcho.crm++;

@@ -11,6 +11,7 @@ import { runDrift } from '../../src/drift/drift.js';
 import type { DriftReport } from '../../src/drift/report-schema.js';
 import type { SyncDefinition } from '../../src/pipeline/context.js';
 import { resolveConflict } from '../../src/pipeline/resolve-conflict.js';
+import { runSync } from '../../src/pipeline/run-sync.js';
 import { dbOf } from '../helpers/store-db.js';
 import { tempDir } from '../helpers/tmp.js';
 import { tick, world, type World } from './harness.js';
@@ -255,5 +256,12 @@ describe('creates: crm, onLeave report and crmProperties', () => {
     expect((await openConflicts(w, crmId)).map((c) => [c.field, c.kind, c.erp_id])).toEqual([
       ['(leave)', 'leave', erpId],
     ]);
+    // A person keeps the ERP record; a backfill reading the same version does not ask again.
+    const [conflict] = await openConflicts(w, crmId);
+    if (conflict === undefined) return;
+    const ctx = { sync, store: w.app.store, logger: w.app.logger, signal: new AbortController().signal };
+    expect(await resolveConflict(ctx, conflict, { take: 'erp' })).toEqual([]);
+    expect(await runSync(ctx, { kind: 'backfill' })).toMatchObject({ status: 'succeeded', conflicts: 0 });
+    expect(await openConflicts(w, crmId)).toEqual([]);
   });
 });
