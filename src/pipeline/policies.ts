@@ -77,13 +77,17 @@ export function planLeave(
     stats.skippedAsEcho.crm++;
     return;
   }
-  out.links.push({ sync: sync.name, crmId: record.id, erpId: erp.id, base: {}, crmVersion: record.modifiedAt });
+  // Settled for this version (cancelled, or a person asked): the link remembers it. Not when a
+  // cancel is only enqueued: a stale write re-planned (replan.ts) must plan the cancel again.
+  const settled = { sync: sync.name, crmId: record.id, erpId: erp.id, base: {}, crmVersion: record.modifiedAt };
   if (leave.action === 'cancel' && cancelled(leave.cancel, erp)) {
+    out.links.push(settled);
     stats.skippedAsEcho.crm++;
     return;
   }
   const locked = sync.mapping.policies.isLocked(erp);
   if (leave.action === 'report' || locked) {
+    out.links.push(settled);
     out.conflicts.push({
       sync: sync.name,
       crmId: record.id,

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PropertySpec, WriteOperation } from '../../connectors/types.js';
 import { runDrift } from '../../src/drift/drift.js';
 import type { DriftReport } from '../../src/drift/report-schema.js';
-import type { SyncDefinition } from '../../src/pipeline/context.js';
+import { emptyStats, type SyncDefinition } from '../../src/pipeline/context.js';
+import { processPage } from '../../src/pipeline/process.js';
 import { resolveConflict } from '../../src/pipeline/resolve-conflict.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
 import { dbOf } from '../helpers/store-db.js';
@@ -101,6 +102,25 @@ describe('locked and onLeave cancel (a lost contact leaves the filter)', () => {
     await tick();
     await w.editCrm(crmId, { city: 'Elsewhere' });
     expect(await w.run()).toMatchObject({ written: { crm: 0, erp: 0 }, conflicts: 0 });
+  });
+
+  it('a cancel planned again (a stale write re-planned from a fresh read) is planned again, not skipped', async () => {
+    const { crmId, erpId } = await next();
+    await tick();
+    await w.editCrm(crmId, { lifecyclestage: 'other' });
+    const record = await w.crm(crmId);
+    if (record === undefined) throw new Error('no contact');
+    const ctx = { sync: w.contacts, store: w.app.store, logger: w.app.logger, signal: new AbortController().signal };
+    const cancels = (ops: readonly { payload: Readonly<Record<string, unknown>> }[]) =>
+      ops.filter((op) => op.payload['comment'] === 'cancelled');
+    const stats = emptyStats('contacts', 'incremental');
+    const { absentRefKeys: _, ...first } = await processPage(ctx, 'crm', [record], stats);
+    expect(cancels(first.operations)).toHaveLength(1);
+    await w.app.store.commitPage({ sync: 'contacts', side: 'crm', cursor: null, ...first });
+    // What replan.ts does with a STALE_WRITE: the source record, planned once more.
+    expect(cancels((await processPage(ctx, 'crm', [record], stats)).operations)).toHaveLength(1);
+    expect(await w.run()).toMatchObject({ written: { erp: 1 }, failed: 0 });
+    expect((await w.erp(erpId))?.fields['comment']).toBe('cancelled');
   });
 
   it('a record that left while its ERP record is locked is a conflict; --take crm cancels it', async () => {
