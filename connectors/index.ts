@@ -40,7 +40,7 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
     // the config sets rateLimit, and search apart: hubspot/rate-limits.ts.
     limits: (settings, rateLimit) =>
       hubspotLimits({ searchPerSecond: hubspotConfigSchema.parse(settings).searchPerSecond, burst: rateLimit }),
-    objects: ['contacts', 'companies'],
+    objects: ['contacts', 'companies', 'deals'],
     secrets: ['token'],
     // Search is an index fed after the write: HubSpot's search guide says new and changed records
     // may take a few moments to appear in search results, with no bound; under load it is longer.
@@ -50,7 +50,7 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
   odoo: {
     factory: odooConnector as ConnectorFactory<unknown>,
     sandbox: { role: 'erp', settings: (url) => ({ url, db: SANDBOX_ODOO_DB, login: SANDBOX_ODOO_LOGIN }) },
-    objects: ['res.partner'],
+    objects: ['res.partner', 'sale.order'],
     secrets: ['password'],
     // `write_date` is the transaction's start (`now()` in PostgreSQL): a row commits up to one
     // transaction later than its stamp. A worker's request is killed after `--limit-time-real`,
@@ -62,7 +62,7 @@ export const connectorRegistry: Readonly<Record<string, RegisteredConnector>> = 
   // are short, and its own `_timestamp` checks cover the edits that race a write.
   tryton: {
     factory: trytonConnector as ConnectorFactory<unknown>,
-    objects: ['party.party'],
+    objects: ['party.party', 'sale.sale'],
     secrets: ['password'],
     settleSeconds: 30,
   },

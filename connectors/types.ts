@@ -169,6 +169,13 @@ export interface LookupOptions {
   readonly looseSpace?: boolean;
 }
 
+/** One field's values to look for, compared as `options` says: a term of {@link RecordLookup.findByAny}. */
+export interface LookupTerm {
+  readonly field: string;
+  readonly values: readonly string[];
+  readonly options?: LookupOptions;
+}
+
 /** Finds records by the value of one field (external reference, match key, id), archived included. */
 export interface RecordLookup {
   /**
@@ -183,6 +190,14 @@ export interface RecordLookup {
     fields?: readonly string[],
     options?: LookupOptions,
   ): Promise<SourceRecord[]>;
+  /**
+   * Optional: the records any of `terms` finds, in as few requests as the vendor's query language
+   * allows (Odoo: one `search_read` with the terms OR-ed, where `findBy` would make one per term).
+   * Each record once; the union of what `findBy` finds for each term, compared the same way, and
+   * possibly more (as `findBy` may). The engine asks a page's references and first match key this
+   * way (src/pipeline/counterparts.ts); without it, it calls `findBy` per term.
+   */
+  findByAny?(object: string, terms: readonly LookupTerm[], fields?: readonly string[]): Promise<SourceRecord[]>;
 }
 
 export interface FieldDescription {
@@ -218,8 +233,20 @@ export interface MergeSupport {
   merge(object: string, survivorId: string, loserId: string): Promise<string>;
 }
 
-/** A CRM property Tandem makes sure exists before it writes to the CRM (mapping `crmProperties`). */
-export type PropertySpec = { name: string; label: string; type: 'string' | 'number' | 'date' | 'datetime' };
+/** A property a sync needs on the vendor's side (e.g. the CRM fields an ERP writes back). */
+export interface PropertySpec {
+  readonly name: string;
+  readonly label: string;
+  readonly type: 'string' | 'number' | 'date' | 'datetime';
+}
+
+/**
+ * Optional: the connector creates custom properties (HubSpot's properties API). `ensure` creates
+ * the specs the object lacks and resolves to the names it created (empty when all existed).
+ */
+export interface PropertySupport {
+  ensure(object: string, specs: readonly PropertySpec[]): Promise<string[]>;
+}
 
 /** What a connector can do. Every flag has a default in {@link DEFAULT_CAPABILITIES}. */
 export interface Capabilities {
@@ -253,6 +280,16 @@ export interface Capabilities {
    * record whose version it already merged. Default false: versions are trusted only once settled.
    */
   readonly exactVersions: boolean;
+  /**
+   * Per object, the fields the vendor keeps unique among its records, compared without letter case
+   * and surrounding white space: it refuses a create or update that would give a second record a
+   * value another holds (HubSpot contacts' `email`: 409 "Contact already exists"). The engine then
+   * skips looking for same-side twins of a match key on that field (two unlinked records sharing a
+   * value, see src/pipeline/match-keys.ts), since there can be none. List only what the vendor
+   * enforces on every write path; a field it merely recommends keeping unique (HubSpot companies'
+   * `domain`) must not be here. Default `{}`: every field may repeat.
+   */
+  readonly uniqueFields: Readonly<Record<string, readonly string[]>>;
 }
 
 export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
@@ -265,6 +302,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   activeField: null,
   optimisticConcurrency: false,
   exactVersions: false,
+  uniqueFields: Object.freeze({}),
 });
 
 /** Everything a connector may use, injected by the engine. */
@@ -289,11 +327,8 @@ export interface Connector {
   readonly schema: SchemaDescriber;
   /** Merges: detected and made through the vendor's own merge, where it has one. */
   readonly merges?: MergeSupport;
-  /**
-   * Optional: creates the properties of `specs` that `object` lacks (HubSpot's properties API) and
-   * resolves to the names it created.
-   */
-  properties?: { ensure(object: string, specs: readonly PropertySpec[]): Promise<string[]> };
+  /** Custom properties: created where missing, for the fields a sync writes to this side. */
+  readonly properties?: PropertySupport;
   /** One cheap authenticated request that proves the credentials work. */
   check(): Promise<void>;
   /** The record's page in the vendor's web UI, where its URL pattern is known (drift reports link to it). */

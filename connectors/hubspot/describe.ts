@@ -5,11 +5,16 @@
  */
 import type { FieldDescription, ObjectDescription, SchemaDescriber } from '../types.js';
 import type { HubspotClient } from './client.js';
+import { virtualFieldDescriptions } from './deal-fields.js';
 import { type PropertyDefinition, propertiesResponseSchema } from './schemas.js';
 
 export interface PropertyCatalog extends SchemaDescriber {
   /** Names usable as `idProperty`: `hasUniqueValue` properties, `hs_object_id`, and a contact's `email`. */
   uniqueProperties(object: string): Promise<ReadonlySet<string>>;
+  /** The object's property definitions as the properties API answers them (cached). */
+  definitions(object: string): Promise<readonly PropertyDefinition[]>;
+  /** Drops the cached definitions of `object` (after creating properties), so the next call reads them again. */
+  forget(object: string): void;
 }
 
 /** HubSpot's property type (and field type) reduced to the engine's coarse types. */
@@ -20,7 +25,11 @@ export function coarseType(definition: Pick<PropertyDefinition, 'type' | 'fieldT
     case 'phone_number':
       return 'string';
     case 'number':
-      return definition.name !== 'hs_object_id' && definition.name.endsWith('id') ? 'reference' : 'number';
+      // An id of another record (`hs_product_id`, `associatedcompanyid`), not one that merely ends
+      // in "id" (`tandem_amount_paid`).
+      return definition.name !== 'hs_object_id' && /(?:_id|companyid|ownerid)$/.test(definition.name)
+        ? 'reference'
+        : 'number';
     case 'datetime':
       return 'datetime';
     case 'date':
@@ -55,7 +64,11 @@ export function createPropertyCatalog(client: HubspotClient): PropertyCatalog {
         type: coarseType(d),
         readOnly: d.modificationMetadata?.readOnlyValue === true || d.calculated === true,
       }));
-      return { name: object, fields };
+      return { name: object, fields: [...fields, ...virtualFieldDescriptions(object)] };
+    },
+    definitions: load,
+    forget(object: string): void {
+      cache.delete(object);
     },
     async uniqueProperties(object: string): Promise<ReadonlySet<string>> {
       const definitions = await load(object);

@@ -4,7 +4,8 @@
  * - reads: the search endpoint, keyset by (modification time, id), see reader.ts;
  * - writes: batch upsert by a unique property, batch update by id, batch archive;
  * - lookups: batch read by unique property (live and archived), else search with IN;
- * - schema: the properties API.
+ * - schema: the properties API; custom properties created where missing (property-ensure.ts);
+ * - deals: read-only virtual fields for their company, contact and line items (deal-fields.ts).
  *
  * @example
  *   const crm = hubspotConnector.create('crm', hubspotConnector.configSchema.parse({}), ctx);
@@ -16,6 +17,7 @@ import { type HubspotConfig, hubspotConfigSchema } from './config.js';
 import { createPropertyCatalog } from './describe.js';
 import { createLookup } from './lookup.js';
 import { createMerges } from './merges.js';
+import { createPropertySupport } from './property-ensure.js';
 import { MAX_BATCH_INPUTS, SEARCH_LIMITS } from './objects.js';
 import { createReader } from './reader.js';
 import { listResponseSchema } from './schemas.js';
@@ -34,6 +36,14 @@ export const HUBSPOT_CAPABILITIES = capabilities({
   idField: 'hs_object_id',
   // `lastmodifieddate` has milliseconds: one version, one state.
   exactVersions: true,
+  // HubSpot de-duplicates contacts by email and stores it lower-cased and trimmed: a second contact
+  // with an email another holds is refused (409 CONFLICT, "Contact already exists. Existing ID: ..."),
+  // https://developers.hubspot.com/docs/api-reference/latest/crm/objects/contacts/guide and
+  // https://knowledge.hubspot.com/contacts-user-guide/how-to-integrate-other-software-with-contacts.
+  // Companies' `domain` is only recommended as an identifier, not enforced: not listed. Custom
+  // properties with `hasUniqueValue` are unique too, but their case rules are not documented:
+  // not listed (the engine then asks, as before).
+  uniqueFields: { contacts: ['email'] },
 });
 
 /** HubSpot's object type ids of the standard objects, as record pages name them. */
@@ -67,6 +77,7 @@ export const hubspotConnector: ConnectorFactory<HubspotConfig> = {
       lookup: createLookup(client, config, catalog),
       schema: { describe: (object: string) => catalog.describe(object) },
       merges: createMerges(client),
+      properties: createPropertySupport(client, catalog),
       async check() {
         await client.call(
           { method: 'GET', path: '/crm/v3/objects/contacts', query: { limit: '1' } },

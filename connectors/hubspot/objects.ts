@@ -43,4 +43,5 @@ export const DEFAULT_LOOKUP_PROPERTIES: Readonly<Record<string, readonly string[
     'tandem_ref',
   ],
   companies: ['name', 'domain', 'phone', 'address', 'city', 'zip', 'country', 'industry', 'tandem_ref'],
+  deals: ['dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'closedate', 'tandem_ref'],
 };

@@ -30,6 +30,7 @@ import { TandemError } from '../../src/errors.js';
 import type { ChangePage, ChangeReader, CountOptions, ReadOptions } from '../types.js';
 import type { HubspotClient } from './client.js';
 import type { HubspotConfig } from './config.js';
+import { splitFields, withDealFields } from './deal-fields.js';
 import { modifiedProperty } from './objects.js';
 import { search } from './pagination.js';
 import { isFullRead, readArchived, readList, readSearch } from './read-pages.js';
@@ -57,7 +58,14 @@ export function createReader(client: HubspotClient, config: HubspotConfig): Chan
       );
       return page.total;
     },
-    async *readChanges(object: string, options: ReadOptions): AsyncGenerator<ChangePage> {
+    async *readChanges(object: string, requested: ReadOptions): AsyncGenerator<ChangePage> {
+      // A deal's virtual fields are no properties: read the rest, then add them per page (deal-fields.ts).
+      const { properties, wanted } = splitFields(object, requested.fields);
+      const options = { ...requested, fields: properties };
+      const enrich = async (page: ChangePage): Promise<ChangePage> =>
+        wanted === null
+          ? page
+          : { ...page, records: await withDealFields(client, page.records, wanted, options.signal) };
       let cursor = options.cursor;
       const pages =
         config.fullReads === 'list' && isFullRead(options.cursor)
@@ -65,7 +73,7 @@ export function createReader(client: HubspotClient, config: HubspotConfig): Chan
           : readSearch(client, config, object, options);
       for await (const page of pages) {
         cursor = page.cursor;
-        yield page;
+        yield await enrich(page);
       }
       if (config.archivedReads && options.cursor !== null && cursor !== null)
         yield* readArchived(client, object, options, Date.parse(options.cursor.modifiedAt), cursor);

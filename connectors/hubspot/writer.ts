@@ -15,6 +15,7 @@
 import { TransportError, VendorError } from '../../src/errors.js';
 import type { ArchiveOperation, RecordWriter, UpsertOperation, WriteOperation, WriteResult } from '../types.js';
 import type { HubspotClient } from './client.js';
+import { isVirtualField } from './deal-fields.js';
 import type { PropertyCatalog } from './describe.js';
 import { MAX_BATCH_INPUTS } from './objects.js';
 import type { Kind } from './write-match.js';
@@ -73,10 +74,21 @@ async function writeUpserts(
   return out;
 }
 
+/**
+ * The operation without a deal's read-only virtual fields (`associations`, `line_items`): they are
+ * no HubSpot properties, and HubSpot refuses a whole batch that names one (PROPERTY_DOESNT_EXIST).
+ */
+export function withoutVirtualFields(object: string, op: WriteOperation): WriteOperation {
+  if (op.action !== 'upsert' || !Object.keys(op.fields).some((name) => isVirtualField(object, name))) return op;
+  const fields = Object.fromEntries(Object.entries(op.fields).filter(([name]) => !isVirtualField(object, name)));
+  return { ...op, fields };
+}
+
 /** The HubSpot record writer: updates, then upserts by reference, then archives. */
 export function createWriter(client: HubspotClient, catalog: PropertyCatalog): RecordWriter {
   return {
-    async writeBatch(object: string, operations: readonly WriteOperation[]): Promise<WriteResult[]> {
+    async writeBatch(object: string, requested: readonly WriteOperation[]): Promise<WriteResult[]> {
+      const operations = requested.map((op) => withoutVirtualFields(object, op));
       const updates = operations.filter((op): op is UpsertOperation => op.action === 'upsert' && op.targetId !== null);
       const upserts = operations.filter((op): op is UpsertOperation => op.action === 'upsert' && op.targetId === null);
       const archives = operations.filter((op): op is ArchiveOperation => op.action === 'archive');

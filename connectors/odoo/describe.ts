@@ -1,6 +1,8 @@
 /** Describes an Odoo model's fields through `fields_get`. */
 import type { FieldDescription, ObjectDescription, SchemaDescriber } from '../types.js';
+import { INVOICE_AGGREGATES } from './invoice-totals.js';
 import type { OdooRpc } from './rpc.js';
+import { SALE_ORDER } from './sale-orders.js';
 import { fieldsGetSchema } from './schemas.js';
 
 /** Odoo field types (odoo/fields.py) -> Tandem's coarse types. */
@@ -20,6 +22,15 @@ const TYPES: Readonly<Record<string, string>> = {
   many2many: 'reference',
   many2one_reference: 'reference',
 };
+
+/**
+ * The read-only fields the connector adds to `sale.order` (sale-orders.ts): `invoices` (an object,
+ * so a mapping path `invoices.amount_paid` checks against it) and each of its members.
+ */
+const ORDER_VIRTUAL_FIELDS: readonly FieldDescription[] = [
+  { name: 'invoices', label: 'Invoice aggregates (Tandem)', type: 'other', readOnly: true },
+  ...INVOICE_AGGREGATES.map((f) => ({ name: `invoices.${f.name}`, label: f.label, type: f.type, readOnly: true })),
+];
 
 export function createDescriber(rpc: OdooRpc): SchemaDescriber {
   return {
@@ -41,6 +52,7 @@ export function createDescriber(rpc: OdooRpc): SchemaDescriber {
           type: TYPES[field.type] ?? 'other',
           readOnly: field.readonly === true,
         }))
+        .concat(object === SALE_ORDER ? ORDER_VIRTUAL_FIELDS : [])
         .sort((a, b) => a.name.localeCompare(b.name));
       return { name: object, fields: described };
     },

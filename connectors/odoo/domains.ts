@@ -10,6 +10,14 @@ export function anyOf(leaves: readonly unknown[]): unknown[] {
 }
 
 /**
+ * Whole domains (each one expression in prefix notation, as {@link anyOf} builds) OR-ed:
+ * `['|', ...a, ...b]` for two. One is itself.
+ */
+export function anyOfDomains(domains: readonly (readonly unknown[])[]): unknown[] {
+  return [...new Array<string>(Math.max(0, domains.length - 1)).fill('|'), ...domains.flat()];
+}
+
+/**
  * A sync's pushed-down filter as domain leaves (AND-ed by being listed): `present` is
  * `(field, '!=', False)` (Odoo's "set": not NULL, and for a boolean not false), `equals` a boolean
  * is `(field, '=', value)` (`= False` matches NULL too, a superset the engine's own check narrows).

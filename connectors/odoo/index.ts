@@ -5,7 +5,9 @@
  *
  * - reads: incremental by `write_date` with an id tie-breaker, archived records as tombstones;
  * - writes: create-if-absent by the reference field, per-record outcomes, bad records isolated;
- * - check: `common.version`, then `common.authenticate` (bad credentials: code AUTH_FAILED).
+ * - check: `common.version`, then `common.authenticate` (bad credentials: code AUTH_FAILED);
+ * - `sale.order`: lines and invoice aggregates, re-read when its invoices change, lines written as
+ *   x2many commands, cancel, ORDER_LOCKED (sale-orders.ts, sale-order-reader.ts, sale-order-writes.ts).
  */
 import { capabilities, type Connector, type ConnectorContext, type ConnectorFactory } from '../types.js';
 import { odooConfigSchema, type OdooConfig } from './config.js';

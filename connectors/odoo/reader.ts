@@ -29,6 +29,8 @@ import { compareKeys } from '../cursor.js';
 import { filterLeaves } from './domains.js';
 import { toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { OdooRpc } from './rpc.js';
+import { readOrderChanges } from './sale-order-reader.js';
+import { SALE_ORDER } from './sale-orders.js';
 import { changeRowsSchema, type ChangeRow } from './schemas.js';
 import { isoToOdoo, nextSecond } from './time.js';
 
@@ -54,6 +56,11 @@ export function createReader(rpc: OdooRpc): ChangeReader {
     },
     async *readChanges(object: string, options: ReadOptions): AsyncIterable<ChangePage> {
       const size = Math.max(1, Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
+      // Orders change when their invoices do: their own reader (sale-order-reader.ts).
+      if (object === SALE_ORDER) {
+        yield* readOrderChanges(rpc, options, size);
+        return;
+      }
       const fields = [...new Set([...options.fields.filter((f) => f !== 'id'), ...TRACKING_FIELDS])];
       const filter = filterLeaves(options.filter);
       const fetch = (domain: Domain, order: string, limit: number): Promise<ChangeRow[]> =>

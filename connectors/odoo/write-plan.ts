@@ -38,10 +38,14 @@ export interface BatchPlan {
   readonly unresolved: Map<string, Pending[]>;
 }
 
-/** Sorts operations by target; a target id that is not an Odoo integer id fails its operation in `results`. */
+/**
+ * Sorts operations by target; a target id that is not an Odoo integer id fails its operation in
+ * `results`. An operation that already has a result (refused before planning) is left out.
+ */
 export function planBatch(operations: readonly WriteOperation[], results: Results): BatchPlan {
   const plan: BatchPlan = { updates: [], archives: [], unresolved: new Map() };
   operations.forEach((op, index) => {
+    if (results[index] !== undefined) return;
     const target = op.targetId === null ? null : Number(op.targetId);
     if (target !== null && !Number.isInteger(target)) {
       results[index] = {

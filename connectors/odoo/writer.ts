@@ -11,6 +11,8 @@
  */
 import type { RecordWriter, WriteOperation, WriteResult } from '../types.js';
 import type { OdooRpc } from './rpc.js';
+import { SALE_ORDER } from './sale-orders.js';
+import { prepareOrders, updateOrders } from './sale-order-writes.js';
 import { createWriteCalls, type WriteCalls } from './write-calls.js';
 import { attempt, finish, succeed, type Results } from './write-outcomes.js';
 import { matchExisting, planBatch, type Follower, type Pending, type Update } from './write-plan.js';
@@ -82,14 +84,17 @@ export function createWriter(rpc: OdooRpc, name: string): RecordWriter {
   return {
     async writeBatch(object: string, operations: readonly WriteOperation[]): Promise<WriteResult[]> {
       const results: Results = operations.map(() => undefined);
-      const { updates, archives, unresolved } = planBatch(operations, results);
+      // Orders: lines become x2many commands, a bad payload fails here (sale-order-writes.ts).
+      const orders = object === SALE_ORDER ? prepareOrders(operations, results, name) : undefined;
+      const { updates, archives, unresolved } = planBatch(orders?.operations ?? operations, results);
       const { creates, followers } = await resolveReferences(calls, object, unresolved, results, updates);
       const created = await calls.createAll(object, results, creates);
       for (const [pending, id] of created) succeed(results, { index: pending.index, key: pending.op.key }, id, true);
       followLeaders(followers, created, results, updates);
       // Writes go out in batch order, so a follower's write lands after its leader's create.
       updates.sort((a, b) => a.index - b.index);
-      await calls.updateAll(object, results, updates);
+      if (orders === undefined) await calls.updateAll(object, results, updates);
+      else await updateOrders(rpc, name, results, updates, orders.intents);
       await calls.archiveAll(object, results, archives);
       return finish(results, operations);
     },

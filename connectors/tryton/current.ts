@@ -1,7 +1,8 @@
 /**
  * Reads what an update must know of the records it changes, in one `search_read` (deactivated
  * records included): each record's `_timestamp` for optimistic concurrency and, for parties,
- * the contact mechanisms, addresses and tax identifier that the virtual fields write to.
+ * the contact mechanisms, addresses and tax identifier that the virtual fields write to; for sales,
+ * the state and the lines (sale-write.ts).
  * A record that does not come back does not exist.
  */
 import { activeMechanisms, MECHANISM_READ } from './mechanisms.js';
@@ -9,6 +10,13 @@ import type { CurrentParty } from './party.js';
 import { PARTY } from './party.js';
 import type { TrytonRpc } from './rpc.js';
 import { partyStateSchema, rowsSchema } from './schemas.js';
+import { LINE_READ, SALE, saleLines } from './sale.js';
+import type { CurrentSale } from './sale-write.js';
+
+/** What a write knows of its target: a party's sub-records (none for other models), a sale's state and lines. */
+export interface CurrentRecord extends CurrentParty {
+  readonly sale?: CurrentSale;
+}
 
 const PARTY_FIELDS = ['_timestamp', ...MECHANISM_READ, 'addresses', 'identifiers', 'tax_identifier'];
 
@@ -16,8 +24,8 @@ export async function readCurrent(
   rpc: TrytonRpc,
   model: string,
   ids: readonly number[],
-): Promise<Map<number, CurrentParty>> {
-  const out = new Map<number, CurrentParty>();
+): Promise<Map<number, CurrentRecord>> {
+  const out = new Map<number, CurrentRecord>();
   if (ids.length === 0) return out;
   const options = { readOnly: true, context: { active_test: false } };
   const domain = [['id', 'in', [...new Set(ids)]]];
@@ -25,7 +33,7 @@ export async function readCurrent(
     for (const row of await rpc.model(
       model,
       'search_read',
-      [domain, 0, null, null, ['_timestamp']],
+      [domain, 0, null, null, ['_timestamp', ...(model === SALE ? ['state', ...LINE_READ] : [])]],
       rowsSchema,
       options,
     )) {
@@ -39,7 +47,8 @@ export async function readCurrent(
         identifiers: [],
         tax_identifier: null,
       };
-      out.set(row.id, { state, mechanisms: [] });
+      const sale = model === SALE ? { state: String(row['state']), lines: saleLines(row) } : undefined;
+      out.set(row.id, { state, mechanisms: [], ...(sale === undefined ? {} : { sale }) });
     }
     return out;
   }

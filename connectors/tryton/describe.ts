@@ -6,6 +6,7 @@
 import type { FieldDescription, ObjectDescription, SchemaDescriber } from '../types.js';
 import type { FieldCatalog } from './catalog.js';
 import { PARTY, VIRTUAL_FIELDS } from './party.js';
+import { SALE, SALE_VIRTUAL_FIELDS } from './sale.js';
 
 /** Tryton field types (trytond/model/fields/) -> Tandem's coarse types. */
 const TYPES: Readonly<Record<string, string>> = {
@@ -50,6 +51,24 @@ export function createDescriber(catalog: FieldCatalog): SchemaDescriber {
           type: TYPES[field.type] ?? 'other',
           readOnly: field.readonly === true,
         });
+      }
+      if (object === SALE) {
+        // `lines` replaces Tryton's one2many of the same name (sale.ts); the aggregates are read-only.
+        for (const name of SALE_VIRTUAL_FIELDS) {
+          const lines = name === 'lines';
+          described.set(name, {
+            name,
+            label: lines ? 'Lines (product lines)' : `Invoices: ${name.slice('invoices.'.length).replace(/_/g, ' ')}`,
+            type: lines
+              ? 'other'
+              : name.endsWith('_state') || name.endsWith('names')
+                ? 'string'
+                : name.endsWith('_date')
+                  ? 'date'
+                  : 'number',
+            readOnly: !lines,
+          });
+        }
       }
       if (object === PARTY) {
         for (const name of VIRTUAL_FIELDS) {

@@ -11,8 +11,8 @@
  */
 import type { LookupOptions, RecordLookup, SourceRecord } from '../types.js';
 import type { FieldCatalog } from './catalog.js';
-import { ADDRESS_FIELDS, PARTY, readFields } from './party.js';
-import { toSourceRecord, TRACKING_FIELDS } from './records.js';
+import { ADDRESS_FIELDS, PARTY } from './party.js';
+import { expandFields, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { TrytonRpc } from './rpc.js';
 import { changeRowsSchema, mechanismsSchema } from './schemas.js';
 
@@ -81,11 +81,7 @@ export function createLookup(rpc: TrytonRpc, catalog: FieldCatalog): RecordLooku
         (f) => f !== 'id',
       );
       const fields = [
-        ...new Set([
-          ...(object === PARTY ? readFields(requested) : requested),
-          ...TRACKING_FIELDS,
-          ...('active' in known ? ['active'] : []),
-        ]),
+        ...new Set([...expandFields(object, requested), ...TRACKING_FIELDS, ...('active' in known ? ['active'] : [])]),
       ];
       const unique = [...new Set(values)];
       const found: SourceRecord[] = [];

@@ -14,7 +14,13 @@
  *
  * A party's email, phone, address or tax identifier edited on its own does not change the party's
  * `write_date`: after the parties, an incremental read also yields the parties whose sub-records
- * changed since its start (subrecords.ts).
+ * changed since its start (subrecords.ts). Likewise a sale whose invoice was posted or paid
+ * (sale-invoices.ts).
+ *
+ * Requests: two `search_read` per page (the two streams; a sale's lines and invoices come nested
+ * in them), plus, for an incremental read of sales, one `account.invoice` and one `sale.sale`
+ * search per 500 changed invoices and one `search_read` per page of sales changed only through
+ * an invoice.
  *
  * Times keep Tryton's microseconds (its SQLite `NOW()` and PostgreSQL's `now()` have them), so
  * the cursor's `=` leaf matches exactly; one `create` of many records shares one time (one
@@ -23,9 +29,11 @@
 import { z } from 'zod';
 import type { ChangePage, ChangeReader, CountOptions, ReadOptions } from '../types.js';
 import type { FieldCatalog } from './catalog.js';
-import { PARTY, readFields } from './party.js';
+import { PARTY } from './party.js';
+import { SALE } from './sale.js';
+import { salesChangedThroughInvoices } from './sale-invoices.js';
 import { compareKeys, type KeysetKey } from '../cursor.js';
-import { modifiedAt, toSourceRecord, TRACKING_FIELDS } from './records.js';
+import { expandFields, modifiedAt, toSourceRecord, TRACKING_FIELDS } from './records.js';
 import type { TrytonRpc } from './rpc.js';
 import { changeRowsSchema, type ChangeRow } from './schemas.js';
 import { partiesChangedThroughSubrecords } from './subrecords.js';
@@ -52,8 +60,9 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
       const signal = options.signal;
       const known = await catalog.fields(object, signal);
       const requested = options.fields.filter((f) => f !== 'id');
-      const base = object === PARTY ? readFields(requested) : requested;
-      const fields = [...new Set([...base, ...TRACKING_FIELDS, ...('active' in known ? ['active'] : [])])];
+      const fields = [
+        ...new Set([...expandFields(object, requested), ...TRACKING_FIELDS, ...('active' in known ? ['active'] : [])]),
+      ];
       const fetch = (domain: unknown[], column: string): Promise<ChangeRow[]> =>
         rpc.model(
           object,
@@ -74,12 +83,17 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
 
       let cursor = options.cursor;
       const seen = new Set<number>();
-      // An incremental read of parties: those whose sub-records changed since its start, asked
-      // first, so a party read below is dated by the later of its own change and theirs.
+      // An incremental read of parties (sales): those whose sub-records (invoices) changed since its
+      // start, asked first, so a record read below is dated by the later of its own change and theirs.
+      const since = options.cursor?.modifiedAt;
       const touched =
-        object === PARTY && options.cursor !== null
-          ? await partiesChangedThroughSubrecords(rpc, requested, options.cursor.modifiedAt, signal)
-          : new Map<number, string>();
+        since === undefined
+          ? new Map<number, string>()
+          : object === PARTY
+            ? await partiesChangedThroughSubrecords(rpc, requested, since, signal)
+            : object === SALE
+              ? await salesChangedThroughInvoices(rpc, since, signal)
+              : new Map<number, string>();
       const dated = (row: ChangeRow) => {
         const record = toSourceRecord(object, row, requested);
         const at = touched.get(row.id);
@@ -98,7 +112,7 @@ export function createReader(rpc: TrytonRpc, catalog: FieldCatalog): ChangeReade
         yield { records: rows.map(dated), cursor };
         if (fresh.length < size && updated.length < size && rows.length === fresh.length + updated.length) break;
       }
-      // Then the parties changed through a sub-record only, under the last cursor (they never move a
+      // Then the parties (sales) changed through a sub-record (an invoice) only, under the last cursor (they never move a
       // checkpoint; read again, they are echoes).
       if (cursor === null) return;
       const ids = [...touched.keys()].filter((id) => !seen.has(id));

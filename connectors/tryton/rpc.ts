@@ -15,8 +15,15 @@
  *
  * Model methods are `model.<model>.<method>` with the context as the last positional parameter
  * (trytond/rpc.py `RPC.convert` pops it and refuses a call without one).
+ *
+ * Company: Tryton's clients send the user's preferences (`res.user.get_preferences(true)`, which
+ * holds `company`) as the context of every call, and the company modules depend on it: a sale's
+ * `company` and `currency` default from it, and the record rule "User in companies" refuses (or
+ * hides) sales and invoices without it. The client asks the preferences once per session and sends
+ * `company` with the calls on company-owned models ({@link COMPANY_SCOPED}); party calls stay as
+ * they were (one request each).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ConnectorContext } from '../types.js';
 import type { TrytonConfig } from './config.js';
 import { fromHttpStatus, fromTrytonError } from './errors.js';
@@ -33,6 +40,11 @@ export interface CallOptions {
   readonly context?: Readonly<Record<string, unknown>>;
 }
 
+/** Models whose records belong to a company: calls on them carry the user's `company`. */
+export const COMPANY_SCOPED = /^(sale|account|company)\./;
+
+const preferencesSchema = z.looseObject({ company: z.number().int().positive().nullable().optional() });
+
 interface Session {
   readonly password: string;
   readonly auth: Promise<string>;
@@ -48,6 +60,7 @@ export class TrytonRpc {
   private requestId = 0;
   private session: Session | undefined;
   private refusal: Refusal | undefined;
+  private preferences: { readonly session: Session; readonly context: Promise<Record<string, unknown>> } | undefined;
   /** Logins made: a test and a log line can tell a cached session from a fresh one. */
   logins = 0;
 
@@ -144,14 +157,33 @@ export class TrytonRpc {
     return parseResponse(schema, this.unwrap(method, response), this.name, method);
   }
 
-  /** `model.<model>.<method>(...args, context)`. */
-  model<T>(
+  /** The user's company as a context (`{company}`), asked once per session; `{}` for a user without one (asked again). */
+  companyContext(signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const session = this.current(signal);
+    if (this.preferences?.session !== session) {
+      const context = this.call('model.res.user.get_preferences', [true, {}], preferencesSchema, {
+        readOnly: true,
+        ...(signal === undefined ? {} : { signal }),
+      }).then((p): Record<string, unknown> => (typeof p.company === 'number' ? { company: p.company } : {}));
+      this.preferences = { session, context };
+      // A failure, or a user without a company yet (one may be given later), is asked again next time.
+      const forget = (): void => {
+        if (this.preferences?.context === context) this.preferences = undefined;
+      };
+      context.then((c) => (c['company'] === undefined ? forget() : undefined), forget);
+    }
+    return (this.preferences as { context: Promise<Record<string, unknown>> }).context;
+  }
+
+  /** `model.<model>.<method>(...args, context)`; a company-owned model's calls carry the user's company. */
+  async model<T>(
     model: string,
     method: string,
     args: readonly unknown[],
     schema: z.ZodType<T>,
     options: CallOptions,
   ): Promise<T> {
-    return this.call(`model.${model}.${method}`, [...args, { ...options.context }], schema, options);
+    const company = COMPANY_SCOPED.test(model) ? await this.companyContext(options.signal) : {};
+    return this.call(`model.${model}.${method}`, [...args, { ...company, ...options.context }], schema, options);
   }
 }

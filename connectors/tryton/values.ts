@@ -23,7 +23,7 @@ function isTagged(value: unknown): value is TaggedValue {
 }
 
 /** A Decimal as a number when the number prints back to the same digits, else the exact string. */
-function decimal(text: string): number | string {
+export function decimal(text: string): number | string {
   const n = Number(text);
   const digits = text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
   return Number.isFinite(n) && String(n) === digits ? n : text;
@@ -107,4 +107,45 @@ export function toTrytonValue(value: unknown, type: string | undefined): unknown
   if (type === 'date' && typeof value === 'string') return toTrytonDate(value.slice(0, 10));
   if (type === 'numeric' && (typeof value === 'number' || typeof value === 'string')) return toTrytonDecimal(value);
   return value;
+}
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/** A decoded Decimal (number or exact text) as a scaled integer: `12.5` at scale 2 -> 1250n. */
+function scaled(value: number | string, scale: number): bigint {
+  const m = DECIMAL.exec(typeof value === 'number' ? String(value) : value.trim());
+  if (m === null) throw new RangeError(`not a decimal number: ${String(value)}`);
+  const [, sign, whole, fraction = ''] = m;
+  const digits = BigInt(`${whole ?? '0'}${fraction.padEnd(scale, '0')}`);
+  return sign === '-' ? -digits : digits;
+}
+
+const fractionDigits = (value: number | string): number => {
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  if (/e/i.test(text)) throw new RangeError(`not a plain decimal number: ${text}`);
+  return text.includes('.') ? text.length - text.indexOf('.') - 1 : 0;
+};
+
+/**
+ * Exact sum of decoded Decimals (numbers or exact text, as {@link fromTryton} gives them), with
+ * integer arithmetic, never float: as {@link fromTryton} presents a Decimal (a number when exact).
+ */
+export function sumDecimals(values: ReadonlyArray<number | string>): number | string {
+  const scale = Math.max(0, ...values.map(fractionDigits));
+  const total = values.reduce((sum, v) => sum + scaled(v, scale), 0n);
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return decimal(`${negative ? '-' : ''}${text}`);
+}
+
+/** `a - b` exactly (see {@link sumDecimals}). */
+export function subtractDecimals(a: number | string, b: number | string): number | string {
+  const negated = typeof b === 'number' ? -b : b.startsWith('-') ? b.slice(1) : `-${b}`;
+  return sumDecimals([a, negated]);
+}
+
+/** True when two decoded Decimals are the same number (`12.5` and `"12.50"`). */
+export function sameDecimal(a: number | string, b: number | string): boolean {
+  return sumDecimals([a, typeof b === 'number' ? -b : b.startsWith('-') ? b.slice(1) : `-${b}`]) === 0;
 }

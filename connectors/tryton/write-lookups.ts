@@ -1,10 +1,12 @@
 /**
- * What a Tryton write batch reads before it plans: the countries its party addresses name, and the
- * records that already hold the references of upserts without a target (create-if-absent).
+ * What a Tryton write batch reads before it plans: the countries its party addresses name, the sale
+ * units of the products its sale lines name, and the records that already hold the references of
+ * upserts without a target (create-if-absent).
  */
 import type { UpsertOperation } from '../types.js';
 import type { TrytonRpc } from './rpc.js';
 import { countriesSchema, rowsSchema } from './schemas.js';
+import { linedProducts } from './sale-write.js';
 
 /** Country id by upper-case ISO code, for the `country_code` values of `ops`. */
 export async function readCountries(rpc: TrytonRpc, ops: readonly UpsertOperation[]): Promise<Map<string, number>> {
@@ -54,4 +56,18 @@ export async function findReferences(
     refs.set(field, found);
   }
   return refs;
+}
+
+/** Sale unit (`product.product` `sale_uom`) by product id, for the products the ops' `lines` name; one read. */
+export async function readSaleUnits(rpc: TrytonRpc, ops: readonly UpsertOperation[]): Promise<Map<number, number>> {
+  const ids = linedProducts(ops.map((op) => op.fields));
+  if (ids.length === 0) return new Map();
+  const rows = await rpc.model(
+    'product.product',
+    'search_read',
+    [[['id', 'in', ids]], 0, null, null, ['sale_uom']],
+    rowsSchema,
+    { readOnly: true },
+  );
+  return new Map(rows.flatMap((r) => (typeof r['sale_uom'] === 'number' ? [[r.id, r['sale_uom']] as const] : [])));
 }

@@ -7,7 +7,10 @@ import { STALE_WRITE, type UpsertOperation, type WriteOperation, type WriteResul
 import type { TrytonField } from './catalog.js';
 import { isNewer, type RecordVersion } from './concurrency.js';
 import type { TrytonConfig } from './config.js';
-import { PARTY, partyValues, type CurrentParty } from './party.js';
+import type { CurrentRecord } from './current.js';
+import { PARTY, partyValues } from './party.js';
+import { SALE } from './sale.js';
+import { ORDER_LOCKED, SaleLockedError, saleValues } from './sale-write.js';
 import { toTrytonValue } from './values.js';
 import { failed, type Job, type Results, type Vals } from './write-jobs.js';
 
@@ -24,7 +27,9 @@ export interface PlanContext {
   /** The record an upsert writes: its target id, else the record holding its reference, else null (create). */
   readonly target: (op: UpsertOperation) => number | null;
   readonly versions: ReadonlyMap<number, RecordVersion>;
-  readonly state: ReadonlyMap<number, CurrentParty>;
+  readonly state: ReadonlyMap<number, CurrentRecord>;
+  /** A product's sale unit by product id, for new sale lines. */
+  readonly units: ReadonlyMap<number, number>;
 }
 
 /** A second upsert of a reference that an earlier operation of the batch creates: it answers with the leader's result. */
@@ -38,6 +43,8 @@ export interface Follower {
 export interface WritePlan {
   readonly creates: Job[];
   readonly updates: Job[];
+  /** Sales whose `cancel` button runs after the updates. */
+  readonly cancels: Job[];
   readonly followers: Follower[];
 }
 
@@ -53,21 +60,42 @@ function refusal(ctx: PlanContext, op: UpsertOperation, id: number | null): Writ
   return undefined;
 }
 
-/** The values of the upsert's create (with its reference) or write, typed; a party's virtual fields as actions. */
-function valuesOf(ctx: PlanContext, op: UpsertOperation, id: number | null): Vals {
+/**
+ * The values of the upsert's create (with its reference) or write, typed; a party's virtual fields
+ * and a sale's lines as actions; whether a sale's `cancel` button follows.
+ */
+function valuesOf(ctx: PlanContext, op: UpsertOperation, id: number | null): { vals: Vals; cancel: boolean } {
   const typed = (fields: Readonly<Record<string, unknown>>): Vals =>
     Object.fromEntries(
       Object.entries(fields).map(([k, v]) => [k, toTrytonValue(v, (ctx.known[k] as TrytonField | undefined)?.type)]),
     );
   const fields = id === null ? { ...op.fields, [op.ref.field]: op.ref.value } : op.fields;
-  if (ctx.object !== PARTY) return typed(fields);
   const now = id === null ? undefined : ctx.state.get(id);
-  return typed(
-    partyValues(fields, now, {
-      taxIdentifierType: ctx.config.taxIdentifierType,
-      countryId: (c) => ctx.countries.get(c),
-    }),
-  );
+  if (ctx.object === SALE) {
+    const sale = saleValues(fields, now?.sale, id, ctx.units);
+    return { vals: typed(sale.vals), cancel: sale.cancel };
+  }
+  if (ctx.object !== PARTY) return { vals: typed(fields), cancel: false };
+  const vals = partyValues(fields, now, {
+    taxIdentifierType: ctx.config.taxIdentifierType,
+    countryId: (c) => ctx.countries.get(c),
+  });
+  return { vals: typed(vals), cancel: false };
+}
+
+/** The values, or the failed result of an upsert whose values Tryton must not get. */
+function valuesOrFailure(
+  ctx: PlanContext,
+  op: UpsertOperation,
+  id: number | null,
+): { vals: Vals; cancel: boolean } | WriteResult {
+  try {
+    return valuesOf(ctx, op, id);
+  } catch (error) {
+    if (error instanceof SaleLockedError) return failed(op.key, ORDER_LOCKED, `${ctx.connector}: ${error.message}`);
+    if (!(error instanceof RangeError)) throw error;
+    return failed(op.key, 'VALIDATION_ERROR', `${ctx.connector}: ${error.message}`);
+  }
 }
 
 /**
@@ -80,7 +108,7 @@ export function planUpserts(
   upserts: ReadonlyArray<{ op: UpsertOperation; index: number }>,
   results: Results,
 ): WritePlan {
-  const plan: WritePlan = { creates: [], updates: [], followers: [] };
+  const plan: WritePlan = { creates: [], updates: [], cancels: [], followers: [] };
   const leaders = new Map<string, number>();
   for (const { op, index } of upserts) {
     const id = ctx.target(op);
@@ -95,20 +123,22 @@ export function planUpserts(
       plan.followers.push({ index, key: op.key, leader });
       continue;
     }
-    let vals: Vals;
-    try {
-      vals = valuesOf(ctx, op, id);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      results[index] = failed(op.key, 'VALIDATION_ERROR', `${ctx.connector}: ${error.message}`);
+    const planned = valuesOrFailure(ctx, op, id);
+    if ('ok' in planned) {
+      results[index] = planned;
       continue;
     }
+    const { vals, cancel } = planned;
     if (id === null) {
       leaders.set(refKey, index);
       plan.creates.push({ index, key: op.key, id: null, vals, timestamps: {} });
-    } else if (Object.keys(vals).length === 0)
+      continue;
+    }
+    if (Object.keys(vals).length > 0)
+      plan.updates.push({ index, key: op.key, id, vals, timestamps: ctx.versions.get(id)?.timestamps ?? {} });
+    if (cancel) plan.cancels.push({ index, key: op.key, id, vals: {}, timestamps: {} });
+    if (Object.keys(vals).length === 0 && !cancel)
       results[index] = { key: op.key, ok: true, id: String(id), created: false };
-    else plan.updates.push({ index, key: op.key, id, vals, timestamps: ctx.versions.get(id)?.timestamps ?? {} });
   }
   return plan;
 }

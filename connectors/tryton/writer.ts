@@ -21,8 +21,10 @@ import { readVersions } from './concurrency.js';
 import type { TrytonConfig } from './config.js';
 import { readCurrent } from './current.js';
 import type { TrytonRpc } from './rpc.js';
-import { createJobs, failed, runJobs, writeJobs, type Results } from './write-jobs.js';
-import { findReferences, readCountries } from './write-lookups.js';
+import { createJobs, failed, runJobs, writeJobs, type Job, type Results } from './write-jobs.js';
+import { findReferences, readCountries, readSaleUnits } from './write-lookups.js';
+import { SALE } from './sale.js';
+import { nullSchema } from './schemas.js';
 import { planArchives, planUpserts, type Follower, type PlanContext } from './write-plan.js';
 
 export const MAX_WRITE_BATCH = 100;
@@ -44,7 +46,8 @@ async function readContext(
   // Versions first: an edit after this read is refused by trytond through the timestamps read here.
   const versions = await readVersions(rpc, object, ids);
   const state = await readCurrent(rpc, object, ids);
-  return { object, connector: rpc.name, config, known, countries, target, versions, state };
+  const units = object === SALE ? await readSaleUnits(rpc, ops) : new Map<number, number>();
+  return { object, connector: rpc.name, config, known, countries, target, versions, state, units };
 }
 
 /** A second upsert of a reference created in this batch answers with the record the first created. */
@@ -55,7 +58,17 @@ function answerFollowers(followers: readonly Follower[], results: Results): void
   }
 }
 
-/** The Tryton record writer: creates, then writes (updates and archives), then the followers' answers. */
+/** A sale's `cancel` button (trytond buttons take the ids); resolves the jobs' ids. */
+async function cancelJobs(rpc: TrytonRpc, object: string, jobs: readonly Job[]): Promise<number[]> {
+  const ids = jobs.map((j) => j.id as number);
+  await rpc.model(object, 'cancel', [ids], nullSchema, { readOnly: false });
+  return ids;
+}
+
+/**
+ * The Tryton record writer: creates, then writes (updates and archives), then a sale's `cancel`
+ * button where its write went through, then the followers' answers.
+ */
 export function createWriter(rpc: TrytonRpc, catalog: FieldCatalog, config: TrytonConfig): RecordWriter {
   return {
     async writeBatch(object: string, operations: readonly WriteOperation[]): Promise<WriteResult[]> {
@@ -68,10 +81,12 @@ export function createWriter(rpc: TrytonRpc, catalog: FieldCatalog, config: Tryt
         object,
         upserts.map((u) => u.op),
       );
-      const { creates, updates, followers } = planUpserts(context, upserts, results);
+      const { creates, updates, cancels, followers } = planUpserts(context, upserts, results);
       updates.push(...planArchives(operations, results));
       await runJobs(results, creates, (group) => createJobs(rpc, object, group), true);
       await runJobs(results, updates, (group) => writeJobs(rpc, object, group), false);
+      const unwritten = cancels.filter((j) => results[j.index]?.ok !== false);
+      await runJobs(results, unwritten, (group) => cancelJobs(rpc, object, group), false);
       answerFollowers(followers, results);
       return results.map(
         (r, i) =>

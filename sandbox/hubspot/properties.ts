@@ -7,6 +7,7 @@
  */
 import { INDUSTRIES as SEED_INDUSTRIES, STAGES as SEED_STAGES } from '../seed.js';
 import { DEAL_PROPERTIES, LINE_ITEM_PROPERTIES, PRODUCT_PROPERTIES } from './commerce-properties.js';
+import type { CustomProperties } from './custom-properties.js';
 import { type PropertyDefinition, TANDEM_REF, mergedIds, system, text } from './property-builders.js';
 
 export type { PropertyDefinition } from './property-builders.js';
@@ -128,12 +129,18 @@ export function isObjectType(value: string): value is ObjectType {
   return (OBJECT_TYPES as readonly string[]).includes(value);
 }
 
-export function propertiesOf(object: ObjectType): readonly PropertyDefinition[] {
-  return DEFINITIONS[object];
+/** Where the properties created through the API live: the store (custom-properties.ts). */
+export interface PropertySource {
+  readonly custom: CustomProperties;
 }
 
-export function propertyOf(object: ObjectType, name: string): PropertyDefinition | undefined {
-  return DEFINITIONS[object].find((p) => p.name === name);
+/** The built-in definitions, then those created through the API when `source` is given. */
+export function propertiesOf(object: ObjectType, source?: PropertySource): readonly PropertyDefinition[] {
+  return source === undefined ? DEFINITIONS[object] : [...DEFINITIONS[object], ...source.custom.list(object)];
+}
+
+export function propertyOf(object: ObjectType, name: string, source?: PropertySource): PropertyDefinition | undefined {
+  return DEFINITIONS[object].find((p) => p.name === name) ?? source?.custom.list(object).find((p) => p.name === name);
 }
 
 /**

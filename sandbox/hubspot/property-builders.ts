@@ -7,8 +7,8 @@
 export interface PropertyDefinition {
   readonly name: string;
   readonly label: string;
-  /** HubSpot's property type: string, number, datetime, enumeration, bool. */
-  readonly type: 'string' | 'number' | 'datetime' | 'enumeration' | 'bool';
+  /** HubSpot's property type: string, number, date, datetime, enumeration, bool. */
+  readonly type: 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
   readonly fieldType: string;
   readonly groupName: string;
   readonly hasUniqueValue: boolean;

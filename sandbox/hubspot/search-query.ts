@@ -5,7 +5,7 @@
  * https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm
  */
 import { validationError } from './errors.js';
-import { type ObjectType, propertyOf } from './properties.js';
+import { type ObjectType, type PropertySource, propertyOf } from './properties.js';
 import { columnFor } from './store.js';
 
 export const SEARCH_LIMITS = Object.freeze({
@@ -38,10 +38,15 @@ export interface CompiledSearch {
 
 type ParamKind = 'number' | 'text';
 
-function toParam(object: ObjectType, property: string, raw: unknown): { value: unknown; kind: ParamKind } {
-  const def = propertyOf(object, property);
+function toParam(
+  object: ObjectType,
+  property: string,
+  raw: unknown,
+  source: PropertySource,
+): { value: unknown; kind: ParamKind } {
+  const def = propertyOf(object, property, source);
   const text = String(raw);
-  if (def?.type === 'datetime') {
+  if (def?.type === 'datetime' || def?.type === 'date') {
     // Datetime filters take epoch milliseconds or ISO 8601 (the search guide, "filter by date").
     const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
     if (Number.isNaN(ms)) throw validationError(`${text} is not a valid datetime value for ${property}`);
@@ -56,8 +61,8 @@ function toParam(object: ObjectType, property: string, raw: unknown): { value: u
   return { value: text.toLowerCase(), kind: 'text' };
 }
 
-function compileFilter(object: ObjectType, filter: SearchFilter, params: unknown[]): string {
-  if (propertyOf(object, filter.propertyName) === undefined) {
+function compileFilter(object: ObjectType, filter: SearchFilter, params: unknown[], source: PropertySource): string {
+  if (propertyOf(object, filter.propertyName, source) === undefined) {
     throw validationError(
       `There was a problem with the request. Property ${filter.propertyName} does not exist on ${object}`,
       {
@@ -67,7 +72,7 @@ function compileFilter(object: ObjectType, filter: SearchFilter, params: unknown
   }
   const column = columnFor(object, filter.propertyName);
   const typed = (raw: unknown): string => {
-    const { value, kind } = toParam(object, filter.propertyName, raw);
+    const { value, kind } = toParam(object, filter.propertyName, raw, source);
     params.push(value);
     if (kind === 'text') return `lower(${column})`;
     return column.startsWith('json_extract') ? `CAST(${column} AS REAL)` : column;
@@ -129,6 +134,7 @@ export function compileSearch(
   object: ObjectType,
   groups: readonly { filters: readonly SearchFilter[] }[],
   sorts: readonly SearchSort[],
+  source: PropertySource,
 ): CompiledSearch {
   if (groups.length > SEARCH_LIMITS.groups)
     throw validationError(`Too many filter groups: ${groups.length}. The maximum is ${SEARCH_LIMITS.groups}.`);
@@ -147,16 +153,16 @@ export function compileSearch(
   const params: unknown[] = [object];
   const clauses = groups
     .filter((g) => g.filters.length > 0)
-    .map((g) => `(${g.filters.map((f) => compileFilter(object, f, params)).join(' AND ')})`);
+    .map((g) => `(${g.filters.map((f) => compileFilter(object, f, params, source)).join(' AND ')})`);
   const where = `object_type = ? AND archived = 0${clauses.length > 0 ? ` AND (${clauses.join(' OR ')})` : ''}`;
 
   const sort = sorts[0];
   let orderBy = 'id ASC';
   if (sort !== undefined) {
-    if (propertyOf(object, sort.propertyName) === undefined)
+    if (propertyOf(object, sort.propertyName, source) === undefined)
       throw validationError(`Cannot sort by unknown property ${sort.propertyName}`);
     const column = columnFor(object, sort.propertyName);
-    const numeric = ['number', 'datetime'].includes(propertyOf(object, sort.propertyName)?.type ?? '');
+    const numeric = ['number', 'date', 'datetime'].includes(propertyOf(object, sort.propertyName, source)?.type ?? '');
     const expr = numeric && column.startsWith('json_extract') ? `CAST(${column} AS REAL)` : column;
     // Ties keep id order, so offset paging over an unchanged set is stable.
     orderBy = `${expr} ${sort.direction === 'DESCENDING' ? 'DESC' : 'ASC'}, id ASC`;

@@ -3,7 +3,13 @@
  * updatedAt, archived, archivedAt? }`, property values as strings (datetimes in ISO 8601),
  * requested-but-empty properties as null, unknown requested properties ignored.
  */
-import { DEFAULT_PROPERTIES, MODIFIED_PROPERTY, type ObjectType, propertyOf } from './properties.js';
+import {
+  DEFAULT_PROPERTIES,
+  MODIFIED_PROPERTY,
+  type ObjectType,
+  type PropertySource,
+  propertyOf,
+} from './properties.js';
 import type { StoredRecord } from './store.js';
 
 export interface PublicObject {
@@ -20,14 +26,17 @@ export interface PublicObject {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The value of any property, system ones included; undefined when unset. */
-export function propertyValue(record: StoredRecord, name: string): string | undefined {
+export function propertyValue(record: StoredRecord, name: string, source?: PropertySource): string | undefined {
   if (name === 'hs_object_id') return String(record.id);
   if (name === 'createdate') return iso(record.createdAt);
   if (name === MODIFIED_PROPERTY[record.object]) return iso(record.updatedAt);
   const value = record.properties[name];
-  // Written datetimes are stored as epoch ms (validate.ts); HubSpot answers them in ISO 8601.
-  if (value !== undefined && /^\d+$/.test(value) && propertyOf(record.object, name)?.type === 'datetime')
-    return iso(Number(value));
+  if (value === undefined || !/^\d+$/.test(value)) return value;
+  // Written dates and datetimes are stored as epoch ms (validate.ts); HubSpot answers a datetime in
+  // ISO 8601 and a date as YYYY-MM-DD.
+  const type = propertyOf(record.object, name, source)?.type;
+  if (type === 'datetime') return iso(Number(value));
+  if (type === 'date') return iso(Number(value)).slice(0, 10);
   return value;
 }
 
@@ -35,16 +44,24 @@ export function propertyValue(record: StoredRecord, name: string): string | unde
  * Which properties a response carries: the requested ones (or the object's defaults), always
  * with the id and the two timestamps, as HubSpot returns them.
  */
-export function selectProperties(object: ObjectType, requested: readonly string[] | undefined): string[] {
+export function selectProperties(
+  object: ObjectType,
+  requested: readonly string[] | undefined,
+  source: PropertySource,
+): string[] {
   const base = requested === undefined || requested.length === 0 ? DEFAULT_PROPERTIES[object] : requested;
   const names = new Set<string>(['hs_object_id', 'createdate', MODIFIED_PROPERTY[object]]);
-  for (const name of base) if (propertyOf(object, name) !== undefined) names.add(name);
+  for (const name of base) if (propertyOf(object, name, source) !== undefined) names.add(name);
   return [...names];
 }
 
-export function toPublicObject(record: StoredRecord, properties: readonly string[]): PublicObject {
+export function toPublicObject(
+  record: StoredRecord,
+  properties: readonly string[],
+  source: PropertySource,
+): PublicObject {
   const props: Record<string, string | null> = {};
-  for (const name of properties) props[name] = propertyValue(record, name) ?? null;
+  for (const name of properties) props[name] = propertyValue(record, name, source) ?? null;
   return {
     id: String(record.id),
     properties: props,

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { type CustomProperties, customProperties } from './custom-properties.js';
 import { MODIFIED_PROPERTY, OBJECT_TYPES, type ObjectType, uniqueProperties } from './properties.js';
 
 /** One stored record; `properties` holds only user-set values (all strings). */
@@ -38,6 +39,8 @@ interface Row {
 
 export interface HubspotStore {
   readonly db: Database.Database;
+  /** Properties and groups created through the properties API. */
+  readonly custom: CustomProperties;
   /** A strictly non-decreasing clock in epoch ms that survives restarts. */
   tick(): number;
   get(object: ObjectType, id: number, archived?: boolean): StoredRecord | undefined;
@@ -199,6 +202,7 @@ export function openStore(dataDir: string): HubspotStore {
 
   return {
     db,
+    custom: customProperties(db),
     tick() {
       clock = Math.max(clock, Date.now());
       setMeta.run('clock', String(clock));

@@ -4,7 +4,7 @@
  * (an invalid email, an option that is not allowed, a non-number) fails only its own input.
  */
 import type { PropertyProblem } from './errors.js';
-import { type ObjectType, propertyOf } from './properties.js';
+import { type ObjectType, type PropertySource, propertyOf } from './properties.js';
 
 export interface CheckedProperties {
   /** Problems that reject the whole batch with 400. */
@@ -17,12 +17,16 @@ export interface CheckedProperties {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function checkProperties(object: ObjectType, input: Readonly<Record<string, unknown>>): CheckedProperties {
+export function checkProperties(
+  object: ObjectType,
+  input: Readonly<Record<string, unknown>>,
+  source: PropertySource,
+): CheckedProperties {
   const fatal: PropertyProblem[] = [];
   const invalid: PropertyProblem[] = [];
   const values: Record<string, string> = {};
   for (const [name, raw] of Object.entries(input)) {
-    const def = propertyOf(object, name);
+    const def = propertyOf(object, name, source);
     if (def === undefined) {
       fatal.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
       continue;
@@ -53,6 +57,15 @@ export function checkProperties(object: ObjectType, input: Readonly<Record<strin
         invalid.push({ name, error: 'INVALID_INTEGER', message: `${value} was not a valid number.` });
         continue;
       }
+      if (def.type === 'date') {
+        const ms = dateValue(value);
+        if (ms === undefined) {
+          invalid.push({ name, error: 'INVALID_DATE', message: dateProblem(value) });
+          continue;
+        }
+        values[name] = String(ms);
+        continue;
+      }
       if (def.type === 'datetime') {
         // Datetimes are written as epoch ms or ISO 8601 and kept as epoch ms (serialize.ts renders ISO).
         const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
@@ -73,3 +86,19 @@ export function checkProperties(object: ObjectType, input: Readonly<Record<strin
   }
   return { fatal, invalid, values };
 }
+
+/**
+ * A date property's value as epoch ms of midnight UTC: `YYYY-MM-DD`, or an ISO 8601 time or epoch
+ * ms that falls on midnight UTC (the properties guide: "Values must be represented in UTC time ...
+ * EPOCH-timestamps in milliseconds (i.e. midnight UTC)"); undefined for anything else.
+ */
+export function dateValue(value: string): number | undefined {
+  const ms = /^\d+$/.test(value)
+    ? Number(value)
+    : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(ms) || ms % 86_400_000 !== 0 ? undefined : ms;
+}
+
+// Guessed wording; the code is HubSpot's for a value that is not a date.
+const dateProblem = (value: string): string =>
+  `${value} is not a valid date: a date property takes YYYY-MM-DD or epoch milliseconds at midnight UTC`;

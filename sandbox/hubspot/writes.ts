@@ -71,9 +71,9 @@ function itemError(
   };
 }
 
-function checkBatchShape(object: ObjectType, mode: Mode, inputs: readonly WriteInput[]): void {
+function checkBatchShape(store: HubspotStore, object: ObjectType, mode: Mode, inputs: readonly WriteInput[]): void {
   const fatal: PropertyProblem[] = [];
-  for (const input of inputs) fatal.push(...checkProperties(object, input.properties).fatal);
+  for (const input of inputs) fatal.push(...checkProperties(object, input.properties, store).fatal);
   if (fatal.length > 0) {
     const unique = [...new Map(fatal.map((p) => [`${p.name}:${p.error}`, p])).values()];
     throw validationError(propertyProblemsMessage(unique), {
@@ -150,7 +150,7 @@ export function applyWrites(
   reject?: RejectInputs,
   associations?: AssociationStore,
 ): BatchOutcome {
-  checkBatchShape(object, mode, inputs);
+  checkBatchShape(store, object, mode, inputs);
   const multiStatus = mode !== 'create' || inputs.every((i) => i.objectWriteTraceId !== undefined);
   const rejected = multiStatus && reject !== undefined ? reject(inputs.length) : new Map<number, InputRejection>();
   return store.transaction(() => {
@@ -186,7 +186,7 @@ function applyOne(
   at: number,
   associations: AssociationStore | undefined,
 ): { result: PublicObject } | { error: StandardError } {
-  const checked = checkProperties(object, input.properties);
+  const checked = checkProperties(object, input.properties, store);
   if (checked.invalid.length > 0) {
     return {
       error: itemError(
@@ -238,12 +238,16 @@ function applyOne(
     existing === undefined ? store.insert(object, derived.values, at) : store.update(existing, derived.values, at);
   if (!('problem' in links))
     for (const link of links) associations?.associate(object, record.id, link.to, link.toId, [link.typeId]);
-  const shown = selectProperties(object, [
-    ...Object.keys(input.properties),
-    ...Object.keys(derived.values),
-    ...(idProperty === 'hs_object_id' ? [] : [idProperty]),
-  ]);
-  const result: PublicObject = toPublicObject(record, shown);
+  const shown = selectProperties(
+    object,
+    [
+      ...Object.keys(input.properties),
+      ...Object.keys(derived.values),
+      ...(idProperty === 'hs_object_id' ? [] : [idProperty]),
+    ],
+    store,
+  );
+  const result: PublicObject = toPublicObject(record, shown, store);
   if (mode === 'upsert') result.new = existing === undefined;
   if (input.objectWriteTraceId !== undefined) result.objectWriteTraceId = input.objectWriteTraceId;
   return { result };

@@ -63,6 +63,8 @@ export const ACCOUNT_MOVE: ModelDef = {
     computedMoney('amount_tax', 'Tax'),
     computedMoney('amount_total', 'Total'),
     computedMoney('amount_residual', 'Amount Due'),
+    // Odoo 17's JSON widget of the payments reconciled with a posted invoice (`_compute_payments_widget_reconciled_info`).
+    virtual('invoice_payments_widget', 'binary', 'Invoice Payments Widget'),
     ...LOG_ACCESS,
   ]),
 };

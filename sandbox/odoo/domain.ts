@@ -85,6 +85,8 @@ function compileLeaf(model: ModelDef, leaf: readonly unknown[], params: unknown[
     throw valueError(`Invalid operator ${pyRepr(rawOperator)} in domain term ${JSON.stringify(leaf)}`);
   const [head, ...rest] = left.split('.');
   const field = fieldOf(model, head ?? '', leaf);
+  if (field.search !== undefined && field.column === undefined && rest.length === 0)
+    return field.search(operator, right, params);
   if (rest.length > 0) {
     if (field.type !== 'many2one' || field.relation === undefined)
       throw valueError(`Invalid field ${model.name}.${left} in leaf ${JSON.stringify(leaf)}`);

@@ -15,7 +15,8 @@ export type FieldType =
   | 'datetime'
   | 'many2one'
   | 'one2many'
-  | 'many2many';
+  | 'many2many'
+  | 'binary';
 
 export interface FieldDef {
   readonly name: string;
@@ -35,6 +36,11 @@ export interface FieldDef {
   readonly computed?: boolean;
   /** A float's decimal precision (Odoo's `digits`): values are rounded half-up to it on write. */
   readonly digits?: number;
+  /**
+   * A non-stored field's `search` method: the SQL condition on the model's rows for one domain leaf
+   * (parameters pushed onto `params`). Without it, a non-stored field cannot be searched.
+   */
+  readonly search?: (operator: string, value: unknown, params: unknown[]) => string;
 }
 
 export interface ModelDef {

@@ -22,6 +22,7 @@ import {
 } from './sales-context.js';
 import { ACCOUNT_MOVE, ACCOUNT_MOVE_LINE } from './account-fields.js';
 import { companyCurrencyId, nextNumber } from './sales-store.js';
+import { paymentWidgets } from './payment-widget.js';
 import { applyOne2many, parseCommands } from './x2many.js';
 
 export interface MoveRow {
@@ -188,7 +189,8 @@ export function accountMoveRules(ctx: SalesContext): ModelRules {
       const orders = ordersOfMoves(ctx, ids);
       return () => recomputeOrders(db, orders, ctx.clock.now());
     },
-    computed(db, ids) {
+    computed(db, ids, fields) {
+      const widgets = fields.some((f) => f.name === 'invoice_payments_widget') ? paymentWidgets(db, ids) : new Map();
       const lines = new Map<number, number[]>(ids.map((id) => [id, []]));
       if (ids.length > 0) {
         const rows = db
@@ -198,7 +200,12 @@ export function accountMoveRules(ctx: SalesContext): ModelRules {
           .all(...ids) as Array<{ id: number; move_id: number }>;
         for (const row of rows) lines.get(row.move_id)?.push(row.id);
       }
-      return new Map(ids.map((id) => [id, { invoice_line_ids: lines.get(id) ?? [] }]));
+      return new Map(
+        ids.map((id) => [
+          id,
+          { invoice_line_ids: lines.get(id) ?? [], invoice_payments_widget: widgets.get(id) ?? false },
+        ]),
+      );
     },
     methods: new Map<string, ModelMethod>([
       ['action_post', (env, ids) => post(ctx, env, ids)],

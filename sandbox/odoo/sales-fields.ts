@@ -4,6 +4,7 @@
  * sale_order_line.py, odoo/addons/base/models/res_currency.py), reduced to what a CRM integration
  * reads and writes. Labels are Odoo's; the accounting models are in account-fields.ts.
  */
+import { pyRepr, valueError } from './errors.js';
 import { fieldMap, stored, type FieldDef, type ModelDef } from './fields.js';
 
 export const LOG_ACCESS: readonly FieldDef[] = [
@@ -110,6 +111,23 @@ const INVOICE_STATUS = [
   ['no', 'Nothing to Invoice'],
 ] as const;
 
+/**
+ * `sale.order._search_invoice_ids` (non-stored `invoice_ids`, searchable): its `in` form, the orders
+ * with a line invoiced on one of the given customer invoices or credit notes. Odoo's other forms
+ * (`= False`, and the generic `order_line.invoice_lines.move_id` path) are not modelled.
+ */
+function searchInvoiceIds(operator: string, value: unknown, params: unknown[]): string {
+  if (operator !== 'in' || !Array.isArray(value))
+    throw valueError(`The sandbox models only ('invoice_ids', 'in', [ids]) on sale.order, not ${pyRepr(operator)}`);
+  const ids = value.filter((id): id is number => typeof id === 'number' && Number.isInteger(id));
+  if (ids.length !== value.length) throw valueError(`Invalid value ${pyRepr(value)} for field invoice_ids`);
+  if (ids.length === 0) return '1=0';
+  params.push(...ids);
+  return `"id" IN (SELECT s.order_id FROM sale_order_line s JOIN account_move_line l ON l.sale_line_id = s.id
+    JOIN account_move m ON m.id = l.move_id
+    WHERE m.move_type IN ('out_invoice', 'out_refund') AND m.id IN (${ids.map(() => '?').join(', ')}))`;
+}
+
 export const SALE_ORDER: ModelDef = {
   name: 'sale.order',
   description: 'Sales Order',
@@ -144,7 +162,7 @@ export const SALE_ORDER: ModelDef = {
       computed: true,
       selection: INVOICE_STATUS,
     }),
-    virtual('invoice_ids', 'many2many', 'Invoices', { relation: 'account.move' }),
+    virtual('invoice_ids', 'many2many', 'Invoices', { relation: 'account.move', search: searchInvoiceIds }),
     virtual('invoice_count', 'integer', 'Invoice Count'),
     stored('note', 'text', 'Terms and conditions'),
     ...LOG_ACCESS,

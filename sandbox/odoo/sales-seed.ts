@@ -58,11 +58,15 @@ function placeOrder(ctx: SalesContext, payments: CustomModel, world: SeedWorld, 
     },
   ]);
   const [id] = at(0, () =>
-    ctx
-      .model('sale.order')
-      .create([
-        { partner_id: partner, currency_id: currency, date_order: odooDatetime(order.placedAt), order_line: lines },
-      ]),
+    ctx.model('sale.order').create([
+      {
+        partner_id: partner,
+        currency_id: currency,
+        date_order: odooDatetime(order.placedAt),
+        order_line: lines,
+        ...(order.reference === null ? {} : { client_order_ref: order.reference }),
+      },
+    ]),
   ) as number[];
   if (id === undefined) return;
   if (order.stage === 'quotation') return;

@@ -26,6 +26,11 @@ export interface SeedOrder {
   /** When the quotation was made, epoch ms; later steps follow it by hours and days. */
   readonly placedAt: number;
   readonly stage: SeedOrderStage;
+  /**
+   * The CRM deal the order was made for, as the flow writes it into `client_order_ref`
+   * (`HS-DEAL-<HubSpot id>`), or null for an order typed in the ERP.
+   */
+  readonly reference: string | null;
 }
 
 export interface SeedSales {
@@ -80,7 +85,41 @@ export function seedSales(world: SeedWorld, start: number): SeedSales {
       lines: [...skus].map((sku) => ({ sku, quantity: 1 + Math.floor(random() * 20), discount: pickFrom(DISCOUNTS) })),
       placedAt: start + (i * 7 + Math.floor(random() * 5)) * DAY + Math.floor(random() * 8 * 3600) * 1000,
       stage,
+      reference: null,
     });
   }
-  return { products: SEED_PRODUCTS, orders };
+  return { products: SEED_PRODUCTS, orders: [...orders, ...wonDealOrders(world, companies)] };
+}
+
+/** How many won deals the ERP already holds an order for, invoiced and paid. */
+const WON_AND_PAID = 3;
+
+/**
+ * Orders for the first won deals whose company the ERP holds (and that no other seeded order
+ * uses): what an earlier integration, or a person, already entered; invoiced and paid. They carry
+ * the deal's reference (deal `i` of the world is HubSpot deal `i + 1`, sandbox/hubspot/seed-deals.ts)
+ * and its lines, so the first run links each deal to its order and brings the payment back.
+ * Drawn without the random stream: the orders above stay as they were.
+ */
+function wonDealOrders(world: SeedWorld, freeCompanies: readonly number[]): SeedOrder[] {
+  const free = new Set(freeCompanies);
+  const orders: SeedOrder[] = [];
+  for (const [i, deal] of world.commerce.deals.entries()) {
+    if (orders.length === WON_AND_PAID) break;
+    if (deal.stage !== 'closedwon' || !free.has(deal.company)) continue;
+    free.delete(deal.company);
+    orders.push({
+      company: deal.company,
+      currency: deal.currency,
+      lines: deal.lines.map((line) => ({
+        sku: SEED_PRODUCTS[line.product]?.sku ?? '',
+        quantity: line.quantity,
+        discount: line.discountPercent ?? 0,
+      })),
+      placedAt: deal.modifiedAt + DAY,
+      stage: 'paid',
+      reference: `HS-DEAL-${i + 1}`,
+    });
+  }
+  return orders;
 }

@@ -60,11 +60,15 @@ export function checkFields(spec: MappingFile, mapping: CompiledMapping, options
     for (const path of field.crm)
       crm?.(['fields', i, raw?.template === undefined ? 'crm' : 'template'], path, field.direction !== 'crm->erp');
     for (const path of field.erp) erp?.(['fields', i, 'erp'], path, field.direction !== 'erp->crm');
-    if (field.reference !== undefined && options.syncs !== undefined && !options.syncs.includes(field.reference))
-      problem(
-        ['fields', i, 'reference'],
-        `no sync named "${field.reference}" in the config; have: ${options.syncs.join(', ') || 'none'}`,
-      );
+    const syncs = options.syncs;
+    const many = (field.references?.length ?? 0) > 1;
+    (field.references ?? []).forEach((sync, j) => {
+      if (syncs !== undefined && !syncs.includes(sync))
+        problem(
+          many ? ['fields', i, 'reference', j] : ['fields', i, 'reference'],
+          `no sync named "${sync}" in the config; have: ${syncs.join(', ') || 'none'}`,
+        );
+    });
   });
   spec.match.forEach((key, i) => {
     crm?.(['match', i, 'crm'], key.crm, false);

@@ -15,6 +15,8 @@ import { compilePolicies, policyReads } from './policies.js';
 import type { NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { MappingFile } from './schema.js';
 import type { CanonicalValues, CompiledMapping } from './types.js';
+import type { Value } from './values.js';
+import { firstPresent } from './reference-field.js';
 
 export type { CompiledMapping, MapResult } from './types.js';
 
@@ -53,7 +55,7 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     crmReference,
   };
 
-  const referencePlans = plans.filter((p) => p.spec.reference !== undefined);
+  const referencePlans = plans.filter((p) => (p.spec.references?.length ?? 0) > 0);
   return Object.freeze({
     file,
     crmObject: mapping.crm.object,
@@ -68,7 +70,7 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     crmReference,
     matchKeys,
     fields: plans.map((p) => p.spec),
-    references: [...new Set(referencePlans.map((p) => p.spec.reference as string))],
+    references: [...new Set(referencePlans.flatMap((p) => p.spec.references ?? []))],
     lookups: catalogLookups(mapping),
     // With onLeave, records outside the CRM filter must still be read: leaving it is the event.
     pushdown: {
@@ -86,14 +88,25 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
   });
 }
 
-/** The links a record's reference fields need (to prefetch them); a value that is no id is left out. */
+/**
+ * The links a record's reference fields need (to prefetch them); a value that is no id is left out.
+ * A fallback needs the link of its first present CRM value, and none from the ERP (it flows one way).
+ */
 function referencesOf(referencePlans: readonly FieldPlan[], record: SourceRecord, side: Side): NeededLink[] {
   const out: NeededLink[] = [];
   for (const plan of referencePlans) {
+    const syncs = plan.spec.references ?? [];
+    if (syncs.length > 1 && side === 'erp') continue;
     try {
-      const id = side === 'crm' ? plan.readCrm(record.fields) : plan.readErp(record.fields);
+      let id = side === 'crm' ? plan.readCrm(record.fields) : plan.readErp(record.fields);
+      let sync = syncs[0] as string;
+      if (syncs.length > 1) {
+        const at = firstPresent(id);
+        id = Array.isArray(id) ? ((id as Value[])[at] ?? null) : null;
+        sync = syncs[at] ?? sync;
+      }
       if (typeof id === 'string' || typeof id === 'number')
-        out.push({ sync: plan.spec.reference as string, side: side === 'crm' ? 'erp' : 'crm', id: String(id) });
+        out.push({ sync, side: side === 'crm' ? 'erp' : 'crm', id: String(id) });
     } catch {
       // A value that is no id maps to MAPPING_FAILED later; there is nothing to prefetch.
     }

@@ -71,3 +71,22 @@ export function buildSteps(
     );
   return { steps, crm };
 }
+
+/** A value map on a required field needs a default, or it rejects every unlisted value. */
+export function requireMapDefaults(
+  spec: Pick<FieldSpec, 'transform'>,
+  at: readonly (string | number)[],
+  problem: Problem,
+): void {
+  spec.transform.forEach((entry, j) => {
+    if (
+      typeof entry === 'object' &&
+      'map' in entry &&
+      (entry as { map: { default?: unknown } }).map.default === undefined
+    )
+      problem(
+        [...at, 'transform', j, 'map'],
+        `a value map without a default on a required field rejects every record with an unlisted value; add default: <value>, or drop required`,
+      );
+  });
+}

@@ -50,6 +50,12 @@ export function compileReference(
   };
 }
 
+/**
+ * Normalising steps after which two equal keys differ at most in letter case and surrounding space
+ * (`uppercase` is left out: upper-casing makes a few more values equal, `ß` and `SS`).
+ */
+const CASE_ONLY_STEPS: ReadonlySet<string> = new Set(['trim', 'lowercase']);
+
 /** A match key: values of both sides normalised the same way, to text. */
 export function compileMatchKey(
   key: MappingFile['match'][number],
@@ -98,6 +104,7 @@ export function compileMatchKey(
       ignoreCase: names.has('lowercase') || names.has('uppercase'),
       looseSpace: names.has('collapseWhitespace'),
     },
+    caseOnly: [...names].every((name) => CASE_ONLY_STEPS.has(name)),
     normalize(value: unknown): string | null {
       try {
         let v: Value = fromVendor(value, false);

@@ -30,8 +30,17 @@ function checkSteps(source: YamlSource, raw: unknown, problem: Problem): void {
   const { fields, match } = raw as { fields?: unknown; match?: unknown };
   if (Array.isArray(fields))
     fields.forEach((f: unknown, i) => {
-      if (typeof f === 'object' && f !== null)
-        lists.push({ at: ['fields', i, 'transform'], steps: (f as { transform?: unknown }).transform });
+      if (typeof f !== 'object' || f === null) return;
+      lists.push({ at: ['fields', i, 'transform'], steps: (f as { transform?: unknown }).transform });
+      const lines = (f as { lines?: { fields?: unknown } }).lines?.fields;
+      if (Array.isArray(lines))
+        lines.forEach((l: unknown, j) => {
+          if (typeof l === 'object' && l !== null)
+            lists.push({
+              at: ['fields', i, 'lines', 'fields', j, 'transform'],
+              steps: (l as { transform?: unknown }).transform,
+            });
+        });
     });
   if (Array.isArray(match))
     match.forEach((m: unknown, i) => {
@@ -133,7 +142,7 @@ export function loadMappings(
     for (const target of entry.mapping.references) {
       if (state.get(target) === 'open') {
         const cycle = [...trail.slice(trail.indexOf(target)), sync, target];
-        const index = entry.mapping.fields.findIndex((f) => f.reference === target);
+        const index = entry.mapping.fields.findIndex((f) => f.references?.includes(target) === true);
         problemAt(entry.source)(
           ['fields', index, 'reference'],
           `references form a cycle (${cycle.join(' -> ')}), so no sync can run first; remove one reference of the cycle, or map that id as a plain field without reference:`,

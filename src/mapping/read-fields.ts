@@ -57,11 +57,13 @@ export function readFields(
   return { crm: [...crm].sort(), erp: [...erp] };
 }
 
-/** The catalogs the mapping's `lookup` steps read: loaded once per run. */
+/** The catalogs the mapping's `lookup` steps read (lines' included): loaded once per run. */
 export function catalogLookups(mapping: MappingFile): CatalogUse[] {
   const lookups: CatalogUse[] = [];
-  for (const field of mapping.fields) {
-    for (const step of field.transform) {
+  // A collection's line fields look values up too (each line's product): the same catalogs.
+  const transforms = mapping.fields.flatMap((f) => [f.transform, ...(f.lines?.fields ?? []).map((l) => l.transform)]);
+  for (const transform of transforms) {
+    for (const step of transform) {
       if (typeof step === 'object' && 'lookup' in step) {
         const o = (step as { lookup: { object: string; field: string; side?: Side } }).lookup;
         lookups.push({ side: o.side ?? 'erp', object: o.object, field: o.field });

@@ -82,18 +82,21 @@ export function canonical(
   const reason = (side === 'crm' ? parts.crmFilter : parts.erpFilter)(record.fields);
   if (reason !== null) return { ok: false, code: 'FILTERED', reason };
   const values: Record<string, Value> = {};
-  let plan: FieldPlan | undefined;
-  try {
-    for (plan of parts.plans) {
+  // After a failure the other fields are still mapped: a first pass then asks the resolver for
+  // every link and catalog value the record needs (the pipeline prefetches the misses and maps
+  // again), not only for those of the fields before the one that failed. The first failure wins.
+  let failed: MapFailure | undefined;
+  for (const plan of parts.plans) {
+    try {
       if (side === 'crm') {
         if (plan.resolves && resolver === undefined) continue;
         values[plan.spec.name] = plan.forward(plan.readCrm(record.fields), resolver);
       } else values[plan.spec.name] = plan.canonErp(plan.readErp(record.fields));
+    } catch (error) {
+      failed ??= failure(error, plan.spec.name);
     }
-  } catch (error) {
-    return failure(error, plan?.spec.name ?? '');
   }
-  return { ok: true, values };
+  return failed ?? { ok: true, values };
 }
 
 /** Writes the payload of canonical `values` for `side` into `out`; returns why not, if it cannot. */
@@ -105,19 +108,22 @@ function writePayload(
   resolver?: ReferenceResolver,
   only?: ReadonlySet<string>,
 ): MapFailure | undefined {
-  let plan: FieldPlan | undefined;
-  try {
-    for (plan of side === 'erp' ? parts.toErpPlans : parts.toCrmPlans) {
-      const value = values[plan.spec.name];
-      if (value === undefined || (only !== undefined && !only.has(plan.spec.name))) continue;
-      // A required field is never written empty.
-      if (value === null && plan.spec.required) return requiredEmpty(plan);
-      if (side === 'erp') plan.writeErp(out, value);
-      else if (!plan.resolves || resolver !== undefined) plan.writeCrm(out, plan.inverse(value, resolver));
-    }
-  } catch (error) {
-    return failure(error, plan?.spec.name ?? '');
+  // As in `canonical`: every field is tried, so a first pass asks for every value it needs.
+  let failed: MapFailure | undefined;
+  for (const plan of side === 'erp' ? parts.toErpPlans : parts.toCrmPlans) {
+    const value = values[plan.spec.name];
+    if (value === undefined || (only !== undefined && !only.has(plan.spec.name))) continue;
+    // A required field is never written empty.
+    if (value === null && plan.spec.required) failed ??= requiredEmpty(plan);
+    else
+      try {
+        if (side === 'erp') plan.writeErp(out, value);
+        else if (!plan.resolves || resolver !== undefined) plan.writeCrm(out, plan.inverse(value, resolver));
+      } catch (error) {
+        failed ??= failure(error, plan.spec.name);
+      }
   }
+  if (failed !== undefined) return failed;
   for (const [key, value] of side === 'erp' ? parts.erpConstants : parts.crmConstants) out[key] = value;
   return undefined;
 }

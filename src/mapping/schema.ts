@@ -38,6 +38,40 @@ const templateSchema = z.union([
   }),
 ]);
 
+/** One field of a collection's lines: its paths are keys of the line objects on each side. */
+export const lineFieldSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional()
+      .describe('name in the line (for key:); default: the ERP key'),
+    crm: paths.optional().describe('key(s) of the CRM line object; or give a template'),
+    template: templateSchema.optional().describe('CRM line values composed into one text: "{sku} {name}"'),
+    erp: path.describe('key of the ERP line object'),
+    transform: z.array(stepSchema).default([]).describe('transforms in CRM -> ERP order, per line'),
+    required: z.boolean().default(false).describe('an empty value rejects the record, naming the line'),
+  })
+  .describe('one field of each line');
+
+export type LineFieldSpec = z.infer<typeof lineFieldSchema>;
+
+const linesSchema = z
+  .strictObject({
+    key: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .describe('the line field that identifies a line (lines sort by it, then by their other values)'),
+    fields: z.array(lineFieldSchema).min(1, 'list at least one field of the lines'),
+  })
+  .describe('a collection of lines (order lines), mapped line by line; flows CRM -> ERP only');
+
+const referenceSchema = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(2)])
+  .describe(
+    'the sync whose links translate this id (companies); or one sync per CRM path, the first present value deciding',
+  );
+
 export const fieldSchema = z
   .strictObject({
     name: z
@@ -55,7 +89,8 @@ export const fieldSchema = z
     tie: side.optional().describe('owner latest: the side that wins equal modification times'),
     transform: z.array(stepSchema).default([]).describe('transforms in CRM -> ERP order; undone in reverse order'),
     required: z.boolean().default(false).describe('an empty value rejects the record'),
-    reference: z.string().min(1).optional().describe('the sync whose links translate this id (companies)'),
+    reference: referenceSchema.optional(),
+    lines: linesSchema.optional().describe('crm/erp hold lists of line objects, each mapped by these fields'),
   })
   .describe('one mapped field');
 

@@ -51,8 +51,19 @@ export interface MappedField {
   /** With owner `latest`: the side that wins equal modification times. */
   readonly tie: Side;
   readonly required: boolean;
-  /** The sync whose links translate this field's ids, for reference fields. */
+  /** The sync whose links translate this field's ids, for reference fields with one sync. */
   readonly reference: string | undefined;
+  /**
+   * Every sync whose links this field uses: `[reference]`, or a fallback's syncs in the order of
+   * its CRM paths (`[companies, contacts]`, `reference` then undefined); empty or absent for
+   * other fields.
+   */
+  readonly references?: readonly string[];
+  /**
+   * For a collection (`lines:`): the names of the line fields, the order of each line's tuple in
+   * the canonical value (a list of tuples, sorted by the key, then by the other values).
+   */
+  readonly lines?: readonly string[];
 }
 
 export interface MatchKey {
@@ -65,6 +76,13 @@ export interface MatchKey {
    * when the key lower-cases, with loose white space when it collapses it.
    */
   readonly lookup: LookupOptions;
+  /**
+   * True when the key only trims and lower-cases (`none`, `lowercase`, or steps among `trim` and
+   * `lowercase`): two values it makes equal differ at most in case and
+   * surrounding white space, so a vendor that keeps the field unique that way (`Capabilities.uniqueFields`)
+   * never holds two records with one key value.
+   */
+  readonly caseOnly: boolean;
 }
 
 export interface RecordReference {

@@ -12,7 +12,7 @@ import type { AmbiguousMatch, LinkRow } from '../../state/index.js';
 import type { Side } from '../mapping/resolver.js';
 import type { MatchKey } from '../mapping/types.js';
 import type { RunContext } from './context.js';
-import { type Candidates, matchByKeys } from './match-keys.js';
+import { type Candidates, matchByKeys, queryValues } from './match-keys.js';
 import { connectorOf, fieldsOf, objectOf, other, referenceFor } from './sides.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
 
@@ -86,9 +86,10 @@ export async function findCounterparts(
 
   let open = records.filter((r) => !links.has(r.id) && !r.deleted);
   open = await matchByOwnReference(m, open);
+  const together = await askTogether(m, open);
   const absentRefs = new Set<string>();
-  open = await matchByReference(m, open, absentRefs);
-  const byKeys = await matchByMatchKeys(m, open);
+  open = await matchByReference(m, open, absentRefs, together?.holders);
+  const byKeys = await matchByMatchKeys(m, open, together?.byKey);
 
   const skip = new Set(byKeys.ambiguous.map((a) => a.recordId));
   const pairs: Counterpart[] = [];
@@ -159,15 +160,21 @@ async function matchByOwnReference(m: Matching, open: SourceRecord[]): Promise<S
 /**
  * The other side searched by the reference this record would give its counterpart (one we
  * created before, whose confirmation a crash lost). Reference values no record there holds at
- * all go to `absent`. The records still open after it.
+ * all go to `absent`. `asked`: the holders, when {@link askTogether} looked them up already. The
+ * records still open after it.
  */
-async function matchByReference(m: Matching, open: SourceRecord[], absent: Set<string>): Promise<SourceRecord[]> {
+async function matchByReference(
+  m: Matching,
+  open: SourceRecord[],
+  absent: Set<string>,
+  asked: readonly SourceRecord[] | undefined,
+): Promise<SourceRecord[]> {
   if (open.length === 0) return open;
   const refs = new Map(open.map((r) => [r.id, referenceFor(m.ctx.sync, m.them, r)]));
   const first = [...refs.values()].find((ref) => ref !== undefined);
   if (first === undefined) return open;
   const values = [...refs.values()].flatMap((ref) => (ref === undefined ? [] : [ref.value]));
-  const holders = await m.connector.lookup.findBy(m.object, first.field, values, m.fields);
+  const holders = asked ?? (await m.connector.lookup.findBy(m.object, first.field, values, m.fields));
   // Held by nobody at all (not only by no eligible record): the writer need not ask again.
   const held = new Set(holders.map((r) => String(r.fields[first.field] ?? '')));
   for (const value of values) if (!held.has(value)) absent.add(value);
@@ -183,6 +190,7 @@ async function matchByReference(m: Matching, open: SourceRecord[], absent: Set<s
 async function matchByMatchKeys(
   m: Matching,
   open: readonly SourceRecord[],
+  asked: ReadonlyMap<MatchKey, readonly SourceRecord[]> | undefined,
 ): Promise<{ readonly ambiguous: AmbiguousMatch[]; readonly secondary: Map<string, MatchKey> }> {
   const { ctx, side, them, claimed } = m;
   // Candidates by key: taken ones (linked to another record) decide ambiguity, never pair.
@@ -200,11 +208,52 @@ async function matchByMatchKeys(
   };
   // A record its own side's filter leaves out is never planned: it must not make others ambiguous.
   const takingPart = open.filter((r) => inFilter(ctx, side, r));
-  const byKeys = await matchByKeys(ctx, side, takingPart, sort, claimed);
+  const byKeys = await matchByKeys(ctx, side, takingPart, sort, claimed, asked);
   const secondary = new Map<string, MatchKey>();
   for (const match of byKeys.matches) {
     m.matched.set(match.record.id, match.hit);
     if (match.secondary !== undefined) secondary.set(match.record.id, match.secondary);
   }
   return { ambiguous: [...byKeys.ambiguous], secondary };
+}
+
+/**
+ * The reference and the first match key asked in one request, where the other side's lookup ORs
+ * fields (`RecordLookup.findByAny`, Odoo: one `search_read` instead of two per page). The key is
+ * asked for every open record in its side's filter, also those a reference pairs next: a superset
+ * the key step narrows by normalised value, so what pairs, what is ambiguous and what is created
+ * stay as with two lookups. `holders`: the records holding one of the references, as `findBy` by
+ * reference finds them (Odoo's `in` compares exactly, as the split here does). Undefined when the
+ * lookup cannot, or either side of it has nothing to ask: the steps then ask on their own.
+ */
+async function askTogether(
+  m: Matching,
+  open: readonly SourceRecord[],
+): Promise<{ holders: SourceRecord[]; byKey: ReadonlyMap<MatchKey, readonly SourceRecord[]> } | undefined> {
+  const { ctx, side, them, connector } = m;
+  const [key] = ctx.sync.mapping.matchKeys;
+  if (connector.lookup.findByAny === undefined || key === undefined) return undefined;
+  const refs = open.flatMap((r) => {
+    const ref = referenceFor(ctx.sync, them, r);
+    return ref === undefined ? [] : [ref];
+  });
+  const [first] = refs;
+  const mine = side === 'crm' ? key.crm : key.erp;
+  const keyValues = queryValues(
+    key,
+    open.filter((r) => inFilter(ctx, side, r)),
+    mine,
+  );
+  if (first === undefined || keyValues.length === 0) return undefined;
+  const values = new Set(refs.map((ref) => ref.value));
+  const found = await connector.lookup.findByAny(
+    m.object,
+    [
+      { field: first.field, values: [...values] },
+      { field: side === 'crm' ? key.erp : key.crm, values: keyValues, options: key.lookup },
+    ],
+    m.fields,
+  );
+  const holders = found.filter((r) => values.has(String(r.fields[first.field] ?? '')));
+  return { holders, byKey: new Map([[key, found]]) };
 }

@@ -10,6 +10,7 @@ import type {
   Connector,
   CountOptions,
   LookupOptions,
+  LookupTerm,
   PropertySpec,
   ReadOptions,
   SourceRecord,
@@ -37,6 +38,7 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
   const timed = timer(logger.child({ connector: connector.name, kind: connector.kind }));
   const merges = connector.merges;
   const properties = connector.properties;
+  const findByAny = connector.lookup.findByAny?.bind(connector.lookup);
   return Object.freeze({
     ...(circuit === undefined ? {} : { circuit }),
     name: connector.name,
@@ -69,6 +71,16 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
           connector.lookup.findBy(object, field, values, fields, options),
         );
       },
+      ...(findByAny === undefined
+        ? {}
+        : {
+            findByAny(object: string, terms: readonly LookupTerm[], fields?: readonly string[]) {
+              const asked = terms.filter((t) => t.values.length > 0);
+              if (asked.length === 0) return Promise.resolve([]);
+              const what = Object.fromEntries(asked.map((t) => [t.field, t.values.length]));
+              return timed('lookup', { object, values: what }, () => findByAny(object, asked, fields));
+            },
+          }),
     },
     schema: {
       describe(object: string) {

@@ -149,7 +149,7 @@ describe('request counts per endpoint (sandbox)', () => {
     expect(run.stats.filtered).toBe(0);
     expect(run.crm['POST /crm/v3/objects/contacts/batch/read'] ?? 0).toBe(0);
   }, 120_000);
-  it('a run that creates 30 partners asks Odoo once by reference, once by email, and creates them in one call', async () => {
+  it('a run that creates 30 partners asks Odoo once by reference and email together, HubSpot for no twins, and creates them in one call', async () => {
     await createContacts(
       w,
       Array.from({ length: 30 }, (_, i) => ({
@@ -161,12 +161,45 @@ describe('request counts per endpoint (sandbox)', () => {
     const run = await cost(w, () => w.run('contacts'));
     expect(run.stats).toMatchObject({ status: 'succeeded', created: { erp: 30 }, failed: 0 });
     expect(run.erp).toEqual({
-      // The scan, the counterpart lookups by reference (HS-<id>) and by email; none in the writer:
-      // the references were looked up this run and nobody holds them (UpsertOperation.refAbsent).
-      'res.partner.search_read': 3,
+      // The scan, and one counterpart lookup: `ref in [HS-<id>...]` OR-ed with the emails (was two
+      // search_reads, by reference then by email). None in the writer: the references were looked
+      // up this run and nobody holds them (UpsertOperation.refAbsent).
+      'res.partner.search_read': 2,
       'res.partner.create': 1,
       // Merge traces (Odoo's chatter) of the page of new partners read back.
       'mail.message.search_read': 1,
+    });
+    expect(run.crm).toEqual({
+      'POST /crm/v3/objects/contacts/search': 1,
+      'GET /crm/v3/objects/contacts?archived=true': 1,
+      // Only the ERP pass reading the 30 new partners back: their contacts by id, live and archived.
+      // No lookup of HubSpot contacts sharing the 30 emails (same-side twins): HubSpot keeps a
+      // contact's email unique (Capabilities.uniqueFields), so there are none (was one more of each).
+      'POST /crm/v3/objects/contacts/batch/read': 1,
+      'POST /crm/v3/objects/contacts/batch/read?archived=true': 1,
+    });
+  }, 120_000);
+
+  it('a run over 20 new Odoo partners still asks Odoo for partners sharing their emails (Odoo allows twins)', async () => {
+    for (let i = 0; i < 20; i++) await w.createErp({ name: `Erp Person ${i}`, email: `erp.${i}@example.org` });
+    const run = await cost(w, () => w.run('contacts'));
+    expect(run.stats).toMatchObject({ status: 'succeeded', created: { crm: 20 }, failed: 0 });
+    expect(run.erp).toEqual({
+      // The scan; the lookup of partners sharing the 20 emails (same-side twins: Odoo lets two
+      // partners share an email, and HubSpot would refuse the second contact); the CRM pass
+      // reading the 20 new contacts back, their partners by id. And the merge traces.
+      'res.partner.search_read': 3,
+      'mail.message.search_read': 1,
+    });
+    expect(run.crm).toEqual({
+      'POST /crm/v3/objects/contacts/search': 1,
+      'GET /crm/v3/objects/contacts?archived=true': 1,
+      // Counterparts by reference (tandem_ref, unique) and by email, each live and archived:
+      // HubSpot's batch read takes one idProperty per request, so they cannot be OR-ed.
+      'POST /crm/v3/objects/contacts/batch/read': 2,
+      'POST /crm/v3/objects/contacts/batch/read?archived=true': 2,
+      // The creates, by upsert on tandem_ref.
+      'POST /crm/v3/objects/contacts/batch/upsert': 1,
     });
   }, 120_000);
 

@@ -28,7 +28,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext): vo
     const object = objectParam(request.params);
     const id = Number((request.params as { id: string }).id);
     const body = parseBody(editSchema, request.body);
-    const checked = checkProperties(object, body.properties);
+    const checked = checkProperties(object, body.properties, ctx.store);
     const problems = [...checked.fatal, ...checked.invalid];
     if (problems.length > 0) throw validationError(problems.map((p) => p.message).join('; '));
     const record = Number.isInteger(id) ? ctx.store.get(object, id) : undefined;
@@ -43,7 +43,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext): vo
     const derived = deriveWrite(ctx.store, object, checked.values, record);
     if (derived.invalid.length > 0) throw validationError(derived.invalid.map((p) => p.message).join('; '));
     const updated = ctx.store.update(record, derived.values, at, body.searchIndexLagMs);
-    return toPublicObject(updated, selectProperties(object, Object.keys(updated.properties)));
+    return toPublicObject(updated, selectProperties(object, Object.keys(updated.properties), ctx.store), ctx.store);
   });
 
   app.post('/__sandbox/objects/:object/:id/restore', async (request) => {
@@ -54,6 +54,6 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: RouteContext): vo
     ctx.store.restore(record, ctx.store.tick());
     const restored = ctx.store.get(object, id);
     if (restored === undefined) throw notFound();
-    return toPublicObject(restored, selectProperties(object, Object.keys(restored.properties)));
+    return toPublicObject(restored, selectProperties(object, Object.keys(restored.properties), ctx.store), ctx.store);
   });
 }

@@ -86,7 +86,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): vo
       );
     }
     const archived = booleanParam((request.query as { archived?: string }).archived);
-    const shown = selectProperties(object, body.properties);
+    const shown = selectProperties(object, body.properties, ctx.store);
     const results: PublicObject[] = [];
     const missing: string[] = [];
     for (const input of body.inputs) {
@@ -94,7 +94,11 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): vo
       if (record === undefined) missing.push(input.id);
       else
         results.push(
-          toPublicObject(record, idProperty === 'hs_object_id' ? shown : [...new Set([...shown, idProperty])]),
+          toPublicObject(
+            record,
+            idProperty === 'hs_object_id' ? shown : [...new Set([...shown, idProperty])],
+            ctx.store,
+          ),
         );
     }
     const label = OBJECT_LABELS[object];

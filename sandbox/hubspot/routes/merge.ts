@@ -103,6 +103,6 @@ export function registerMergeRoute(app: FastifyInstance, ctx: RouteContext): voi
     const primary = liveRecord(ctx.store, object, body.primaryObjectId);
     const secondary = liveRecord(ctx.store, object, body.objectIdToMerge);
     const merged = mergeRecords(ctx.store, object, primary, secondary, ctx.associations);
-    return toPublicObject(merged, selectProperties(object, Object.keys(merged.properties)));
+    return toPublicObject(merged, selectProperties(object, Object.keys(merged.properties), ctx.store), ctx.store);
   });
 }

@@ -34,11 +34,11 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: RouteContext): v
       )
       .all(object, booleanParam(query.archived) ? 1 : 0, after, limit + 1);
     const records = rows.slice(0, limit).map(toRecord);
-    const shown = selectProperties(object, propertiesParam(query.properties));
+    const shown = selectProperties(object, propertiesParam(query.properties), ctx.store);
     const last = records[records.length - 1];
     const next = rows.length > limit && last !== undefined ? String(last.id) : undefined;
     return {
-      results: records.map((r) => toPublicObject(r, shown)),
+      results: records.map((r) => toPublicObject(r, shown, ctx.store)),
       ...(next === undefined
         ? {}
         : {
@@ -73,6 +73,6 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: RouteContext): v
         ? survivorOf(ctx.store, object, Number(id))
         : undefined);
     if (found === undefined) throw notFound();
-    return toPublicObject(found, selectProperties(object, propertiesParam(query.properties)));
+    return toPublicObject(found, selectProperties(object, propertiesParam(query.properties), ctx.store), ctx.store);
   });
 }

@@ -18,7 +18,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   registerBasicRoutes(app, ctx);
   registerSearchRoute(app, ctx);
   registerBatchRoutes(app, ctx);
-  registerPropertyRoutes(app);
+  registerPropertyRoutes(app, ctx);
   registerPipelineRoutes(app);
   registerAssociationRoutes(app, ctx);
   registerAdminRoutes(app, ctx);

@@ -63,7 +63,7 @@ export function registerSearchRoute(app: FastifyInstance, ctx: RouteContext): vo
         `The search endpoints are limited to ${SEARCH_LIMITS.resultCap} total results for any given query; after=${offset} is beyond that.`,
       );
     }
-    const query = compileSearch(object, body.filterGroups, normalizeSorts(body.sorts));
+    const query = compileSearch(object, body.filterGroups, normalizeSorts(body.sorts), ctx.store);
     const compiled = ctx.store.searchLags()
       ? { ...query, where: `(${query.where}) AND indexed_at <= ?`, params: [...query.params, Date.now()] }
       : query;
@@ -77,11 +77,11 @@ export function registerSearchRoute(app: FastifyInstance, ctx: RouteContext): vo
         `SELECT * FROM objects WHERE ${compiled.where} ORDER BY ${compiled.orderBy} LIMIT ? OFFSET ?`,
       )
       .all(...compiled.params, count, offset);
-    const shown = selectProperties(object, body.properties);
+    const shown = selectProperties(object, body.properties, ctx.store);
     const nextOffset = offset + rows.length;
     return {
       total,
-      results: rows.map((row) => toPublicObject(toRecord(row), shown)),
+      results: rows.map((row) => toPublicObject(toRecord(row), shown, ctx.store)),
       ...(nextOffset < total && rows.length > 0 ? { paging: { next: { after: String(nextOffset) } } } : {}),
     };
   });

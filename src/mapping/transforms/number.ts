@@ -20,6 +20,19 @@ function rounded(value: Value, step: string, scale: number | undefined, mode: Ro
   return scale === undefined ? out.replace(/\.?0+$/, '') || '0' : out;
 }
 
+/**
+ * Decimal text as the JSON number that prints as the same digits ("12.50" -> 12.5): no arithmetic,
+ * so the ERP reads exactly the decimal meant. Text with more digits than a double holds is refused.
+ */
+function decimalNumber(value: Value): Value {
+  if (typeof value !== 'string') return value;
+  const n = Number(value);
+  const scale = value.split('.')[1]?.length ?? 0;
+  if (!Number.isFinite(n) || roundDecimal(String(n), scale, 'halfUp') !== value)
+    return fail(`${show(value)} has more digits than a JSON number holds exactly; write: text sends the text`);
+  return n;
+}
+
 const TRUE = ['true', '1', 'yes', 'y', 'on'];
 const FALSE = ['false', '0', 'no', 'n', 'off'];
 
@@ -59,13 +72,22 @@ export const NUMBER_TRANSFORMS: readonly TransformDef[] = [
   }),
   defineTransform({
     name: 'decimal',
-    summary: 'exact decimal text with `scale` fraction digits (money): "12.5" -> "12.50"',
+    summary:
+      'exact decimal text with `scale` fraction digits (money): "12.5" -> "12.50"; the ERP gets it as a JSON number (`write: text` keeps the text)',
     example: '{ decimal: { scale: 2, rounding: halfUp } }',
-    options: z.strictObject({ scale: z.number().int().min(0).max(12), rounding }),
-    build: ({ scale, rounding: mode }) => ({
+    options: z.strictObject({
+      scale: z.number().int().min(0).max(12),
+      rounding,
+      write: z
+        .enum(['number', 'text'])
+        .default('number')
+        .describe('what the ERP payload carries: a JSON number (float/monetary fields) or the text (a char field)'),
+    }),
+    build: ({ scale, rounding: mode, write }) => ({
       name: 'decimal',
       forward: (value) => rounded(value, 'decimal', scale, mode),
       inverse: identity,
+      ...(write === 'number' ? { payload: decimalNumber } : {}),
     }),
   }),
   defineTransform({

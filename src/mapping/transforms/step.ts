@@ -24,6 +24,11 @@ export interface Step {
   readonly emitsList?: boolean;
   /** The step may emit booleans: an ERP `false` read for this field is a value, not "empty". */
   readonly emitsBoolean?: boolean;
+  /**
+   * As the field's last step: how its canonical value goes into an ERP payload (decimal text ->
+   * a JSON number); default: as it is.
+   */
+  readonly payload?: (value: Value) => Value;
 }
 
 /** What a transform knows about where it is used, at compile time. */

@@ -210,6 +210,30 @@ describe('invoice and payment over JSON-RPC', () => {
   });
 });
 
+describe('the order <-> invoice relation and the payments widget, as Odoo 17 serves them', () => {
+  it('finds orders by invoice_ids with `in` (_search_invoice_ids) and lists reconciled payments on the invoice', async () => {
+    const id = await confirmedOrder();
+    const [inv = 0] = await invoice([id]);
+    expect(await ok(url, 'sale.order', 'search', [[['invoice_ids', 'in', [inv]]]])).toEqual([id]);
+    expect(await ok(url, 'sale.order', 'search', [[['invoice_ids', 'in', []]]])).toEqual([]);
+    expect((await refused(url, 'sale.order', 'search', [[['invoice_ids', '=', inv]]])).data.name).toBe(
+      'builtins.ValueError',
+    );
+    await ok(url, 'account.move', 'action_post', [[inv]]);
+    expect(await readOne('account.move', inv, ['invoice_payments_widget'])).toEqual({
+      id: inv,
+      invoice_payments_widget: false,
+    });
+    await pay(inv, { amount: 20, payment_date: '2026-01-15' });
+    const { invoice_payments_widget: widget } = await readOne('account.move', inv, ['invoice_payments_widget']);
+    expect(widget).toMatchObject({
+      title: 'Less Payment',
+      outstanding: false,
+      content: [{ amount: 20, date: '2026-01-15', is_exchange: false }],
+    });
+  });
+});
+
 describe('consolidated billing', () => {
   it('puts orders of one customer and currency on one invoice by default, and one invoice each without it', async () => {
     const [a, b] = [await confirmedOrder(), await confirmedOrder()];

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../../connectors/types.js';
+import { compileMatchKey } from '../../../src/mapping/keys.js';
 import { loadMapping } from '../../../src/mapping/load.js';
 import { staticResolver } from '../../../src/mapping/resolver.js';
 import { roundDecimal } from '../../../src/mapping/transforms/decimal.js';
@@ -206,7 +207,7 @@ fields:
     ).toEqual({
       ok: true,
       fields: {
-        amount_total: '1.50',
+        amount_total: 1.5,
         name: 'Big d',
         date_order: '2024-05-01 10:00:00',
         street: 'Main St 1',
@@ -231,5 +232,24 @@ fields:
       code: 'FILTERED',
       reason: 'email is empty',
     });
+  });
+});
+
+describe('match keys a vendor-unique field can rely on (MatchKey.caseOnly)', () => {
+  const problem = (at: readonly (string | number)[], message: string): never => {
+    throw new Error(`${at.join('.')}: ${message}`);
+  };
+  const key = (normalize: Parameters<typeof compileMatchKey>[0]['normalize']) =>
+    compileMatchKey({ crm: 'email', erp: 'email', normalize }, ['match', 0], problem);
+
+  it('holds for keys that only trim and lower-case, and for none of the keys that make more values equal', () => {
+    expect([key('none'), key('lowercase'), key(['trim', 'lowercase'])].map((k) => k.caseOnly)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    // "a  b" and "a b" are one key value but two values to a vendor that compares them exactly.
+    expect(key(['collapseWhitespace', 'lowercase']).caseOnly).toBe(false);
+    expect(key(['uppercase']).caseOnly).toBe(false);
   });
 });

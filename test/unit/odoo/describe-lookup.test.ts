@@ -94,6 +94,48 @@ describe('odoo describe and lookup', () => {
   });
 });
 
+describe('odoo lookup by several fields at once (findByAny)', () => {
+  it('ORs the terms into one domain per chunk, and yields a record found by two chunks once', async () => {
+    const refs = Array.from({ length: LOOKUP_CHUNK + 5 }, (_, i) => `HS-${i}`);
+    const scope = expectAuth(nock(BASE));
+    const domains: unknown[] = [];
+    const row = {
+      id: 7,
+      ref: 'HS-3',
+      email: 'B@x.test',
+      display_name: 'B',
+      write_date: '2024-01-01 00:00:00',
+      active: true,
+    };
+    for (let i = 0; i < 2; i++)
+      expectExecute(scope, 'res.partner', 'search_read', (call) => {
+        domains.push(call.args[0]);
+        return [row];
+      });
+    const lookup = makeConnector().lookup;
+    const found = await lookup.findByAny?.(
+      'res.partner',
+      [
+        { field: 'ref', values: refs },
+        { field: 'email', values: ['a@x.test', 'b@x.test'], options: { ignoreCase: true } },
+      ],
+      ['name'],
+    );
+    scope.done();
+    expect(domains).toEqual([
+      [
+        '|',
+        ['ref', 'in', refs.slice(0, LOOKUP_CHUNK)],
+        '|',
+        ['email', '=ilike', 'a@x.test'],
+        ['email', '=ilike', 'b@x.test'],
+      ],
+      [['ref', 'in', refs.slice(LOOKUP_CHUNK)]],
+    ]);
+    expect(found?.map((r) => r.id)).toEqual(['7']);
+  });
+});
+
 describe('odoo match-key patterns', () => {
   it('escapes the wildcards and the backslash of a value, so =ilike compares it as text', () => {
     expect(likePattern(' Under_Score%\\x@Example.COM ', { ignoreCase: true })).toBe(

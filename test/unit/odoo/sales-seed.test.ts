@@ -34,4 +34,25 @@ describe('the seed’s sales', () => {
       new Set(['quotation', 'confirmed', 'invoiced', 'partly-paid', 'paid', 'cancelled']),
     );
   });
+
+  it('hold, for the first won deals whose company the ERP holds, an order already paid that carries the deal’s reference and lines', () => {
+    const world = seedWorld({ contacts: 300, companies: 40 });
+    const referenced = seedSales(world, SEED_EPOCH).orders.filter((o) => o.reference !== null);
+    expect(referenced).toHaveLength(3);
+    for (const order of referenced) {
+      const index = Number(/^HS-DEAL-(\d+)$/.exec(order.reference ?? '')?.[1]) - 1;
+      const deal = world.commerce.deals[index];
+      expect(deal?.stage).toBe('closedwon');
+      expect(order.company).toBe(deal?.company);
+      expect(order.currency).toBe(deal?.currency);
+      expect(order.stage).toBe('paid');
+      expect(order.lines).toEqual(
+        deal?.lines.map((l) => ({
+          sku: SEED_PRODUCTS[l.product]?.sku,
+          quantity: l.quantity,
+          discount: l.discountPercent ?? 0,
+        })),
+      );
+    }
+  });
 });
