@@ -7,8 +7,12 @@ export interface NewConflict {
   readonly crmId: string;
   readonly erpId: string;
   readonly field: string;
-  /** `merge`: one side merged two linked records; the other side's pair is a duplicate now. */
-  readonly kind: 'field' | 'delete' | 'merge';
+  /**
+   * `merge`: one side merged two linked records; the other side's pair is a duplicate now.
+   * `locked`: a change toward a locked ERP record (mapping `locked`). `leave`: a linked CRM record
+   * left (mapping `onLeave`) and its ERP record is locked, or the action is `report`.
+   */
+  readonly kind: 'field' | 'delete' | 'merge' | 'locked' | 'leave';
   readonly crmValue: unknown;
   readonly erpValue: unknown;
   readonly baseValue: unknown;

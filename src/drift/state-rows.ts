@@ -41,13 +41,21 @@ export async function stateRows(
 
 type Row = Omit<DriftRow, 'urls' | 'category'>;
 
+/** What a conflict of each kind means, in words for the reviewer. */
+function conflictDetail(kind: string, field: string): string {
+  if (kind === 'delete') return 'deleted on one side, edited on the other';
+  if (kind === 'locked') return `${field} changed in the CRM, but the ERP record is locked`;
+  if (kind === 'leave') return 'the CRM record left (onLeave), and its ERP record was not cancelled';
+  return `both sides changed ${field}`;
+}
+
 function conflictRow(c: Awaited<ReturnType<StateStore['conflicts']>>[number]): Row {
   const value = (json: string): unknown => JSON.parse(json) as unknown;
   return {
     crmId: c.crm_id,
     erpId: c.erp_id,
     label: null,
-    detail: c.kind === 'delete' ? 'deleted on one side, edited on the other' : `both sides changed ${c.field}`,
+    detail: conflictDetail(c.kind, c.field),
     action: `tandem conflicts resolve ${c.id} --take crm|erp`,
     repairable: false,
     fields: [

@@ -1,6 +1,7 @@
 /** The unlinked records of a drift scan: pairs to link, missing counterparts, duplicate keys. */
 import type { Side } from '../mapping/resolver.js';
 import type { SyncDefinition } from '../pipeline/context.js';
+import { createsFrom } from '../pipeline/policies.js';
 import type { RecordRow, Scratch } from './scratch.js';
 import { emit, fieldDiffs, found, parse, summarizeActions, type Tally } from './classify.js';
 
@@ -51,6 +52,8 @@ function unlinkedRecord(scan: Scan, side: Side, record: RecordRow): void {
   const { outcome, taken } = pairByKeys(scan, side, record);
   if (outcome === 'ambiguous') return;
   if (outcome === 'none' && side === 'erp' && sync.config.direction !== 'both') return;
+  // `creates` names the other side: a record of this one with no counterpart is not missing one.
+  if (outcome === 'none' && !createsFrom(sync, side)) return;
   tally.scope++;
   if (outcome === 'match') return;
   if (taken !== undefined) {

@@ -30,11 +30,14 @@ export function checkFields(spec: MappingFile, mapping: CompiledMapping, options
       `the ${label} connector does not sync "${object}"; ${near === undefined ? '' : `did you mean "${near}"? `}it syncs ${objects.join(', ')}`,
     );
   }
+  const created = new Set(spec.crmProperties.map((p) => p.name));
   const side = (label: string, object: string, described: readonly FieldDescription[] | undefined) => {
     if (described === undefined) return undefined;
     const byName = new Map(described.map((f) => [f.name, f]));
     return (at: readonly (string | number)[], path: string, writes: boolean): void => {
       const field = byName.get(top(path));
+      // A property `crmProperties` declares is created before the first write: it may not exist yet.
+      if (field === undefined && label === 'crm' && created.has(top(path))) return;
       if (field === undefined) {
         const near = closest(top(path), byName.keys());
         problem(
@@ -77,4 +80,7 @@ export function checkFields(spec: MappingFile, mapping: CompiledMapping, options
   for (const key of Object.keys(spec.constants.crm)) crm?.(['constants', 'crm', key], key, true);
   for (const path of conditionPaths(spec.filter.crm)) crm?.(['filter', 'crm'], path, false);
   for (const path of conditionPaths(spec.filter.erp)) erp?.(['filter', 'erp'], path, false);
+  for (const path of conditionPaths(spec.locked?.erp)) erp?.(['locked', 'erp'], path, false);
+  for (const path of conditionPaths(spec.onLeave?.when.crm)) crm?.(['onLeave', 'when', 'crm'], path, false);
+  for (const key of Object.keys(spec.onLeave?.cancel?.erp ?? {})) erp?.(['onLeave', 'cancel', 'erp', key], key, true);
 }

@@ -11,6 +11,7 @@ import { compileField, type FieldPlan } from './compile-field.js';
 import { canonical, convert, encode, type MappingParts } from './record-steps.js';
 import type { Problem } from './types.js';
 import { compileMatchKey, compileReference } from './keys.js';
+import { compilePolicies, policyReads } from './policies.js';
 import type { NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { MappingFile } from './schema.js';
 import type { CanonicalValues, CompiledMapping } from './types.js';
@@ -40,6 +41,8 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     crm: crmReference?.properties,
   });
 
+  const policies = compilePolicies(mapping, problem);
+  const policyFields = policyReads(mapping);
   const parts: MappingParts = {
     plans,
     toErpPlans,
@@ -57,8 +60,8 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     file,
     crmObject: mapping.crm.object,
     erpObject: mapping.erp.object,
-    crmFields: fieldsRead.crm,
-    erpFields: fieldsRead.erp,
+    crmFields: [...new Set([...fieldsRead.crm, ...policyFields.crm])].sort(),
+    erpFields: [...new Set([...fieldsRead.erp, ...policyFields.erp])],
     reference: {
       field: reference.field,
       value: reference.value,
@@ -69,7 +72,12 @@ export function compileMapping(file: string, mapping: MappingFile, problem: Prob
     fields: plans.map((p) => p.spec),
     references: [...new Set(referencePlans.flatMap((p) => p.spec.references ?? []))],
     lookups: catalogLookups(mapping),
-    pushdown: { crm: pushdownOf(mapping.filter.crm), erp: pushdownOf(mapping.filter.erp) },
+    // With onLeave, records outside the CRM filter must still be read: leaving it is the event.
+    pushdown: {
+      crm: policies.onLeave === undefined ? pushdownOf(mapping.filter.crm) : [],
+      erp: pushdownOf(mapping.filter.erp),
+    },
+    policies,
     toErp: (record: SourceRecord, resolver?: ReferenceResolver) => convert(parts, 'crm', record, resolver),
     toCrm: (record: SourceRecord, resolver?: ReferenceResolver) => convert(parts, 'erp', record, resolver),
     canonical: (side: Side, record: SourceRecord, resolver?: ReferenceResolver) =>

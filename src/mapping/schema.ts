@@ -110,6 +110,41 @@ const referenceTemplate = z
   .regex(/\{id\}/, 'a template with {id}, e.g. "HS-{id}"')
   .describe('the other side id written into a reference field');
 
+/** The sync policies for documents (orders): who creates, when a record is locked, what leaving does. */
+const policyKeys = {
+  creates: z
+    .enum(['crm', 'erp', 'both'])
+    .default('both')
+    .describe("which side's unlinked records create counterparts; the other side's only pair or wait"),
+  locked: z
+    .strictObject({ erp: conditionSchema })
+    .optional()
+    .describe('an ERP record matching this is locked: changes toward it become conflicts for a person'),
+  onLeave: z
+    .strictObject({
+      when: z.strictObject({ crm: conditionSchema }).describe('a linked CRM record matching this has left'),
+      action: z.enum(['cancel', 'report']).describe('cancel: write `cancel` to the ERP record; report: a conflict'),
+      cancel: z
+        .strictObject({ erp: z.record(z.string(), scalar) })
+        .optional()
+        .describe('ERP field -> value written to cancel the counterpart (action cancel)'),
+    })
+    .optional()
+    .describe('what happens to the ERP counterpart when a linked CRM record leaves (a deal lost)'),
+  crmProperties: z
+    .array(
+      z.strictObject({
+        name: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]*$/, 'a HubSpot property name: lower-case letters, digits and _, e.g. tandem_state'),
+        label: z.string().min(1),
+        type: z.enum(['string', 'number', 'date', 'datetime']),
+      }),
+    )
+    .default([])
+    .describe('CRM properties created (when missing) before the first write to the CRM'),
+};
+
 const normalizeSchema = z.union([z.enum(['none', 'lowercase']), z.array(stepSchema)]);
 
 export const mappingSchema = z
@@ -148,6 +183,7 @@ export const mappingSchema = z
       })
       .default({ erp: {}, crm: {} })
       .describe('values always written on each side'),
+    ...policyKeys,
   })
   .describe('A Tandem mapping: how records of a CRM object and an ERP object correspond');
 

@@ -1,5 +1,11 @@
 /** The compiled mapping's public surface: what the pipeline, the CLI and the reconciler use. */
-import type { FieldDescription, FilterCondition, LookupOptions, SourceRecord } from '../../connectors/types.js';
+import type {
+  FieldDescription,
+  FilterCondition,
+  LookupOptions,
+  PropertySpec,
+  SourceRecord,
+} from '../../connectors/types.js';
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { Value } from './values.js';
 
@@ -109,6 +115,8 @@ export interface CompiledMapping {
   readonly references: readonly string[];
   /** Catalogs the lookups read: load once per run. */
   readonly lookups: readonly CatalogUse[];
+  /** Who creates, what is locked, what leaving does, which CRM properties to create (policies.ts). */
+  readonly policies: Policies;
   /** Per side, the filter conditions a vendor query can carry (condition.ts `pushdownOf`); none when absent. */
   readonly pushdown?: Readonly<Record<Side, readonly FilterCondition[]>>;
   /**
@@ -128,6 +136,25 @@ export interface CompiledMapping {
   encode(side: Side, values: CanonicalValues, resolver?: ReferenceResolver, only?: ReadonlySet<string>): MapResult;
   /** The links mapping `record` (of `side`) will ask the resolver for: prefetch them per page. */
   referencesOf(record: SourceRecord, side: Side): NeededLink[];
+}
+
+/** `onLeave`, compiled. */
+export interface LeavePolicy {
+  /** True when a CRM record matches `onLeave.when`: it has left (a deal lost). */
+  leaves(crm: SourceRecord): boolean;
+  readonly action: 'cancel' | 'report';
+  /** ERP field -> value that cancels the counterpart; empty for `report`. */
+  readonly cancel: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** The mapping's document policies, compiled (src/mapping/policies.ts). */
+export interface Policies {
+  /** Which side's unlinked records create counterparts. */
+  readonly creates: 'crm' | 'erp' | 'both';
+  /** True when an ERP record matches `locked.erp`: nothing is written to it without a person. */
+  isLocked(erp: SourceRecord): boolean;
+  readonly onLeave: LeavePolicy | undefined;
+  readonly crmProperties: readonly PropertySpec[];
 }
 
 /** Reports a problem at a path of the mapping file (file, line and column) and throws. */

@@ -19,7 +19,8 @@
  *
  * Records outside the sync's filter are dropped here too, and counted as filtered: planning does
  * nothing with them, and the window re-reads them on every run (a companies sync re-reading
- * every person partner would look up each one on the other side).
+ * every person partner would look up each one on the other side). Except a linked CRM record that
+ * matches `onLeave.when`: leaving the filter is what planning must see (policies.ts).
  */
 import { compareTimes } from '../../connectors/cursor.js';
 import type { Cursor, SourceRecord } from '../../connectors/types.js';
@@ -28,6 +29,7 @@ import type { Side } from '../mapping/resolver.js';
 import type { CanonicalValues } from '../mapping/types.js';
 import { sameValue } from '../mapping/values.js';
 import type { RunContext } from './context.js';
+import { isLeaving } from './policies.js';
 import { PrefetchingResolver } from './resolver.js';
 
 /** The records of `page` that need processing, and how many were dropped as confirmed re-reads. */
@@ -39,13 +41,22 @@ export async function dropConfirmed(
   checkpoint: Cursor | null,
 ): Promise<{ readonly records: readonly SourceRecord[]; readonly dropped: number; readonly filtered: number }> {
   // Filters do not depend on references: no resolver is needed to ask (as counterparts.ts asks).
-  const outside = new Set(
-    page.filter((r) => {
-      if (r.deleted) return false;
-      const mine = ctx.sync.mapping.canonical(side, r);
-      return !mine.ok && mine.code === 'FILTERED';
-    }),
-  );
+  const filtered = page.filter((r) => {
+    if (r.deleted) return false;
+    const mine = ctx.sync.mapping.canonical(side, r);
+    return !mine.ok && mine.code === 'FILTERED';
+  });
+  // A linked CRM record that left (`onLeave`, policies.ts) is planned although the filter leaves it out.
+  const leaving = filtered.filter((r) => isLeaving(ctx, side, r));
+  const leftLinks =
+    leaving.length === 0
+      ? new Map<string, unknown>()
+      : await ctx.store.linksBySide(
+          ctx.sync.name,
+          side,
+          leaving.map((r) => r.id),
+        );
+  const outside = new Set(filtered.filter((r) => !leftLinks.has(r.id)));
   const candidates = page.filter((r) => !r.deleted && !outside.has(r));
   if (candidates.length === 0) return finish(page, new Set(), outside);
   const links = await ctx.store.linksBySide(

@@ -10,6 +10,7 @@ import { isLinkConflict, type OutboxRow, type Side } from '../../state/index.js'
 import { describeError, isTandemError } from '../errors.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import type { RunContext } from './context.js';
+import { ensureCrmProperties } from './crm-properties.js';
 import { toOperation } from './planned.js';
 import { replanStale } from './replan.js';
 import type { RunState } from './run-state.js';
@@ -38,6 +39,8 @@ export async function deliverPending(ctx: RunContext, run: RunState, side: Side 
   for (;;) {
     const rows = await store.pendingOperations(sync.name, side, batchSize, afterId);
     if (rows.length === 0) return { interrupted: false, paused: false };
+    // The properties the CRM writes fill (mapping `crmProperties`) exist before the first one.
+    if (side === 'crm') await ensureCrmProperties(ctx);
     afterId = rows[rows.length - 1]?.id ?? afterId;
 
     // An earlier operation for the same record may have created it since this one was planned.

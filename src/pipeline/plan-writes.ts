@@ -132,9 +132,11 @@ export function planDelete(
     survivor !== null &&
     base !== null &&
     Object.entries(survivor).some(([k, v]) => k in base && JSON.stringify(base[k]) !== JSON.stringify(v));
-  if (edited || sync.config.deletes === 'report') {
+  // A locked ERP record (mapping `locked`) is not archived for a deleted CRM record without a person.
+  const locked = deletedSide === 'crm' && sync.mapping.policies.isLocked(record.deleted ? counterpart : record);
+  if (edited || locked || sync.config.deletes === 'report') {
     out.links.push(handled);
-    out.conflicts.push(deleteConflict(sync.name, crmId, erpId, deletedSide, 'edited'));
+    out.conflicts.push(deleteConflict(sync.name, crmId, erpId, deletedSide, locked ? 'locked' : 'edited'));
     return;
   }
   if (!record.deleted) return; // read from the live side: handled when its own side reads the tombstone
@@ -160,13 +162,13 @@ export function planDelete(
   out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, fields: [] });
 }
 
-/** A whole-record conflict: one side deleted, the other `edited` or `restored` (resolved with --take). */
+/** A whole-record conflict: one side deleted, the other `edited`, `restored` or `locked` (resolved with --take). */
 function deleteConflict(
   sync: string,
   crmId: string,
   erpId: string,
   deleted: Side,
-  survivor: 'edited' | 'restored',
+  survivor: 'edited' | 'restored' | 'locked',
 ): NewConflict {
   return {
     sync,

@@ -14,6 +14,7 @@ import { secondaryConflicts } from './match-keys.js';
 import { merge } from './merge.js';
 import { applyMerges, mergeMark, mergesOf, mergesOfVanished } from './merges.js';
 import { plannedOf } from './planned.js';
+import { createsFrom, isLeaving, lockedConflicts, planLeave } from './policies.js';
 import { PrefetchingResolver } from './resolver.js';
 import {
   changedFields,
@@ -146,6 +147,8 @@ function planPair(
 ): void {
   if (mapped === undefined) return;
   const p: PairContext = { ctx, side, out, resolver, blocked, stats };
+  // Before the filter: a deal leaving closed-won for closed-lost leaves the filter too.
+  if (isLeaving(ctx, side, pair.record)) return planLeave(ctx, pair, out, blocked, stats);
   const mine = mapped.mine;
   if (!mine.ok) return refuse(p, pair.record, mine, other(side));
   const { record, link } = pair;
@@ -154,6 +157,10 @@ function planPair(
   if (record.deleted || counterpart?.deleted === true) return planTombstone(p, pair, base, mine.values, mapped.theirs);
   if (counterpart === undefined) {
     if (link !== undefined) return; // The counterpart is gone without a tombstone: the id-set comparison's job.
+    if (!createsFrom(ctx.sync, side)) {
+      stats.filtered++; // `creates` names the other side: this record waits to be paired, never creates
+      return;
+    }
     return planCreate(ctx, side, record, mine.values, out, resolver, stats);
   }
   const theirs = mapped.theirs;
@@ -249,7 +256,7 @@ function planMerge(
       erpValue: c.erp,
       baseValue: c.base,
     });
-  const writes = planUpdates(p, pair, counterpart, result, { crm, erp });
+  const writes = planUpdates(p, pair, counterpart, result, { crm, erp }, base);
   const version = side === 'crm' ? { crmVersion: record.modifiedAt } : { erpVersion: record.modifiedAt };
   // Both alive: an archive of ours is history now, and must never restore anything later.
   const markers = link === undefined || markersOf(link).archivedByUs === null ? undefined : { archivedByUs: null };
@@ -264,6 +271,7 @@ function planUpdates(
   counterpart: SourceRecord,
   result: ReturnType<typeof merge>,
   current: { readonly crm: CanonicalValues; readonly erp: CanonicalValues },
+  base: CanonicalValues | null,
 ): number {
   const { ctx, side, out, resolver } = p;
   const { sync } = ctx;
@@ -273,6 +281,13 @@ function planUpdates(
   for (const target of ['crm', 'erp'] as const) {
     const values = target === 'erp' ? result.toErp : result.toCrm;
     if (Object.keys(values).length === 0) continue;
+    const targetRecord = target === side ? record : counterpart;
+    if (target === 'erp' && sync.mapping.policies.isLocked(targetRecord)) {
+      // A locked ERP record (a confirmed order) is never edited silently: a person decides.
+      out.conflicts.push(...lockedConflicts(ctx, { crmId, erpId }, values, current.erp, base));
+      writes++;
+      continue;
+    }
     const encoded = sync.mapping.encode(target, values, resolver);
     if (!encoded.ok) {
       out.deadLetters.push({
@@ -285,7 +300,6 @@ function planUpdates(
       });
       continue;
     }
-    const targetRecord = target === side ? record : counterpart;
     const sourceRecord = target === side ? counterpart : record;
     const ref = referenceFor(sync, target, sourceRecord);
     const payload =

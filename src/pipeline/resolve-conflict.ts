@@ -30,37 +30,10 @@ export async function resolveConflict(
   if (conflict.kind === 'merge') {
     // Nothing to write: the person merges (or keeps) the duplicate in its own system; Tandem follows
     // that merge when it sees it (docs/merges-and-deletes.md). Resolving records the decision.
+  } else if (conflict.kind === 'leave') {
+    operations.push(...leaveResolution(ctx, conflict, resolution));
   } else if (conflict.kind === 'delete') {
-    if (!('take' in resolution))
-      throw new TandemError('USAGE', 'a delete conflict is resolved with --take crm or --take erp');
-    // Taking the side that deleted archives the survivor; taking the survivor keeps it as it is.
-    const deleted: Side = values.crm === 'deleted' ? 'crm' : 'erp';
-    if (resolution.take === deleted) {
-      const target: Side = deleted === 'crm' ? 'erp' : 'crm';
-      const targetId = target === 'erp' ? conflict.erp_id : conflict.crm_id;
-      const sourceId = target === 'erp' ? conflict.crm_id : conflict.erp_id;
-      operations.push({
-        sync: sync.name,
-        targetSide: target,
-        object: objectOf(sync, target),
-        action: 'archive',
-        key: idempotencyKey(sync.name, target, sourceId, `resolve:${conflict.id}`),
-        sourceId,
-        targetId,
-        ref: null,
-        payload: {},
-        payloadHash: 'archive',
-      });
-    } else {
-      // The survivor stays, the other record stays archived: an archive of ours is now a person's choice.
-      links.push({
-        sync: sync.name,
-        crmId: conflict.crm_id,
-        erpId: conflict.erp_id,
-        base: {},
-        markers: { archivedByUs: null },
-      });
-    }
+    deleteResolution(ctx, conflict, values, resolution, { operations, links });
   } else {
     const chosen = 'take' in resolution ? values[resolution.take] : resolution.value;
     const resolver = new PrefetchingResolver(store, { crm: sync.crm, erp: sync.erp });
@@ -100,4 +73,83 @@ export async function resolveConflict(
   });
   await store.closeConflict(conflict.id, resolution);
   return operations;
+}
+
+/**
+ * An onLeave conflict (policies.ts): `--take crm` writes the mapping's cancel values to the ERP
+ * record (a person overrides its lock); `--take erp` keeps the ERP record as it is.
+ */
+function leaveResolution(ctx: RunContext, conflict: ConflictRow, resolution: Resolution): NewOperation[] {
+  const { sync } = ctx;
+  if (!('take' in resolution))
+    throw new TandemError(
+      'USAGE',
+      'a leave conflict is resolved with --take crm (cancel the ERP record) or --take erp',
+    );
+  if (resolution.take === 'erp') return [];
+  const cancel = sync.mapping.policies.onLeave?.cancel ?? {};
+  if (Object.keys(cancel).length === 0)
+    throw new TandemError(
+      'USAGE',
+      `${sync.mapping.file} declares no onLeave cancel values to write; resolve with --take erp, or add onLeave: { action: cancel, cancel: { erp: { ... } } }`,
+    );
+  const payload = { ...cancel };
+  const hash = payloadHash(payload);
+  return [
+    {
+      sync: sync.name,
+      targetSide: 'erp',
+      object: objectOf(sync, 'erp'),
+      action: 'upsert',
+      key: idempotencyKey(sync.name, 'erp', conflict.crm_id, `leave:${conflict.id}:${hash}`),
+      sourceId: conflict.crm_id,
+      targetId: conflict.erp_id,
+      ref: null,
+      payload,
+      payloadHash: hash,
+      base: {},
+    },
+  ];
+}
+
+/** A delete conflict: taking the side that deleted archives the survivor; taking the survivor keeps it. */
+function deleteResolution(
+  ctx: RunContext,
+  conflict: ConflictRow,
+  values: Record<Side, Value>,
+  resolution: Resolution,
+  out: { readonly operations: NewOperation[]; readonly links: LinkUpdate[] },
+): void {
+  const { sync } = ctx;
+  const { operations, links } = out;
+  if (!('take' in resolution))
+    throw new TandemError('USAGE', 'a delete conflict is resolved with --take crm or --take erp');
+  // Taking the side that deleted archives the survivor; taking the survivor keeps it as it is.
+  const deleted: Side = values.crm === 'deleted' ? 'crm' : 'erp';
+  if (resolution.take === deleted) {
+    const target: Side = deleted === 'crm' ? 'erp' : 'crm';
+    const targetId = target === 'erp' ? conflict.erp_id : conflict.crm_id;
+    const sourceId = target === 'erp' ? conflict.crm_id : conflict.erp_id;
+    operations.push({
+      sync: sync.name,
+      targetSide: target,
+      object: objectOf(sync, target),
+      action: 'archive',
+      key: idempotencyKey(sync.name, target, sourceId, `resolve:${conflict.id}`),
+      sourceId,
+      targetId,
+      ref: null,
+      payload: {},
+      payloadHash: 'archive',
+    });
+  } else {
+    // The survivor stays, the other record stays archived: an archive of ours is now a person's choice.
+    links.push({
+      sync: sync.name,
+      crmId: conflict.crm_id,
+      erpId: conflict.erp_id,
+      base: {},
+      markers: { archivedByUs: null },
+    });
+  }
 }

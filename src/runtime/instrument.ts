@@ -11,6 +11,7 @@ import type {
   CountOptions,
   LookupOptions,
   LookupTerm,
+  PropertySpec,
   ReadOptions,
   SourceRecord,
   WriteOperation,
@@ -36,6 +37,7 @@ export interface RuntimeConnector extends Connector {
 export function instrumentConnector(connector: Connector, logger: Logger, circuit?: Circuit): RuntimeConnector {
   const timed = timer(logger.child({ connector: connector.name, kind: connector.kind }));
   const merges = connector.merges;
+  const properties = connector.properties;
   const findByAny = connector.lookup.findByAny?.bind(connector.lookup);
   return Object.freeze({
     ...(circuit === undefined ? {} : { circuit }),
@@ -89,6 +91,14 @@ export function instrumentConnector(connector: Connector, logger: Logger, circui
       return timed('check', {}, () => connector.check());
     },
     ...(merges === undefined ? {} : { merges: timedMerges(merges, timed) }),
+    ...(properties === undefined
+      ? {}
+      : {
+          properties: {
+            ensure: (object: string, specs: readonly PropertySpec[]) =>
+              timed('ensure properties', { object, properties: specs.length }, () => properties.ensure(object, specs)),
+          },
+        }),
     ...(connector.recordUrl === undefined
       ? {}
       : { recordUrl: (object: string, id: string) => connector.recordUrl?.(object, id) }),
