@@ -32,6 +32,15 @@ const ORDER_VIRTUAL_FIELDS: readonly FieldDescription[] = [
   ...INVOICE_AGGREGATES.map((f) => ({ name: `invoices.${f.name}`, label: f.label, type: f.type, readOnly: true })),
 ];
 
+/**
+ * Fields Odoo marks read-only that the connector writes through the model's own actions:
+ * `sale.order.state` set to `cancel` is `action_cancel` (sale-order-writes.ts), the value an
+ * `onLeave.cancel` writes.
+ */
+function writtenThroughActions(object: string, field: string): boolean {
+  return object === SALE_ORDER && field === 'state';
+}
+
 export function createDescriber(rpc: OdooRpc): SchemaDescriber {
   return {
     async describe(object: string): Promise<ObjectDescription> {
@@ -50,7 +59,7 @@ export function createDescriber(rpc: OdooRpc): SchemaDescriber {
           name,
           label: field.string,
           type: TYPES[field.type] ?? 'other',
-          readOnly: field.readonly === true,
+          readOnly: field.readonly === true && !writtenThroughActions(object, name),
         }))
         .concat(object === SALE_ORDER ? ORDER_VIRTUAL_FIELDS : [])
         .sort((a, b) => a.name.localeCompare(b.name));

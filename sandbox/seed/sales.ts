@@ -88,21 +88,21 @@ export function seedSales(world: SeedWorld, start: number): SeedSales {
       reference: null,
     });
   }
-  return { products: SEED_PRODUCTS, orders: [...orders, ...wonDealOrders(world, companies)] };
+  return { products: SEED_PRODUCTS, orders: [...orders, ...wonDealOrders(world)] };
 }
 
 /** How many won deals the ERP already holds an order for, invoiced and paid. */
 const WON_AND_PAID = 3;
 
 /**
- * Orders for the first won deals whose company the ERP holds (and that no other seeded order
- * uses): what an earlier integration, or a person, already entered; invoiced and paid. They carry
+ * Orders for the first won deals whose company the ERP holds: what an earlier integration, or a
+ * person, already entered; invoiced and paid. They carry
  * the deal's reference (deal `i` of the world is HubSpot deal `i + 1`, sandbox/hubspot/seed-deals.ts)
  * and its lines, so the first run links each deal to its order and brings the payment back.
  * Drawn without the random stream: the orders above stay as they were.
  */
-function wonDealOrders(world: SeedWorld, freeCompanies: readonly number[]): SeedOrder[] {
-  const free = new Set(freeCompanies);
+function wonDealOrders(world: SeedWorld): SeedOrder[] {
+  const free = new Set(world.erpCompanies);
   const orders: SeedOrder[] = [];
   for (const [i, deal] of world.commerce.deals.entries()) {
     if (orders.length === WON_AND_PAID) break;

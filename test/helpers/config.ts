@@ -14,6 +14,8 @@ export interface TestConfigOptions {
   readonly maxAttempts?: number;
   readonly direction?: 'both' | 'crm-to-erp';
   readonly breaker?: { readonly failures: number; readonly halfOpenAfterMs: number };
+  /** Adds the quote-to-cash sync `deals` (mappings/hubspot-deals-to-odoo-orders.yaml, or this file). */
+  readonly deals?: boolean | string;
 }
 
 /** Writes a config like config.example.yaml into `dir`, on free ports, and returns its path. */
@@ -66,10 +68,25 @@ syncs:
     schedule: "${options.schedule ?? '0 0 1 1 *'}"
     pageSize: ${options.pageSize ?? 100}
     maxAttempts: ${options.maxAttempts ?? 5}
-`;
+${options.deals === undefined || options.deals === false ? '' : dealsSync(options)}`;
   const file = path.join(options.dir, 'config.yaml');
   fs.writeFileSync(file, text);
   return file;
+}
+
+function dealsSync(options: TestConfigOptions): string {
+  const mapping = path.resolve(
+    typeof options.deals === 'string' ? options.deals : 'mappings/hubspot-deals-to-odoo-orders.yaml',
+  );
+  return `  deals:
+    mapping: ${JSON.stringify(mapping)}
+    crm: crm
+    erp: erp
+    direction: both
+    schedule: "${options.schedule ?? '0 0 1 1 *'}"
+    pageSize: ${options.pageSize ?? 100}
+    maxAttempts: ${options.maxAttempts ?? 5}
+`;
 }
 
 /** The shipped contact mapping without its reference to the companies sync, for one-sync configs; returns its path. */
