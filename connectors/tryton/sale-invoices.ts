@@ -1,5 +1,5 @@
 /**
- * A sale's invoices, summed with the names Odoo's `sale.order` uses (FLOW-CONTRACT.md section 2),
+ * A sale's invoices, summed with the names Odoo's `sale.order` uses (docs/odoo-sale-orders.md),
  * so one mapping's back-fields read either ERP:
  *
  * - over the invoices that are posted or paid (Tryton's invoice states: draft, validated, posted,

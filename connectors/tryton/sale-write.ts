@@ -1,5 +1,5 @@
 /**
- * A write of `sale.sale` as Tryton takes it (the analogue of FLOW-CONTRACT.md section 2's Odoo
+ * A write of `sale.sale` as Tryton takes it (the analogue of docs/odoo-sale-orders.md's Odoo
  * writes):
  *
  * - `lines`: an array of `{ product, quantity, unit_price, description? }`. On create, one
