@@ -12,18 +12,7 @@ import { CatalogMemo, catalogKey, PrefetchingResolver } from '../../../src/pipel
 import { StateStore } from '../../../state/index.js';
 import { memoryConnector } from '../../helpers/memory-connector.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { mappingIn, record } from './deal-mapping.js';
-
-export const PRICELIST_MAPPING = `crm: { object: deals }
-erp: { object: sale.order }
-reference: { erp: client_order_ref, template: 'HS-DEAL-{id}' }
-fields:
-  - erp: pricelist_id
-    crm: deal_currency_code
-    transform:
-      - { lookup: { object: res.currency, field: name } }
-      - { lookup: { object: product.pricelist, field: currency_id } }
-`;
+import { mappingIn, PRICELIST_MAPPING, record } from './deal-mapping.js';
 
 const catalogs = {
   'erp:res.currency:name': { EUR: '1', USD: '2' },
