@@ -4,15 +4,17 @@
  * currency_id) each cost one `search_read` for a whole page, the order written with that pricelist
  * is in the deal's currency, and the order read back maps to the same code (no drift).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../../connectors/types.js';
+import { loadMapping } from '../../../src/mapping/load.js';
 import type { CompiledMapping } from '../../../src/mapping/types.js';
 import { CatalogMemo, PrefetchingResolver } from '../../../src/pipeline/resolver.js';
 import { StateStore } from '../../../state/index.js';
 import { memoryConnector } from '../../helpers/memory-connector.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { mappingIn, PRICELIST_MAPPING, record } from '../../unit/mapping/deal-mapping.js';
+import { DEALS, mappingIn, PRICELIST_MAPPING, record } from '../../unit/mapping/deal-mapping.js';
 import { removeDir, startSandbox, type Sandbox } from './helpers.js';
 import { ok } from './jsonrpc.js';
 import { aCustomer, productId, recordingConnector, type SentCall } from './orders.js';
@@ -102,5 +104,23 @@ describe('the order pricelist from a deal currency, against the Odoo sandbox', (
       mapping.canonical('crm', record({ deal_currency_code: 'USD' }), resolving),
     );
     expect(crm).toEqual(mapping.canonical('erp', order, resolving));
+  });
+
+  it('is what the live field check takes: a mapping writing currency_id is refused, one writing pricelist_id passes', async () => {
+    const { fields: erpFields } = await connector.schema.describe('sale.order');
+    const tmp = tempDir();
+    try {
+      const file = (name: string, yaml: string): string => {
+        const at = path.join(tmp.dir, name);
+        fs.writeFileSync(at, yaml);
+        return at;
+      };
+      expect(() => loadMapping(file('currency.yaml', DEALS), { erpFields })).toThrow(
+        /erp sale\.order field "currency_id" is read-only, so Tandem cannot write it/,
+      );
+      expect(loadMapping(file('pricelist.yaml', PRICELIST_MAPPING), { erpFields }).erpFields).toContain('pricelist_id');
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
