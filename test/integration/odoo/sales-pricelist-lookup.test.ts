@@ -123,4 +123,34 @@ describe('the order pricelist from a deal currency, against the Odoo sandbox', (
       tmp.cleanup();
     }
   });
+
+  it('keeps a quotation’s pricelist when Tandem writes a new customer alone (Odoo would reset it)', async () => {
+    const [order] = await connector.lookup.findBy('sale.order', 'client_order_ref', ['HS-DEAL-1'], ['pricelist_id']);
+    if (order === undefined) throw new Error('order not found');
+    const [, other = 0] = await ok<number[]>(url, 'res.partner', 'search', [[['is_company', '=', true]]], { limit: 2 });
+    sent.length = 0;
+    const [result] = await connector.writer.writeBatch('sale.order', [
+      {
+        action: 'upsert',
+        key: 'k-2',
+        targetId: order.id,
+        ref: { field: 'client_order_ref', value: 'HS-DEAL-1' },
+        fields: { partner_id: other },
+      },
+    ]);
+    expect(result).toMatchObject({ ok: true });
+    const write = sent.find((c) => c.method === 'write');
+    expect(write?.args[1]).toEqual({
+      partner_id: other,
+      pricelist_id: (order.fields['pricelist_id'] as [number, string])[0],
+    });
+    const [after] = await ok<Array<{ partner_id: [number, string]; currency_id: [number, string] }>>(
+      url,
+      'sale.order',
+      'read',
+      [[Number(order.id)], ['partner_id', 'currency_id']],
+    );
+    expect(after?.partner_id[0]).toBe(other);
+    expect(after?.currency_id[1]).toBe('USD');
+  });
 });
