@@ -62,6 +62,23 @@ describe('a pricelist from a currency code: chained catalog lookups', () => {
     });
   });
 
+  it('leaves a deal without a code without a pricelist, unless the chain starts with a default code', () => {
+    const resolver = staticResolver({ catalogs });
+    const blank = record({ deal_currency_code: null });
+    expect(mappingIn(dir, PRICELIST_MAPPING).toErp(blank, resolver)).toMatchObject({
+      ok: true,
+      fields: { pricelist_id: null },
+    });
+    const withDefault = PRICELIST_MAPPING.replace(
+      '      - { lookup: { object: res.currency',
+      '      - { default: EUR }\n      - { lookup: { object: res.currency',
+    );
+    expect(mappingIn(dir, withDefault, 'default.yaml').toErp(blank, resolver)).toMatchObject({
+      ok: true,
+      fields: { pricelist_id: 10 },
+    });
+  });
+
   it('reads a many2one as its id when it is the key of a catalog lookup', () => {
     expect(catalogKey([2, 'USD'])).toBe('2');
     expect(catalogKey(false)).toBeNull();
