@@ -7,8 +7,11 @@
  *   or Odoo answers the cancel wizard's action and cancels nothing), only from draft or sent;
  * - a write that would change the lines of an order that is no longer a quotation (draft/sent), or
  *   cancel it, fails with the non-retryable code ORDER_LOCKED and writes nothing. The engine's
- *   `locked` rule should keep such writes from being planned; this is the backstop.
- * Updates read the orders' states and current lines first: two calls per batch.
+ *   `locked` rule should keep such writes from being planned; this is the backstop;
+ * - a new `partner_id` for a draft, written without `pricelist_id`, carries the order's current
+ *   pricelist along: Odoo 17 would otherwise reset the draft's pricelist to the new customer's
+ *   (`_compute_pricelist_id`), and with it the order's currency (docs/odoo-sale-orders.md).
+ * Updates read the orders' states (and pricelists) and current lines first: two calls per batch.
  */
 import { z } from 'zod';
 import type { UpsertOperation, WriteFailure, WriteOperation } from '../types.js';
@@ -76,22 +79,46 @@ export function prepareOrders(
 }
 
 const stateRowsSchema = z.array(
-  z.looseObject({ id: z.number().int().positive(), name: z.string(), state: z.string() }),
+  z.looseObject({
+    id: z.number().int().positive(),
+    name: z.string(),
+    state: z.string(),
+    pricelist_id: z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]),
+  }),
 );
 
-/** The current name and state of the orders, by id (missing ones absent). */
-async function readStates(rpc: OdooRpc, ids: readonly number[]): Promise<Map<number, { name: string; state: string }>> {
+/** What an update needs to know of an order as it is. */
+interface Current {
+  readonly name: string;
+  readonly state: string;
+  readonly pricelist: number | null;
+}
+
+/** The current name, state and pricelist of the orders, by id (missing ones absent). */
+async function readStates(rpc: OdooRpc, ids: readonly number[]): Promise<Map<number, Current>> {
   const rows = await rpc.execute(
     {
       model: SALE_ORDER,
       method: 'search_read',
       args: [[['id', 'in', [...ids]]]],
-      kwargs: { fields: ['name', 'state'] },
+      kwargs: { fields: ['name', 'state', 'pricelist_id'] },
       schema: stateRowsSchema,
     },
     { readOnly: true },
   );
-  return new Map(rows.map((row) => [row.id, { name: row.name, state: row.state }]));
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      { name: row.name, state: row.state, pricelist: row.pricelist_id === false ? null : row.pricelist_id[0] },
+    ]),
+  );
+}
+
+/** A draft's new customer would reset its pricelist: keep the current one unless the payload sets it. */
+function keepPricelist(vals: Record<string, unknown>, current: Current): Record<string, unknown> {
+  if (!('partner_id' in vals) || 'pricelist_id' in vals || current.state !== 'draft' || current.pricelist === null)
+    return vals;
+  return { ...vals, pricelist_id: current.pricelist };
 }
 
 /**
@@ -101,7 +128,7 @@ async function readStates(rpc: OdooRpc, ids: readonly number[]): Promise<Map<num
 function planUpdate(
   update: Update,
   intent: OrderIntent,
-  current: { readonly name: string; readonly state: string },
+  current: Current,
   lines: readonly ReadLine[],
   connector: string,
 ): { vals: Record<string, unknown>; cancel: boolean } | WriteFailure {
@@ -121,7 +148,8 @@ function planUpdate(
     );
   if (intent.state !== undefined && intent.state !== 'cancel' && intent.state !== current.state)
     return failure('VALIDATION_ERROR', `${label}: Tandem writes state only as 'cancel', not '${intent.state}'`);
-  const { order_line: _commands, ...plain } = update.op.fields;
+  const { order_line: _commands, ...fields } = update.op.fields;
+  const plain = keepPricelist(fields, current);
   return { vals: commands.length > 0 ? { ...plain, order_line: commands } : plain, cancel };
 }
 
@@ -137,7 +165,7 @@ export async function updateOrders(
   const slots = updates.map(({ index, op }) => ({ index, key: op.key }));
   const ids = [...new Set(updates.map((u) => u.id))];
   const withLines = [...new Set(updates.filter((u) => intents.get(u.index)?.lines !== undefined).map((u) => u.id))];
-  let states = new Map<number, { name: string; state: string }>();
+  let states = new Map<number, Current>();
   let lines = new Map<number, ReadLine[]>();
   const read = await attempt(results, slots, async () => {
     states = await readStates(rpc, ids);

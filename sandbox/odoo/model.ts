@@ -37,8 +37,11 @@ export interface ModelRules {
   defaults?(db: Db, values: Record<string, unknown>, vals: Readonly<Record<string, unknown>>): void;
   /** Refuses a write as Odoo does (locked orders, posted entries); `vals` as the client sent them. */
   beforeWrite?(db: Db, ids: readonly number[], vals: Readonly<Record<string, unknown>>): void;
-  /** After a create or write, in its transaction: x2many commands, then the stored computed fields. */
-  afterWrite?(db: Db, ids: readonly number[], vals: Readonly<Record<string, unknown>>): void;
+  /**
+   * After a create (`created`) or write, in its transaction: x2many commands, then the stored
+   * computed fields.
+   */
+  afterWrite?(db: Db, ids: readonly number[], vals: Readonly<Record<string, unknown>>, created: boolean): void;
   /** Refuses an unlink as Odoo's `@api.ondelete` methods do; what it returns runs after the delete (recomputes). */
   beforeUnlink?(db: Db, ids: readonly number[]): (() => void) | void;
   /** Values of the fields that have no column (x2many ids, non-stored computed fields), by record id. */
@@ -127,7 +130,7 @@ export class SqlModel {
         const sql = `INSERT INTO ${this.def.table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
         const result = this.db.prepare(sql).run(...Object.values(values), now, now);
         const id = Number(result.lastInsertRowid);
-        this.rules.afterWrite?.(this.db, [id], raw);
+        this.rules.afterWrite?.(this.db, [id], raw, true);
         return id;
       }),
     )();
@@ -145,7 +148,7 @@ export class SqlModel {
       const sets = [...Object.keys(values).map((c) => `"${c}" = ?`), '"write_date" = ?'];
       const sql = `UPDATE ${this.def.table} SET ${sets.join(', ')} WHERE id IN (${ids.map(() => '?').join(',')})`;
       this.db.prepare(sql).run(...Object.values(values), this.clock.now(), ...ids);
-      this.rules.afterWrite?.(this.db, ids, vals as Record<string, unknown>);
+      this.rules.afterWrite?.(this.db, ids, vals as Record<string, unknown>, false);
     })();
     return true;
   }

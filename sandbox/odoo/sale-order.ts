@@ -1,6 +1,7 @@
 /**
  * `sale.order` as Odoo 17.0 behaves over RPC (addons/sale/models/
- * sale_order.py, sale_order_line.py): names from the `sale.order` sequence (S00001), lines written
+ * sale_order.py, sale_order_line.py): names from the `sale.order` sequence (S00001), the currency
+ * from the pricelist (pricelist.ts), lines written
  * with x2many commands, amounts recomputed exactly, and the buttons a client calls —
  * `action_confirm`, `action_cancel`, `action_draft`, `action_quotation_sent`, `action_lock`,
  * `action_unlock` — with Odoo's refusals and wording.
@@ -25,7 +26,9 @@ import {
   type SalesContext,
 } from './sales-context.js';
 import { SALE_ORDER, SALE_ORDER_LINE } from './sales-fields.js';
-import { companyCurrencyId, nextNumber } from './sales-store.js';
+import { nextNumber } from './sales-store.js';
+import { defaultPricelistId, orderCurrencyId } from './pricelist.js';
+import type { Db } from './store.js';
 import { applyOne2many, parseCommands } from './x2many.js';
 
 interface OrderRow {
@@ -33,6 +36,7 @@ interface OrderRow {
   name: string;
   state: string;
   locked: number;
+  pricelist_id: number | null;
   currency_id: number;
   amount_total: number;
   amount_to_invoice: number;
@@ -191,23 +195,51 @@ function cancel(ctx: SalesContext, env: Env, rows: readonly OrderRow[]): unknown
   return ids.length === 0 ? true : ctx.model(SALE_ORDER.name).write(INTERNAL_ENV, ids, { state: 'cancel' });
 }
 
+/**
+ * What a write recomputes, as Odoo 17's ORM does after `write`: a new `pricelist_id` recomputes
+ * `currency_id` (`_compute_currency_id`, even when the same write gives a currency: it is not
+ * protected, being read-only); a new `partner_id` recomputes a draft's pricelist
+ * (`_compute_pricelist_id`, draft orders only) unless the same write gives one (an editable
+ * computed field written is protected), and so its currency. `currency_id` written alone is
+ * stored as given: its dependencies did not change, so nothing recomputes it.
+ */
+function recomputePricelist(db: Db, ids: readonly number[], vals: Readonly<Record<string, unknown>>): void {
+  const setCurrency = db.prepare('UPDATE sale_order SET currency_id = ? WHERE id = ?');
+  if ('pricelist_id' in vals) {
+    for (const order of rowsOf<OrderRow>(db, 'sale_order', ids))
+      setCurrency.run(orderCurrencyId(db, order.pricelist_id), order.id);
+    return;
+  }
+  if (!('partner_id' in vals)) return;
+  const pricelist = defaultPricelistId(db);
+  for (const order of rowsOf<OrderRow>(db, 'sale_order', ids).filter((o) => o.state === 'draft')) {
+    db.prepare('UPDATE sale_order SET pricelist_id = ? WHERE id = ?').run(pricelist, order.id);
+    setCurrency.run(orderCurrencyId(db, pricelist), order.id);
+  }
+}
+
 /** sale.order's rules. */
 export function saleOrderRules(ctx: SalesContext): ModelRules {
   return {
     displayNames: (db, ids) => new Map(rowsOf<OrderRow>(db, 'sale_order', ids).map((o) => [o.id, o.name])),
-    defaults(db, values) {
+    defaults(db, values, vals) {
       if (values['name'] === undefined || values['name'] === null || values['name'] === 'New')
         values['name'] = `S${String(nextNumber(db, 'sale.order')).padStart(5, '0')}`;
       values['date_order'] ??= nowSeconds(ctx.clock);
-      values['currency_id'] ??= companyCurrencyId(db);
+      // Precomputed fields: computed when the client gives none; a given value is kept (Odoo's
+      // create protects precomputed fields it was given against recomputation).
+      if (!('pricelist_id' in vals)) values['pricelist_id'] = defaultPricelistId(db);
+      if (!('currency_id' in vals)) values['currency_id'] = orderCurrencyId(db, values['pricelist_id']);
     },
     validate(db, id, values) {
       for (const name of ['partner_id', 'date_order', 'currency_id'])
         requireColumn(SALE_ORDER, values, name, id === null);
       requireRow(db, SALE_ORDER, values, 'partner_id', 'res_partner');
+      requireRow(db, SALE_ORDER, values, 'pricelist_id', 'product_pricelist');
       requireRow(db, SALE_ORDER, values, 'currency_id', 'res_currency');
     },
-    afterWrite(db, ids, vals) {
+    afterWrite(db, ids, vals, created) {
+      if (!created) recomputePricelist(db, ids, vals);
       if ('order_line' in vals) {
         const commands = parseCommands(vals['order_line'], 'sale.order.order_line');
         const lines = ctx.model(SALE_ORDER_LINE.name);

@@ -2,7 +2,8 @@
  * Field definitions of the currencies, products and sales orders, as Odoo 17.0 defines them
  * (addons/product/models/product_product.py, addons/sale/models/sale_order.py and
  * sale_order_line.py, odoo/addons/base/models/res_currency.py), reduced to what a CRM integration
- * reads and writes. Labels are Odoo's; the accounting models are in account-fields.ts.
+ * reads and writes. Labels are Odoo's; the accounting models are in account-fields.ts, the
+ * pricelists in pricelist.ts.
  */
 import { pyRepr, valueError } from './errors.js';
 import { fieldMap, stored, type FieldDef, type ModelDef } from './fields.js';
@@ -150,7 +151,13 @@ export const SALE_ORDER: ModelDef = {
     }),
     stored('state', 'selection', 'Status', { readonly: true, selection: SALE_ORDER_STATES }),
     stored('locked', 'boolean', 'Locked', { help: 'Locked orders cannot be modified.' }),
-    stored('currency_id', 'many2one', 'Currency', { relation: 'res.currency' }),
+    stored('pricelist_id', 'many2one', 'Pricelist', {
+      relation: 'product.pricelist',
+      help: 'If you change the pricelist, only newly added lines will be affected.',
+    }),
+    // Computed from the pricelist (pricelist.ts), so read-only in fields_get; the ORM still stores a
+    // value a client writes (Odoo does not enforce `readonly` over RPC).
+    stored('currency_id', 'many2one', 'Currency', { relation: 'res.currency', readonly: true }),
     virtual('order_line', 'one2many', 'Order Lines', { readonly: false, relation: 'sale.order.line' }),
     computedMoney('amount_untaxed', 'Untaxed Amount'),
     computedMoney('amount_tax', 'Taxes'),

@@ -47,7 +47,12 @@ function placeOrder(ctx: SalesContext, payments: CustomModel, world: SeedWorld, 
     ctx.clock.during(odooStamp(order.placedAt + offsetMs), fn);
   const company = world.companies[order.company];
   const partner = idOf(ctx, 'SELECT id FROM res_partner WHERE is_company = 1 AND name = ? ORDER BY id', company?.name);
-  const currency = idOf(ctx, 'SELECT id FROM res_currency WHERE name = ?', order.currency);
+  // The order's currency comes from its pricelist, as Odoo 17 computes it: the first pricelist in it.
+  const pricelist = idOf(
+    ctx,
+    'SELECT p.id FROM product_pricelist p JOIN res_currency c ON c.id = p.currency_id WHERE c.name = ? ORDER BY p.sequence, p.id',
+    order.currency,
+  );
   const lines = order.lines.map((line) => [
     0,
     0,
@@ -61,7 +66,7 @@ function placeOrder(ctx: SalesContext, payments: CustomModel, world: SeedWorld, 
     ctx.model('sale.order').create([
       {
         partner_id: partner,
-        currency_id: currency,
+        pricelist_id: pricelist,
         date_order: odooDatetime(order.placedAt),
         order_line: lines,
         ...(order.reference === null ? {} : { client_order_ref: order.reference }),

@@ -1,6 +1,6 @@
 /**
- * The quote-to-cash tables of the Odoo sandbox (products, currencies, orders and their lines,
- * invoices and their lines, payments) and `ir.sequence`'s numbering: `S00001` for orders,
+ * The quote-to-cash tables of the Odoo sandbox (the company, currencies, pricelists, products,
+ * orders and their lines, invoices and their lines, payments) and `ir.sequence`'s numbering: `S00001` for orders,
  * `INV/2026/00001` for invoices, `PBNK1/2026/00001` for payments (Odoo 17's defaults on a fresh
  * database: the `sale.order` sequence, the INV sales journal and the BNK1 bank journal).
  */
@@ -11,6 +11,15 @@ CREATE TABLE IF NOT EXISTS res_currency (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, full_name TEXT, symbol TEXT NOT NULL,
   rounding REAL NOT NULL, rate REAL NOT NULL DEFAULT 1, position TEXT NOT NULL DEFAULT 'after',
   active INTEGER NOT NULL DEFAULT 1, create_date TEXT NOT NULL, write_date TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS res_company (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, sequence INTEGER NOT NULL DEFAULT 10,
+  currency_id INTEGER NOT NULL REFERENCES res_currency(id)
+);
+CREATE TABLE IF NOT EXISTS product_pricelist (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+  sequence INTEGER NOT NULL DEFAULT 16, currency_id INTEGER NOT NULL REFERENCES res_currency(id),
+  company_id INTEGER REFERENCES res_company(id), create_date TEXT NOT NULL, write_date TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS product_product (
   id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, default_code TEXT,
@@ -23,6 +32,7 @@ CREATE TABLE IF NOT EXISTS sale_order (
   id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,
   partner_id INTEGER NOT NULL REFERENCES res_partner(id), client_order_ref TEXT, origin TEXT,
   date_order TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'draft', locked INTEGER NOT NULL DEFAULT 0,
+  pricelist_id INTEGER REFERENCES product_pricelist(id) ON DELETE SET NULL,
   currency_id INTEGER NOT NULL REFERENCES res_currency(id), note TEXT,
   amount_untaxed REAL NOT NULL DEFAULT 0, amount_tax REAL NOT NULL DEFAULT 0, amount_total REAL NOT NULL DEFAULT 0,
   amount_to_invoice REAL NOT NULL DEFAULT 0, invoice_status TEXT NOT NULL DEFAULT 'no',
@@ -102,15 +112,59 @@ const CURRENCIES: ReadonlyArray<
 /** The company's currency (res.company.currency_id): every amount without another currency is in it. */
 export const COMPANY_CURRENCY = 'EUR';
 
-/** Creates the tables and the currencies; `stamp` dates the currencies. */
+/** The sandbox's one company (id 1): every order and pricelist without another company belongs to it. */
+export const COMPANY_ID = 1;
+
+/**
+ * The seeded pricelists: one per currency the seeded orders use, the company's first (by
+ * sequence) in its own currency, so a new order without a pricelist gets "Public Pricelist" (EUR).
+ * Names are the sandbox's; Odoo's data file names the first one "Public Pricelist" up to 16.0.
+ */
+const PRICELISTS: ReadonlyArray<readonly [name: string, currency: string, sequence: number]> = [
+  ['Public Pricelist', 'EUR', 10],
+  ['USD Customers', 'USD', 20],
+  ['UK Customers', 'GBP', 30],
+];
+
+function seedCompanyAndPricelists(db: Db, stamp: string): void {
+  const currency = (code: string): number =>
+    (db.prepare('SELECT id FROM res_currency WHERE name = ?').get(code) as { id: number }).id;
+  if (db.prepare('SELECT 1 FROM res_company').get() === undefined)
+    db.prepare('INSERT INTO res_company (id, name, currency_id) VALUES (?, ?, ?)').run(
+      COMPANY_ID,
+      'Tandem Demo GmbH',
+      currency(COMPANY_CURRENCY),
+    );
+  if (db.prepare('SELECT 1 FROM product_pricelist').get() !== undefined) return;
+  const insert = db.prepare(
+    'INSERT INTO product_pricelist (name, sequence, currency_id, company_id, create_date, write_date) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  for (const [name, code, sequence] of PRICELISTS) insert.run(name, sequence, currency(code), COMPANY_ID, stamp, stamp);
+}
+
+/** A store made before pricelists were modelled gets the column its orders now need. */
+function addPricelistColumn(db: Db): void {
+  const columns = db.prepare(`SELECT name FROM pragma_table_info('sale_order')`).all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === 'pricelist_id'))
+    db.exec(
+      'ALTER TABLE sale_order ADD COLUMN pricelist_id INTEGER REFERENCES product_pricelist(id) ON DELETE SET NULL',
+    );
+}
+
+/** Creates the tables, the currencies, the company and its pricelists; `stamp` dates them. */
 export function installSalesSchema(db: Db, stamp: string): void {
   db.exec(SCHEMA);
-  const count = db.prepare('SELECT COUNT(*) AS n FROM res_currency').get() as { n: number };
-  if (count.n > 0) return;
-  const insert = db.prepare(
-    'INSERT INTO res_currency (id, name, full_name, symbol, rounding, rate, position, active, create_date, write_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  db.transaction(() => CURRENCIES.forEach((row, i) => insert.run(i + 1, ...row, stamp, stamp)))();
+  addPricelistColumn(db);
+  db.transaction(() => {
+    const count = db.prepare('SELECT COUNT(*) AS n FROM res_currency').get() as { n: number };
+    if (count.n === 0) {
+      const insert = db.prepare(
+        'INSERT INTO res_currency (id, name, full_name, symbol, rounding, rate, position, active, create_date, write_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      CURRENCIES.forEach((row, i) => insert.run(i + 1, ...row, stamp, stamp));
+    }
+    seedCompanyAndPricelists(db, stamp);
+  })();
 }
 
 /** The next number of an `ir.sequence` (`code`), never reused, as PostgreSQL sequences are not. */
@@ -123,10 +177,10 @@ export function nextNumber(db: Db, code: string): number {
   return row.next - 1;
 }
 
-/** The company currency's id. */
+/** The company currency's id (`res.company.currency_id`). */
 export function companyCurrencyId(db: Db): number {
-  const row = db.prepare('SELECT id FROM res_currency WHERE name = ?').get(COMPANY_CURRENCY) as
+  const row = db.prepare('SELECT currency_id AS id FROM res_company WHERE id = ?').get(COMPANY_ID) as
     { id: number } | undefined;
-  if (row === undefined) throw new Error('the sandbox has no company currency');
+  if (row === undefined) throw new Error('the sandbox has no company');
   return row.id;
 }

@@ -1,5 +1,6 @@
 /**
- * Installs the quote-to-cash models in the Odoo sandbox: `res.currency`, `product.product`,
+ * Installs the quote-to-cash models in the Odoo sandbox: `res.currency`, `res.company`,
+ * `product.pricelist`, `product.product`,
  * `sale.order`, `sale.order.line`, `account.move`, `account.move.line`, `account.payment`, and the
  * wizards `sale.advance.payment.inv` and `account.payment.register`.
  */
@@ -10,6 +11,7 @@ import type { CustomModel } from './merge-wizard.js';
 import { SqlModel, type ModelRules } from './model.js';
 import { saleOrderLineRules } from './sale-order-line.js';
 import { saleOrderRules } from './sale-order.js';
+import { COMPANY, companyRules, PRICELIST, pricelistRules } from './pricelist.js';
 import { rowsOf, type SalesContext } from './sales-context.js';
 import { ACCOUNT_MOVE, ACCOUNT_MOVE_LINE, ACCOUNT_PAYMENT } from './account-fields.js';
 import { CURRENCY, PRODUCT, SALE_ORDER, SALE_ORDER_LINE } from './sales-fields.js';
@@ -81,6 +83,8 @@ export function installSales(db: Db, clock: Clock, lookup: (name: string) => Sql
     context,
     models: [
       model(CURRENCY, currencyRules),
+      model(COMPANY, companyRules),
+      model(PRICELIST, pricelistRules),
       model(PRODUCT, productRules),
       model(SALE_ORDER, saleOrderRules(context)),
       model(SALE_ORDER_LINE, saleOrderLineRules(context)),

@@ -1,12 +1,43 @@
 /**
  * The reference resolver the pipeline gives the mapping: synchronous, answered from memory. A
  * miss is remembered; `prefetch(fn)` runs `fn`, fetches every miss in batches (links from the
- * state store, catalog values through the connectors), and runs `fn` again. One page costs one
- * query per kind of miss, however many records it holds.
+ * state store, catalog values through the connectors), and runs `fn` again, until nothing is
+ * missed. One page costs one query per kind of miss, however many records it holds (a chain of
+ * lookups: one per link of the chain).
  */
+import type { SourceRecord } from '../../connectors/types.js';
 import type { StateStore } from '../../state/index.js';
 import type { ReferenceResolver, Side } from '../mapping/resolver.js';
+import { fromVendor, StepFailure } from '../mapping/values.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
+
+/**
+ * Rounds of fetching one `prefetch` may take: a chain of lookups (a currency code -> its
+ * `res.currency` id -> the `product.pricelist` in that currency) learns each link's key only once
+ * the one before it is answered, so it needs a round per link of the chain.
+ */
+const MAX_ROUNDS = 8;
+
+/**
+ * A catalog field's value as a lookup key: text or a number as text; Odoo's many2one pair
+ * `[id, "name"]` as its id (a pricelist's `currency_id` is looked up by the currency's id); null
+ * for an empty value or anything else.
+ */
+export function catalogKey(raw: unknown): string | null {
+  try {
+    const value = fromVendor(raw, false);
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+  } catch (error) {
+    if (error instanceof StepFailure) return null;
+    throw error;
+  }
+}
+
+/** The record holding `value` in `field`: an active one before an archived one, then the first found (lowest id). */
+function holder(records: readonly SourceRecord[], field: string, value: string): SourceRecord | undefined {
+  const holders = records.filter((r) => catalogKey(r.fields[field]) === value);
+  return holders.find((r) => !r.deleted) ?? holders[0];
+}
 
 type Pending = Map<string, { side: Side; a: string; b: string; values: Set<string> }>;
 
@@ -52,12 +83,22 @@ export class PrefetchingResolver implements ReferenceResolver {
     return this.answer(this.keys, this.missingKeys, side, object, field, id);
   }
 
-  /** Runs `fn`; if it missed anything, fetches the misses and runs it once more. */
+  /**
+   * Runs `fn`; while it missed anything, fetches the misses and runs it again (at most
+   * {@link MAX_ROUNDS} fetches: each answers what the run before asked, so a chain of lookups
+   * costs one round per link, and a record that needs nothing chained costs one).
+   */
   async prefetch<T>(fn: () => T): Promise<T> {
-    const first = fn();
-    if (this.missingLinks.size + this.missingIds.size + this.missingKeys.size === 0) return first;
-    await this.fill();
-    return fn();
+    let result = fn();
+    for (let round = 0; round < MAX_ROUNDS && this.missing() > 0; round++) {
+      await this.fill();
+      result = fn();
+    }
+    return result;
+  }
+
+  private missing(): number {
+    return this.missingLinks.size + this.missingIds.size + this.missingKeys.size;
   }
 
   private answer(
@@ -91,21 +132,19 @@ export class PrefetchingResolver implements ReferenceResolver {
     }
     for (const { side, a: object, b: field, values } of this.missingIds.values()) {
       const records = await this.connectors[side].lookup.findBy(object, field, [...values]);
-      for (const value of values) {
-        const hit = records.find((r) => String(r.fields[field] ?? '') === value);
-        this.ids.set(`${side}\u0000${object}\u0000${field}\u0000${value}`, hit?.id ?? null);
-      }
+      for (const value of values)
+        this.ids.set(`${side}\u0000${object}\u0000${field}\u0000${value}`, holder(records, field, value)?.id ?? null);
+      // Each record found also answers the way back (its id -> its key), which reading the other
+      // side's value asks: a lookup's inverse then costs nothing more.
+      for (const r of records)
+        this.keys.set(`${side}\u0000${object}\u0000${field}\u0000${r.id}`, catalogKey(r.fields[field]));
     }
     for (const { side, a: object, b: field, values } of this.missingKeys.values()) {
       const connector = this.connectors[side];
       const records = await connector.lookup.findBy(object, connector.capabilities.idField, [...values], [field]);
       for (const id of values) {
         const hit = records.find((r) => r.id === id);
-        const key = hit?.fields[field];
-        this.keys.set(
-          `${side}\u0000${object}\u0000${field}\u0000${id}`,
-          typeof key === 'string' || typeof key === 'number' ? String(key) : null,
-        );
+        this.keys.set(`${side}\u0000${object}\u0000${field}\u0000${id}`, catalogKey(hit?.fields[field]));
       }
     }
     this.missingLinks.clear();

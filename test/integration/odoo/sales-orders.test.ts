@@ -126,8 +126,10 @@ describe('sale.order amounts', () => {
 
   it('round as the order currency rounds: a price in yen is converted and rounded to whole yen', async () => {
     const [jpy = 0] = await ok<number[]>(url, 'res.currency', 'search', [[['name', '=', 'JPY']]]);
+    // The order's currency comes from its pricelist (Odoo 17's _compute_currency_id).
+    const yen = await ok<number>(url, 'product.pricelist', 'create', [{ name: 'Japan', currency_id: jpy }]);
     const id = await newOrder([[0, 0, { product_id: sku('TND-4001'), product_uom_qty: 3, discount: 10 }]], {
-      currency_id: jpy,
+      pricelist_id: yen,
     });
     // 19.99 EUR at 162 JPY/EUR is 3238.38, rounded by the yen's rounding (1) to 3238; 3 × 3238 × 0.9 = 8742.6 -> 8743.
     expect((await lines(id)).map((l) => [l['price_unit'], l['price_subtotal']])).toEqual([[3238, 8743]]);

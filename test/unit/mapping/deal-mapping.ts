@@ -29,6 +29,18 @@ fields:
         - { crm: discount, erp: discount, transform: [{ default: 0 }, { decimal: { scale: 2 } }] }
 `;
 
+/** A deal's currency code -> the order's pricelist (Odoo 17 takes the currency from it). */
+export const PRICELIST_MAPPING = `crm: { object: deals }
+erp: { object: sale.order }
+reference: { erp: client_order_ref, template: 'HS-DEAL-{id}' }
+fields:
+  - erp: pricelist_id
+    crm: deal_currency_code
+    transform:
+      - { lookup: { object: res.currency, field: name } }
+      - { lookup: { object: product.pricelist, field: currency_id } }
+`;
+
 export const record = (fields: Record<string, unknown>, id = '1'): SourceRecord => ({
   id,
   modifiedAt: '2024-01-01T00:00:00.000Z',
