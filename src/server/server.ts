@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { consoleHandlers } from './console-routes.js';
 import { controlHandlers } from './control-routes.js';
 import type { ServerDeps } from './deps.js';
 import { healthHandlers, type Handler } from './health-routes.js';
@@ -37,6 +38,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   const handlers: Record<string, Handler> = {
     ...healthHandlers(deps),
     ...controlHandlers(deps),
+    ...consoleHandlers(deps),
     ...webhookHandlers(deps),
   };
   const specs = new Map<string, RouteSpec>();
