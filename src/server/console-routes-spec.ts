@@ -28,6 +28,9 @@ const post = (path: string, operationId: string, summary: string, more: Partial<
 });
 
 export const CONSOLE_ROUTES: readonly RouteSpec[] = [
+  get('/api/overview', 'consoleOverview', "Each sync with its status, open conflicts and both connectors' breakers.", {
+    responses: { 200: { description: 'the syncs', schema: c.overviewSchema }, ...unauthorized },
+  }),
   get(
     '/api/conflicts/:id',
     'getConflict',

@@ -65,6 +65,7 @@ export function consoleHandlers(deps: ServerDeps): Record<string, Handler> {
     return row;
   };
   return {
+    consoleOverview: async () => overview(deps),
     getConflict: async (request) => conflictDetail(definition, await conflictOf(request)),
     resolveConflict: async (request) => {
       const row = await conflictOf(request);
@@ -131,4 +132,30 @@ async function conflictDetail(definition: (sync: string) => SyncDefinition, row:
     views = { crm: null, erp: null, readError: error instanceof Error ? error.message : String(error) };
   }
   return { conflict: conflictView(row), ...views };
+}
+
+/** Each sync's status with what the console's overview adds: open conflicts, both connectors' breakers. */
+async function overview(deps: ServerDeps) {
+  const now = (deps.now ?? Date.now)();
+  const statuses = await deps.status();
+  const syncs = await Promise.all(
+    statuses.map(async (status) => {
+      const known = deps.control.has(status.sync);
+      const sync = known ? deps.control.definition(status.sync) : undefined;
+      const breaker = (name: string | undefined) =>
+        name === undefined ? null : { connector: name, state: deps.connectors[name]?.circuit?.state() ?? 'none' };
+      return {
+        ...status,
+        paused: known && deps.control.isPaused(status.sync),
+        running: known && deps.control.isRunning(status.sync),
+        conflicts: await deps.store.countOpenConflicts(status.sync),
+        breakers: { crm: breaker(sync?.crm.name), erp: breaker(sync?.erp.name) },
+        sinceSuccessS:
+          status.lastSuccessAt === null
+            ? null
+            : Math.max(0, Math.round((now - Date.parse(status.lastSuccessAt)) / 1000)),
+      };
+    }),
+  );
+  return { syncs };
 }

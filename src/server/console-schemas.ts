@@ -3,7 +3,7 @@
  * dead letter, ambiguous match or drift report with the records it is about, and the actions on them.
  */
 import { z } from 'zod';
-import { apiRegistry } from './schemas.js';
+import { apiRegistry, syncStatusSchema } from './schemas.js';
 
 function component<T extends z.ZodType>(id: string, schema: T): T {
   apiRegistry.add(schema, { id });
@@ -103,5 +103,28 @@ export const repairOutcomeSchema = component(
     conflicts: z.number().int(),
     enqueued: z.number().int(),
     blocked: z.number().int(),
+  }),
+);
+
+const breakerSchema = z
+  .object({
+    connector: z.string(),
+    state: z.string().describe('closed, open, half-open, isolated; none without a breaker'),
+  })
+  .nullable();
+export const overviewSchema = component(
+  'Overview',
+  z.object({
+    syncs: z.array(
+      syncStatusSchema.extend({
+        conflicts: z.number().int().describe('open conflicts'),
+        breakers: z.object({ crm: breakerSchema, erp: breakerSchema }),
+        sinceSuccessS: z
+          .number()
+          .int()
+          .nullable()
+          .describe('seconds since the last successful run ended; null before one'),
+      }),
+    ),
   }),
 );

@@ -1,0 +1,54 @@
+/** A page that loads its data when shown, shows errors in words, and runs actions with a notice. */
+import { Component, type ComponentChildren } from './vendor/preact/preact.module.js';
+import { html } from './html.js';
+
+export interface LoadedState<D> {
+  data?: D;
+  error?: string;
+  notice?: string;
+  busy?: boolean;
+}
+
+export abstract class Loaded<P, D, S extends LoadedState<D> = LoadedState<D>> extends Component<P, S> {
+  abstract load(): Promise<D>;
+  abstract view(data: D): ComponentChildren;
+
+  override componentDidMount(): void {
+    void this.reload();
+  }
+
+  override componentDidUpdate(previous: P): void {
+    if (JSON.stringify(previous) !== JSON.stringify(this.props)) void this.reload();
+  }
+
+  async reload(): Promise<void> {
+    try {
+      const data = await this.load();
+      this.setState({ data, error: undefined } as Partial<S>);
+    } catch (error) {
+      this.setState({ error: error instanceof Error ? error.message : String(error) } as Partial<S>);
+    }
+  }
+
+  /** Runs `work`; its answer becomes the notice, its error the error; then the page reloads. */
+  async act(work: () => Promise<string>): Promise<void> {
+    this.setState({ busy: true, error: undefined, notice: undefined } as Partial<S>);
+    try {
+      const notice = await work();
+      this.setState({ notice } as Partial<S>);
+    } catch (error) {
+      this.setState({ error: error instanceof Error ? error.message : String(error) } as Partial<S>);
+    }
+    this.setState({ busy: false } as Partial<S>);
+    await this.reload();
+  }
+
+  override render(): ComponentChildren {
+    const { data, error, notice } = this.state;
+    return html`
+      ${notice === undefined ? null : html`<p class="notice" role="status">${notice}</p>`}
+      ${error === undefined ? null : html`<p class="error" role="alert">${error}</p>`}
+      ${data === undefined ? (error === undefined ? html`<p class="muted">Loading…</p>` : null) : this.view(data)}
+    `;
+  }
+}
