@@ -23,11 +23,13 @@ export interface ManualLink {
 /** Whether the match was there to settle; `LinkConflictError` when either record is linked already. */
 export async function linkAmbiguous(trx: Kysely<Database>, link: ManualLink, now: string): Promise<boolean> {
   const { sync, side, record, candidateId } = link;
+  // A match is kept under the side its candidates are on (the side a write would go to).
+  const them = side === 'crm' ? 'erp' : 'crm';
   const match = await trx
     .selectFrom('ambiguous_matches')
     .select('record_id')
     .where('sync', '=', sync)
-    .where('side', '=', side)
+    .where('side', '=', them)
     .where('record_id', '=', record.id)
     .executeTakeFirst();
   if (match === undefined) return false;
@@ -76,11 +78,16 @@ export async function linkAmbiguous(trx: Kysely<Database>, link: ManualLink, now
         .doUpdateSet({ record: parked.record, needs_sync: parked.needs_sync, needs_id: parked.needs_id }),
     )
     .execute();
+  // Settled for both: the record, and the candidate's own match if it was ambiguous the other way.
   await trx
     .deleteFrom('ambiguous_matches')
     .where('sync', '=', sync)
-    .where('side', '=', side)
-    .where('record_id', '=', record.id)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('side', '=', them), eb('record_id', '=', record.id)]),
+        eb.and([eb('side', '=', side), eb('record_id', '=', candidateId)]),
+      ]),
+    )
     .execute();
   return true;
 }

@@ -5,7 +5,9 @@ import { Loaded } from '../loaded.js';
 import { fieldList, recordCard } from '../records.js';
 import type { AmbiguousMatch, RecordView } from '../types.js';
 
-const ref = (m: AmbiguousMatch) => `${m.side}:${m.recordId}`;
+/** A match is kept under its candidates' side: the record is of the other one. */
+const recordSide = (m: { side: 'crm' | 'erp' }) => (m.side === 'crm' ? 'erp' : 'crm');
+const ref = (m: AmbiguousMatch) => `${recordSide(m)}:${m.recordId}`;
 
 export class Matches extends Loaded<{ sync?: string }, AmbiguousMatch[]> {
   async load(): Promise<AmbiguousMatch[]> {
@@ -16,13 +18,25 @@ export class Matches extends Loaded<{ sync?: string }, AmbiguousMatch[]> {
   view(rows: AmbiguousMatch[]) {
     if (rows.length === 0) return html`<p>No ambiguous matches.</p>`;
     return html`<table>
-      <thead><tr><th>sync</th><th>record</th><th>match key</th><th>candidates</th><th></th></tr></thead>
+      <thead>
+        <tr>
+          <th>sync</th>
+          <th>record</th>
+          <th>match key</th>
+          <th>candidates</th>
+          <th></th>
+        </tr>
+      </thead>
       <tbody>
         ${rows.map(
-          (m) => html`<tr data-match=${ref(m)}>
-            <td>${m.sync}</td><td>${m.side.toUpperCase()} ${m.recordId}</td><td>${m.matchKey}</td><td>${m.candidates.length}</td>
-            <td><a href=${`#/matches/${enc(m.sync)}/${enc(ref(m))}`}>compare</a></td>
-          </tr>`,
+          (m) =>
+            html`<tr data-match=${ref(m)}>
+              <td>${m.sync}</td>
+              <td>${recordSide(m).toUpperCase()} ${m.recordId}</td>
+              <td>${m.matchKey}</td>
+              <td>${m.candidates.length}</td>
+              <td><a href=${`#/matches/${enc(m.sync)}/${enc(ref(m))}`}>compare</a></td>
+            </tr>`,
         )}
       </tbody>
     </table>`;
@@ -53,18 +67,23 @@ export class MatchPage extends Loaded<{ sync: string; record: string }, Detail |
   view(d: Detail | null) {
     if (d === null) return html`<p><a href="#/matches">All ambiguous matches</a></p>`;
     const busy = this.state.busy === true;
-    return html`<h2>${d.side.toUpperCase()} record ${d.recordId} of ${d.sync}: which is its counterpart?</h2>
+    return html`<h2>${recordSide(d).toUpperCase()} record ${d.recordId} of ${d.sync}: which is its counterpart?</h2>
       <p class="muted">Match key: ${d.matchKey}</p>
       <div class="side-by-side">
         <div class="subject">${recordCard('This record', d.record)}${fieldList(d.record.fields)}</div>
-        ${d.candidates.length === 0
-          ? html`<p>No candidates: records of its own side share its key. Merge or correct them in their system.</p>`
-          : d.candidates.map(
-              (c) => html`<div class="candidate" data-candidate=${c.id}>
-                ${recordCard(`Candidate ${c.id}`, c)}${fieldList(c.fields)}
-                <button disabled=${busy || !c.found || c.archived} onClick=${() => this.link(c.id)}>Link this one</button>
-              </div>`,
-            )}
+        ${
+          d.candidates.length === 0
+            ? html`<p>No candidates: records of its own side share its key. Merge or correct them in their system.</p>`
+            : d.candidates.map(
+                (c) =>
+                  html`<div class="candidate" data-candidate=${c.id}>
+                    ${recordCard(`Candidate ${c.id}`, c)}${fieldList(c.fields)}
+                    <button disabled=${busy || !c.found || c.archived} onClick=${() => this.link(c.id)}>
+                      Link this one
+                    </button>
+                  </div>`,
+              )
+        }
       </div>
       <p><a href="#/matches">All ambiguous matches</a></p>`;
   }

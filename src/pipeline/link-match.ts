@@ -29,11 +29,15 @@ export function parseRecordRef(text: string): { side?: Side; id: string } {
   return m === null ? { id: text.trim() } : { side: m[1] as Side, id: m[2] ?? '' };
 }
 
-/** The ambiguous match a person names; a clear error when there is none or the id is on both sides. */
+/**
+ * The ambiguous match a person names; a clear error when there is none or the id is on both sides.
+ * Its `side` is the side of its candidates (where a write would go); the record is of the other side.
+ */
 export async function findMatch(store: StateStore, sync: string, recordRef: string): Promise<AmbiguousMatch> {
   const { side, id } = parseRecordRef(recordRef);
+  // A match is kept under its candidates' side: the record is of the other one.
   const found = (await store.ambiguousMatches(sync)).filter(
-    (m) => m.recordId === id && (side === undefined || m.side === side),
+    (m) => m.recordId === id && (side === undefined || other(m.side) === side),
   );
   const [match, second] = found;
   if (match === undefined)
@@ -52,8 +56,9 @@ export async function findMatch(store: StateStore, sync: string, recordRef: stri
 /** Links the named ambiguous record to `candidate` (one of its candidates); the next run merges them. */
 export async function linkMatch(sync: SyncDefinition, store: StateStore, request: LinkRequest): Promise<LinkOutcome> {
   const match = await findMatch(store, sync.name, request.record);
-  const { side, recordId } = match;
-  const them = other(side);
+  const { recordId } = match;
+  const them = match.side;
+  const side = other(them);
   if (!match.candidates.includes(request.candidate))
     throw new TandemError(
       'NOT_A_CANDIDATE',

@@ -100,8 +100,9 @@ export function consoleHandlers(deps: ServerDeps): Record<string, Handler> {
       const params = parse(c.matchParamsSchema, request.params, 'path');
       const sync = definition(params.sync);
       const match = await asConflict(() => findMatch(store, sync.name, params.record));
-      const [record] = await readRecordViews(sync, match.side, [match.recordId]);
-      const candidates = await readRecordViews(sync, other(match.side), match.candidates);
+      // Kept under the candidates' side: the record is of the other one.
+      const [record] = await readRecordViews(sync, other(match.side), [match.recordId]);
+      const candidates = await readRecordViews(sync, match.side, match.candidates);
       return { ...match, record, candidates };
     },
     linkAmbiguousMatch: async (request) => {

@@ -48,9 +48,12 @@ export async function matchesCommand(
     if (matches.length === 0) out.line('no ambiguous matches');
     for (const m of matches) {
       const sync = findSync(app, m.sync);
-      const [record] = await readRecordViews(sync, m.side, [m.recordId]);
-      const candidates = await readRecordViews(sync, other(m.side), m.candidates);
-      out.line(`${m.sync} ${record === undefined ? `${m.side} ${m.recordId}` : described(record)} (key ${m.matchKey})`);
+      // Kept under the candidates' side: the record is of the other one.
+      const [record] = await readRecordViews(sync, other(m.side), [m.recordId]);
+      const candidates = await readRecordViews(sync, m.side, m.candidates);
+      out.line(
+        `${m.sync} ${record === undefined ? `${other(m.side)} ${m.recordId}` : described(record)} (key ${m.matchKey})`,
+      );
       if (candidates.length === 0) out.line('    no candidates: records of its own side share the key');
       for (const c of candidates) out.line(`    candidate ${described(c)}`);
     }
