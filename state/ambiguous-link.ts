@@ -2,8 +2,8 @@
  * A person settles an ambiguous first-contact match: the record is linked to the candidate they chose.
  * The link starts with an empty base snapshot (every field unsettled, exactly as a pair met by a key
  * for the first time, see src/pipeline/merge.ts), and the record is parked in the waiting room, which
- * every run plans again first: so the next run merges the pair through the new link, whether or not
- * either record changes. The ambiguous match is gone in the same transaction.
+ * every run plans again first: so the next run merges the pair through the new link even when no
+ * read brings the record back. The ambiguous match is gone in the same transaction.
  */
 import type { Kysely } from 'kysely';
 import type { SourceRecord } from '../connectors/types.js';

@@ -16,7 +16,14 @@ describe('linking an ambiguous match by hand (sandbox HubSpot <-> sandbox Odoo)'
   let other = '';
 
   beforeAll(async () => {
-    w = await world({ contacts: 10 });
+    // No settle window: the pair is not merged merely because the vendor's clock is young.
+    w = await world({
+      contacts: 10,
+      configEdit: (yaml) =>
+        yaml
+          .replace('    sandbox: crm\n', '    sandbox: crm\n    settleSeconds: 0\n')
+          .replace('    sandbox: erp\n', '    sandbox: erp\n    settleSeconds: 0\n'),
+    });
     chosen = await w.createErp({ name: 'Ann Twin', email: 'ann@twins.example', phone: false });
     other = await w.createErp({ name: 'Ann T. (old)', email: 'ANN@twins.example', phone: false });
     contact = await w.createCrm({
