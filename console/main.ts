@@ -20,7 +20,13 @@ interface Route {
 function route(): Route {
   const [path = '', query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const sync = new URLSearchParams(query).get('sync') ?? undefined;
-  return { parts: path.split('/').filter((p) => p !== '').map(decodeURIComponent), ...(sync === undefined ? {} : { sync }) };
+  return {
+    parts: path
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent),
+    ...(sync === undefined ? {} : { sync }),
+  };
 }
 
 function page(r: Route): ComponentChildren {
@@ -34,7 +40,9 @@ function page(r: Route): ComponentChildren {
     case 'dead-letters':
       return id === undefined ? html`<${DeadLetters} ...${sync} />` : html`<${DeadLetterPage} id=${id} />`;
     case 'matches':
-      return id === undefined || more === undefined ? html`<${Matches} ...${sync} />` : html`<${MatchPage} sync=${id} record=${more} />`;
+      return id === undefined || more === undefined
+        ? html`<${Matches} ...${sync} />`
+        : html`<${MatchPage} sync=${id} record=${more} />`;
     case 'reports':
       return id === undefined ? html`<${Reports} ...${sync} />` : html`<${ReportPage} id=${id} />`;
     default:
@@ -89,12 +97,16 @@ class Shell extends Component<Record<string, never>, ShellState> {
           <button type="submit">Sign in</button>
         </form>
         ${error === undefined ? null : html`<p class="error" role="alert">${error}</p>`}
-        <p class="muted">The token is the daemon's <code>server.tokenSecret</code>. It is sent once; a session cookie follows.</p>
+        <p class="muted">
+          The token is the daemon's <code>server.tokenSecret</code>. It is sent once; a session cookie follows.
+        </p>
       </main>`;
     const here = r.parts[0] ?? '';
     return html`<header>
         <strong>Tandem</strong>
-        <nav>${NAV.map(([path, label]) => html`<a href=${`#/${path}`} class=${here === path ? 'here' : ''}>${label}</a>`)}</nav>
+        <nav>
+          ${NAV.map(([path, label]) => html`<a href=${`#/${path}`} class=${here === path ? 'here' : ''}>${label}</a>`)}
+        </nav>
         <button class="link" onClick=${() => void signOut()}>Sign out</button>
       </header>
       <main>${page(r)}</main>`;

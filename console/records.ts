@@ -3,7 +3,11 @@ import { ago, html } from './html.js';
 import type { RecordView } from './types.js';
 
 export function recordCard(title: string, r: RecordView | null) {
-  if (r === null) return html`<div class="record"><h3>${title}</h3><p class="muted">could not be read</p></div>`;
+  if (r === null)
+    return html`<div class="record">
+      <h3>${title}</h3>
+      <p class="muted">could not be read</p>
+    </div>`;
   return html`<div class="record" data-record=${`${r.side}:${r.id}`}>
     <h3>${title}</h3>
     <p class="name">${r.name ?? '(no name)'}</p>
@@ -22,6 +26,10 @@ export function fieldList(fields: Record<string, unknown>) {
   const entries = Object.entries(fields);
   if (entries.length === 0) return null;
   return html`<dl class="fields">
-    ${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null || v === '' ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v)}</dd>`)}
+    ${entries.map(
+      ([k, v]) =>
+        html`<dt>${k}</dt>
+          <dd>${v === null || v === '' ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v)}</dd>`,
+    )}
   </dl>`;
 }

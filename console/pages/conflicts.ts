@@ -14,14 +14,31 @@ export class Conflicts extends Loaded<{ sync?: string }, Conflict[]> {
   view(rows: Conflict[]) {
     if (rows.length === 0) return html`<p>No open conflicts.</p>`;
     return html`<table>
-      <thead><tr><th>#</th><th>sync</th><th>field</th><th>CRM value</th><th>ERP value</th><th>base</th><th>since</th><th></th></tr></thead>
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>sync</th>
+          <th>field</th>
+          <th>CRM value</th>
+          <th>ERP value</th>
+          <th>base</th>
+          <th>since</th>
+          <th></th>
+        </tr>
+      </thead>
       <tbody>
         ${rows.map(
-          (c) => html`<tr data-conflict=${c.id}>
-            <td>${c.id}</td><td>${c.sync}</td><td>${c.field}${c.kind === 'field' ? '' : ` (${c.kind})`}</td>
-            <td>${shown(c.crm)}</td><td>${shown(c.erp)}</td><td>${shown(c.base)}</td><td>${c.createdAt}</td>
-            <td><a href=${`#/conflicts/${c.id}`}>resolve</a></td>
-          </tr>`,
+          (c) =>
+            html`<tr data-conflict=${c.id}>
+              <td>${c.id}</td>
+              <td>${c.sync}</td>
+              <td>${c.field}${c.kind === 'field' ? '' : ` (${c.kind})`}</td>
+              <td>${shown(c.crm)}</td>
+              <td>${shown(c.erp)}</td>
+              <td>${shown(c.base)}</td>
+              <td>${c.createdAt}</td>
+              <td><a href=${`#/conflicts/${c.id}`}>resolve</a></td>
+            </tr>`,
         )}
       </tbody>
     </table>`;
@@ -53,9 +70,20 @@ export class ConflictPage extends Loaded<{ id: string }, Detail, LoadedState<Det
     return html`<h2>Conflict #${c.id}: ${c.field} in ${c.sync} <span class="badge">${c.status}</span></h2>
       ${d.readError === null ? null : html`<p class="error">The records could not be read now: ${d.readError}</p>`}
       <div class="side-by-side">
-        <div>${recordCard('CRM record', d.crm)}<p class="value" data-value="crm">${shown(c.crm)}</p></div>
-        <div class="base"><h3>Base (last agreed)</h3><p class="value" data-value="base">${shown(c.base)}</p></div>
-        <div>${recordCard('ERP record', d.erp)}<p class="value" data-value="erp">${shown(c.erp)}</p></div>
+        <div>
+          ${recordCard('CRM record', d.crm)}
+          <p class="muted">CRM value</p>
+          <p class="value" data-value="crm">${shown(c.crm)}</p>
+        </div>
+        <div class="base">
+          <h3>Base (last agreed)</h3>
+          <p class="value" data-value="base">${shown(c.base)}</p>
+        </div>
+        <div>
+          ${recordCard('ERP record', d.erp)}
+          <p class="muted">ERP value</p>
+          <p class="value" data-value="erp">${shown(c.erp)}</p>
+        </div>
       </div>
       <div class="actions">
         <button disabled=${busy} onClick=${() => this.resolve({ take: 'crm' })}>Take CRM</button>
@@ -67,7 +95,13 @@ export class ConflictPage extends Loaded<{ id: string }, Detail, LoadedState<Det
             void this.resolve({ value: this.state.value ?? '' });
           }}
         >
-          <label>Another value <input name="value" value=${this.state.value ?? ''} onInput=${(e: Event) => this.setState({ value: (e.target as HTMLInputElement).value })} /></label>
+          <label
+            >Another value
+            <input
+              name="value"
+              value=${this.state.value ?? ''}
+              onInput=${(e: Event) => this.setState({ value: (e.target as HTMLInputElement).value })}
+          /></label>
           <button type="submit" disabled=${busy}>Use this value</button>
         </form>
       </div>

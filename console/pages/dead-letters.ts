@@ -9,7 +9,8 @@ export function inWords(error: unknown): string {
   if (typeof error === 'string') return error;
   if (typeof error !== 'object' || error === null) return JSON.stringify(error);
   const e = error as { message?: unknown; code?: unknown; status?: unknown; reason?: unknown; field?: unknown };
-  const message = typeof e.message === 'string' ? e.message : typeof e.reason === 'string' ? e.reason : JSON.stringify(error);
+  const message =
+    typeof e.message === 'string' ? e.message : typeof e.reason === 'string' ? e.reason : JSON.stringify(error);
   const parts = [
     typeof e.status === 'number' ? `HTTP ${e.status}` : null,
     typeof e.code === 'string' ? e.code : null,
@@ -18,7 +19,8 @@ export function inWords(error: unknown): string {
   return `${message.replace(/\s*\n\s*/g, ' ')}${parts.length === 0 ? '' : ` (${parts.join(', ')})`}`;
 }
 
-const target = (d: DeadLetter) => (d.stage === 'map' ? `a record of the other side, ${d.recordId}` : `${d.side.toUpperCase()} record ${d.recordId}`);
+const target = (d: DeadLetter) =>
+  d.stage === 'map' ? `a record of the other side, ${d.recordId}` : `${d.side.toUpperCase()} record ${d.recordId}`;
 
 export class DeadLetters extends Loaded<{ sync?: string }, DeadLetter[]> {
   async load(): Promise<DeadLetter[]> {
@@ -29,21 +31,37 @@ export class DeadLetters extends Loaded<{ sync?: string }, DeadLetter[]> {
   view(rows: DeadLetter[]) {
     if (rows.length === 0) return html`<p>No dead letters.</p>`;
     return html`<table>
-      <thead><tr><th>#</th><th>sync</th><th>write to</th><th>stage</th><th>what went wrong</th><th>since</th><th></th></tr></thead>
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>sync</th>
+          <th>write to</th>
+          <th>stage</th>
+          <th>what went wrong</th>
+          <th>since</th>
+          <th></th>
+        </tr>
+      </thead>
       <tbody>
         ${rows.map(
-          (d) => html`<tr data-letter=${d.id}>
-            <td>${d.id}</td><td>${d.sync}</td><td>${target(d)}</td><td>${d.stage}</td><td>${inWords(d.error)}</td><td>${d.createdAt}</td>
-            <td><a href=${`#/dead-letters/${d.id}`}>open</a></td>
-          </tr>`,
+          (d) =>
+            html`<tr data-letter=${d.id}>
+              <td>${d.id}</td>
+              <td>${d.sync}</td>
+              <td>${target(d)}</td>
+              <td>${d.stage}</td>
+              <td>${inWords(d.error)}</td>
+              <td>${d.createdAt}</td>
+              <td><a href=${`#/dead-letters/${d.id}`}>open</a></td>
+            </tr>`,
         )}
       </tbody>
     </table>`;
   }
 }
 
-export class DeadLetterPage extends Loaded<{ id: string }, DeadLetter | null> {
-  async load(): Promise<DeadLetter | null> {
+export class DeadLetterPage extends Loaded<{ id: string }, DeadLetter> {
+  async load(): Promise<DeadLetter> {
     return (await api.get<{ deadLetter: DeadLetter }>(`/api/dead-letters/${enc(this.props.id)}`)).deadLetter;
   }
 
@@ -53,21 +71,21 @@ export class DeadLetterPage extends Loaded<{ id: string }, DeadLetter | null> {
       return action === 'retry'
         ? `Dead letter #${this.props.id} is back in the outbox (same idempotency key); the next run delivers it.`
         : `Dead letter #${this.props.id} dropped.`;
-    });
+    }, true);
   }
 
-  override async reload(): Promise<void> {
-    // After a retry or a drop the letter is gone: that is the expected outcome, not an error.
-    if (this.state.notice !== undefined) return this.setState({ data: null });
-    return super.reload();
+  override afterGone() {
+    return html`<p><a href="#/dead-letters">All dead letters</a></p>`;
   }
 
-  view(d: DeadLetter | null) {
-    if (d === null) return html`<p><a href="#/dead-letters">All dead letters</a></p>`;
+  view(d: DeadLetter) {
     const busy = this.state.busy === true;
     return html`<h2>Dead letter #${d.id} of ${d.sync}</h2>
       <p class="error-text">${inWords(d.error)}</p>
-      <p>Write to ${target(d)}, stage ${d.stage}, since ${d.createdAt}${d.operationKey === null ? '' : html`, key <code>${d.operationKey}</code>`}.</p>
+      <p>
+        Write to ${target(d)}, stage ${d.stage}, since
+        ${d.createdAt}${d.operationKey === null ? '' : html`, key <code>${d.operationKey}</code>`}.
+      </p>
       <h3>Payload</h3>
       <pre class="payload">${JSON.stringify(d.payload, null, 2)}</pre>
       <div class="actions">

@@ -48,9 +48,8 @@ interface Detail extends Omit<AmbiguousMatch, 'candidates'> {
   candidates: RecordView[];
 }
 
-export class MatchPage extends Loaded<{ sync: string; record: string }, Detail | null> {
-  async load(): Promise<Detail | null> {
-    if (this.state.notice !== undefined) return null;
+export class MatchPage extends Loaded<{ sync: string; record: string }, Detail> {
+  async load(): Promise<Detail> {
     return api.get<Detail>(`/api/syncs/${enc(this.props.sync)}/ambiguous-matches/${enc(this.props.record)}`);
   }
 
@@ -61,11 +60,14 @@ export class MatchPage extends Loaded<{ sync: string; record: string }, Detail |
         { candidate },
       );
       return `Linked CRM ${linked.crmId} with ERP ${linked.erpId}; the next run of ${this.props.sync} merges them.`;
-    });
+    }, true);
   }
 
-  view(d: Detail | null) {
-    if (d === null) return html`<p><a href="#/matches">All ambiguous matches</a></p>`;
+  override afterGone() {
+    return html`<p><a href="#/matches">All ambiguous matches</a></p>`;
+  }
+
+  view(d: Detail) {
     const busy = this.state.busy === true;
     return html`<h2>${recordSide(d).toUpperCase()} record ${d.recordId} of ${d.sync}: which is its counterpart?</h2>
       <p class="muted">Match key: ${d.matchKey}</p>

@@ -38,9 +38,12 @@ export class Overview extends Loaded<Record<string, never>, SyncRow[]> {
       <dl>
         <dt>Last run</dt>
         <dd>
-          ${s.lastRun === null
-            ? 'none yet'
-            : html`${s.lastRun.kind} <strong>${s.lastRun.status}</strong>, ${ago(s.lastRun.finishedAt ?? s.lastRun.startedAt)}`}
+          ${
+            s.lastRun === null
+              ? 'none yet'
+              : html`${s.lastRun.kind} <strong>${s.lastRun.status}</strong>,
+                  ${ago(s.lastRun.finishedAt ?? s.lastRun.startedAt)}`
+          }
         </dd>
         <dt>Since the last success</dt>
         <dd>${seconds(s.sinceSuccessS)}</dd>
@@ -61,9 +64,11 @@ export class Overview extends Loaded<Record<string, never>, SyncRow[]> {
       </dl>
       <div class="actions">
         <button disabled=${busy} onClick=${() => this.control(s.sync, 'run')}>Run now</button>
-        ${s.paused
-          ? html`<button disabled=${busy} onClick=${() => this.control(s.sync, 'resume')}>Resume</button>`
-          : html`<button disabled=${busy} onClick=${() => this.control(s.sync, 'pause')}>Pause</button>`}
+        ${
+          s.paused
+            ? html`<button disabled=${busy} onClick=${() => this.control(s.sync, 'resume')}>Resume</button>`
+            : html`<button disabled=${busy} onClick=${() => this.control(s.sync, 'pause')}>Pause</button>`
+        }
         <a href=${`#/runs?sync=${enc(s.sync)}`}>Run history</a>
       </div>
     </section>`;

@@ -22,13 +22,27 @@ export class Reports extends Loaded<{ sync?: string }, Report[]> {
   view(rows: Report[]) {
     if (rows.length === 0) return html`<p>No drift reports yet (tandem drift &lt;sync&gt;, or drift.schedule).</p>`;
     return html`<table>
-      <thead><tr><th>#</th><th>sync</th><th>when</th><th>agreement</th><th>drift</th><th></th></tr></thead>
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>sync</th>
+          <th>when</th>
+          <th>agreement</th>
+          <th>drift</th>
+          <th></th>
+        </tr>
+      </thead>
       <tbody>
         ${rows.map(
-          (r) => html`<tr data-report=${r.id}>
-            <td>${r.id}</td><td>${r.sync}</td><td>${r.generatedAt}</td><td>${r.summary === null ? '?' : pct(r.summary.agreement)}</td>
-            <td>${counts(r)}${r.repaired ? ' (repaired)' : ''}</td><td><a href=${`#/reports/${r.id}`}>open</a></td>
-          </tr>`,
+          (r) =>
+            html`<tr data-report=${r.id}>
+              <td>${r.id}</td>
+              <td>${r.sync}</td>
+              <td>${r.generatedAt}</td>
+              <td>${r.summary === null ? '?' : pct(r.summary.agreement)}</td>
+              <td>${counts(r)}${r.repaired ? ' (repaired)' : ''}</td>
+              <td><a href=${`#/reports/${r.id}`}>open</a></td>
+            </tr>`,
         )}
       </tbody>
     </table>`;
@@ -68,9 +82,14 @@ export class ReportPage extends Loaded<{ id: string }, Detail, LoadedState<Detai
     const plan = this.state.plan;
     const busy = this.state.busy === true;
     return html`<h2>Drift report #${r.id} of ${r.sync}, ${r.generatedAt}</h2>
-      <p>${r.summary === null ? '' : `${pct(r.summary.agreement)} in agreement; `}${counts(r)}; ${r.summary?.repairable ?? 0} repairable.</p>
+      <p>
+        ${r.summary === null ? '' : `${pct(r.summary.agreement)} in agreement; `}${counts(r)};
+        ${r.summary?.repairable ?? 0} repairable.
+      </p>
       <div class="actions">
-        <button disabled=${busy || d.rows === null} onClick=${() => this.repair(true)}>Preview the repair (dry run)</button>
+        <button disabled=${busy || d.rows === null} onClick=${() => this.repair(true)}>
+          Preview the repair (dry run)
+        </button>
         ${plan === undefined ? null : html`<button class="danger" disabled=${busy} onClick=${() => this.repair(false)}>Repair now (${plan.changes.length} writes)</button>`}
       </div>
       ${plan === undefined ? null : planTable(plan)}
@@ -83,13 +102,25 @@ export class ReportPage extends Loaded<{ id: string }, Detail, LoadedState<Detai
 function planTable(plan: Plan) {
   if (plan.changes.length === 0) return html`<p>The repair would write nothing.</p>`;
   return html`<table class="plan">
-    <thead><tr><th>write to</th><th>action</th><th>record</th><th>from</th><th>fields</th></tr></thead>
+    <thead>
+      <tr>
+        <th>write to</th>
+        <th>action</th>
+        <th>record</th>
+        <th>from</th>
+        <th>fields</th>
+      </tr>
+    </thead>
     <tbody>
       ${plan.changes.map(
-        (c) => html`<tr>
-          <td>${c.side.toUpperCase()}</td><td>${c.action}</td><td>${c.targetId ?? '(new)'}</td><td>${c.sourceId}</td>
-          <td>${c.fields.map((f) => html`<div>${f.field}: ${shown(f.from)} → ${shown(f.to)}</div>`)}</td>
-        </tr>`,
+        (c) =>
+          html`<tr>
+            <td>${c.side.toUpperCase()}</td>
+            <td>${c.action}</td>
+            <td>${c.targetId ?? '(new)'}</td>
+            <td>${c.sourceId}</td>
+            <td>${c.fields.map((f) => html`<div>${f.field}: ${shown(f.from)} → ${shown(f.to)}</div>`)}</td>
+          </tr>`,
       )}
     </tbody>
   </table>`;
@@ -97,17 +128,32 @@ function planTable(plan: Plan) {
 
 function rowsTable(rows: DriftRow[]) {
   if (rows.length === 0) return html`<p>Every record agrees.</p>`;
-  const link = (url: string | undefined, text: string) => (url === undefined ? text : html`<a href=${url} target="_blank" rel="noopener noreferrer">${text}</a>`);
+  const link = (url: string | undefined, text: string) =>
+    url === undefined ? text : html`<a href=${url} target="_blank" rel="noopener noreferrer">${text}</a>`;
   return html`<table class="drift">
-    <thead><tr><th>category</th><th>record</th><th>CRM</th><th>ERP</th><th>what differs</th><th>action</th></tr></thead>
+    <thead>
+      <tr>
+        <th>category</th>
+        <th>record</th>
+        <th>CRM</th>
+        <th>ERP</th>
+        <th>what differs</th>
+        <th>action</th>
+      </tr>
+    </thead>
     <tbody>
       ${rows.map(
-        (row) => html`<tr>
-          <td>${words(row.category)}</td><td>${row.label ?? '(no name)'}</td>
-          <td>${row.crmId === null ? '—' : link(row.urls.crm, row.crmId)}</td><td>${row.erpId === null ? '—' : link(row.urls.erp, row.erpId)}</td>
-          <td>${row.detail}${row.fields.map((f) => html`<div>${f.field}: CRM ${shown(f.crm)}, ERP ${shown(f.erp)} (base ${shown(f.base)})</div>`)}</td>
-          <td>${row.action}</td>
-        </tr>`,
+        (row) =>
+          html`<tr>
+            <td>${words(row.category)}</td>
+            <td>${row.label ?? '(no name)'}</td>
+            <td>${row.crmId === null ? '—' : link(row.urls.crm, row.crmId)}</td>
+            <td>${row.erpId === null ? '—' : link(row.urls.erp, row.erpId)}</td>
+            <td>
+              ${row.detail}${row.fields.map((f) => html`<div>${f.field}: CRM ${shown(f.crm)}, ERP ${shown(f.erp)} (base ${shown(f.base)})</div>`)}
+            </td>
+            <td>${row.action}</td>
+          </tr>`,
       )}
     </tbody>
   </table>`;

@@ -25,21 +25,31 @@ const cell = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringi
 export class Runs extends Loaded<{ sync?: string }, RunList> {
   async load(): Promise<RunList> {
     const query = this.props.sync === undefined ? '' : `?sync=${enc(this.props.sync)}`;
-    return orAbsent(async () => ({ available: true as const, runs: (await api.get<{ runs: Json[] }>(`/api/runs${query}`)).runs }));
+    return orAbsent(async () => ({
+      available: true as const,
+      runs: (await api.get<{ runs: Json[] }>(`/api/runs${query}`)).runs,
+    }));
   }
 
   view(data: RunList) {
     if (!data.available) return notAvailable;
-    if (data.runs.length === 0) return html`<p>No runs recorded${this.props.sync === undefined ? '' : ` for ${this.props.sync}`}.</p>`;
+    if (data.runs.length === 0)
+      return html`<p>No runs recorded${this.props.sync === undefined ? '' : ` for ${this.props.sync}`}.</p>`;
     const columns = ['id', 'sync', 'kind', 'status', 'startedAt', 'finishedAt'];
     return html`<table>
-      <thead><tr>${columns.map((c) => html`<th>${c}</th>`)}<th>changes</th></tr></thead>
+      <thead>
+        <tr>
+          ${columns.map((c) => html`<th>${c}</th>`)}
+          <th>changes</th>
+        </tr>
+      </thead>
       <tbody>
         ${data.runs.map(
-          (r) => html`<tr>
-            ${columns.map((c) => html`<td>${cell(r[c])}</td>`)}
-            <td><a href=${`#/runs/${String(r['id'])}`}>open</a></td>
-          </tr>`,
+          (r) =>
+            html`<tr>
+              ${columns.map((c) => html`<td>${cell(r[c])}</td>`)}
+              <td><a href=${`#/runs/${String(r['id'])}`}>open</a></td>
+            </tr>`,
         )}
       </tbody>
     </table>`;
@@ -60,8 +70,19 @@ export class RunChanges extends Loaded<{ id: string }, Changes> {
     const keys = [...new Set(data.changes.flatMap((c) => Object.keys(c)))];
     return html`<h2>Run #${this.props.id}: ${data.changes.length} records changed</h2>
       <table>
-        <thead><tr>${keys.map((k) => html`<th>${k}</th>`)}</tr></thead>
-        <tbody>${data.changes.map((c) => html`<tr>${keys.map((k) => html`<td>${cell(c[k])}</td>`)}</tr>`)}</tbody>
+        <thead>
+          <tr>
+            ${keys.map((k) => html`<th>${k}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${data.changes.map(
+            (c) =>
+              html`<tr>
+                ${keys.map((k) => html`<td>${cell(c[k])}</td>`)}
+              </tr>`,
+          )}
+        </tbody>
       </table>`;
   }
 }
