@@ -3,7 +3,7 @@
  * report-routes.ts). Like every /api route: `Authorization: Bearer <token>`, or a console session
  * cookie with its CSRF header (docs/console.md).
  */
-import type { RouteSpec } from './routes-spec.js';
+import type { RouteSpec } from './route-types.js';
 import * as c from './console-schemas.js';
 import * as s from './schemas.js';
 
