@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../../src/app.js';
+import { runDrift } from '../../../src/drift/drift.js';
 import { SyncControl } from '../../../src/control/control.js';
 import { collectStatus } from '../../../src/control/status.js';
 import { silentLogger } from '../../../src/logger.js';
@@ -227,5 +228,41 @@ syncs:
     expect((await app.store.parked('contacts', 'crm')).map((p) => p.record.id)).toEqual([contact]);
     const again = await server.inject({ method: 'POST', url, headers: auth, payload: { candidate: a } });
     expect(again.statusCode).toBe(409);
+  });
+
+  it('lists drift reports, opens one with its rows, and previews a repair before enqueueing it', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const sync = app.syncs['contacts'];
+    if (sync === undefined) throw new Error('no contacts sync');
+    const ctx = { sync, store: app.store, logger: silentLogger(), signal: abort.signal };
+    const drift = await runDrift(ctx, {
+      formats: ['json'],
+      outDir: app.config.reportsDir,
+      scratchDir: path.join(app.config.dataDir, 'scratch'),
+    });
+    const list = await server.inject({ method: 'GET', url: '/api/reports?sync=contacts', headers: auth });
+    expect((list.json() as { reports: { id: number }[] }).reports.map((r) => r.id)).toEqual([drift.id]);
+    const opened = await server.inject({ method: 'GET', url: `/api/reports/${drift.id}`, headers: auth });
+    const rows = (opened.json() as { rows: { category: string; repairable: boolean }[] }).rows;
+    expect(rows.some((r) => r.category === 'missing_counterpart' && r.repairable)).toBe(true);
+
+    const pending = (await app.store.outboxCounts('contacts')).pending;
+    const preview = await server.inject({ method: 'POST', url: `/api/reports/${drift.id}/repair`, headers: auth });
+    expect(preview.statusCode).toBe(200);
+    const plan = preview.json() as { dryRun: boolean; changes: { action: string }[]; enqueued: number };
+    expect(plan.dryRun).toBe(true);
+    expect(plan.changes.some((c) => c.action === 'create')).toBe(true);
+    expect(plan.enqueued).toBe(0);
+    expect((await app.store.outboxCounts('contacts')).pending).toBe(pending);
+    expect((await app.store.reports('contacts'))[0]?.repaired).toBe(0);
+
+    const done = await server.inject({
+      method: 'POST',
+      url: `/api/reports/${drift.id}/repair?dryRun=false`,
+      headers: auth,
+    });
+    expect(done.json()).toMatchObject({ dryRun: false });
+    expect((done.json() as { enqueued: number }).enqueued).toBeGreaterThan(0);
+    expect((await app.store.reports('contacts'))[0]?.repaired).toBe(1);
   });
 });
