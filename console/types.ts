@@ -28,6 +28,7 @@ export interface RecordView {
   modifiedAt: string | null;
   archived: boolean;
   fields: Record<string, unknown>;
+  values: Record<string, unknown> | null;
 }
 
 export interface Conflict {

@@ -72,14 +72,16 @@ export class MatchPage extends Loaded<{ sync: string; record: string }, Detail> 
     return html`<h2>${recordSide(d).toUpperCase()} record ${d.recordId} of ${d.sync}: which is its counterpart?</h2>
       <p class="muted">Match key: ${d.matchKey}</p>
       <div class="side-by-side">
-        <div class="subject">${recordCard('This record', d.record)}${fieldList(d.record.fields)}</div>
+        <div class="subject">
+          ${recordCard('This record', d.record)}${fieldList(d.record.values ?? d.record.fields)}
+        </div>
         ${
           d.candidates.length === 0
             ? html`<p>No candidates: records of its own side share its key. Merge or correct them in their system.</p>`
             : d.candidates.map(
                 (c) =>
                   html`<div class="candidate" data-candidate=${c.id}>
-                    ${recordCard(`Candidate ${c.id}`, c)}${fieldList(c.fields)}
+                    ${recordCard(`Candidate ${c.id}`, c)}${fieldList(c.values ?? c.fields)}
                     <button disabled=${busy || !c.found || c.archived} onClick=${() => this.link(c.id)}>
                       Link this one
                     </button>

@@ -17,6 +17,8 @@ export interface RecordView {
   readonly modifiedAt: string | null;
   readonly archived: boolean;
   readonly fields: Readonly<Record<string, unknown>>;
+  /** The mapped (canonical) values, named alike on both sides, so two records compare field by field; null when the mapping refuses the record. */
+  readonly values: Readonly<Record<string, unknown>> | null;
 }
 
 const text = (value: unknown): string | null =>
@@ -56,6 +58,13 @@ export async function readRecordViews(sync: SyncDefinition, side: Side, ids: rea
       modifiedAt: record?.modifiedAt ?? null,
       archived: record?.deleted ?? false,
       fields: record?.fields ?? {},
+      values: record === undefined ? null : canonicalOf(sync, side, record),
     };
   });
+}
+
+/** The record's canonical values; references are left as the vendor gave them (no resolver here). */
+function canonicalOf(sync: SyncDefinition, side: Side, record: SourceRecord): Record<string, unknown> | null {
+  const result = sync.mapping.canonical(side, record);
+  return result.ok ? { ...result.values } : null;
 }

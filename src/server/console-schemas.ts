@@ -43,7 +43,11 @@ export const recordViewSchema = component(
     url: z.string().nullable().describe("the record in the vendor's web UI, where the connector knows it"),
     modifiedAt: z.string().nullable(),
     archived: z.boolean(),
-    fields: z.record(z.string(), z.unknown()),
+    fields: z.record(z.string(), z.unknown()).describe("the vendor's fields as read"),
+    values: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('the mapped values, named alike on both sides; null when the mapping refuses the record'),
   }),
 );
 
