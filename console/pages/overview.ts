@@ -10,6 +10,12 @@ function stateOf(s: SyncRow): string {
   return s.running ? 'running' : 'idle';
 }
 
+function lastRun(s: SyncRow) {
+  const r = s.lastRun;
+  if (r === null) return 'none yet';
+  return html`${r.kind} <strong>${r.status}</strong>${`, ${ago(r.finishedAt ?? r.startedAt)}`}`;
+}
+
 export class Overview extends Loaded<Record<string, never>, SyncRow[]> {
   async load(): Promise<SyncRow[]> {
     return (await api.get<{ syncs: SyncRow[] }>('/api/overview')).syncs;
@@ -27,6 +33,14 @@ export class Overview extends Loaded<Record<string, never>, SyncRow[]> {
     return html`<div class="cards">${syncs.map((s) => this.card(s))}</div>`;
   }
 
+  /** The queues that need a person, each a link to its page (separators as values: htm drops line-break white space). */
+  queues(s: SyncRow) {
+    const q = `?sync=${enc(s.sync)}`;
+    return html`<a href=${`#/dead-letters${q}`}>${s.deadLetters} dead letters</a>${', '}<a href=${`#/conflicts${q}`}
+        >${s.conflicts} conflicts</a
+      >${', '}<a href=${`#/matches${q}`}>${s.ambiguousMatches} ambiguous matches</a>`;
+  }
+
   card(s: SyncRow) {
     const busy = this.state.busy === true;
     const breaker = (side: 'crm' | 'erp') => {
@@ -37,14 +51,7 @@ export class Overview extends Loaded<Record<string, never>, SyncRow[]> {
       <h2>${s.sync} <span class=${`badge state-${stateOf(s)}`} data-state>${stateOf(s)}</span></h2>
       <dl>
         <dt>Last run</dt>
-        <dd>
-          ${
-            s.lastRun === null
-              ? 'none yet'
-              : html`${s.lastRun.kind} <strong>${s.lastRun.status}</strong>,
-                  ${ago(s.lastRun.finishedAt ?? s.lastRun.startedAt)}`
-          }
-        </dd>
+        <dd>${lastRun(s)}</dd>
         <dt>Since the last success</dt>
         <dd>${seconds(s.sinceSuccessS)}</dd>
         <dt>Read up to</dt>
@@ -54,11 +61,7 @@ export class Overview extends Loaded<Record<string, never>, SyncRow[]> {
         <dt>Outbox</dt>
         <dd>${s.outbox.pending} pending, ${s.outbox.done} done, ${s.outbox.dead} dead</dd>
         <dt>Needs a person</dt>
-        <dd>
-          <a href=${`#/dead-letters?sync=${enc(s.sync)}`}>${s.deadLetters} dead letters</a>,
-          <a href=${`#/conflicts?sync=${enc(s.sync)}`}>${s.conflicts} conflicts</a>,
-          <a href=${`#/matches?sync=${enc(s.sync)}`}>${s.ambiguousMatches} ambiguous matches</a>
-        </dd>
+        <dd>${this.queues(s)}</dd>
         <dt>Links</dt>
         <dd>${s.links} linked pairs; schedule <code>${s.schedule}</code></dd>
       </dl>
