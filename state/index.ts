@@ -20,6 +20,7 @@ export type { NewReport } from './reports.js';
 export type { ReportRow } from './schema.js';
 export type { NewOperation, OutboxCounts } from './outbox.js';
 export type { NewDeadLetter, AmbiguousMatch } from './dead-letters.js';
+export type { ManualLink } from './ambiguous-link.js';
 export type { Side, LinkRow, OutboxRow, RunRow, RunStatus, DeadLetterRow } from './schema.js';
 export type { BreakerRecord } from './breakers.js';
 export type { NewConflict } from './conflicts.js';

@@ -14,6 +14,7 @@ import type { BackfillStore } from './backfill-store.js';
 import type { BreakerRecord } from './breakers.js';
 import type { CheckpointInfo } from './checkpoints.js';
 import type { Confirmation } from './confirm.js';
+import type { ManualLink } from './ambiguous-link.js';
 import type { AmbiguousMatch } from './dead-letters.js';
 import type { EngineKind } from './engine.js';
 import type { LeaseStore } from './lease-store.js';
@@ -101,6 +102,12 @@ export interface StateStore {
   dropDeadLetter(id: number): Promise<boolean>;
   countDeadLetters(sync: string): Promise<number>;
   ambiguousMatches(sync: string): Promise<AmbiguousMatch[]>;
+  /**
+   * A person's choice for an ambiguous match: the record is linked to the candidate (empty base, as a
+   * first contact), parked so the next run plans the pair, and the match removed, atomically. False
+   * when there is no such ambiguous match; `LinkConflictError` when either record is linked already.
+   */
+  linkAmbiguousMatch(link: ManualLink): Promise<boolean>;
 
   // Runs, breakers, webhooks, reports.
   startRun(sync: string, kind: string): Promise<number>;

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Cursor, WriteFailure } from '../connectors/types.js';
+import { linkAmbiguous, type ManualLink } from './ambiguous-link.js';
 import { BackfillStore } from './backfill-store.js';
 import { confirmWrites, type Confirmation } from './confirm.js';
 import type { StoreEngine } from './engine.js';
@@ -255,6 +256,10 @@ export class KyselyStateStore implements StateStore {
 
   ambiguousMatches(sync: string): Promise<AmbiguousMatch[]> {
     return listAmbiguous(this.db, sync);
+  }
+
+  linkAmbiguousMatch(link: ManualLink): Promise<boolean> {
+    return this.write(link.sync, (trx) => linkAmbiguous(trx, link, this.now()));
   }
 
   // Run history is not fenced: a run stopped by a lost lease still records why it stopped.

@@ -15,7 +15,7 @@ import {
   registerStatus,
   registerValidate,
 } from './program/inspect-commands.js';
-import { registerConflicts, registerDlq } from './program/queue-commands.js';
+import { registerConflicts, registerDlq, registerMatches } from './program/queue-commands.js';
 import { registerBackfill, registerRun, registerSandbox, registerStart } from './program/run-commands.js';
 
 /** Help order: the everyday commands first, the sandbox last. */
@@ -27,6 +27,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, context: CommandContext) =
   registerValidate,
   registerDlq,
   registerConflicts,
+  registerMatches,
   registerMapping,
   registerDrift,
   registerReports,

@@ -1,6 +1,5 @@
 /** Handlers of the control API (`/api/...`): every one behind the bearer token. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import type { DeadLetterRow } from '../../state/index.js';
 import { parseSince } from '../pipeline/since.js';
 import { isTandemError } from '../errors.js';
@@ -9,23 +8,8 @@ import { listOpenConflicts } from './conflicts.js';
 import type { ServerDeps } from './deps.js';
 import type { Handler } from './health-routes.js';
 import { HttpError } from './http-error.js';
+import { parse, parseJson } from './parse.js';
 import { backfillBodySchema, listQuerySchema, runQuerySchema, syncParamsSchema } from './schemas.js';
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success)
-    throw new HttpError(400, 'BAD_REQUEST', `${what}: ${result.error.issues.map((i) => i.message).join('; ')}`);
-  return result.data;
-}
-
-function parseJson(body: unknown): unknown {
-  if (typeof body !== 'string' || body.trim() === '') return {};
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'the body is not JSON');
-  }
-}
 
 export function controlHandlers(deps: ServerDeps): Record<string, Handler> {
   const { control, store } = deps;
@@ -118,7 +102,7 @@ function backfillHandler(deps: ServerDeps, syncOf: (request: FastifyRequest) => 
 }
 
 /** A dead letter as the API shows it: camelCase, the error parsed, never the payload. */
-function deadLetterView(r: DeadLetterRow): Record<string, unknown> {
+export function deadLetterView(r: DeadLetterRow): Record<string, unknown> {
   return {
     id: r.id,
     sync: r.sync,
@@ -131,7 +115,7 @@ function deadLetterView(r: DeadLetterRow): Record<string, unknown> {
   };
 }
 
-function safeJson(text: string): unknown {
+export function safeJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -92,7 +92,8 @@ export function buildOpenApi(version: string): Json {
       version,
       description:
         'Health, metrics, webhooks and the control API of a running `tandem start`. ' +
-        'Everything but /healthz, /readyz, /openapi.json and the webhooks needs `Authorization: Bearer <token>`.',
+        'Everything but /healthz, /readyz, /openapi.json and the webhooks needs `Authorization: Bearer <token>` ' +
+        '(or a web console session with its CSRF header: docs/console.md).',
     },
     servers: [{ url: 'http://127.0.0.1:8710' }],
     paths,

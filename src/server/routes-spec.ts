@@ -3,32 +3,11 @@
  * handler for every entry (a test checks none is missing) and the OpenAPI document is generated
  * from this table.
  */
-import type { z } from 'zod';
+import type { RouteSpec } from './route-types.js';
+import { CONSOLE_ROUTES } from './console-routes-spec.js';
 import * as s from './schemas.js';
 
-/** `bearer`: `Authorization: Bearer <server.tokenSecret>`; `signature`: the connector's webhook scheme. */
-export type RouteAuth = 'none' | 'bearer' | 'signature';
-
-export interface RouteResponse {
-  readonly description: string;
-  readonly schema?: z.ZodType;
-  /** Default `application/json`. */
-  readonly contentType?: string;
-}
-
-export interface RouteSpec {
-  readonly method: 'GET' | 'POST';
-  /** Fastify style (`/api/syncs/:sync/run`). */
-  readonly path: string;
-  readonly operationId: string;
-  readonly summary: string;
-  readonly tag: 'health' | 'control' | 'webhooks';
-  readonly auth: RouteAuth;
-  readonly params?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly body?: z.ZodType;
-  readonly responses: Readonly<Record<number, RouteResponse>>;
-}
+export type { RouteAuth, RouteResponse, RouteSpec } from './route-types.js';
 
 const unauthorized = { 401: { description: 'missing or wrong bearer token', schema: s.errorSchema } };
 const noSync = { 404: { description: 'no such sync', schema: s.errorSchema } };
@@ -172,6 +151,7 @@ export const ROUTES: readonly RouteSpec[] = [
     query: s.listQuerySchema,
     responses: { 200: { description: 'open conflicts', schema: s.conflictListSchema }, ...unauthorized },
   },
+  ...CONSOLE_ROUTES,
   {
     method: 'POST',
     path: '/webhooks/:connector',

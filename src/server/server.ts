@@ -1,15 +1,19 @@
 /**
  * The daemon's HTTP server (fastify): health, metrics, the OpenAPI document, webhooks and the
- * control API, registered from the route table in routes-spec.ts. Routes whose spec says
- * `bearer` need `Authorization: Bearer <token>` (the scheme in any case), compared in constant time.
+ * control API, registered from the route table in routes-spec.ts, and the web console (console-web.ts).
+ * Routes whose spec says `bearer` need `Authorization: Bearer <token>` (the scheme in any case),
+ * compared in constant time, or a console session (sessions.ts) with its CSRF header to change anything.
  */
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { consoleHandlers } from './console-routes.js';
 import { controlHandlers } from './control-routes.js';
+import { csrfRefusal, registerConsole } from './console-web.js';
 import type { ServerDeps } from './deps.js';
 import { healthHandlers, type Handler } from './health-routes.js';
 import { isHttpError } from './http-error.js';
 import { ROUTES, type RouteSpec } from './routes-spec.js';
+import { SAFE_METHODS } from './sessions.js';
 import { webhookHandlers } from './webhook-routes.js';
 
 /** Request bodies larger than this are refused (a webhook batch is far smaller). */
@@ -37,6 +41,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   const handlers: Record<string, Handler> = {
     ...healthHandlers(deps),
     ...controlHandlers(deps),
+    ...consoleHandlers(deps),
     ...webhookHandlers(deps),
   };
   const specs = new Map<string, RouteSpec>();
@@ -47,15 +52,27 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     app.route({ method: route.method, url: route.path, handler });
   }
 
+  const web = registerConsole(app, deps);
   app.addHook('onRequest', async (request, reply) => {
-    const spec = specs.get(`${request.method} ${request.routeOptions.url ?? ''}`);
+    // HEAD answers as GET does (fastify adds it to every GET route), so it needs what GET needs.
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const spec = specs.get(`${method} ${request.routeOptions.url ?? ''}`);
     if (spec?.auth !== 'bearer') return;
-    if (!bearerMatches(request.headers.authorization, deps.token())) {
+    // The bearer token, when sent, decides alone: it is never sent by a browser on its own.
+    const session = request.headers.authorization === undefined ? web.session(request) : undefined;
+    if (session === undefined) {
+      if (bearerMatches(request.headers.authorization, deps.token())) return;
       deps.logger.warn({ route: spec.path, remote: request.ip }, 'control API: missing or wrong bearer token');
       await reply
         .code(401)
         .header('www-authenticate', 'Bearer')
-        .send({ error: 'UNAUTHORIZED', message: 'send Authorization: Bearer <token>' });
+        .send({ error: 'UNAUTHORIZED', message: 'send Authorization: Bearer <token>, or sign in to the console' });
+      return;
+    }
+    const refusal = SAFE_METHODS.has(request.method) ? undefined : csrfRefusal(request, session);
+    if (refusal !== undefined) {
+      deps.logger.warn({ route: spec.path, remote: request.ip }, `console: ${refusal}`);
+      await reply.code(403).send({ error: 'CSRF', message: refusal });
     }
   });
   app.setNotFoundHandler(async (request, reply) =>

@@ -224,6 +224,41 @@ export function storeContract(fixture: () => StoreFixture): void {
       expect(await store.retryDeadLetter(mapping)).toBe(false);
       expect(await store.ambiguousMatches('contacts')).toEqual([{ ...match, candidates: ['1', '2'] }]);
     });
+
+    it("links an ambiguous record by hand: link with an empty base, record parked, both sides' matches gone", async () => {
+      // CRM record 101 is ambiguous between ERP 7 and 8 (kept under the candidates' side); ERP 7 wants 101 too.
+      const mine = {
+        sync: 'contacts',
+        side: 'erp' as const,
+        recordId: '101',
+        matchKey: 'email',
+        candidates: ['7', '8'],
+      };
+      const theirs = { sync: 'contacts', side: 'crm' as const, recordId: '7', matchKey: 'email', candidates: ['101'] };
+      const other = { sync: 'contacts', side: 'crm' as const, recordId: '8', matchKey: 'email', candidates: ['101'] };
+      await store.commitPage(page('2026-01-01T00:00:00.000Z', [], { ambiguous: [mine, theirs, other] }));
+      const record = {
+        id: '101',
+        version: 'v1',
+        modifiedAt: '2026-01-01T00:00:00.000Z',
+        deleted: false,
+        fields: { email: 'a@x' },
+      };
+      const link = { sync: 'contacts', side: 'crm' as const, record, candidateId: '7' };
+      expect(await store.linkAmbiguousMatch({ ...link, sync: 'other' })).toBe(false);
+      expect(await store.linkAmbiguousMatch(link)).toBe(true);
+      const stored = (await store.links('contacts', ['101'])).get('101');
+      expect([stored?.erp_id, stored?.base]).toEqual(['7', '{}']);
+      expect((await store.parked('contacts', 'crm')).map((w) => w.record)).toEqual([record]);
+      expect(await store.ambiguousMatches('contacts')).toEqual([other]);
+      // Settled: no second link of the record; a record linked elsewhere cannot be linked by hand.
+      expect(await store.linkAmbiguousMatch({ ...link, candidateId: '8' })).toBe(false);
+      await store.commitPage(page('2026-01-02T00:00:00.000Z', [], { ambiguous: [{ ...mine, recordId: '102' }] }));
+      await expect(
+        store.linkAmbiguousMatch({ ...link, record: { ...record, id: '102' }, candidateId: '7' }),
+      ).rejects.toMatchObject({ code: 'LINK_CONFLICT' });
+      expect((await store.ambiguousMatches('contacts')).map((m) => m.recordId)).toEqual(['102', '8']);
+    });
   });
 
   describe('leases', () => {

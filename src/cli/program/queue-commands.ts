@@ -1,10 +1,11 @@
 /**
- * The commands over the queues a person works through: `dlq` (dead letters) and `conflicts`.
+ * The commands over the queues a person works through: `dlq` (dead letters), `conflicts` and `matches`.
  */
 import type { Command } from 'commander';
 import { TandemError } from '../../errors.js';
 import { conflictsCommand } from '../commands/conflicts.js';
 import { dlqCommand } from '../commands/dlq.js';
+import { matchesCommand } from '../commands/matches.js';
 import type { CommandContext } from './context.js';
 
 /** `tandem dlq list|show|retry|drop`. */
@@ -46,6 +47,26 @@ export function registerConflicts(program: Command, { configOption, guard, out }
           throw new TandemError('USAGE', `unknown conflicts action "${action}"; use list, show or resolve`);
         }
         return conflictsCommand(action, id, this.opts(), out);
+      })();
+    });
+}
+
+/** `tandem matches list [sync]` and `tandem matches link <sync> <id> <candidate>`. */
+export function registerMatches(program: Command, { configOption, guard, out }: CommandContext): void {
+  program
+    .command('matches')
+    .description(
+      'ambiguous first-contact matches: list [sync], link <sync> <id> <candidate> (the next run uses the link)',
+    )
+    .argument('<action>', 'list or link')
+    .argument('[args...]', 'list: [sync]; link: <sync> <id> <candidate> (id may be written crm:<id> or erp:<id>)')
+    .addOption(configOption())
+    .option('--json', 'print JSON')
+    .action(function (this: Command, action: string, args: string[]) {
+      return guard(() => {
+        if (action !== 'list' && action !== 'link')
+          throw new TandemError('USAGE', `unknown matches action "${action}"; use list or link`);
+        return matchesCommand(action, args, this.opts<{ config: string; json?: boolean }>(), out);
       })();
     });
 }
