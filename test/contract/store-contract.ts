@@ -224,6 +224,21 @@ export function storeContract(fixture: () => StoreFixture): void {
       expect(await store.retryDeadLetter(mapping)).toBe(false);
       expect(await store.ambiguousMatches('contacts')).toEqual([{ ...match, candidates: ['1', '2'] }]);
     });
+
+    it('retries a record that could not be mapped by parking it, as read, for the next run', async () => {
+      // A deal naming a product the ERP lacked: the cause is fixed on the other side, not in the mapping.
+      const record = { id: '101', modifiedAt: '2026-01-01T00:00:00.000Z', deleted: false, fields: { sku: 'NEW' } };
+      const letter = { sync: 'deals', side: 'erp' as const, stage: 'map', recordId: '101', error: { code: 'X' } };
+      await store.commitPage(page('2026-01-01T00:00:00.000Z', [], { deadLetters: [{ ...letter, payload: record }] }));
+      const [refused] = await store.deadLetters();
+      if (refused === undefined) throw new Error('no letter');
+      expect(await store.retryDeadLetter(refused)).toBe(true);
+      expect(await store.deadLetters()).toEqual([]);
+      expect(await store.parked('deals', 'crm')).toEqual([
+        { sync: 'deals', side: 'crm', record, needsSync: 'deals', needsId: '101' },
+      ]);
+      expect(await store.parked('deals', 'erp')).toEqual([]);
+    });
   });
 
   describe('leases', () => {
