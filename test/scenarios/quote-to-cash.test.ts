@@ -189,6 +189,9 @@ describe('a product missing in Odoo', () => {
     // Time passes: other deals are edited (the reader's checkpoint moves past this deal, which a
     // checkpoint at its own time would re-read), then the product is created in Odoo. The deal did
     // not change, so no run maps it again by itself.
+    // The checkpoint stays behind the vendor's clock as read from its whole-second Date header
+    // (src/pipeline/checkpoint-limit.ts): let more than that pass.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     const other = await newDeal(v, { name: 'Another deal', stage: 'qualifiedtobuy', lines: [SENSOR] });
     await v.run('deals');
     await v.hubspot('PATCH', `/crm/v3/objects/deals/${other}`, { properties: { dealname: 'Another deal, renamed' } });
