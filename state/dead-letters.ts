@@ -1,5 +1,6 @@
 /** Dead letters and ambiguous matches: what a person must look at. */
 import type { Kysely } from 'kysely';
+import { compareTimes } from '../connectors/cursor.js';
 import type { SourceRecord } from '../connectors/types.js';
 import type { Database, DeadLetterRow, Side } from './schema.js';
 import { park } from './waiting.js';
@@ -159,16 +160,26 @@ function refusedRecord(letter: DeadLetterRow): SourceRecord | undefined {
   };
 }
 
-/** Parks a refused record (read from the side opposite the letter's) for the next run; false when the letter holds none. */
+/**
+ * Parks a refused record (read from the side opposite the letter's) for the next run, unless a
+ * later version of it has been mapped since; false when the letter holds no record.
+ */
 async function remapRefused(db: Kysely<Database>, letter: DeadLetterRow, now: string): Promise<boolean> {
   const record = refusedRecord(letter);
   if (record === undefined) return false;
+  const side = other(letter.side);
   await db.transaction().execute(async (trx) => {
-    await park(
-      trx,
-      { sync: letter.sync, side: other(letter.side), record, needsSync: letter.sync, needsId: record.id },
-      now,
-    );
+    // Mapped since (a later version of the record is linked): the letter is history; parking the
+    // version it holds would plan old values over newer ones.
+    const link = await trx
+      .selectFrom('links')
+      .select(['crm_version', 'erp_version'])
+      .where('sync', '=', letter.sync)
+      .where(side === 'crm' ? 'crm_id' : 'erp_id', '=', record.id)
+      .executeTakeFirst();
+    const version = side === 'crm' ? link?.crm_version : link?.erp_version;
+    if (version === undefined || version === null || compareTimes(version, record.modifiedAt) < 0)
+      await park(trx, { sync: letter.sync, side, record, needsSync: letter.sync, needsId: record.id }, now);
     await trx.deleteFrom('dead_letters').where('id', '=', letter.id).execute();
   });
   return true;

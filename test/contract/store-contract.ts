@@ -238,6 +238,20 @@ export function storeContract(fixture: () => StoreFixture): void {
         { sync: 'deals', side: 'crm', record, needsSync: 'deals', needsId: '101' },
       ]);
       expect(await store.parked('deals', 'erp')).toEqual([]);
+
+      // Mapped since (the deal edited, its order made): the old version is not planned again.
+      await store.commitPage(
+        page('2026-01-02T00:00:00.000Z', [], { sync: 'deals', unparked: [{ side: 'crm', id: '101' }] }),
+      );
+      const newer = { sync: 'deals', crmId: '101', erpId: '7', base: {}, crmVersion: '2026-01-02T00:00:00.000Z' };
+      await store.commitPage(
+        page('2026-01-02T00:00:00.000Z', [], { deadLetters: [{ ...letter, payload: record }], links: [newer] }),
+      );
+      const [old] = await store.deadLetters();
+      if (old === undefined) throw new Error('no letter');
+      expect(await store.retryDeadLetter(old)).toBe(true);
+      expect(await store.deadLetters()).toEqual([]);
+      expect(await store.parked('deals', 'crm')).toEqual([]);
     });
   });
 
