@@ -186,11 +186,10 @@ describe('a product missing in Odoo', () => {
     expect(error.message).toContain(`id "${line?.id ?? ''}"`);
     expect(error.message).toContain('"TND-9001"');
 
-    // Time passes: other deals are edited (the reader's checkpoint moves past this deal, which a
-    // checkpoint at its own time would re-read), then the product is created in Odoo. The deal did
-    // not change, so no run maps it again by itself.
-    // The checkpoint stays behind the vendor's clock as read from its whole-second Date header
-    // (src/pipeline/checkpoint-limit.ts): let more than that pass.
+    // Time passes (more than the second by which a checkpoint stays behind the vendor's clock read
+    // from its Date header, src/pipeline/checkpoint-limit.ts), other deals are edited (the reader's
+    // checkpoint moves past this deal; one at its own time would re-read it), then the product is
+    // created in Odoo. The deal did not change, so no run maps it again by itself.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const other = await newDeal(v, { name: 'Another deal', stage: 'qualifiedtobuy', lines: [SENSOR] });
     await v.run('deals');
