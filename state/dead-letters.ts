@@ -1,6 +1,11 @@
 /** Dead letters and ambiguous matches: what a person must look at. */
 import type { Kysely } from 'kysely';
+import { compareTimes } from '../connectors/cursor.js';
+import type { SourceRecord } from '../connectors/types.js';
 import type { Database, DeadLetterRow, Side } from './schema.js';
+import { park } from './waiting.js';
+
+const other = (side: Side): Side => (side === 'crm' ? 'erp' : 'crm');
 
 export interface NewDeadLetter {
   readonly sync: string;
@@ -115,11 +120,14 @@ export async function getDeadLetter(db: Kysely<Database>, id: number): Promise<D
 
 /**
  * Puts a dead operation back in the outbox with its idempotency key and a fresh attempt count,
- * and removes the letter. Returns false when the letter has no operation (a record that could
- * not be mapped: fix the mapping and backfill instead).
+ * and removes the letter. A record that could not be mapped (stage `map`, its payload the record
+ * as read: a deal naming a product the ERP lacked) goes back to the waiting room instead, so the
+ * next run maps it again, as read, whether or not it changed since (the cause may be on the other
+ * side: the product created in the ERP). Returns false for any other letter without an operation
+ * (fix the mapping and backfill instead).
  */
 export async function requeueDeadLetter(db: Kysely<Database>, letter: DeadLetterRow, now: string): Promise<boolean> {
-  if (letter.operation_key === null) return false;
+  if (letter.operation_key === null) return remapRefused(db, letter, now);
   const key = letter.operation_key;
   await db.transaction().execute(async (trx) => {
     await trx
@@ -128,6 +136,50 @@ export async function requeueDeadLetter(db: Kysely<Database>, letter: DeadLetter
       .where('idempotency_key', '=', key)
       .where('status', '=', 'dead')
       .execute();
+    await trx.deleteFrom('dead_letters').where('id', '=', letter.id).execute();
+  });
+  return true;
+}
+
+/** The record a refused letter holds (src/pipeline/process.ts `refuse`), else undefined. */
+function refusedRecord(letter: DeadLetterRow): SourceRecord | undefined {
+  if (letter.stage !== 'map') return undefined;
+  const payload = JSON.parse(letter.payload) as unknown;
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const r = payload as Partial<Record<keyof SourceRecord, unknown>>;
+  const fields = r.fields;
+  if (r.id !== letter.record_id || typeof r.modifiedAt !== 'string' || r.deleted !== false) return undefined;
+  if (typeof fields !== 'object' || fields === null) return undefined;
+  const alternates = r.alternates as SourceRecord['alternates'];
+  return {
+    id: r.id,
+    modifiedAt: r.modifiedAt,
+    deleted: false,
+    fields: fields as Record<string, unknown>,
+    ...(alternates === undefined ? {} : { alternates }),
+  };
+}
+
+/**
+ * Parks a refused record (read from the side opposite the letter's) for the next run, unless a
+ * later version of it has been mapped since; false when the letter holds no record.
+ */
+async function remapRefused(db: Kysely<Database>, letter: DeadLetterRow, now: string): Promise<boolean> {
+  const record = refusedRecord(letter);
+  if (record === undefined) return false;
+  const side = other(letter.side);
+  await db.transaction().execute(async (trx) => {
+    // Mapped since (a later version of the record is linked): the letter is history; parking the
+    // version it holds would plan old values over newer ones.
+    const link = await trx
+      .selectFrom('links')
+      .select(['crm_version', 'erp_version'])
+      .where('sync', '=', letter.sync)
+      .where(side === 'crm' ? 'crm_id' : 'erp_id', '=', record.id)
+      .executeTakeFirst();
+    const version = side === 'crm' ? link?.crm_version : link?.erp_version;
+    if (version === undefined || version === null || compareTimes(version, record.modifiedAt) < 0)
+      await park(trx, { sync: letter.sync, side, record, needsSync: letter.sync, needsId: record.id }, now);
     await trx.deleteFrom('dead_letters').where('id', '=', letter.id).execute();
   });
   return true;

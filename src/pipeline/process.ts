@@ -186,7 +186,8 @@ function refuse(p: PairContext, record: SourceRecord, mine: Exclude<CanonicalRes
       side: them,
       stage: 'map',
       recordId: record.id,
-      payload: record.fields,
+      // The record as read: `tandem dlq retry` maps it again once the cause is fixed (state/dead-letters.ts).
+      payload: record,
       error: { code: mine.code, field: mine.field, message: mine.reason, mapping: sync.mapping.file },
     });
 }

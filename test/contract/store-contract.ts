@@ -259,6 +259,35 @@ export function storeContract(fixture: () => StoreFixture): void {
       ).rejects.toMatchObject({ code: 'LINK_CONFLICT' });
       expect((await store.ambiguousMatches('contacts')).map((m) => m.recordId)).toEqual(['102', '8']);
     });
+
+    it('retries a record that could not be mapped by parking it, as read, for the next run', async () => {
+      // A deal naming a product the ERP lacked: the cause is fixed on the other side, not in the mapping.
+      const record = { id: '101', modifiedAt: '2026-01-01T00:00:00.000Z', deleted: false, fields: { sku: 'NEW' } };
+      const letter = { sync: 'deals', side: 'erp' as const, stage: 'map', recordId: '101', error: { code: 'X' } };
+      await store.commitPage(page('2026-01-01T00:00:00.000Z', [], { deadLetters: [{ ...letter, payload: record }] }));
+      const [refused] = await store.deadLetters();
+      if (refused === undefined) throw new Error('no letter');
+      expect(await store.retryDeadLetter(refused)).toBe(true);
+      expect(await store.deadLetters()).toEqual([]);
+      expect(await store.parked('deals', 'crm')).toEqual([
+        { sync: 'deals', side: 'crm', record, needsSync: 'deals', needsId: '101' },
+      ]);
+      expect(await store.parked('deals', 'erp')).toEqual([]);
+
+      // Mapped since (the deal edited, its order made): the old version is not planned again.
+      await store.commitPage(
+        page('2026-01-02T00:00:00.000Z', [], { sync: 'deals', unparked: [{ side: 'crm', id: '101' }] }),
+      );
+      const newer = { sync: 'deals', crmId: '101', erpId: '7', base: {}, crmVersion: '2026-01-02T00:00:00.000Z' };
+      await store.commitPage(
+        page('2026-01-02T00:00:00.000Z', [], { deadLetters: [{ ...letter, payload: record }], links: [newer] }),
+      );
+      const [old] = await store.deadLetters();
+      if (old === undefined) throw new Error('no letter');
+      expect(await store.retryDeadLetter(old)).toBe(true);
+      expect(await store.deadLetters()).toEqual([]);
+      expect(await store.parked('deals', 'crm')).toEqual([]);
+    });
   });
 
   describe('leases', () => {

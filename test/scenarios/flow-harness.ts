@@ -4,6 +4,7 @@
  * loses a deal in HubSpot (v3 objects API); finance confirms, invoices, posts and pays in Odoo 17
  * (JSON-RPC, through the same wizards its web client uses).
  */
+import fs from 'node:fs';
 import { openApp, type App } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import type { RunStats } from '../../src/pipeline/context.js';
@@ -58,9 +59,16 @@ export interface FlowWorld {
 /** The properties a test reads of a deal. */
 const DEAL_PROPERTIES = ['dealname', 'dealstage', 'amount', 'deal_currency_code', ...BACK_FIELDS];
 
-export async function flowWorld(options: Omit<TestConfigOptions, 'dir' | 'deals'> = {}): Promise<FlowWorld> {
+export interface FlowWorldOptions extends Omit<TestConfigOptions, 'dir' | 'deals'> {
+  /** Edits the config's text before the app opens (e.g. a sync's `lookbackSeconds`). */
+  readonly configEdit?: (yaml: string) => string;
+}
+
+export async function flowWorld(options: FlowWorldOptions = {}): Promise<FlowWorld> {
   const { dir, cleanup } = tempDir();
-  const config = writeTestConfig({ contacts: 200, companies: 60, pageSize: 50, ...options, dir, deals: true });
+  const { configEdit, ...configOptions } = options;
+  const config = writeTestConfig({ contacts: 200, companies: 60, pageSize: 50, ...configOptions, dir, deals: true });
+  if (configEdit !== undefined) fs.writeFileSync(config, configEdit(fs.readFileSync(config, 'utf8')));
   const app = await openApp(config, { logger: silentLogger() });
   const crmUrl = app.sandbox?.crm.url;
   const erpUrl = app.sandbox?.erp.url;

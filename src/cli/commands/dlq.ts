@@ -1,7 +1,8 @@
 /**
  * `tandem dlq list|show|retry|drop`: the dead letters, read and handled from the state store.
  * A retry puts the operation back in the outbox with the same idempotency key, so the vendor-side
- * protections (upsert by key, create-if-absent) still hold; the next run delivers it.
+ * protections (upsert by key, create-if-absent) still hold; the next run delivers it. A record that
+ * could not be mapped (a deal naming a product the ERP lacked) is mapped again by the next run.
  */
 import type { DeadLetterRow } from '../../../state/index.js';
 import { TandemError } from '../../errors.js';
@@ -73,7 +74,9 @@ export async function dlqCommand(
         );
       }
       out.line(
-        `dead letter #${id} is back in the outbox (same idempotency key); the next run of ${row.sync} delivers it`,
+        row.operation_key === null
+          ? `dead letter #${id}: record ${row.record_id} is mapped again by the next run of ${row.sync}`
+          : `dead letter #${id} is back in the outbox (same idempotency key); the next run of ${row.sync} delivers it`,
       );
     } else {
       await app.store.dropDeadLetter(id);
