@@ -16,6 +16,7 @@ import { deliverAll } from '../pipeline/deliver.js';
 import { applyMerges, mergesOfVanished } from '../pipeline/merges.js';
 import { planDelete, type Builder, type PlannedChange } from '../pipeline/plan-writes.js';
 import { processPage } from '../pipeline/process.js';
+import { historyOf } from '../pipeline/history.js';
 import { startRunState } from '../pipeline/run-state.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
 import { connectorOf, fieldsOf, objectOf, other } from '../pipeline/sides.js';
@@ -89,7 +90,8 @@ export async function repair(
       changes.push(...parts.changes);
       conflicts += parts.conflicts?.length ?? 0;
       keys.push(...parts.operations.map((o) => o.key));
-      if (!options.dryRun) await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
+      if (runId !== undefined)
+        await store.commitPage({ sync: sync.name, side, cursor: null, ...parts, ...historyOf(ctx, runId, parts.changes) });
     }
   }
 
@@ -100,7 +102,15 @@ export async function repair(
     conflicts += out.conflicts.length;
     stats.conflicts += out.conflicts.length;
     keys.push(...out.operations.map((o) => o.key));
-    if (!options.dryRun) await store.commitPage({ sync: sync.name, side: 'crm', cursor: null, ambiguous: [], ...out });
+    if (runId !== undefined)
+      await store.commitPage({
+        sync: sync.name,
+        side: 'crm',
+        cursor: null,
+        ambiguous: [],
+        ...out,
+        ...historyOf(ctx, runId, out.changes),
+      });
   }
 
   // Counted from the outbox, not from the plan: a key already dead-lettered is not enqueued again.

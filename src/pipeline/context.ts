@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { CompiledMapping } from '../mapping/compile.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
 import type { BackfillProgress, BackfillSummary } from './backfill-progress.js';
+import type { HistorySettings } from './history.js';
 import type { CatalogMemo } from './resolver.js';
 
 /** A sync ready to run: its config, compiled mapping and both connectors. */
@@ -16,6 +17,8 @@ export interface SyncDefinition {
   readonly erp: RuntimeConnector;
   /** The objects of the syncs this sync's reference fields name (companies: contacts' parent_id). */
   readonly referenced?: Readonly<Record<string, { readonly crm: string; readonly erp: string }>>;
+  /** Run history retention and redaction (config `history`, `log.redact`); absent: the defaults, nothing redacted. */
+  readonly history?: HistorySettings;
 }
 
 export interface RunContext {
