@@ -4,6 +4,7 @@
  * from this table.
  */
 import type { z } from 'zod';
+import { RUN_ROUTES } from './run-routes.js';
 import * as s from './schemas.js';
 
 /** `bearer`: `Authorization: Bearer <server.tokenSecret>`; `signature`: the connector's webhook scheme. */
@@ -172,6 +173,7 @@ export const ROUTES: readonly RouteSpec[] = [
     query: s.listQuerySchema,
     responses: { 200: { description: 'open conflicts', schema: s.conflictListSchema }, ...unauthorized },
   },
+  ...RUN_ROUTES,
   {
     method: 'POST',
     path: '/webhooks/:connector',

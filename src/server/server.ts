@@ -10,6 +10,7 @@ import type { ServerDeps } from './deps.js';
 import { healthHandlers, type Handler } from './health-routes.js';
 import { isHttpError } from './http-error.js';
 import { ROUTES, type RouteSpec } from './routes-spec.js';
+import { runHandlers } from './run-routes.js';
 import { webhookHandlers } from './webhook-routes.js';
 
 /** Request bodies larger than this are refused (a webhook batch is far smaller). */
@@ -37,6 +38,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   const handlers: Record<string, Handler> = {
     ...healthHandlers(deps),
     ...controlHandlers(deps),
+    ...runHandlers(deps),
     ...webhookHandlers(deps),
   };
   const specs = new Map<string, RouteSpec>();
