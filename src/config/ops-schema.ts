@@ -43,7 +43,12 @@ export const alertsSchema = z
     targets: z.array(alertTargetSchema).min(1, 'name at least one target, or remove `alerts`'),
     /** The console's address as people open it; alerts link to its pages. Default: server.publicUrl. */
     consoleUrl: z.url().optional().describe('the web console as people reach it; default server.publicUrl'),
-    batchMs: z.int().min(0).max(3_600_000).default(10_000).describe('alerts raised within this window go in one message'),
+    batchMs: z
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(10_000)
+      .describe('alerts raised within this window go in one message'),
     maxPerBatch: z.int().min(1).max(1000).default(50).describe('alerts per message at most'),
     maxPerMinute: z.int().min(1).max(600).default(20).describe('messages per target per minute at most'),
     staleAfterMinutes: z

@@ -91,7 +91,13 @@ export async function repair(
       conflicts += parts.conflicts?.length ?? 0;
       keys.push(...parts.operations.map((o) => o.key));
       if (runId !== undefined)
-        await store.commitPage({ sync: sync.name, side, cursor: null, ...parts, ...historyOf(ctx, runId, parts.changes) });
+        await store.commitPage({
+          sync: sync.name,
+          side,
+          cursor: null,
+          ...parts,
+          ...historyOf(ctx, runId, parts.changes),
+        });
     }
   }
 

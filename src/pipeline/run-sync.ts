@@ -41,7 +41,13 @@ export async function runSync(given: RunContext, options: RunOptions): Promise<R
       if (delivered.interrupted || stats.status !== 'succeeded') break;
       const parts = await processWaiting(ctx, side, stats);
       if (parts !== undefined) {
-        await store.commitPage({ sync: sync.name, side, cursor: null, ...parts, ...historyOf(ctx, runId, parts.changes) });
+        await store.commitPage({
+          sync: sync.name,
+          side,
+          cursor: null,
+          ...parts,
+          ...historyOf(ctx, runId, parts.changes),
+        });
         delivered = await deliverAll(ctx, run);
       }
     }
