@@ -1,6 +1,6 @@
 /**
  * The daemon's alerts (config `alerts`): a notifier over the configured targets and a watch over
- * the state, checked after every run and every `CHECK_EVERY_MS`. Nothing here runs in a run's
+ * the state, checked after every run and every `checkEverySeconds`. Nothing here runs in a run's
  * path: a run's end only starts a check, which queues alerts the notifier sends in the background.
  */
 import path from 'node:path';
@@ -11,8 +11,6 @@ import type { SilenceState } from '../webhooks/silence.js';
 import { AlertNotifier } from './notifier.js';
 import { targetHandles } from './targets.js';
 import { AlertWatch } from './watch.js';
-
-const CHECK_EVERY_MS = 30_000;
 
 export interface DaemonAlerts {
   /** Starts a check now (after a run); returns at once. */
@@ -60,7 +58,7 @@ export async function startAlerts(
   const check = (): void => {
     checking ??= watch.check().finally(() => (checking = undefined));
   };
-  const timer = setInterval(check, CHECK_EVERY_MS);
+  const timer = setInterval(check, config.checkEverySeconds * 1000);
   timer.unref();
   log.info({ targets: config.targets.length }, 'alerts on');
   return {

@@ -51,6 +51,12 @@ export const alertsSchema = z
       .describe('alerts raised within this window go in one message'),
     maxPerBatch: z.int().min(1).max(1000).default(50).describe('alerts per message at most'),
     maxPerMinute: z.int().min(1).max(600).default(20).describe('messages per target per minute at most'),
+    checkEverySeconds: z
+      .int()
+      .min(1)
+      .max(3600)
+      .default(30)
+      .describe('how often the daemon looks for something to alert about (and after every run)'),
     staleAfterMinutes: z
       .int()
       .min(1)

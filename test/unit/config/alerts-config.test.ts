@@ -53,6 +53,7 @@ describe('history and alerts config', () => {
       batchMs: 10_000,
       maxPerBatch: 50,
       maxPerMinute: 20,
+      checkEverySeconds: 30,
       staleAfterMinutes: 60,
       driftBelow: 0.95,
     });
