@@ -36,6 +36,13 @@ export interface PlannedChange {
   readonly fields: readonly { readonly field: string; readonly from: Value; readonly to: Value }[];
 }
 
+/** A change as a plan prints it: without its operation's idempotency key (the run history's join). */
+export function inWords(change: PlannedChange): PlannedChange {
+  const { key, ...rest } = change;
+  void key;
+  return rest;
+}
+
 /** What planning collects for one page. */
 export interface Builder {
   readonly operations: NewOperation[];
