@@ -1,11 +1,10 @@
 /** What one run of one sync is given: everything it touches comes in here, nothing is global. */
-import type { StateStore } from '../../state/index.js';
+import type { HistoryLimits, StateStore } from '../../state/index.js';
 import type { SyncEntry } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import type { CompiledMapping } from '../mapping/compile.js';
 import type { RuntimeConnector } from '../runtime/instrument.js';
 import type { BackfillProgress, BackfillSummary } from './backfill-progress.js';
-import type { HistorySettings } from './history.js';
 import type { CatalogMemo } from './resolver.js';
 
 /** A sync ready to run: its config, compiled mapping and both connectors. */
@@ -19,6 +18,13 @@ export interface SyncDefinition {
   readonly referenced?: Readonly<Record<string, { readonly crm: string; readonly erp: string }>>;
   /** Run history retention and redaction (config `history`, `log.redact`); absent: the defaults, nothing redacted. */
   readonly history?: HistorySettings;
+}
+
+/** The run history's settings: `history` (retention) and `log.redact` (personal data) of the config. */
+export interface HistorySettings {
+  readonly limits: HistoryLimits;
+  /** pino redaction paths (`*.email`, `fields.phone`): a field named by a path's last key is redacted. */
+  readonly redact: readonly string[];
 }
 
 export interface RunContext {

@@ -8,12 +8,7 @@ import type { Logger } from '../logger.js';
 import type { RunContext } from './context.js';
 import type { PlannedChange } from './plan-writes.js';
 
-/** The run history's settings: `history` (retention) and `log.redact` (personal data) of the config. */
-export interface HistorySettings {
-  readonly limits: HistoryLimits;
-  /** pino redaction paths (`*.email`, `fields.phone`): a field named by a path's last key is redacted. */
-  readonly redact: readonly string[];
-}
+export type { HistorySettings } from './context.js';
 
 export const REDACTED = '[redacted]';
 

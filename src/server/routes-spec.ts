@@ -4,7 +4,7 @@
  * from this table.
  */
 import type { z } from 'zod';
-import { RUN_ROUTES } from './run-routes.js';
+import * as r from './run-schemas.js';
 import * as s from './schemas.js';
 
 /** `bearer`: `Authorization: Bearer <server.tokenSecret>`; `signature`: the connector's webhook scheme. */
@@ -33,6 +33,41 @@ export interface RouteSpec {
 
 const unauthorized = { 401: { description: 'missing or wrong bearer token', schema: s.errorSchema } };
 const noSync = { 404: { description: 'no such sync', schema: s.errorSchema } };
+
+/** The run history (src/server/run-routes.ts). */
+const RUN_ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'GET',
+    path: '/api/runs',
+    operationId: 'listRuns',
+    summary: 'Run history, newest first: every run, backfill and repair with its figures.',
+    tag: 'control',
+    auth: 'bearer',
+    query: r.runListQuerySchema,
+    responses: {
+      200: { description: 'the runs', schema: r.runListSchema },
+      400: { description: 'bad query', schema: s.errorSchema },
+      ...unauthorized,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/runs/:id/changes',
+    operationId: 'listRunChanges',
+    summary:
+      'What one run changed, record by record, each field before -> after (personal data redacted per log.redact).',
+    tag: 'control',
+    auth: 'bearer',
+    params: r.runParamsSchema,
+    query: r.runChangesQuerySchema,
+    responses: {
+      200: { description: 'the run and its changes', schema: r.runChangesSchema },
+      400: { description: 'bad id or query', schema: s.errorSchema },
+      ...unauthorized,
+      404: { description: 'no such run (pruned, or never run)', schema: s.errorSchema },
+    },
+  },
+];
 
 export const ROUTES: readonly RouteSpec[] = [
   {

@@ -1,12 +1,10 @@
-/** The run history over HTTP: `GET /api/runs` and `GET /api/runs/{id}/changes` (docs/operations.md). */
+/** The run history's handlers: `GET /api/runs` and `GET /api/runs/{id}/changes` (docs/operations.md; specs in routes-spec.ts). */
 import type { z } from 'zod';
 import { changeView, runView } from '../pipeline/history-view.js';
 import type { ServerDeps } from './deps.js';
 import type { Handler } from './health-routes.js';
 import { HttpError } from './http-error.js';
-import type { RouteSpec } from './routes-spec.js';
 import * as s from './run-schemas.js';
-import { errorSchema } from './schemas.js';
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -18,42 +16,6 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
     );
   return result.data;
 }
-
-const unauthorized = { 401: { description: 'missing or wrong bearer token', schema: errorSchema } };
-
-export const RUN_ROUTES: readonly RouteSpec[] = [
-  {
-    method: 'GET',
-    path: '/api/runs',
-    operationId: 'listRuns',
-    summary: 'Run history, newest first: every run, backfill and repair with its figures.',
-    tag: 'control',
-    auth: 'bearer',
-    query: s.runListQuerySchema,
-    responses: {
-      200: { description: 'the runs', schema: s.runListSchema },
-      400: { description: 'bad query', schema: errorSchema },
-      ...unauthorized,
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/runs/:id/changes',
-    operationId: 'listRunChanges',
-    summary:
-      'What one run changed, record by record, each field before -> after (personal data redacted per log.redact).',
-    tag: 'control',
-    auth: 'bearer',
-    params: s.runParamsSchema,
-    query: s.runChangesQuerySchema,
-    responses: {
-      200: { description: 'the run and its changes', schema: s.runChangesSchema },
-      400: { description: 'bad id or query', schema: errorSchema },
-      ...unauthorized,
-      404: { description: 'no such run (pruned, or never run)', schema: errorSchema },
-    },
-  },
-];
 
 export function runHandlers(deps: ServerDeps): Record<string, Handler> {
   const { store } = deps;
