@@ -19,7 +19,7 @@ import { describeError } from '../errors.js';
 import { REDACT_PATHS, type Logger } from '../logger.js';
 import { SyncControl } from '../control/control.js';
 import { API_VERSION } from '../server/openapi.js';
-import { startAlerts, type DaemonAlerts } from '../alerts/start.js';
+import { startAlerts, type DaemonAlerts } from './alerts.js';
 import { holdDaemonLeases } from './daemon-leases.js';
 import { scheduleDrift } from './drift-schedule.js';
 import { startServerRuntime, type ServerRuntime } from '../server/runtime.js';

@@ -8,9 +8,9 @@ import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { CircuitName } from '../runtime/breaker.js';
 import type { SilenceState } from '../webhooks/silence.js';
-import { AlertNotifier } from './notifier.js';
-import { targetHandles } from './targets.js';
-import { AlertWatch } from './watch.js';
+import { AlertNotifier } from '../alerts/notifier.js';
+import { targetHandles } from '../alerts/targets.js';
+import { AlertWatch } from '../alerts/watch.js';
 
 export interface DaemonAlerts {
   /** Starts a check now (after a run); returns at once. */
