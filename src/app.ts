@@ -120,7 +120,8 @@ function syncDefinitions(
           return target === undefined ? [] : [[name, { crm: target.crmObject, erp: target.erpObject }]];
         }),
       );
-      syncs[sync.name] = Object.freeze({ name: sync.name, config: sync, mapping, crm, erp, referenced });
+      const history = { limits: config.history, redact: config.logRedact };
+      syncs[sync.name] = Object.freeze({ name: sync.name, config: sync, mapping, crm, erp, referenced, history });
     }
   }
   return syncs;

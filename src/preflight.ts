@@ -6,7 +6,7 @@
 import { connectorRegistry } from '../connectors/index.js';
 import { loadConfigSource, unknownSync, type Config } from './config/load.js';
 import { throwProblems } from './config/problems.js';
-import { secretProblems, stateSecretProblems } from './config/secret-check.js';
+import { alertSecretProblems, secretProblems, stateSecretProblems } from './config/secret-check.js';
 import type { YamlSource } from './config/yaml-source.js';
 import { isConfigError, type ConfigError } from './errors.js';
 import { loadMappings } from './mapping/load.js';
@@ -73,6 +73,7 @@ export function preflight(configFile: string, options: PreflightOptions): Prefli
         ...(options.env === undefined ? {} : { env: options.env }),
       }),
     );
+  if (options.server === true) problems.push(...alertSecretProblems(config, source, options.env));
   throwProblems(problems);
   return { config, source, mappings };
 }

@@ -13,6 +13,7 @@ export type { PostgresSettings } from './postgres-engine.js';
 export { postgresUrlProblem } from './postgres-url.js';
 export type { EngineKind } from './engine.js';
 export type { PageCommit } from './page-commit.js';
+export type { ChangeAction, FieldChange, HistoryLimits, RecordChange, RunChange, RunFilter } from './run-history.js';
 export type { Confirmation } from './confirm.js';
 export type { CheckpointInfo } from './checkpoints.js';
 export type { LinkPage } from './links.js';

@@ -272,6 +272,28 @@ const m0010LinkMarkers = (t: Types): Migration => ({
   },
 });
 
+const m0011RunChanges = (t: Types): Migration => ({
+  async up(db: Kysely<unknown>) {
+    // Run history: what each run changed, record by record (state/run-history.ts).
+    await db.schema
+      .createTable('run_changes')
+      .addColumn('id', ...t.id)
+      .addColumn('run_id', 'integer', (c) => c.notNull())
+      .addColumn('sync', 'text', (c) => c.notNull())
+      .addColumn('side', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('record_id', 'text')
+      .addColumn('source_id', 'text', (c) => c.notNull())
+      .addColumn('op_key', 'text')
+      .addColumn('fields', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('run_changes_run').on('run_changes').columns(['run_id', 'id']).execute();
+    // Listing runs newest first and pruning them by age.
+    await db.schema.createIndex('runs_started').on('runs').columns(['started_at']).execute();
+  },
+});
+
 const migrationsFor = (t: Types): Record<string, Migration> => ({
   '0001_initial': m0001Initial(t),
   '0002_breakers': m0002Breakers(t),
@@ -282,6 +304,7 @@ const migrationsFor = (t: Types): Record<string, Migration> => ({
   '0008_leases': m0008Leases(t),
   '0009_webhook_replay': m0009WebhookReplay(t),
   '0010_link_markers': m0010LinkMarkers(t),
+  '0011_run_changes': m0011RunChanges(t),
 });
 
 /** The migrations of `kind`'s schema: the same names, in the same order, on every engine. */

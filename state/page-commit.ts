@@ -6,6 +6,7 @@ import { openConflict, type NewConflict } from './conflicts.js';
 import { addDeadLetter, recordAmbiguous, type AmbiguousMatch, type NewDeadLetter } from './dead-letters.js';
 import { linksByCrmId, mergeInto, mergeLink, type LinkUpdate } from './links.js';
 import { enqueueAll, type NewOperation } from './outbox.js';
+import { recordChanges, type RecordChange } from './run-history.js';
 import type { Database, Side } from './schema.js';
 import { park, unpark, type WaitingRecord } from './waiting.js';
 
@@ -25,6 +26,10 @@ export interface PageCommit {
   readonly unparked?: readonly { readonly side: Side; readonly id: string }[];
   /** Links to create or update without a write (settled fields, versions seen). */
   readonly links?: readonly LinkUpdate[];
+  /** The run this page belongs to: its `changes` go into the run history (absent: not recorded). */
+  readonly run?: number;
+  /** The writes planned, record by record, with their fields before -> after. */
+  readonly changes?: readonly RecordChange[];
 }
 
 /** Writes everything of `commit` inside the caller's transaction (the store's fenced, retried write). */
@@ -36,6 +41,8 @@ export async function writePage(trx: Kysely<Database>, commit: PageCommit, now: 
   await mergeLinks(trx, commit.sync, commit.links ?? [], now);
   for (const gone of commit.unparked ?? []) await unpark(trx, commit.sync, gone.side, gone.id);
   for (const waiting of commit.parked ?? []) await park(trx, waiting, now);
+  if (commit.run !== undefined && commit.changes !== undefined && commit.changes.length > 0)
+    await recordChanges(trx, commit.sync, commit.run, commit.changes, now);
   if (commit.cursor !== null) await writeCheckpoint(trx, commit.sync, commit.side, commit.cursor, now);
 }
 

@@ -53,6 +53,25 @@ export interface RunTable {
   pid: number | null;
 }
 
+/** One record a run changed (state/run-history.ts): a planned write with its fields before -> after. */
+export interface RunChangeTable {
+  id: Generated<number>;
+  run_id: number;
+  sync: string;
+  /** The side written to. */
+  side: Side;
+  /** create, update, archive, restore. */
+  action: string;
+  /** The record written; null for a create (the outbox row has its id once delivered). */
+  record_id: string | null;
+  source_id: string;
+  /** The operation's idempotency key, joined to the outbox for its delivery status. */
+  op_key: string | null;
+  /** JSON: `[{ field, from, to }]`, personal data redacted per `log.redact`. */
+  fields: string;
+  at: string;
+}
+
 /** `dropped`: a dead operation a person dropped (`tandem dlq drop`); its key is free for the same write later. */
 export type OutboxStatus = 'pending' | 'done' | 'dead' | 'superseded' | 'dropped';
 
@@ -247,6 +266,7 @@ export interface Database {
   checkpoints: CheckpointTable;
   links: LinkTable;
   runs: RunTable;
+  run_changes: RunChangeTable;
   outbox: OutboxTable;
   dead_letters: DeadLetterTable;
   ambiguous_matches: AmbiguousMatchTable;

@@ -23,6 +23,7 @@ import type { LinkPage } from './links.js';
 import type { OutboxCounts } from './outbox.js';
 import type { PageCommit } from './page-commit.js';
 import type { NewReport } from './reports.js';
+import type { HistoryLimits, RunChange, RunFilter } from './run-history.js';
 import type {
   ConflictRow,
   DeadLetterRow,
@@ -113,6 +114,13 @@ export interface StateStore {
   startRun(sync: string, kind: string): Promise<number>;
   finishRun(id: number, status: RunStatus, stats: unknown, error: string | null): Promise<void>;
   lastRun(sync: string, status?: RunStatus): Promise<RunRow | undefined>;
+  /** Runs, newest first (state/run-history.ts). */
+  runs(filter?: RunFilter): Promise<RunRow[]>;
+  run(id: number): Promise<RunRow | undefined>;
+  /** What run `id` changed, in commit order; `recordId` narrows to one record (either side's id). */
+  runChanges(id: number, recordId?: string): Promise<RunChange[]>;
+  /** Deletes runs older than `keepDays` with their changes, then changes past `maxChanges`; what it deleted. */
+  pruneHistory(limits: HistoryLimits, nowMs?: number): Promise<{ runs: number; changes: number }>;
   loadBreaker(connector: string): Promise<BreakerRecord | undefined>;
   saveBreaker(connector: string, circuit: string, state: unknown): Promise<void>;
   breakers(): Promise<BreakerRecord[]>;

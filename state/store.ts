@@ -31,6 +31,15 @@ import { writePage, type PageCommit } from './page-commit.js';
 import { outboxCounts, pending, recordFailure, statusesOf, supersede, type OutboxCounts } from './outbox.js';
 import { addReport, lastReport, listReports, markRepaired, type NewReport } from './reports.js';
 import { closeAbandonedRuns, finishRun, lastRun, startRun } from './runs.js';
+import {
+  getRun,
+  listChanges,
+  listRuns,
+  pruneHistory,
+  type HistoryLimits,
+  type RunChange,
+  type RunFilter,
+} from './run-history.js';
 import { sql } from 'kysely';
 import type { StateStore } from './state-store.js';
 import { rememberWebhook } from './webhook-replay.js';
@@ -269,6 +278,22 @@ export class KyselyStateStore implements StateStore {
 
   finishRun(id: number, status: RunStatus, stats: unknown, error: string | null): Promise<void> {
     return this.engine.retry(() => finishRun(this.db, id, status, stats, error, this.now()));
+  }
+
+  runs(filter?: RunFilter): Promise<RunRow[]> {
+    return listRuns(this.db, filter);
+  }
+
+  run(id: number): Promise<RunRow | undefined> {
+    return getRun(this.db, id);
+  }
+
+  runChanges(id: number, recordId?: string): Promise<RunChange[]> {
+    return listChanges(this.db, id, recordId);
+  }
+
+  pruneHistory(limits: HistoryLimits, nowMs = Date.now()): Promise<{ runs: number; changes: number }> {
+    return this.engine.retry(() => pruneHistory(this.db, limits, nowMs));
   }
 
   loadBreaker(connector: string): Promise<BreakerRecord | undefined> {

@@ -15,6 +15,7 @@ import {
   registerStatus,
   registerValidate,
 } from './program/inspect-commands.js';
+import { registerRuns } from './program/history-commands.js';
 import { registerConflicts, registerDlq, registerMatches } from './program/queue-commands.js';
 import { registerBackfill, registerRun, registerSandbox, registerStart } from './program/run-commands.js';
 
@@ -24,6 +25,7 @@ const REGISTRATIONS: ReadonlyArray<(program: Command, context: CommandContext) =
   registerRun,
   registerBackfill,
   registerStatus,
+  registerRuns,
   registerValidate,
   registerDlq,
   registerConflicts,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { connectorRegistry, connectorKinds } from '../../connectors/index.js';
 import type { ConfigError } from '../errors.js';
 import { closest } from './closest.js';
+import type { AlertsConfig, HistoryConfig } from './ops-schema.js';
 import { throwProblems } from './problems.js';
 import {
   configSchema,
@@ -49,6 +50,10 @@ export interface Config {
   readonly logRedact: readonly string[];
   /** The HTTP server, when configured. */
   readonly server: ServerConfig | undefined;
+  /** Run history retention (`history`). */
+  readonly history: HistoryConfig;
+  /** Notifications to people (`alerts`); undefined: none. */
+  readonly alerts: AlertsConfig | undefined;
   readonly sandbox: SandboxConfig;
   readonly connectors: Readonly<Record<string, ConnectorEntry>>;
   readonly syncs: Readonly<Record<string, SyncEntry>>;
@@ -111,6 +116,8 @@ export function loadConfigSource(file: string): {
     logLevel: raw.log.level,
     logRedact: Object.freeze([...raw.log.redact]),
     server: raw.server,
+    history: raw.history,
+    alerts: raw.alerts,
     sandbox: raw.sandbox,
     connectors: Object.freeze(connectors),
     syncs: Object.freeze(syncs),

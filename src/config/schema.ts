@@ -6,26 +6,10 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { postgresUrlProblem } from '../../state/index.js';
+import { secretRefSchema } from './secret-ref.js';
+import { alertsSchema, historySchema } from './ops-schema.js';
 
-const SECRET_FORMS = '{ env: VARIABLE } (an environment variable) or { file: path } (a file holding it)';
-
-/** Where a secret comes from: an environment variable or a file (re-read when it changes). */
-export const secretRefSchema = z.union(
-  [
-    z.strictObject({ env: z.string().min(1).describe('environment variable that holds the secret') }),
-    z.strictObject({ file: z.string().min(1).describe('file whose content (trimmed) is the secret') }),
-  ],
-  {
-    // A secret is never written in the YAML: say so, rather than zod's "Invalid input".
-    error: (issue) =>
-      issue.input === undefined
-        ? `is required: write ${SECRET_FORMS}`
-        : typeof issue.input === 'string' || typeof issue.input === 'number'
-          ? 'a secret is never written in the config in clear; put it in an environment variable or a file, and write { env: VARIABLE } or { file: path } here'
-          : `expected ${SECRET_FORMS}`,
-  },
-);
-export type SecretRef = z.infer<typeof secretRefSchema>;
+export { secretRefSchema, type SecretRef } from './secret-ref.js';
 
 const retrySchema = z.strictObject({
   limit: z.number().int().min(0).max(20).optional(),
@@ -247,6 +231,8 @@ export const configSchema = z.strictObject({
     })
     .default({ level: 'info', redact: [] }),
   server: serverSchema.optional(),
+  history: historySchema.default({ keepDays: 30, maxChanges: 1_000_000 }),
+  alerts: alertsSchema.optional(),
   sandbox: sandboxSchema.default(sandboxSchema.parse({})),
   connectors: z.record(
     z.string().regex(/^[a-z][a-z0-9_-]*$/, 'connector names are lowercase letters, digits, - and _'),

@@ -32,6 +32,15 @@ export function stateSecretProblems(config: Config, source: YamlSource, env?: No
   });
 }
 
+/** The alert targets' secrets (the daemon sends alerts): a Slack URL, a webhook's HMAC key. */
+export function alertSecretProblems(config: Config, source: YamlSource, env?: NodeJS.ProcessEnv): ConfigError[] {
+  return (config.alerts?.targets ?? []).flatMap((t, i) => {
+    const [key, ref] = t.kind === 'slack' ? ['url', t.url] : ['secret', t.secret];
+    const problem = secretProblem(ref, path.dirname(config.file), env);
+    return problem === undefined ? [] : [problemAt(source, ['alerts', 'targets', i, key], problem)];
+  });
+}
+
 /** The problems, each at its key's position in the config file; empty when every secret resolves. */
 export function secretProblems(config: Config, source: YamlSource, options: SecretCheckOptions): ConfigError[] {
   const baseDir = path.dirname(config.file);

@@ -19,6 +19,7 @@ import { describeError } from '../errors.js';
 import { REDACT_PATHS, type Logger } from '../logger.js';
 import { SyncControl } from '../control/control.js';
 import { API_VERSION } from '../server/openapi.js';
+import { startAlerts, type DaemonAlerts } from './alerts.js';
 import { holdDaemonLeases } from './daemon-leases.js';
 import { scheduleDrift } from './drift-schedule.js';
 import { startServerRuntime, type ServerRuntime } from '../server/runtime.js';
@@ -35,6 +36,8 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
   const logger = daemonLogger(app);
   const stop = new AbortController();
   let server: ServerRuntime | undefined;
+  // Set once the server (whose silence watch it reads) is up; a run finished before then is checked at the next tick.
+  const alerts: { current?: DaemonAlerts | undefined } = {};
   const enabled = Object.values(app.syncs).filter((sync) => sync.config.enabled);
   // One writer per sync: a second daemon on this state store stops here (exit 1) unless it waits.
   const leases = await holdDaemonLeases({
@@ -51,7 +54,10 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
     logger,
     signal: stop.signal,
     dataDir: app.config.dataDir,
-    onRunFinished: (sync, stats, trigger) => server?.runFinished(sync, stats, trigger),
+    onRunFinished: (sync, stats, trigger) => {
+      server?.runFinished(sync, stats, trigger);
+      alerts.current?.check();
+    },
   });
   const stopped = new Promise<string>((resolve) => {
     stop.signal.addEventListener('abort', () => resolve(String(stop.signal.reason ?? 'stop')), { once: true });
@@ -71,6 +77,7 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
       throw error;
     }
   }
+  alerts.current = await startAlerts(app, logger, () => server?.silence.states() ?? []);
   for (const sync of enabled) {
     scheduler.schedule(sync.name, sync.config.schedule);
     if (sync.config.runOnStart) void control.scheduled(sync.name, 'start');
@@ -84,6 +91,7 @@ export async function runDaemon(app: App, options: DaemonOptions = {}): Promise<
   await control.idle();
   await leases.release();
   await server?.close();
+  await alerts.current?.close();
   unlisten();
   logger.info({ reason }, 'tandem stopped');
 }

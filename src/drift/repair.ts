@@ -14,8 +14,9 @@ import type { CanonicalValues } from '../mapping/types.js';
 import { emptyStats, type RunContext, type RunStats } from '../pipeline/context.js';
 import { deliverAll } from '../pipeline/deliver.js';
 import { applyMerges, mergesOfVanished } from '../pipeline/merges.js';
-import { planDelete, type Builder, type PlannedChange } from '../pipeline/plan-writes.js';
+import { inWords, planDelete, type Builder, type PlannedChange } from '../pipeline/plan-writes.js';
 import { processPage } from '../pipeline/process.js';
+import { historyOf } from '../pipeline/history.js';
 import { startRunState } from '../pipeline/run-state.js';
 import { PrefetchingResolver } from '../pipeline/resolver.js';
 import { connectorOf, fieldsOf, objectOf, other } from '../pipeline/sides.js';
@@ -86,21 +87,36 @@ export async function repair(
       const records = await readByIds(ctx, side, ids);
       stats.pulled[side] += records.length;
       const parts = await processPage(ctx, side, records, stats);
-      changes.push(...parts.changes);
+      changes.push(...parts.changes.map(inWords));
       conflicts += parts.conflicts?.length ?? 0;
       keys.push(...parts.operations.map((o) => o.key));
-      if (!options.dryRun) await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
+      if (runId !== undefined)
+        await store.commitPage({
+          sync: sync.name,
+          side,
+          cursor: null,
+          ...parts,
+          ...historyOf(ctx, runId, parts.changes),
+        });
     }
   }
 
   for (const group of chunks(targets.deletes, size)) {
     const out: Builder = { operations: [], deadLetters: [], conflicts: [], parked: [], links: [], changes: [] };
     await planDeletes(ctx, group, out);
-    changes.push(...out.changes);
+    changes.push(...out.changes.map(inWords));
     conflicts += out.conflicts.length;
     stats.conflicts += out.conflicts.length;
     keys.push(...out.operations.map((o) => o.key));
-    if (!options.dryRun) await store.commitPage({ sync: sync.name, side: 'crm', cursor: null, ambiguous: [], ...out });
+    if (runId !== undefined)
+      await store.commitPage({
+        sync: sync.name,
+        side: 'crm',
+        cursor: null,
+        ambiguous: [],
+        ...out,
+        ...historyOf(ctx, runId, out.changes),
+      });
   }
 
   // Counted from the outbox, not from the plan: a key already dead-lettered is not enqueued again.

@@ -1,5 +1,5 @@
 /** What one run of one sync is given: everything it touches comes in here, nothing is global. */
-import type { StateStore } from '../../state/index.js';
+import type { HistoryLimits, StateStore } from '../../state/index.js';
 import type { SyncEntry } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import type { CompiledMapping } from '../mapping/compile.js';
@@ -16,6 +16,15 @@ export interface SyncDefinition {
   readonly erp: RuntimeConnector;
   /** The objects of the syncs this sync's reference fields name (companies: contacts' parent_id). */
   readonly referenced?: Readonly<Record<string, { readonly crm: string; readonly erp: string }>>;
+  /** Run history retention and redaction (config `history`, `log.redact`); absent: the defaults, nothing redacted. */
+  readonly history?: HistorySettings;
+}
+
+/** The run history's settings: `history` (retention) and `log.redact` (personal data) of the config. */
+export interface HistorySettings {
+  readonly limits: HistoryLimits;
+  /** pino redaction paths (`*.email`, `fields.phone`): a field named by a path's last key is redacted. */
+  readonly redact: readonly string[];
 }
 
 export interface RunContext {

@@ -8,7 +8,7 @@
  */
 import type { Side } from '../mapping/resolver.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
-import type { PlannedChange } from './plan-writes.js';
+import { inWords, type PlannedChange } from './plan-writes.js';
 import { processPage, processWaiting } from './process.js';
 import { startCursor } from './run-sync.js';
 import { connectorOf, fieldsOf, objectOf } from './sides.js';
@@ -34,12 +34,14 @@ export async function planSync(
   // has delivered the first by then, and sees an echo): the plan shows each write once.
   const planned = new Set<string>();
   const fresh = (changes: readonly PlannedChange[]): PlannedChange[] =>
-    changes.filter((c) => {
-      const key = JSON.stringify([c.side, c.action, c.targetId ?? `new:${c.sourceId}`, c.fields]);
-      if (planned.has(key)) return false;
-      planned.add(key);
-      return true;
-    });
+    changes
+      .filter((c) => {
+        const key = JSON.stringify([c.side, c.action, c.targetId ?? `new:${c.sourceId}`, c.fields]);
+        if (planned.has(key)) return false;
+        planned.add(key);
+        return true;
+      })
+      .map(inWords);
   for (const side of sides) {
     const parts = await processWaiting(ctx, side, stats);
     if (parts !== undefined) onChanges(fresh(parts.changes));

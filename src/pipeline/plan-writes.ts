@@ -31,7 +31,16 @@ export interface PlannedChange {
   readonly targetId: string | null;
   /** The record on the other side the write comes from. */
   readonly sourceId: string;
+  /** The operation's idempotency key (run history joins it to the outbox for the write's status). */
+  readonly key?: string;
   readonly fields: readonly { readonly field: string; readonly from: Value; readonly to: Value }[];
+}
+
+/** A change as a plan prints it: without its operation's idempotency key (the run history's join). */
+export function inWords(change: PlannedChange): PlannedChange {
+  const { key, ...rest } = change;
+  void key;
+  return rest;
 }
 
 /** What planning collects for one page. */
@@ -87,12 +96,14 @@ export function planCreate(
     return;
   }
   const base = Object.fromEntries(Object.entries(values).filter(([k]) => only.has(k)));
-  out.operations.push(operation(ctx, them, record.id, null, ref, { ...encoded.fields, [ref.field]: ref.value }, base));
+  const op = operation(ctx, them, record.id, null, ref, { ...encoded.fields, [ref.field]: ref.value }, base);
+  out.operations.push(op);
   out.changes.push({
     side: them,
     action: 'create',
     targetId: null,
     sourceId: record.id,
+    key: op.key,
     fields: changedFields(base, null),
   });
   void stats;
@@ -145,12 +156,13 @@ export function planDelete(
   if (sync.config.deletes === 'ignore') return;
   out.links.push(handled);
   const target = other(side);
+  const key = idempotencyKey(sync.name, target, record.id, `archive:${record.modifiedAt}`);
   out.operations.push({
     sync: sync.name,
     targetSide: target,
     object: objectOf(sync, target),
     action: 'archive',
-    key: idempotencyKey(sync.name, target, record.id, `archive:${record.modifiedAt}`),
+    key,
     sourceId: record.id,
     targetId: counterpart.id,
     ref: null,
@@ -159,7 +171,7 @@ export function planDelete(
     // Remembered in the link: this archive was ours, so restoring the record undoes it (planRestore).
     markers: { archivedByUs: target },
   });
-  out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, fields: [] });
+  out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, key, fields: [] });
 }
 
 /** A whole-record conflict: one side deleted, the other `edited`, `restored` or `locked` (resolved with --take). */
@@ -203,12 +215,13 @@ export function planRestore(
     out.conflicts.push(deleteConflict(sync.name, crmId, erpId, target, 'restored'));
     return;
   }
+  const key = idempotencyKey(sync.name, target, record.id, `restore:${record.modifiedAt}`);
   out.operations.push({
     sync: sync.name,
     targetSide: target,
     object: objectOf(sync, target),
     action: 'upsert',
-    key: idempotencyKey(sync.name, target, record.id, `restore:${record.modifiedAt}`),
+    key,
     sourceId: record.id,
     targetId: counterpart.id,
     ref: null,
@@ -221,6 +234,7 @@ export function planRestore(
     action: 'restore',
     targetId: counterpart.id,
     sourceId: record.id,
+    key,
     fields: [{ field, from: false, to: true }],
   });
 }

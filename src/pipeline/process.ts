@@ -305,23 +305,23 @@ function planUpdates(
     const ref = referenceFor(sync, target, sourceRecord);
     const payload =
       link === undefined && ref !== undefined ? { ...encoded.fields, [ref.field]: ref.value } : encoded.fields;
-    out.operations.push(
-      operation(
-        ctx,
-        target,
-        sourceRecord.id,
-        targetRecord.id,
-        ref,
-        payload,
-        { ...result.settled, ...values },
-        plannedOf(sync, target, targetRecord),
-      ),
+    const op = operation(
+      ctx,
+      target,
+      sourceRecord.id,
+      targetRecord.id,
+      ref,
+      payload,
+      { ...result.settled, ...values },
+      plannedOf(sync, target, targetRecord),
     );
+    out.operations.push(op);
     out.changes.push({
       side: target,
       action: 'update',
       targetId: targetRecord.id,
       sourceId: sourceRecord.id,
+      key: op.key,
       fields: changedFields(values, current[target]),
     });
     writes++;

@@ -15,6 +15,7 @@ import type { Side } from '../mapping/resolver.js';
 import { isBrokenCircuitError } from '../runtime/breaker.js';
 import { emptyStats, type RunContext, type RunOptions, type RunStats } from './context.js';
 import { deliverAll } from './deliver.js';
+import { historyOf, pruneAfterRun } from './history.js';
 import { processPage, processWaiting } from './process.js';
 import { CatalogMemo } from './resolver.js';
 import { startRunState, type RunState } from './run-state.js';
@@ -40,13 +41,19 @@ export async function runSync(given: RunContext, options: RunOptions): Promise<R
       if (delivered.interrupted || stats.status !== 'succeeded') break;
       const parts = await processWaiting(ctx, side, stats);
       if (parts !== undefined) {
-        await store.commitPage({ sync: sync.name, side, cursor: null, ...parts });
+        await store.commitPage({
+          sync: sync.name,
+          side,
+          cursor: null,
+          ...parts,
+          ...historyOf(ctx, runId, parts.changes),
+        });
         delivered = await deliverAll(ctx, run);
       }
     }
     for (const side of sides) {
       if (delivered.interrupted || stats.status !== 'succeeded') break;
-      delivered = await pullSide(ctx, side, options, run, backfill);
+      delivered = await pullSide(ctx, side, options, { ...run, id: runId }, backfill);
     }
     if (delivered.paused) stats.status = 'paused';
     const counts = await store.outboxCounts(sync.name);
@@ -70,6 +77,7 @@ export async function runSync(given: RunContext, options: RunOptions): Promise<R
   if (backfill !== undefined) stats.backfill = await backfill.finish(stats);
   stats.durationMs = Date.now() - started;
   await store.finishRun(runId, stats.status, stats, stats.error ?? null);
+  await pruneAfterRun(ctx, log);
   log.info({ stats }, `run ${stats.status}`);
   return stats;
 }
@@ -78,7 +86,7 @@ async function pullSide(
   ctx: RunContext,
   side: Side,
   options: RunOptions,
-  run: RunState,
+  run: RunState & { readonly id: number },
   backfill?: BackfillSession,
 ): Promise<{ interrupted: boolean; paused: boolean }> {
   const { sync, store, signal, logger } = ctx;
@@ -114,7 +122,7 @@ async function pullSide(
     // re-read the past, never backwards.
     const limited = checkpointOf(page, connector, { sync: sync.name, side, logger });
     const cursor = current !== null && compareCursor(limited, current) <= 0 ? null : limited;
-    await store.commitPage({ sync: sync.name, side, cursor, ...parts });
+    await store.commitPage({ sync: sync.name, side, cursor, ...parts, ...historyOf(ctx, run.id, parts.changes) });
     for (const key of absentRefKeys) run.absentRefs.add(key);
     if (cursor !== null) current = cursor;
     logger.debug(

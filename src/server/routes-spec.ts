@@ -5,12 +5,48 @@
  */
 import type { RouteSpec } from './route-types.js';
 import { CONSOLE_ROUTES } from './console-routes-spec.js';
+import * as r from './run-schemas.js';
 import * as s from './schemas.js';
 
 export type { RouteAuth, RouteResponse, RouteSpec } from './route-types.js';
 
 const unauthorized = { 401: { description: 'missing or wrong bearer token', schema: s.errorSchema } };
 const noSync = { 404: { description: 'no such sync', schema: s.errorSchema } };
+
+/** The run history (src/server/run-routes.ts). */
+const RUN_ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'GET',
+    path: '/api/runs',
+    operationId: 'listRuns',
+    summary: 'Run history, newest first: every run, backfill and repair with its figures.',
+    tag: 'control',
+    auth: 'bearer',
+    query: r.runListQuerySchema,
+    responses: {
+      200: { description: 'the runs', schema: r.runListSchema },
+      400: { description: 'bad query', schema: s.errorSchema },
+      ...unauthorized,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/runs/:id/changes',
+    operationId: 'listRunChanges',
+    summary:
+      'What one run changed, record by record, each field before -> after (personal data redacted per log.redact).',
+    tag: 'control',
+    auth: 'bearer',
+    params: r.runParamsSchema,
+    query: r.runChangesQuerySchema,
+    responses: {
+      200: { description: 'the run and its changes', schema: r.runChangesSchema },
+      400: { description: 'bad id or query', schema: s.errorSchema },
+      ...unauthorized,
+      404: { description: 'no such run (pruned, or never run)', schema: s.errorSchema },
+    },
+  },
+];
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -152,6 +188,7 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: { 200: { description: 'open conflicts', schema: s.conflictListSchema }, ...unauthorized },
   },
   ...CONSOLE_ROUTES,
+  ...RUN_ROUTES,
   {
     method: 'POST',
     path: '/webhooks/:connector',

@@ -23,6 +23,8 @@ export interface ServerRuntime {
   readonly url: string;
   readonly port: number;
   readonly app: FastifyInstance;
+  /** The webhook silence watch (alerts read its alarms). */
+  readonly silence: SilenceWatch;
   /** Feeds run counters and the silence watch; the daemon calls it for every finished run. */
   runFinished(sync: SyncDefinition, stats: RunStats, trigger: RunTrigger): void;
   /** Applies a reloaded config: token and webhook secrets, tolerances, silence limits, staleness. */
@@ -77,6 +79,7 @@ export async function startServerRuntime(
   return {
     ...bound,
     app: fastify,
+    silence,
     runFinished(sync, stats, trigger) {
       metrics.runFinished(stats, trigger);
       silence.polled(sync.crm.name, stats.pulled.crm);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 /** Every named schema of the API: the OpenAPI document's `components.schemas`. */
 export const apiRegistry = z.registry<{ id: string }>();
 
-function component<T extends z.ZodType>(id: string, schema: T): T {
+export function component<T extends z.ZodType>(id: string, schema: T): T {
   apiRegistry.add(schema, { id });
   return schema;
 }

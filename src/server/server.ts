@@ -14,6 +14,7 @@ import { healthHandlers, type Handler } from './health-routes.js';
 import { isHttpError } from './http-error.js';
 import { ROUTES, type RouteSpec } from './routes-spec.js';
 import { SAFE_METHODS } from './sessions.js';
+import { runHandlers } from './run-routes.js';
 import { webhookHandlers } from './webhook-routes.js';
 
 /** Request bodies larger than this are refused (a webhook batch is far smaller). */
@@ -42,6 +43,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     ...healthHandlers(deps),
     ...controlHandlers(deps),
     ...consoleHandlers(deps),
+    ...runHandlers(deps),
     ...webhookHandlers(deps),
   };
   const specs = new Map<string, RouteSpec>();

@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LeaseHolder, NewOperation, PageCommit, StateStore } from '../../state/index.js';
 import { crmPage, operation } from '../helpers/operations.js';
+import { runHistoryContract } from './store-history-contract.js';
 
 export interface StoreFixture {
   /** Empties the database (or makes a new one) before each test. */
@@ -428,6 +429,13 @@ export function storeContract(fixture: () => StoreFixture): void {
     expect(await store.rememberWebhook('hubspot', 'sig', at + 300_000, at + 1)).toBe(false);
     expect(await store.rememberWebhook('hubspot', 'sig', at + 600_000, at + 300_001)).toBe(true);
     await store.ping();
+  });
+
+  runHistoryContract({
+    store: () => store,
+    setClock: (ms) => {
+      clock = ms;
+    },
   });
 }
 

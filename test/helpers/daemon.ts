@@ -27,6 +27,8 @@ export interface DaemonConfig {
   readonly pageSize?: number;
   /** A second sync, `added`, beside `contacts` (a sync a reload adds needs a restart). */
   readonly added?: boolean;
+  /** YAML appended to the config (an `alerts:` block). */
+  readonly extra?: string;
 }
 
 export interface TestDaemon {
@@ -65,7 +67,7 @@ connectors:
 syncs:
   contacts: ${JSON.stringify(sync)}
 ${c.added === true ? `  added: ${JSON.stringify(sync)}\n` : ''}server: { port: 0, tokenSecret: { file: ${c.tokenFile ?? 'token'} }, webhooks: { erp: ${JSON.stringify(hook)} } }
-`;
+${c.extra ?? ''}`;
 };
 
 async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
