@@ -134,7 +134,8 @@ export function planDelete(
     Object.entries(survivor).some(([k, v]) => k in base && JSON.stringify(base[k]) !== JSON.stringify(v));
   if (edited || sync.config.deletes === 'report') {
     out.links.push(handled);
-    out.conflicts.push(deleteConflict(sync.name, crmId, erpId, deletedSide, 'edited'));
+    // Under `deletes: report` an untouched survivor is reported too: said as `unchanged`, not `edited`.
+    out.conflicts.push(deleteConflict(sync.name, crmId, erpId, deletedSide, edited ? 'edited' : 'unchanged'));
     return;
   }
   if (!record.deleted) return; // read from the live side: handled when its own side reads the tombstone
@@ -160,13 +161,13 @@ export function planDelete(
   out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, fields: [] });
 }
 
-/** A whole-record conflict: one side deleted, the other `edited` or `restored` (resolved with --take). */
+/** A whole-record conflict: one side deleted, the other `edited`, `restored` or `unchanged` (resolved with --take). */
 function deleteConflict(
   sync: string,
   crmId: string,
   erpId: string,
   deleted: Side,
-  survivor: 'edited' | 'restored',
+  survivor: 'edited' | 'restored' | 'unchanged',
 ): NewConflict {
   return {
     sync,
