@@ -1,6 +1,6 @@
 /** A conflict in words, for `tandem conflicts list` and `show` (the JSON stays under --json). */
 import type { ConflictRow } from '../../../state/index.js';
-import { parsed, recordText, valueText } from '../words.js';
+import { parsed, recordText, valueText } from '../../words.js';
 
 // What the surviving side of a delete conflict did since the last sync (pipeline/plan-writes.ts).
 const SURVIVOR: Readonly<Record<string, string>> = {

@@ -5,7 +5,7 @@ import type { Value } from '../../mapping/values.js';
 import { resolveConflict, type Resolution } from '../../pipeline/resolve-conflict.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { Output } from '../output.js';
-import { asRecord, parsed, recordName } from '../words.js';
+import { asRecord, parsed, recordName } from '../../words.js';
 import { findSync, openForCommand } from './common.js';
 import { conflictDetail, conflictLine } from './conflict-text.js';
 

@@ -3,7 +3,7 @@
  * for; its `record_id` is the record the write came from, on the other side.
  */
 import type { DeadLetterRow } from '../../../state/index.js';
-import { asRecord, oneLine, parsed, recordText, valueText } from '../words.js';
+import { asRecord, oneLine, parsed, recordText, valueText } from '../../words.js';
 
 const other = (side: string): string => (side === 'crm' ? 'erp' : 'crm');
 

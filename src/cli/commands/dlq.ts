@@ -7,7 +7,7 @@ import type { DeadLetterRow, StateStore } from '../../../state/index.js';
 import { TandemError } from '../../errors.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { Output } from '../output.js';
-import { asRecord, parsed, recordName } from '../words.js';
+import { asRecord, parsed, recordName } from '../../words.js';
 import { openForCommand } from './common.js';
 import { deadLetterDetail, deadLetterLine } from './dlq-text.js';
 
