@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/logger.js';
+import { writeTestConfig } from '../../helpers/config.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 function capture(): { raw: string[]; stream: Writable } {
@@ -55,6 +57,20 @@ describe('log lines', () => {
       expect(lines.map((l) => l['msg'])).toEqual(['first', 'second']);
       expect(raw).toHaveLength(2);
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('log.file is read from the config, relative to the config file', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = writeTestConfig({ dir });
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, 'utf8').replace('log: { level: warn }', 'log: { level: warn, file: logs/tandem.log }'),
+      );
+      expect(loadConfig(file).logFile).toBe(path.join(path.dirname(file), 'logs', 'tandem.log'));
     } finally {
       cleanup();
     }
