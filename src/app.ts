@@ -59,7 +59,8 @@ export async function openApp(configFile: string, options: AppOptions = {}): Pro
     ...(options.sync === undefined ? {} : { sync: options.sync }),
     sandboxSecrets: embeddedSandbox.secrets,
   });
-  const logger = options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact });
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, redact: config.logRedact, file: config.logFile });
   const store = await StateStore.connect(stateLocation(config, logger));
   let sandbox: RunningSandbox | undefined;
   try {

@@ -177,6 +177,8 @@ export interface OutboxCounts {
   readonly pending: number;
   readonly done: number;
   readonly dead: number;
+  /** When the oldest pending operation was queued: the oldest change read but not written yet; null when none is. */
+  readonly oldestPendingAt: string | null;
 }
 
 export async function outboxCounts(db: Kysely<Database>, sync: string): Promise<OutboxCounts> {
@@ -187,7 +189,13 @@ export async function outboxCounts(db: Kysely<Database>, sync: string): Promise<
     .groupBy('status')
     .execute();
   const count = (status: string): number => Number(rows.find((r) => r.status === status)?.n ?? 0);
-  return { pending: count('pending'), done: count('done'), dead: count('dead') };
+  const oldest = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min<string | null>('created_at').as('at'))
+    .where('sync', '=', sync)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return { pending: count('pending'), done: count('done'), dead: count('dead'), oldestPendingAt: oldest?.at ?? null };
 }
 
 /** The status of each of these idempotency keys in the outbox (keys not there are absent). */

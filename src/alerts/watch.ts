@@ -159,7 +159,7 @@ export class AlertWatch {
         this.alert(
           'webhook-silence',
           `webhook-silence:${s.connector}`,
-          `${s.connector}: polling finds changes but no webhook arrived for ${Math.round(s.silenceAfterMs / 1000)} s; check the vendor's webhook subscription`,
+          `${s.connector}: polling finds changes but no webhook arrived for ${Math.round((s.silenceAfterMs ?? 0) / 1000)} s; check the vendor's webhook subscription`,
           { connector: s.connector, data: { lastEventAt: s.lastEventAt } },
         ),
       );

@@ -63,6 +63,10 @@ export function createTlsOptions(tls: TlsConfig, ctx: TlsContext): () => HttpsSe
     ...(tls.ca === undefined ? {} : { certificateAuthority: read(tls.ca, `${prefix}.ca`) }),
     ...(ctx.passphrase === undefined ? {} : { passphrase: ctx.passphrase() }),
     rejectUnauthorized: !tls.dangerouslyDisableVerification,
+    labels: {
+      ...(tls.cert === undefined ? {} : { certificate: `${prefix}.cert: ${tls.cert}` }),
+      ...(tls.ca === undefined ? {} : { certificateAuthority: `${prefix}.ca: ${tls.ca}` }),
+    },
   });
   options();
   return options;

@@ -12,11 +12,12 @@ export function createTokenRequester(options: {
   readonly https?: () => HttpsSettings;
 }): TokenRequester {
   return async (url, form, headers) => {
-    const https = options.https?.();
+    // `labels` only name the files in Tandem's own messages; got takes the rest.
+    const { labels: _labels, ...https } = options.https?.() ?? {};
     const response = await got.post(url, {
       form,
       headers,
-      ...(https === undefined ? {} : { https }),
+      ...(options.https === undefined ? {} : { https }),
       throwHttpErrors: false,
       responseType: 'text',
       timeout: { request: options.timeoutMs },

@@ -48,6 +48,8 @@ export interface Config {
   readonly logLevel: string;
   /** Extra redaction paths (personal data) from `log.redact`. */
   readonly logRedact: readonly string[];
+  /** `log.file`, resolved against the config file's folder; undefined: no log file. */
+  readonly logFile: string | undefined;
   /** The HTTP server, when configured. */
   readonly server: ServerConfig | undefined;
   /** Run history retention (`history`). */
@@ -115,6 +117,7 @@ export function loadConfigSource(file: string): {
     reportsDir,
     logLevel: raw.log.level,
     logRedact: Object.freeze([...raw.log.redact]),
+    logFile: raw.log.file === undefined ? undefined : path.resolve(dir, raw.log.file),
     server: raw.server,
     history: raw.history,
     alerts: raw.alerts,

@@ -228,6 +228,8 @@ export const configSchema = z.strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
       /** Extra pino redaction paths for personal data, e.g. `*.email`, `fields.phone`. */
       redact: z.array(z.string().min(1)).default([]),
+      /** A file that gets every log line too (relative to the config file), created mode 0600. */
+      file: z.string().min(1).optional(),
     })
     .default({ level: 'info', redact: [] }),
   server: serverSchema.optional(),

@@ -20,6 +20,7 @@ import { REDACT_PATHS, type Logger } from '../logger.js';
 import { SyncControl } from '../control/control.js';
 import { API_VERSION } from '../server/openapi.js';
 import { startAlerts, type DaemonAlerts } from './alerts.js';
+import { cronLogger } from './cron-logger.js';
 import { holdDaemonLeases } from './daemon-leases.js';
 import { scheduleDrift } from './drift-schedule.js';
 import { startServerRuntime, type ServerRuntime } from '../server/runtime.js';
@@ -103,13 +104,17 @@ function daemonLogger(app: App): Logger {
 }
 
 /** Each sync's cron task, never overlapping itself and idle once the daemon stops. */
-interface Scheduler {
+export interface Scheduler {
   schedule(name: string, expression: string): void;
   unschedule(name: string): Promise<void>;
   destroyAll(): Promise<void>;
 }
 
-function createScheduler(control: SyncControl, logger: Logger, signal: AbortSignal): Scheduler {
+export function createScheduler(
+  control: Pick<SyncControl, 'scheduled'>,
+  logger: Logger,
+  signal: AbortSignal,
+): Scheduler {
   const tasks = new Map<string, ScheduledTask>();
   return {
     schedule(name, expression) {
@@ -118,7 +123,7 @@ function createScheduler(control: SyncControl, logger: Logger, signal: AbortSign
         async () => {
           if (!signal.aborted) await control.scheduled(name);
         },
-        { name: `sync:${name}`, noOverlap: true },
+        { name: `sync:${name}`, noOverlap: true, logger: cronLogger(logger, `sync:${name}`) },
       );
       tasks.set(name, task);
       logger.info({ sync: name, schedule: expression, next: task.getNextRun()?.toISOString() }, 'sync scheduled');

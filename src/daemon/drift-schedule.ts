@@ -14,6 +14,7 @@ import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GateEntry, LeaseGate } from '../leases/gate.js';
 import type { SyncControl } from '../control/control.js';
+import { cronLogger } from './cron-logger.js';
 
 /** `gate`: the daemon's leases; a repair enqueues through the sync's fenced store, or waits for the next tick. */
 export function scheduleDrift(
@@ -59,7 +60,7 @@ export function scheduleDrift(
           logger.error({ sync: sync.name, error: describeError(error) }, 'scheduled drift report failed');
         }
       },
-      { name: `drift:${sync.name}`, noOverlap: true },
+      { name: `drift:${sync.name}`, noOverlap: true, logger: cronLogger(logger, `drift:${sync.name}`) },
     );
     tasks.push(task);
     logger.info({ sync: sync.name, schedule: drift.schedule, repair: drift.repair }, 'drift report scheduled');

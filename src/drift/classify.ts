@@ -14,6 +14,7 @@ import {
   type DriftRow,
   type FieldDiff,
 } from './report-schema.js';
+import { recordName } from '../words.js';
 import type { PairRow, Scratch } from './scratch.js';
 import { mergeRow } from './merge-rows.js';
 import { pairUrls } from './urls.js';
@@ -94,7 +95,7 @@ export function classifyPair(
   if (!crmAlive && !erpAlive) return undefined; // Gone on both sides: they agree.
   tally.linked++;
   tally.scope++;
-  const ids = { crmId: pair.crm_id, erpId: pair.erp_id, label: pair.c_label ?? pair.e_label };
+  const ids = pairIds(pair);
   if (!crmAlive || !erpAlive) return oneSideGone(sync, pair, ids, tally, merged);
   if (pair.c_status !== 'ok' || pair.e_status !== 'ok') return refusedByMapping(pair, ids, tally);
   const diffs = fieldDiffs(
@@ -120,14 +121,29 @@ export function classifyPair(
     });
   return found(tally, 'field_mismatch', {
     ...ids,
-    detail: `${diffs.length} field${diffs.length === 1 ? '' : 's'} differ: ${diffs.map((d) => d.field).join(', ')}`,
+    detail: `${diffs.length === 1 ? '1 field differs' : `${diffs.length} fields differ`}: ${diffs.map((d) => d.field).join(', ')}`,
     action: summarizeActions(diffs),
     repairable: true,
     fields: diffs,
   });
 }
 
-type PairIds = { readonly crmId: string; readonly erpId: string; readonly label: string | null };
+type PairIds = Pick<DriftRow, 'crmId' | 'erpId' | 'label' | 'name' | 'modified'>;
+
+/** A pair's ids, label, name (from either side's values) and both modification times. */
+function pairIds(pair: PairRow): PairIds {
+  const name = recordName(parse(pair.c_canonical)) ?? recordName(parse(pair.e_canonical)) ?? null;
+  return {
+    crmId: pair.crm_id,
+    erpId: pair.erp_id,
+    label: pair.c_label ?? pair.e_label,
+    name,
+    modified: {
+      ...(pair.c_modified === null ? {} : { crm: pair.c_modified }),
+      ...(pair.e_modified === null ? {} : { erp: pair.e_modified }),
+    },
+  };
+}
 
 /** A linked pair with one record gone: merged into another, or archived / deleted, per the sync's `deletes`. */
 function oneSideGone(

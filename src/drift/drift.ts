@@ -11,7 +11,9 @@ import { writeHtml } from './formats/html.js';
 import { writeCsv, writeJson, writeMarkdown, type ReportHead } from './formats/text.js';
 import { repair, type RepairOutcome } from './repair.js';
 import { storedSummarySchema, type DriftRow, type DriftSummary } from './report-schema.js';
+import { referenceNames } from './reference-names.js';
 import { scanSync } from './scan.js';
+import type { ReferenceNames } from './formats/values.js';
 
 export const REPORT_FORMATS = ['html', 'md', 'json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -75,7 +77,10 @@ export async function runDrift(ctx: RunContext, options: DriftOptions): Promise<
       summary: { ...summary, previous },
     };
     const rows = (): Iterable<DriftRow> => mapRows(scratch.rows());
-    const files = writeReportFiles(options, head, started, rows);
+    const references = options.formats.some((f) => f === 'html' || f === 'md')
+      ? await referenceNames(sync.mapping.fields, store, rows())
+      : new Map<string, ReadonlyMap<string, string>>();
+    const files = writeReportFiles(options, head, started, rows, references);
     const id = await store.addReport({
       sync: sync.name,
       generatedAt: head.generatedAt,
@@ -108,6 +113,7 @@ function writeReportFiles(
   head: ReportHead,
   started: Date,
   rows: () => Iterable<DriftRow>,
+  references: ReferenceNames,
 ): Partial<Record<ReportFormat, string>> {
   const files: Partial<Record<ReportFormat, string>> = {};
   fs.mkdirSync(options.outDir, { recursive: true, mode: 0o750 });
@@ -116,8 +122,8 @@ function writeReportFiles(
     const file = `${base}.${format}`;
     if (format === 'json') writeJson(file, head, rows());
     else if (format === 'csv') writeCsv(file, rows());
-    else if (format === 'md') writeMarkdown(file, head, rows(), options.maxMarkdownRows ?? 500);
-    else writeHtml(file, head, rows(), options.maxHtmlRows ?? 10_000);
+    else if (format === 'md') writeMarkdown(file, head, rows(), options.maxMarkdownRows ?? 500, references);
+    else writeHtml(file, head, rows(), options.maxHtmlRows ?? 10_000, references);
     files[format] = file;
   }
   return files;

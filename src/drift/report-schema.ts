@@ -30,6 +30,19 @@ export const DRIFT_CATEGORIES = [
 ] as const;
 export type DriftCategory = (typeof DRIFT_CATEGORIES)[number];
 
+/** Each category in plain words, as the HTML and Markdown reports show it (the code stays in JSON and CSV). */
+export const CATEGORY_LABELS: Readonly<Record<DriftCategory, string>> = {
+  field_mismatch: 'Values differ',
+  deleted_one_side: 'Deleted on one side',
+  unlinked_match: 'Same record, not linked yet',
+  missing_counterpart: 'Missing on the other side',
+  duplicate_key: 'Duplicate match key',
+  unmappable: 'The mapping refuses it',
+  conflict: 'Conflict, a person decides',
+  dead_letter: 'Write given up on',
+  stale_sync: 'Sync has not run lately',
+};
+
 /** Categories `tandem drift --repair` fixes through the outbox (the rest need a person). */
 export const REPAIRABLE: ReadonlySet<DriftCategory> = new Set([
   'field_mismatch',
@@ -58,6 +71,15 @@ export const driftRowSchema = z.strictObject({
   erpId: z.string().nullable(),
   /** A human key for the record: the match key value, or the field named by the mapping. */
   label: z.string().nullable(),
+  name: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("the record's name (its name field, or first and last name) where the values hold one"),
+  modified: z
+    .strictObject({ crm: z.string().optional(), erp: z.string().optional() })
+    .optional()
+    .describe("each side's record modification time, as its vendor stamps it"),
   detail: z.string().describe('what disagrees, in words'),
   action: z.string().describe('what policy proposes'),
   repairable: z.boolean().describe('whether `tandem drift --repair` fixes it'),

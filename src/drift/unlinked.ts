@@ -1,4 +1,5 @@
 /** The unlinked records of a drift scan: pairs to link, missing counterparts, duplicate keys. */
+import { recordName } from '../words.js';
 import type { Side } from '../mapping/resolver.js';
 import type { SyncDefinition } from '../pipeline/context.js';
 import { createsFrom } from '../pipeline/policies.js';
@@ -63,6 +64,7 @@ function unlinkedRecord(scan: Scan, side: Side, record: RecordRow): void {
       crmId: side === 'crm' ? record.id : null,
       erpId: side === 'erp' ? record.id : null,
       label: record.label ?? taken.value,
+      ...facts([[side, record]]),
       detail: `not linked, and its ${how} "${taken.value}" is that of a ${them} record already linked to another`,
       action: `merge or correct it in the ${side}; it is not created in the ${them}`,
       repairable: false,
@@ -75,6 +77,7 @@ function unlinkedRecord(scan: Scan, side: Side, record: RecordRow): void {
     crmId: side === 'crm' ? record.id : null,
     erpId: side === 'erp' ? record.id : null,
     label: record.label,
+    ...facts([[side, record]]),
     detail: `exists in the ${side} only`,
     action: `create it in the ${them}`,
     repairable: true,
@@ -132,6 +135,10 @@ function reportMatch(scan: Scan, side: Side, record: RecordRow, key: Key, only: 
     crmId,
     erpId,
     label: crm?.label ?? erp?.label ?? key.value,
+    ...facts([
+      ['crm', crm],
+      ['erp', erp],
+    ]),
     detail: `not linked, but ${how} pairs them (${key.value})`,
     action: diffs.length === 0 ? 'link them' : `link them, then ${summarizeActions(diffs)}`,
     repairable: true,
@@ -164,4 +171,19 @@ function reportSharedReference(
 function describeKey(sync: SyncDefinition, k: number): string {
   const key = sync.mapping.matchKeys[k];
   return key === undefined ? `#${k}` : `${key.crm} = ${key.erp}`;
+}
+
+/** The name (from the first record's values that hold one) and each record's modification time. */
+function facts(records: readonly (readonly [Side, RecordRow | undefined])[]): {
+  name: string | null;
+  modified: { crm?: string; erp?: string };
+} {
+  let name: string | null = null;
+  const modified: { crm?: string; erp?: string } = {};
+  for (const [side, record] of records) {
+    if (record === undefined) continue;
+    name ??= recordName(parse(record.canonical)) ?? null;
+    if (record.modified_at !== null) modified[side] = record.modified_at;
+  }
+  return { name, modified };
 }

@@ -8,6 +8,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import { got, RequestError } from 'got';
 import { TransportError } from '../errors.js';
+import { tlsFailure, type TlsLabels } from './tls-errors.js';
 import type { Logger } from '../logger.js';
 import { ResponseTooLargeError } from './errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-cap.js';
@@ -51,6 +52,8 @@ export interface HttpsSettings {
   readonly certificateAuthority?: string;
   /** False only through a connector's explicit `tls.dangerouslyDisableVerification`. */
   readonly rejectUnauthorized?: boolean;
+  /** Where the certificate and CA came from, for TLS error messages; not passed to got. */
+  readonly labels?: TlsLabels;
 }
 
 /**
@@ -99,7 +102,8 @@ async function send(
   request: HttpRequest,
   signal: AbortSignal,
 ): Promise<Outcome> {
-  const https = options.https?.();
+  const { labels, ...https } = options.https?.() ?? {};
+  const tls = options.https === undefined ? undefined : { labels, certificate: https.certificate };
   let received = 0;
   let tooLarge = false;
   const pending = got(request.url, {
@@ -107,7 +111,7 @@ async function send(
     headers: { 'user-agent': options.userAgent ?? 'tandem/0.1', ...request.headers },
     ...(request.json === undefined ? {} : { json: request.json }),
     ...(request.searchParams === undefined ? {} : { searchParams: request.searchParams }),
-    ...(https === undefined ? {} : { https }),
+    ...(options.https === undefined ? {} : { https }),
     signal,
     throwHttpErrors: false,
     responseType: 'text',
@@ -150,17 +154,25 @@ async function send(
       return { kind: 'failed', error: new ResponseTooLargeError(details), code: 'RESPONSE_TOO_LARGE' };
     }
     if (!(error instanceof RequestError)) throw error;
-    return requestFailed(error, request, signal);
+    return requestFailed(error, request, signal, { connector, ...tls });
   }
 }
 
 /** A request that got could not complete, as a failed outcome; the policy's own abort is a timeout. */
-function requestFailed(error: RequestError, request: HttpRequest, signal: AbortSignal): Outcome {
+function requestFailed(
+  error: RequestError,
+  request: HttpRequest,
+  signal: AbortSignal,
+  tls: { connector: string; labels?: TlsLabels | undefined; certificate?: string | undefined },
+): Outcome {
   const url = redactUrl(request.url);
   // The policy's timeout aborted the attempt (the caller's own signal did not): a timeout.
   const code =
     error.code === 'ERR_ABORTED' && request.signal?.aborted !== true && signal.aborted ? 'ETIMEDOUT' : error.code;
   const message = code === 'ETIMEDOUT' && error.code === 'ERR_ABORTED' ? 'request timed out' : error.message;
+  const handshakeDone = error.timings?.secureConnect !== undefined && error.timings.response === undefined;
+  const failure = tlsFailure({ ...tls, method: request.method, url, code, message, handshakeDone }, error);
+  if (failure !== undefined) return { kind: 'failed', code: failure.code, error: failure };
   return {
     kind: 'failed',
     code,

@@ -4,6 +4,7 @@
  * policy.ts read only verdicts (cockatiel's `handleWhenResult`), never statuses.
  */
 import type { TandemError } from '../errors.js';
+import { TLS_ERROR_CODES } from './tls-errors.js';
 import type { RateAdvice } from './vendor-limits.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
@@ -85,7 +86,8 @@ export function judgeResponse(
 }
 
 // The caller gave up (an abort), or the answer was refused for its size: nothing says the vendor is down.
-const NOT_OUTAGES = new Set(['ERR_ABORTED', 'ERR_CANCELED', 'RESPONSE_TOO_LARGE']);
+// A TLS refusal (tls-errors.ts) is our certificate or CA setting, not the vendor's health.
+const NOT_OUTAGES = new Set(['ERR_ABORTED', 'ERR_CANCELED', 'RESPONSE_TOO_LARGE', ...TLS_ERROR_CODES]);
 
 /** Judges a network failure by its code (got's `error.code`): transient ones are retried when safe. */
 export function judgeError(request: HttpRequest, code: string): Verdict {

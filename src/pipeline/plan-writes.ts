@@ -147,7 +147,10 @@ export function planDelete(
   const locked = deletedSide === 'crm' && sync.mapping.policies.isLocked(record.deleted ? counterpart : record);
   if (edited || locked || sync.config.deletes === 'report') {
     out.links.push(handled);
-    out.conflicts.push(deleteConflict(sync.name, crmId, erpId, deletedSide, locked ? 'locked' : 'edited'));
+    // Under `deletes: report` an untouched survivor is reported too: said as `unchanged`, not `edited`.
+    out.conflicts.push(
+      deleteConflict(sync.name, crmId, erpId, deletedSide, locked ? 'locked' : edited ? 'edited' : 'unchanged'),
+    );
     return;
   }
   if (!record.deleted) return; // read from the live side: handled when its own side reads the tombstone
@@ -174,13 +177,13 @@ export function planDelete(
   out.changes.push({ side: target, action: 'archive', targetId: counterpart.id, sourceId: record.id, key, fields: [] });
 }
 
-/** A whole-record conflict: one side deleted, the other `edited`, `restored` or `locked` (resolved with --take). */
+/** A whole-record conflict: one side deleted, the other `edited`, `restored`, `unchanged` or `locked` (resolved with --take). */
 function deleteConflict(
   sync: string,
   crmId: string,
   erpId: string,
   deleted: Side,
-  survivor: 'edited' | 'restored' | 'locked',
+  survivor: 'edited' | 'restored' | 'unchanged' | 'locked',
 ): NewConflict {
   return {
     sync,

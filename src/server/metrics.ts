@@ -75,7 +75,11 @@ export class Metrics {
       ambiguous: gauge('tandem_ambiguous_matches', 'Ambiguous first-contact matches', ['sync']),
       links: gauge('tandem_links', 'Linked record pairs', ['sync']),
       conflicts: gauge('tandem_conflicts', 'Open conflicts', ['sync']),
-      lag: gauge('tandem_sync_lag_seconds', 'Now minus the CRM checkpoint modification time', ['sync']),
+      lag: gauge(
+        'tandem_sync_lag_seconds',
+        'How old the oldest change not processed yet is (0 when caught up; see docs/operations.md)',
+        ['sync'],
+      ),
       checkpoint: gauge('tandem_checkpoint_saved_timestamp_seconds', 'When the CRM checkpoint was saved', ['sync']),
       lastSuccess: gauge('tandem_last_success_timestamp_seconds', 'When the last successful run finished', ['sync']),
       paused: gauge('tandem_sync_paused', '1 when the sync is paused', ['sync']),
@@ -138,15 +142,14 @@ export class Metrics {
       set(g['ambiguous'], sync, s.ambiguousMatches);
       set(g['links'], sync, s.links);
       set(g['conflicts'], sync, snapshot.conflicts.get(s.sync) ?? 0);
-      const modified = seconds(s.checkpoint?.modifiedAt);
-      set(g['lag'], sync, modified === undefined ? undefined : Math.max(0, snapshot.now / 1000 - modified));
+      set(g['lag'], sync, s.lagSeconds ?? undefined);
       set(g['checkpoint'], sync, seconds(s.checkpoint?.savedAt));
       set(g['lastSuccess'], sync, seconds(s.lastSuccessAt));
       set(g['paused'], sync, s.paused ? 1 : 0);
     }
     for (const w of snapshot.webhooks) {
       set(g['lastEvent'], { connector: w.connector }, seconds(w.lastEventAt));
-      set(g['silence'], { connector: w.connector }, w.alarm ? 1 : 0);
+      if (w.silenceAfterMs !== null) set(g['silence'], { connector: w.connector }, w.alarm ? 1 : 0);
     }
   }
 }

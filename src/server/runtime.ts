@@ -32,12 +32,11 @@ export interface ServerRuntime {
   close(): Promise<void>;
 }
 
-const silenceLimits = (server: ServerConfig): Map<string, number> =>
-  new Map(
-    Object.entries(server.webhooks).flatMap(([name, w]) =>
-      w.silenceAfterMs === undefined ? [] : [[name, w.silenceAfterMs] as const],
-    ),
-  );
+/** Every connector with webhooks (the last-event metric), with its silence limit where it declares one. */
+export const silenceLimits = (server: {
+  readonly webhooks: Readonly<Record<string, { readonly silenceAfterMs?: number | undefined }>>;
+}): Map<string, number | null> =>
+  new Map(Object.entries(server.webhooks).map(([name, w]) => [name, w.silenceAfterMs ?? null] as const));
 
 export async function startServerRuntime(
   app: App,

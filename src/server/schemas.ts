@@ -41,6 +41,10 @@ export const readinessSchema = component(
   }),
 );
 
+const checkpointSchema = z
+  .object({ modifiedAt: z.string(), lastId: z.string().nullable(), savedAt: z.string() })
+  .nullable();
+
 export const syncStatusSchema = component(
   'SyncStatus',
   z.object({
@@ -49,7 +53,8 @@ export const syncStatusSchema = component(
     schedule: z.string(),
     paused: z.boolean().describe('scheduled and webhook runs skip a paused sync'),
     running: z.boolean(),
-    checkpoint: z.object({ modifiedAt: z.string(), lastId: z.string().nullable(), savedAt: z.string() }).nullable(),
+    checkpoint: checkpointSchema.describe("the CRM side's checkpoint (checkpoints has both)"),
+    checkpoints: z.object({ crm: checkpointSchema, erp: checkpointSchema }),
     lastRun: z
       .object({
         id: z.number().int(),
@@ -61,9 +66,19 @@ export const syncStatusSchema = component(
       .nullable(),
     lastSuccessAt: z.string().nullable(),
     links: z.number().int(),
-    outbox: z.object({ pending: z.number().int(), done: z.number().int(), dead: z.number().int() }),
+    outbox: z.object({
+      pending: z.number().int(),
+      done: z.number().int(),
+      dead: z.number().int(),
+      oldestPendingAt: z.string().nullable().describe('when the oldest pending operation was queued'),
+    }),
     deadLetters: z.number().int(),
     ambiguousMatches: z.number().int(),
+    conflicts: z.number().int().describe('open conflicts'),
+    lagSeconds: z
+      .number()
+      .nullable()
+      .describe('how old the oldest change not processed yet is; 0 when caught up, null before the first run'),
     lease: z
       .object({
         purpose: z.enum(['daemon', 'run', 'backfill', 'repair']),

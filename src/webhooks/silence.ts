@@ -9,14 +9,15 @@ import type { Logger } from '../logger.js';
 
 export interface SilenceState {
   readonly connector: string;
-  readonly silenceAfterMs: number;
+  /** null: no alarm declared; the last event is still kept (a metric reads it). */
+  readonly silenceAfterMs: number | null;
   /** ISO time of the last verified event; null when none came since the daemon started. */
   readonly lastEventAt: string | null;
   readonly alarm: boolean;
 }
 
 interface Entry {
-  silenceAfterMs: number;
+  silenceAfterMs: number | null;
   lastEventAt: number | null;
   alarm: boolean;
 }
@@ -25,9 +26,12 @@ export class SilenceWatch {
   private readonly entries = new Map<string, Entry>();
   private readonly startedAt: number;
 
-  /** `limits`: silenceAfterMs by connector, for connectors whose webhooks declare one. */
+  /**
+   * `limits`: silenceAfterMs by connector, for every connector with webhooks; null where none is
+   * declared (its last event is kept, it never alarms).
+   */
   constructor(
-    limits: ReadonlyMap<string, number>,
+    limits: ReadonlyMap<string, number | null>,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
@@ -36,7 +40,7 @@ export class SilenceWatch {
   }
 
   /** Applies new limits (SIGHUP); keeps what was heard so far. */
-  reconfigure(limits: ReadonlyMap<string, number>): void {
+  reconfigure(limits: ReadonlyMap<string, number | null>): void {
     for (const name of [...this.entries.keys()]) if (!limits.has(name)) this.entries.delete(name);
     for (const [connector, silenceAfterMs] of limits) {
       const entry = this.entries.get(connector);
@@ -59,7 +63,7 @@ export class SilenceWatch {
   /** A run pulled `changes` records from `connector`: if its webhooks have been silent too long, alarm. */
   polled(connector: string, changes: number): void {
     const entry = this.entries.get(connector);
-    if (entry === undefined || changes === 0) return;
+    if (entry === undefined || entry.silenceAfterMs === null || changes === 0) return;
     const since = entry.lastEventAt ?? this.startedAt;
     const silentForMs = this.now() - since;
     if (silentForMs <= entry.silenceAfterMs || entry.alarm) return;

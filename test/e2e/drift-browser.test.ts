@@ -166,9 +166,9 @@ describe('the HTML drift report in headless Chromium', () => {
   });
 
   it('sorts by a column, both ways, and links records to their vendor page', async () => {
-    const header = page.locator('#rows th', { hasText: 'label' });
+    const header = page.locator('#rows th', { hasText: 'match key' });
     await header.click();
-    const labels = async () => page.locator('#rows tbody tr td:nth-child(4)').allTextContents();
+    const labels = async () => page.locator('#rows tbody tr td:nth-child(5)').allTextContents();
     const ascending = await labels();
     expect(ascending).toEqual([...ascending].sort((a, b) => a.localeCompare(b)));
     expect(await header.getAttribute('aria-sort')).toBe('ascending');

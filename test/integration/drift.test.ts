@@ -9,7 +9,13 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrift, type DriftOutcome } from '../../src/drift/drift.js';
-import { REPAIRABLE, type DriftReport, type DriftRow } from '../../src/drift/report-schema.js';
+import {
+  CATEGORY_LABELS,
+  REPAIRABLE,
+  type DriftCategory,
+  type DriftReport,
+  type DriftRow,
+} from '../../src/drift/report-schema.js';
 import type { RunContext } from '../../src/pipeline/context.js';
 import { linksAfter } from '../../state/links.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -233,19 +239,41 @@ describe('drift report of the sandbox', () => {
       .trimEnd()
       .split('\r\n');
     expect(csv[0]).toBe(
-      'category,crm_id,erp_id,label,field,crm_value,erp_value,base_value,winner,action,detail,crm_url,erp_url',
+      'category,crm_id,erp_id,label,field,crm_value,erp_value,base_value,winner,action,detail,crm_url,erp_url,name,crm_modified,erp_modified',
     );
     expect(csv).toHaveLength(lines + 1);
     expect(csv.filter((l) => l.startsWith('field_mismatch,'))).toHaveLength(2);
 
     const md = fs.readFileSync(first.files.md ?? '', 'utf8');
-    for (const [category, n] of Object.entries(s.categories)) expect(md).toContain(`| ${category} | ${n} |`);
+    for (const [category, n] of Object.entries(s.categories))
+      expect(md).toContain(`| ${CATEGORY_LABELS[category as DriftCategory]} | ${n} |`);
     expect(md).toContain('Drift City');
 
     const html = fs.readFileSync(first.files.html ?? '', 'utf8');
     expect(html).not.toMatch(/<(link|img)\b|src="http/);
     expect(html.match(/<tr data-category="(?!")[a-z_]+"><td>/g)).toHaveLength(lines);
     expect(html).toContain(`data-testid="count-field_mismatch">2<`);
+  });
+
+  it('says each record by name with both modification times, "1 field differs", and (empty) for nothing', () => {
+    const row = rowsOf(report, 'field_mismatch').find((r) => r.crmId === seeded.mismatchErp.crm);
+    expect(row?.detail).toBe('1 field differs: city');
+    expect(row?.name).toMatch(/^\S+ \S+/);
+    expect(row?.modified?.crm).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(row?.modified?.erp).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const csv = fs.readFileSync(first.files.csv ?? '', 'utf8');
+    expect(csv).toContain('1 field differs: city');
+    expect(csv).not.toContain('1 field differ:');
+    const html = fs.readFileSync(first.files.html ?? '', 'utf8');
+    expect(html).toContain(`<td data-testid="name">${row?.name ?? 'no name'}</td>`);
+    expect(html).toContain(`modified ${row?.modified?.erp ?? 'never'}`);
+    expect(html).toContain('<td>Values differ</td>');
+    // The base of a pair never linked is empty: said so, not a blank cell.
+    expect(html).toContain('<span class="empty">(empty)</span>');
+    const md = fs.readFileSync(first.files.md ?? '', 'utf8');
+    // No action is cut short (the Markdown cut every cell at 80 characters).
+    for (const r of report.rows.filter((x) => x.fields.length === 0))
+      expect(md).toContain(`${r.detail}: ${r.action}`.replace(/\s+/g, ' ').replaceAll('|', '\\|'));
   });
 
   it('links each record to its page: the sandbox serves one per record, without a token', async () => {

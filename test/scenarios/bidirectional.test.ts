@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../connectors/types.js';
+import { conflictSummary } from '../../src/cli/commands/conflict-text.js';
 import { verifySync } from '../helpers/verify.js';
 import { tick, world, type World } from './harness.js';
 import { dbOf } from '../helpers/store-db.js';
@@ -320,6 +321,13 @@ describe('owner policies for a field changed differently on both sides', () => {
       const stats = await w.run();
       expect(stats).toMatchObject({ archived: { crm: 0 }, conflicts: 1 });
       expect((await w.crm(crmId))?.deleted).toBe(false);
+      // The contact was not touched: the conflict says so, not that it was "edited".
+      const [conflict] = await w.app.store.conflicts('contacts');
+      expect(conflict).toMatchObject({ kind: 'delete', crm_value: '"unchanged"', erp_value: '"deleted"' });
+      if (conflict === undefined) throw new Error('no conflict');
+      expect(conflictSummary(conflict)).toBe(
+        'the erp record was deleted; the crm record is still there, unchanged (the sync reports deletes instead of carrying them over)',
+      );
     } finally {
       used = 0;
       await w.close();

@@ -13,7 +13,7 @@ export async function openForCommand(configFile: string, options: Omit<AppOption
   const { config } = loadConfigSource(configFile);
   return openApp(configFile, {
     ...options,
-    logger: createLogger({ level: config.logLevel, destination: 2, redact: config.logRedact }),
+    logger: createLogger({ level: config.logLevel, destination: 2, redact: config.logRedact, file: config.logFile }),
   });
 }
 

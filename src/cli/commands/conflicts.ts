@@ -1,11 +1,13 @@
 /** `tandem conflicts list|show|resolve <id> --take crm|erp | --value V`: the conflict queue. */
-import type { ConflictRow } from '../../../state/index.js';
+import type { ConflictRow, StateStore } from '../../../state/index.js';
 import { TandemError } from '../../errors.js';
 import type { Value } from '../../mapping/values.js';
 import { resolveConflict, type Resolution } from '../../pipeline/resolve-conflict.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { asRecord, parsed, recordName } from '../../words.js';
 import { findSync, openForCommand } from './common.js';
+import { conflictDetail, conflictLine } from './conflict-text.js';
 
 interface ConflictFlags {
   readonly config: string;
@@ -16,10 +18,17 @@ interface ConflictFlags {
   readonly all?: boolean;
 }
 
-function view(row: ConflictRow): Record<string, unknown> {
+/** The linked pair's name, from the values both sides last agreed on (no vendor call). */
+async function nameOf(store: StateStore, row: ConflictRow): Promise<string | undefined> {
+  const link = (await store.links(row.sync, [row.crm_id])).get(row.crm_id);
+  return link === undefined ? undefined : recordName(asRecord(parsed(link.base)));
+}
+
+function view(row: ConflictRow, name: string | undefined): Record<string, unknown> {
   return {
     id: row.id,
     sync: row.sync,
+    name: name ?? null,
     crmId: row.crm_id,
     erpId: row.erp_id,
     field: row.field,
@@ -56,20 +65,19 @@ export async function conflictsCommand(
   try {
     if (action === 'list') {
       const rows = await app.store.conflicts(flags.sync, flags.all === true ? 'all' : 'open');
-      if (flags.json === true) out.json({ conflicts: rows.map(view) });
+      const named = await Promise.all(rows.map(async (r) => [r, await nameOf(app.store, r)] as const));
+      if (flags.json === true) out.json({ conflicts: named.map(([r, name]) => view(r, name)) });
       else if (rows.length === 0) out.line('no open conflicts');
-      else
-        for (const r of rows)
-          out.line(
-            `#${r.id} ${r.sync} crm ${r.crm_id} / erp ${r.erp_id} ${r.field}: crm ${r.crm_value}, erp ${r.erp_value} (base ${r.base_value})`,
-          );
+      else for (const [r, name] of named) out.line(conflictLine(r, name));
       return EXIT_OK;
     }
     const id = Number(idText);
     const row = Number.isInteger(id) ? await app.store.conflict(id) : undefined;
     if (row === undefined) throw new TandemError('USAGE', `no conflict #${idText ?? ''}; see tandem conflicts list`);
     if (action === 'show') {
-      out.json(view(row));
+      const name = await nameOf(app.store, row);
+      if (flags.json === true) out.json(view(row, name));
+      else for (const line of conflictDetail(row, name)) out.line(line);
       return EXIT_OK;
     }
     if ((flags.take === undefined) === (flags.value === undefined))

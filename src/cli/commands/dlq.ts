@@ -4,11 +4,13 @@
  * protections (upsert by key, create-if-absent) still hold; the next run delivers it. A record that
  * could not be mapped (a deal naming a product the ERP lacked) is mapped again by the next run.
  */
-import type { DeadLetterRow } from '../../../state/index.js';
+import type { DeadLetterRow, StateStore } from '../../../state/index.js';
 import { TandemError } from '../../errors.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { asRecord, parsed, recordName } from '../../words.js';
 import { openForCommand } from './common.js';
+import { deadLetterDetail, deadLetterLine } from './dlq-text.js';
 
 interface DlqFlags {
   readonly config: string;
@@ -16,11 +18,29 @@ interface DlqFlags {
   readonly sync?: string;
 }
 
-function view(row: DeadLetterRow): Record<string, unknown> {
+/**
+ * The source record's name: from the values its link last agreed on, else from the payload (the
+ * record as read, or what was to be written). No vendor call.
+ */
+async function nameOf(store: StateStore, row: DeadLetterRow): Promise<string | undefined> {
+  const source = row.side === 'crm' ? 'erp' : 'crm';
+  const link = (await store.linksBySide(row.sync, source, [row.record_id])).get(row.record_id);
+  return (
+    (link === undefined ? undefined : recordName(asRecord(parsed(link.base)))) ??
+    recordName(asRecord(parsed(row.payload)))
+  );
+}
+
+function view(row: DeadLetterRow, name: string | undefined): Record<string, unknown> {
+  const source = row.side === 'crm' ? 'erp' : 'crm';
   return {
     id: row.id,
     sync: row.sync,
     side: row.side,
+    // `side` is where the write was going; the record it came from is on the other side.
+    sourceSide: source,
+    [`${source}Id`]: row.record_id,
+    name: name ?? null,
     stage: row.stage,
     recordId: row.record_id,
     operationKey: row.operation_key,
@@ -49,23 +69,19 @@ export async function dlqCommand(
   try {
     if (action === 'list') {
       const rows = await app.store.deadLetters(flags.sync);
-      if (flags.json === true) out.json({ deadLetters: rows.map(view) });
+      const named = await Promise.all(rows.map(async (r) => [r, await nameOf(app.store, r)] as const));
+      if (flags.json === true) out.json({ deadLetters: named.map(([r, name]) => view(r, name)) });
       else if (rows.length === 0) out.line('no dead letters');
-      else {
-        for (const row of rows) {
-          const error = JSON.parse(row.error) as { code?: string; message?: string };
-          out.line(
-            `#${row.id} ${row.sync} ${row.side} record ${row.record_id} (${row.stage}) ${error.code ?? ''}: ${error.message ?? ''}`,
-          );
-        }
-      }
+      else for (const [r, name] of named) out.line(deadLetterLine(r, name));
       return EXIT_OK;
     }
     const id = parseId(idText ?? '');
     const row = await app.store.deadLetter(id);
     if (row === undefined) throw new TandemError('USAGE', `no dead letter #${id}; see tandem dlq list`);
     if (action === 'show') {
-      out.json(view(row));
+      const name = await nameOf(app.store, row);
+      if (flags.json === true) out.json(view(row, name));
+      else for (const line of deadLetterDetail(row, name)) out.line(line);
     } else if (action === 'retry') {
       if (!(await app.store.retryDeadLetter(row))) {
         throw new TandemError(

@@ -15,7 +15,12 @@ export async function migrateCommand(
   out: Output,
 ): Promise<number> {
   const { config } = preflight(flags.config, { connect: false });
-  const logger = createLogger({ level: config.logLevel, destination: 2, redact: config.logRedact });
+  const logger = createLogger({
+    level: config.logLevel,
+    destination: 2,
+    redact: config.logRedact,
+    file: config.logFile,
+  });
   const { location, applied } = await migrateStore(stateLocation(config, logger, true));
   if (flags.json === true) out.json({ location, applied });
   else if (applied.length === 0) out.line(`${location}: schema up to date`);

@@ -8,7 +8,7 @@ import { untilSignal } from './common.js';
 
 export async function sandboxCommand(flags: { readonly config: string }, out: Output): Promise<number> {
   const config = loadConfig(flags.config);
-  const logger = createLogger({ level: config.logLevel, destination: 2 });
+  const logger = createLogger({ level: config.logLevel, destination: 2, file: config.logFile });
   const signals = untilSignal();
   const sandbox = await startSandbox(config.sandbox, config.dataDir, logger);
   out.line(`HubSpot-compatible CRM: ${sandbox.crm.url}  (Authorization: Bearer ${SANDBOX_SECRETS.crm.token})`);

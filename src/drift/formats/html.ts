@@ -5,8 +5,9 @@
  * category. Every vendor value is escaped: a report must never run what a record contains.
  */
 import { escapeHtml } from '../../html.js';
-import { DRIFT_CATEGORIES, type DriftRow } from '../report-schema.js';
+import { CATEGORY_LABELS, DRIFT_CATEGORIES, type DriftRow } from '../report-schema.js';
 import { cell, Sink } from './sink.js';
+import { shownValue, type ReferenceNames } from './values.js';
 import { delta, flatten, percent, type ReportHead } from './text.js';
 
 const escape = (value: unknown): string => escapeHtml(cell(value));
@@ -21,7 +22,8 @@ h1{font-size:20px;margin:0 0 4px}.meta{color:#5b6478;margin-bottom:16px}
 .big{font-size:32px;font-weight:600}.muted{color:#5b6478}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e3e6ee;padding:4px 8px;text-align:left;vertical-align:top}
 th{cursor:pointer;background:#f5f6fa;position:sticky;top:0;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
-td.v{font-family:ui-monospace,monospace;white-space:pre-wrap;word-break:break-word;max-width:260px}
+td.v{font-family:ui-monospace,monospace;white-space:pre-wrap;overflow-wrap:anywhere;min-width:12em;max-width:32em}
+.empty{color:#8a93a6;font-style:italic}.when{display:block;color:#5b6478;font-size:12px;white-space:nowrap}
 .counts td{border:none;padding:2px 8px}.controls{margin:12px 0;display:flex;gap:12px;align-items:center}
 .bar{fill:#4c6ef5}.cat{font-family:ui-monospace,monospace}
 `;
@@ -68,15 +70,21 @@ function chart(head: ReportHead): string {
     const width = Math.round((counts[c] / max) * 220);
     const y = i * rowHeight;
     return (
-      `<text x="0" y="${y + 14}" class="cat" font-size="12">${c}</text>` +
-      `<rect class="bar" x="150" y="${y + 3}" width="${width}" height="14"></rect>` +
-      `<text x="${156 + width}" y="${y + 14}" font-size="12">${counts[c]}</text>`
+      `<text x="0" y="${y + 14}" font-size="12">${CATEGORY_LABELS[c]}</text>` +
+      `<rect class="bar" x="200" y="${y + 3}" width="${width}" height="14"></rect>` +
+      `<text x="${206 + width}" y="${y + 14}" font-size="12">${counts[c]}</text>`
     );
   }).join('');
-  return `<svg role="img" aria-label="rows per category" width="420" height="${DRIFT_CATEGORIES.length * rowHeight}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>`;
+  return `<svg role="img" aria-label="rows per category" width="470" height="${DRIFT_CATEGORIES.length * rowHeight}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>`;
 }
 
-export function writeHtml(file: string, head: ReportHead, rows: Iterable<DriftRow>, maxRows: number): void {
+export function writeHtml(
+  file: string,
+  head: ReportHead,
+  rows: Iterable<DriftRow>,
+  maxRows: number,
+  references: ReferenceNames = new Map(),
+): void {
   const sink = new Sink(file);
   try {
     sink.write(`<!doctype html>\n<html lang="en"><head><meta charset="utf-8">`);
@@ -92,9 +100,9 @@ export function writeHtml(file: string, head: ReportHead, rows: Iterable<DriftRo
       `<div class="controls"><input id="filter" type="search" placeholder="filter rows" aria-label="filter rows">`,
     );
     sink.write(`<select id="category" aria-label="category"><option value="">every category</option>`);
-    for (const c of DRIFT_CATEGORIES) sink.write(`<option value="${c}">${c}</option>`);
+    for (const c of DRIFT_CATEGORIES) sink.write(`<option value="${c}">${CATEGORY_LABELS[c]}</option>`);
     sink.write(`</select><span><span id="shown">0</span> rows shown</span></div>`);
-    writeRows(sink, rows, maxRows);
+    writeRows(sink, rows, maxRows, references);
     sink.write(`<script>${SCRIPT}</script></body></html>\n`);
   } finally {
     sink.close();
@@ -122,15 +130,16 @@ function writeSummary(sink: Sink, head: ReportHead): void {
   sink.write(`<table class="counts" data-testid="counts"><tbody>`);
   for (const c of DRIFT_CATEGORIES)
     sink.write(
-      `<tr data-category="${c}"><td class="cat">${c}</td><td data-testid="count-${c}">${s.categories[c]}</td><td class="muted">${delta(s.categories[c], prev?.categories[c])}</td></tr>`,
+      `<tr data-category="${c}"><td class="cat">${CATEGORY_LABELS[c]}</td><td data-testid="count-${c}">${s.categories[c]}</td><td class="muted">${delta(s.categories[c], prev?.categories[c])}</td></tr>`,
     );
   sink.write(`</tbody></table>${chart(head)}</div>`);
 }
 
 /** One table line per row and field, at most `maxRows`; the rest counted in a note below the table. */
-function writeRows(sink: Sink, rows: Iterable<DriftRow>, maxRows: number): void {
+function writeRows(sink: Sink, rows: Iterable<DriftRow>, maxRows: number, references: ReferenceNames): void {
   sink.write(
-    `<table id="rows"><thead><tr><th>category</th><th>crm</th><th>erp</th><th>label</th><th>field</th><th>crm value</th><th>erp value</th><th>base</th><th>wins</th><th>action</th></tr></thead><tbody>`,
+    `<table id="rows"><thead><tr><th>category</th><th>record</th><th>crm</th><th>erp</th><th>match key</th><th>field</th>` +
+      `<th>crm value</th><th>erp value</th><th>base</th><th>wins</th><th>action</th></tr></thead><tbody>`,
   );
   let written = 0;
   let more = 0;
@@ -139,10 +148,14 @@ function writeRows(sink: Sink, rows: Iterable<DriftRow>, maxRows: number): void 
       more++;
       continue;
     }
+    const value = (v: unknown): string =>
+      field === undefined ? '' : valueHtml(shownValue(field.field, v, references));
     sink.write(
-      `<tr data-category="${row.category}"><td>${row.category}</td><td>${link(row.crmId, row.urls.crm)}</td>` +
-        `<td>${link(row.erpId, row.urls.erp)}</td><td>${escape(row.label)}</td><td>${escape(field?.field)}</td>` +
-        `<td class="v">${escape(field?.crm)}</td><td class="v">${escape(field?.erp)}</td><td class="v">${escape(field?.base)}</td>` +
+      `<tr data-category="${row.category}"><td>${CATEGORY_LABELS[row.category]}</td>` +
+        `<td data-testid="name">${escape(row.name ?? row.label)}</td>` +
+        `<td>${link(row.crmId, row.urls.crm)}${when(row.modified?.crm)}</td>` +
+        `<td>${link(row.erpId, row.urls.erp)}${when(row.modified?.erp)}</td><td>${escape(row.label)}</td><td>${escape(field?.field)}</td>` +
+        `<td class="v">${value(field?.crm)}</td><td class="v">${value(field?.erp)}</td><td class="v">${value(field?.base)}</td>` +
         `<td>${field?.winner ?? ''}</td><td>${escape(field?.action ?? `${row.detail}: ${row.action}`)}</td></tr>`,
     );
     written++;
@@ -150,6 +163,16 @@ function writeRows(sink: Sink, rows: Iterable<DriftRow>, maxRows: number): void 
   sink.write(`</tbody></table>`);
   if (more > 0)
     sink.write(`<p class="muted" data-testid="truncated">…and ${more} more lines: see the JSON or CSV report.</p>`);
+}
+
+/** A value cell: "(empty)" set apart from a value, so an empty side is not read as a blank cell. */
+function valueHtml(shown: string | undefined): string {
+  return shown === undefined ? '<span class="empty">(empty)</span>' : escapeHtml(shown);
+}
+
+/** A record's modification time under its id. */
+function when(at: string | undefined): string {
+  return at === undefined || at === '' ? '' : `<span class="when" title="modified">modified ${escape(at)}</span>`;
 }
 
 /** A record id, linked to the record in its vendor's UI when the URL is a safe one. */

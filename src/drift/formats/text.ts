@@ -3,8 +3,9 @@
  * line per field difference, RFC 4180, safe to open in a spreadsheet) and Markdown (the summary
  * and the first rows, for tickets and chat).
  */
-import { DRIFT_CATEGORIES, type DriftReport, type DriftRow } from '../report-schema.js';
+import { CATEGORY_LABELS, DRIFT_CATEGORIES, type DriftReport, type DriftRow } from '../report-schema.js';
 import { cell, Sink } from './sink.js';
+import { shownValue, type ReferenceNames } from './values.js';
 
 export type ReportHead = Omit<DriftReport, 'rows'>;
 
@@ -48,6 +49,9 @@ const CSV_COLUMNS = [
   'detail',
   'crm_url',
   'erp_url',
+  'name',
+  'crm_modified',
+  'erp_modified',
 ] as const;
 
 /** Quotes a CSV field; a leading = + - @ is defused so a spreadsheet never runs a vendor's value as a formula. */
@@ -75,6 +79,9 @@ export function writeCsv(file: string, rows: Iterable<DriftRow>): void {
         row.detail,
         row.urls.crm ?? '',
         row.urls.erp ?? '',
+        row.name ?? '',
+        row.modified?.crm ?? '',
+        row.modified?.erp ?? '',
       ];
       sink.write(`${values.map(csvField).join(',')}\r\n`);
     }
@@ -83,10 +90,10 @@ export function writeCsv(file: string, rows: Iterable<DriftRow>): void {
   }
 }
 
-/** Markdown table cell: one line, pipes escaped, at most 80 characters. */
-function md(value: unknown): string {
+/** Markdown table cell: one line, pipes escaped; a value (not the action, said in full) cut at 80 characters. */
+function md(value: unknown, limit = Number.POSITIVE_INFINITY): string {
   const text = cell(value).replace(/\s+/g, ' ').replaceAll('|', '\\|');
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
 }
 
 export function percent(share: number): string {
@@ -99,7 +106,13 @@ export function delta(now: number, before: number | undefined): string {
   return d === 0 ? '±0' : d > 0 ? `+${d}` : String(d);
 }
 
-export function writeMarkdown(file: string, head: ReportHead, rows: Iterable<DriftRow>, maxRows: number): void {
+export function writeMarkdown(
+  file: string,
+  head: ReportHead,
+  rows: Iterable<DriftRow>,
+  maxRows: number,
+  references: ReferenceNames = new Map(),
+): void {
   const sink = new Sink(file);
   const s = head.summary;
   const prev = s.previous;
@@ -117,8 +130,8 @@ export function writeMarkdown(file: string, head: ReportHead, rows: Iterable<Dri
     );
     sink.write(`| category | count | change |\n| --- | ---: | ---: |\n`);
     for (const c of DRIFT_CATEGORIES)
-      sink.write(`| ${c} | ${s.categories[c]} | ${delta(s.categories[c], prev?.categories[c])} |\n`);
-    sink.write(`\n| category | crm | erp | label | field | crm value | erp value | base | wins | action |\n`);
+      sink.write(`| ${CATEGORY_LABELS[c]} | ${s.categories[c]} | ${delta(s.categories[c], prev?.categories[c])} |\n`);
+    sink.write(`\n| category | record | crm | erp | field | crm value | erp value | base | wins | action |\n`);
     sink.write(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n`);
     let written = 0;
     let more = 0;
@@ -129,9 +142,11 @@ export function writeMarkdown(file: string, head: ReportHead, rows: Iterable<Dri
       }
       const id = (value: string | null, url: string | undefined) =>
         value === null ? '' : url === undefined ? md(value) : `[${md(value)}](${url})`;
+      const value = (v: unknown): string =>
+        field === undefined ? '' : md(shownValue(field.field, v, references) ?? '(empty)', 80);
       sink.write(
-        `| ${row.category} | ${id(row.crmId, row.urls.crm)} | ${id(row.erpId, row.urls.erp)} | ${md(row.label)} | ` +
-          `${md(field?.field)} | ${md(field?.crm)} | ${md(field?.erp)} | ${md(field?.base)} | ${field?.winner ?? ''} | ` +
+        `| ${CATEGORY_LABELS[row.category]} | ${md(row.name ?? row.label)} | ${id(row.crmId, row.urls.crm)} | ${id(row.erpId, row.urls.erp)} | ` +
+          `${md(field?.field)} | ${value(field?.crm)} | ${value(field?.erp)} | ${value(field?.base)} | ${field?.winner ?? ''} | ` +
           `${md(field?.action ?? `${row.detail}: ${row.action}`)} |\n`,
       );
       written++;

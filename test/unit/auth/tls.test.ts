@@ -72,6 +72,55 @@ function makeCertificates(dir: string): void {
   issue('server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   issue('client-a', 'tandem-client-a', 'extendedKeyUsage=clientAuth\n');
   issue('client-b', 'tandem-client-b', 'extendedKeyUsage=clientAuth\n');
+  // A client certificate from a CA the server does not trust: the server rejects it.
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'other-ca.key',
+    '-out',
+    'other-ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Some Other CA',
+  );
+  openssl(
+    dir,
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'stranger.key',
+    '-out',
+    'stranger.csr',
+    '-subj',
+    '/CN=tandem-stranger',
+  );
+  fs.writeFileSync(path.join(dir, 'stranger.ext'), 'extendedKeyUsage=clientAuth\n');
+  openssl(
+    dir,
+    'x509',
+    '-req',
+    '-in',
+    'stranger.csr',
+    '-CA',
+    'other-ca.pem',
+    '-CAkey',
+    'other-ca.key',
+    '-CAcreateserial',
+    '-out',
+    'stranger.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'stranger.ext',
+  );
 }
 
 describe('mTLS against a local TLS server that requires a client certificate', () => {
@@ -105,12 +154,13 @@ describe('mTLS against a local TLS server that requires a client certificate', (
     cleanup();
   });
 
-  const transportFor = (tls: Record<string, unknown>, logger = silentLogger()) => {
+  const transportFor = (tls: Record<string, unknown>, logger = silentLogger(), limit = 0) => {
     const base = connectorBaseSchema.parse({ kind: 'hubspot', tls });
     const auth = buildConnectorAuth('erp', base, { configFile: path.join(dir, 'config.yaml'), logger });
     return createTransport({
       logger,
-      retry: { limit: 0 },
+      connector: 'erp',
+      retry: { limit, baseDelayMs: 1, maxDelayMs: 5 },
       timeoutMs: 5000,
       ...(auth.https === undefined ? {} : { https: auth.https }),
     });
@@ -129,15 +179,17 @@ describe('mTLS against a local TLS server that requires a client certificate', (
     const error: unknown = await transportFor({ ca: 'ca.pem' })
       .request({ method: 'GET', url })
       .catch((e: unknown) => e);
-    expect(isTandemError(error) && error.code).toBe('TRANSPORT_ERROR');
+    expect(isTandemError(error) && error.code).toBe('TLS_CLIENT_CERT_REJECTED');
   });
 
   it('verifies the server: without the CA the private certificate is rejected', async () => {
     const error: unknown = await transportFor({ cert: 'client.pem', key: 'client.key' })
       .request({ method: 'GET', url })
       .catch((e: unknown) => e);
-    expect(isTandemError(error) && error.code).toBe('TRANSPORT_ERROR');
-    expect(String((error as Error).message)).toMatch(/certificate/i);
+    expect(isTandemError(error) && error.code).toBe('TLS_SERVER_CERT_UNTRUSTED');
+    expect(String((error as Error).message)).toMatch(
+      /^erp: TLS: .*the server's certificate is not trusted .*set connectors\.erp\.tls\.ca/,
+    );
   });
 
   it('turns verification off only through dangerouslyDisableVerification, logged at error level', async () => {
@@ -173,6 +225,34 @@ describe('mTLS against a local TLS server that requires a client certificate', (
     fs.utimesSync(path.join(dir, 'client.pem'), later, later);
     fs.utimesSync(path.join(dir, 'client.key'), later, later);
     expect((await transport.request({ method: 'GET', url })).body).toEqual({ client: 'tandem-client-b' });
+  });
+
+  it('a client certificate the server refuses: a TLS error naming the certificate, tried once', async () => {
+    let handshakes = 0;
+    server.on('secureConnection', () => void (handshakes += 1));
+    const counted = (): number => handshakes + failedHandshakes;
+    let failedHandshakes = 0;
+    server.on('tlsClientError', () => void (failedHandshakes += 1));
+    // Signed by a CA the server does not trust; and no certificate at all. Retries allowed (3).
+    for (const [tls, which] of [
+      [
+        { cert: 'stranger.pem', key: 'stranger.key', ca: 'ca.pem' },
+        /connectors\.erp\.tls\.cert: stranger\.pem \(subject CN=tandem-stranger, issuer CN=Some Other CA, valid until 20\d\d-/,
+      ],
+      [{ ca: 'ca.pem' }, /none \(no tls\.cert configured\)/],
+    ] as const) {
+      const before = counted();
+      const error: unknown = await transportFor(tls, silentLogger(), 3)
+        .request({ method: 'GET', url })
+        .catch((e: unknown) => e);
+      expect(isTandemError(error) && error.code).toBe('TLS_CLIENT_CERT_REJECTED');
+      expect((error as Error).message).toMatch(/^erp: TLS: GET https:\/\/127\.0\.0\.1:\d+\/whoami: the server /);
+      expect((error as Error).message).toMatch(which);
+      expect((error as Error).message).not.toMatch(/socket hang up/);
+      // Let the server's side of the refused handshake report itself before counting.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(counted() - before).toBe(1);
+    }
   });
 
   it('refuses a certificate without its key, and a missing file, at build time', () => {

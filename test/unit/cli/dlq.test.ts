@@ -61,7 +61,12 @@ describe('tandem dlq', () => {
     if (row === undefined) throw new Error('no op');
     await store.recordFailure(
       row,
-      { code: 'odoo.exceptions.ValidationError', message: 'Invalid email', retryable: false },
+      {
+        code: 'odoo.exceptions.ValidationError',
+        // As Odoo sends it: the message, then the server's traceback, over several lines.
+        message: 'Invalid email\nTraceback (most recent call last):\n  File "odoo/models.py", line 42, in write\n',
+        retryable: false,
+      },
       5,
     );
     await store.close();
@@ -107,5 +112,31 @@ describe('tandem dlq', () => {
     );
     expect(await dlqCommand('drop', String(mapping?.id), { config }, out)).toBe(0);
     await expect(dlqCommand('show', String(mapping?.id), { config }, out)).rejects.toThrow(/no dead letter/);
+  });
+
+  it('says in words which record went where, by its name, and keeps a multi-line vendor message on one line', async () => {
+    const out = capture();
+    expect(await dlqCommand('list', undefined, { config }, out)).toBe(0);
+    expect(out.lines).toHaveLength(2);
+    const [mapLine = '', deliverLine = ''] = out.lines;
+    // Both letters are writes to the erp of crm records: their ids are crm ids.
+    expect(mapLine).toMatch(
+      /^#\d+ contacts: crm 8 could not be mapped for the erp: MAPPING_FAILED: email holds a list$/,
+    );
+    expect(deliverLine).toMatch(
+      /^#\d+ contacts: the write of "Seven" \(crm 7\) to the erp was given up on after 1 attempt\(s\): odoo\.exceptions\.ValidationError: Invalid email \| Traceback \(most recent call last\): \| File "odoo\/models\.py", line 42, in write$/,
+    );
+    expect(out.lines.join('\n')).not.toMatch(/erp record/);
+
+    const id = /^#(\d+)/.exec(deliverLine)?.[1] ?? '';
+    const shown = capture();
+    expect(await dlqCommand('show', id, { config }, shown)).toBe(0);
+    expect(shown.objects).toEqual([]);
+    expect(shown.lines).toContain('  payload (what was to be written to the erp):');
+    expect(shown.lines).toContain('    name: "Seven"');
+    expect(shown.lines.filter((l) => l.includes('Traceback'))).toHaveLength(1);
+    const json = capture();
+    await dlqCommand('show', id, { config, json: true }, json);
+    expect(json.objects[0]).toMatchObject({ side: 'erp', sourceSide: 'crm', crmId: '7', name: 'Seven' });
   });
 });

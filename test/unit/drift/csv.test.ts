@@ -67,7 +67,7 @@ describe('CSV drift report', () => {
     const file = path.join(tmp.dir, 'label.csv');
     writeCsv(file, [row('Paris', '=cmd')]);
     expect(fs.readFileSync(file, 'utf8').split('\r\n')[1]).toBe(
-      `field_mismatch,101,7,"'=cmd",city,Paris,London,,crm,write the crm value to erp,city differs,,`,
+      `field_mismatch,101,7,"'=cmd",city,Paris,London,,crm,write the crm value to erp,city differs,,,,,`,
     );
   });
 });

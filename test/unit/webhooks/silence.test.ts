@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
+import { Metrics } from '../../../src/server/metrics.js';
+import { silenceLimits } from '../../../src/server/runtime.js';
 import { SilenceWatch } from '../../../src/webhooks/silence.js';
 
 function capture() {
@@ -55,5 +57,34 @@ describe('the webhook silence alarm', () => {
     expect(watch.states()[0]?.alarm).toBe(false);
     watch.reconfigure(new Map());
     expect(watch.states()).toEqual([]);
+  });
+
+  it('keeps the last event of webhooks without a silence limit, for the metric, and never alarms on them', async () => {
+    let now = 0;
+    const { logger } = capture();
+    const limits = silenceLimits({ webhooks: { erp: {}, crm: { silenceAfterMs: 60_000 } } });
+    expect(limits).toEqual(
+      new Map([
+        ['erp', null],
+        ['crm', 60_000],
+      ]),
+    );
+    const watch = new SilenceWatch(new Map([['erp', null]]), logger, () => now);
+    now = 5000;
+    watch.heard('erp');
+    now = 10_000_000;
+    watch.polled('erp', 10);
+    expect(watch.states()).toEqual([
+      { connector: 'erp', silenceAfterMs: null, lastEventAt: new Date(5000).toISOString(), alarm: false },
+    ]);
+    const metrics = new Metrics();
+    try {
+      metrics.refresh({ syncs: [], circuits: [], conflicts: new Map(), webhooks: watch.states(), now });
+      const text = await metrics.registry.metrics();
+      expect(text).toContain('tandem_webhook_last_event_timestamp_seconds{connector="erp"} 5\n');
+      expect(text).not.toContain('tandem_webhook_silence_alarm{connector="erp"}');
+    } finally {
+      metrics.close();
+    }
   });
 });
