@@ -4,7 +4,7 @@
  * pairs; several is a duplicate key) for the rest, and the sync's delete policy for tombstones.
  */
 import type { CanonicalValues } from '../mapping/types.js';
-import type { Value } from '../mapping/values.js';
+import { sameValue, type Value } from '../mapping/values.js';
 import type { SyncDefinition } from '../pipeline/context.js';
 import { merge } from '../pipeline/merge.js';
 import {
@@ -17,6 +17,7 @@ import {
 import type { PairRow, Scratch } from './scratch.js';
 import { mergeRow } from './merge-rows.js';
 import { pairUrls } from './urls.js';
+import { findingsOf } from './findings.js';
 
 export interface Tally {
   counts: CategoryCounts;
@@ -66,7 +67,11 @@ export function fieldDiffs(
   for (const field of sync.mapping.fields) {
     const name = field.name;
     const values = { field: name, crm: crm[name] ?? null, erp: erp[name] ?? null, base: baseOf(name) };
-    if (name in result.toErp) diffs.push({ ...values, winner: 'crm', action: 'write the crm value to erp' });
+    if (field.direction === 'none') {
+      // Compared only: the merge leaves it out; a difference is reported, never written.
+      if (name in crm && name in erp && !sameValue(values.crm, values.erp))
+        diffs.push({ ...values, winner: 'none', action: 'none: compared only; correct the side that is wrong' });
+    } else if (name in result.toErp) diffs.push({ ...values, winner: 'crm', action: 'write the crm value to erp' });
     else if (name in result.toCrm) diffs.push({ ...values, winner: 'erp', action: 'write the erp value to crm' });
     else if (result.conflicts.some((c) => c.field === name))
       diffs.push({ ...values, winner: 'manual', action: 'open a conflict for a person' });
@@ -120,9 +125,10 @@ export function classifyPair(
     });
   return found(tally, 'field_mismatch', {
     ...ids,
-    detail: `${diffs.length} field${diffs.length === 1 ? '' : 's'} differ: ${diffs.map((d) => d.field).join(', ')}`,
+    detail: findingsOf(diffs, sync.mapping.fields),
     action: summarizeActions(diffs),
-    repairable: true,
+    // Differences in compared-only fields alone: nothing for a repair to write.
+    repairable: diffs.some((d) => d.winner !== 'none'),
     fields: diffs,
   });
 }
@@ -199,6 +205,7 @@ export function summarizeActions(diffs: readonly FieldDiff[]): string {
     to('crm') > 0 ? `update erp (${to('crm')})` : null,
     to('erp') > 0 ? `update crm (${to('erp')})` : null,
     to('manual') > 0 ? `open ${to('manual')} conflict${to('manual') === 1 ? '' : 's'}` : null,
+    to('none') > 0 ? `check ${to('none')} compared-only field${to('none') === 1 ? '' : 's'} by hand` : null,
   ];
   return parts.filter((p) => p !== null).join(', ');
 }

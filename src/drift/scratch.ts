@@ -187,6 +187,16 @@ export class Scratch {
       .all(side, after, limit) as RecordRow[];
   }
 
+  /** Live records of `side` that no link names and that wait for a reference (WAITING_REFERENCE), paged like `unlinked`. */
+  waiting(side: Side, after: string, limit: number): RecordRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, alive, status, reason, modified_at, canonical, label, linked FROM rec
+         WHERE side = ? AND linked = 0 AND alive = 1 AND status = 'WAITING_REFERENCE' AND id > ? ORDER BY id LIMIT ?`,
+      )
+      .all(side, after, limit) as RecordRow[];
+  }
+
   keys(side: Side, id: string): { k: number; value: string }[] {
     return this.keysOf.all(side, id) as { k: number; value: string }[];
   }
