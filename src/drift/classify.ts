@@ -52,6 +52,8 @@ export function fieldDiffs(
   base: CanonicalValues | null,
   times: { crm: string; erp: string },
   blocked?: ReadonlySet<string>,
+  /** The ERP record is locked (`locked` matches): what would be written to it is a conflict, as in a run. */
+  locked = false,
 ): FieldDiff[] {
   const result = merge({
     fields: sync.mapping.fields,
@@ -71,7 +73,9 @@ export function fieldDiffs(
       // Compared only: the merge leaves it out; a difference is reported, never written.
       if (name in crm && name in erp && !sameValue(values.crm, values.erp))
         diffs.push({ ...values, winner: 'none', action: 'none: compared only; correct the side that is wrong' });
-    } else if (name in result.toErp) diffs.push({ ...values, winner: 'crm', action: 'write the crm value to erp' });
+    } else if (name in result.toErp && locked)
+      diffs.push({ ...values, winner: 'manual', action: 'open a conflict for a person: the erp record is locked' });
+    else if (name in result.toErp) diffs.push({ ...values, winner: 'crm', action: 'write the crm value to erp' });
     else if (name in result.toCrm) diffs.push({ ...values, winner: 'erp', action: 'write the erp value to crm' });
     else if (result.conflicts.some((c) => c.field === name))
       diffs.push({ ...values, winner: 'manual', action: 'open a conflict for a person' });
@@ -109,6 +113,7 @@ export function classifyPair(
     JSON.parse(pair.base) as CanonicalValues,
     { crm: pair.c_modified ?? '', erp: pair.e_modified ?? '' },
     blocked,
+    pair.e_locked === 1,
   );
   if (diffs.length === 0) {
     tally.inAgreement++;

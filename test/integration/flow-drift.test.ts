@@ -18,8 +18,8 @@ const OPEN_STAGES = ['contractsent', 'decisionmakerboughtin', 'presentationsched
 describe('drift of the deals sync: the quote-to-cash findings', () => {
   let w: FlowWorld;
   let out: { dir: string; cleanup: () => void };
-  const ids = { paused: '', unlinked: '', company: '', lines: '', paid: '', amount: '' };
-  const orders = { lines: 0, paid: 0, amount: 0 };
+  const ids = { paused: '', unlinked: '', company: '', lines: '', paid: '', amount: '', confirmed: '' };
+  const orders = { lines: 0, paid: 0, amount: 0, confirmed: 0 };
   let amountTotal = '';
   let report: DriftReport;
 
@@ -49,16 +49,17 @@ describe('drift of the deals sync: the quote-to-cash findings', () => {
     await w.runAll();
     const open: string[] = [];
     for (const stage of OPEN_STAGES) open.push(...(await w.linkedDeals(stage)));
-    const [lines, paidLater, amount, paused] = open;
-    if (lines === undefined || paidLater === undefined || amount === undefined || paused === undefined)
-      throw new Error('the seed has fewer than four open deals with a linked company');
-    Object.assign(ids, { lines, paid: paidLater, amount, paused });
-    for (const id of [lines, paidLater, amount]) await w.setStage(id, 'closedwon');
-    expect(await w.run('deals')).toMatchObject({ created: { erp: 3 }, failed: 0 });
-    orders.lines = Number((await orderOf(lines))['id']);
-    orders.paid = Number((await orderOf(paidLater))['id']);
-    orders.amount = Number((await orderOf(amount))['id']);
-    amountTotal = Number((await orderOf(amount))['amount_total']).toFixed(2);
+    const [lines, paidLater, amount, paused, confirmed] = open;
+    if ([lines, paidLater, amount, paused, confirmed].includes(undefined))
+      throw new Error('the seed has fewer than five open deals with a linked company');
+    Object.assign(ids, { lines, paid: paidLater, amount, paused, confirmed });
+    for (const id of [ids.lines, ids.paid, ids.amount, ids.confirmed]) await w.setStage(id, 'closedwon');
+    expect(await w.run('deals')).toMatchObject({ created: { erp: 4 }, failed: 0 });
+    orders.confirmed = Number((await orderOf(ids.confirmed))['id']);
+    orders.lines = Number((await orderOf(ids.lines))['id']);
+    orders.paid = Number((await orderOf(ids.paid))['id']);
+    orders.amount = Number((await orderOf(ids.amount))['id']);
+    amountTotal = Number((await orderOf(ids.amount))['amount_total']).toFixed(2);
 
     // Paid after the last run: confirmed and invoiced (a run brings that to the deal), paid below.
     await w.confirm(orders.paid);
@@ -66,21 +67,24 @@ describe('drift of the deals sync: the quote-to-cash findings', () => {
     await w.run('deals');
 
     // The deal's amount edited in HubSpot, no line changed: a run writes nothing for it, opens nothing.
-    await w.hubspot('PATCH', `/crm/v3/objects/deals/${amount}`, { properties: { amount: '12345.67' } });
+    await w.hubspot('PATCH', `/crm/v3/objects/deals/${ids.amount}`, { properties: { amount: '12345.67' } });
     expect(await w.run('deals')).toMatchObject({ written: { crm: 0, erp: 0 }, conflicts: 0, failed: 0 });
 
     await w.pay(invoice ?? 0);
-    // A line of a draft order edited in Odoo: its quantity.
-    const [line] = await w.odoo<Row[]>('sale.order.line', 'search_read', [[['order_id', '=', orders.lines]]], {
-      fields: ['product_uom_qty'],
-    });
-    await w.odoo('sale.order', 'write', [
-      [orders.lines],
-      { order_line: [[1, line?.['id'], { product_uom_qty: Number(line?.['product_uom_qty']) + 5 }]] },
-    ]);
+    // A line edited in Odoo (its quantity): of a draft order, and of a confirmed one (locked).
+    await w.confirm(orders.confirmed);
+    for (const order of [orders.lines, orders.confirmed]) {
+      const [line] = await w.odoo<Row[]>('sale.order.line', 'search_read', [[['order_id', '=', order]]], {
+        fields: ['product_uom_qty'],
+      });
+      await w.odoo('sale.order', 'write', [
+        [order],
+        { order_line: [[1, line?.['id'], { product_uom_qty: Number(line?.['product_uom_qty']) + 5 }]] },
+      ]);
+    }
 
     // Won while the sync is paused (no run since).
-    await w.setStage(paused, 'closedwon');
+    await w.setStage(ids.paused, 'closedwon');
     // Won, but its customer (a company created after the companies sync ran) is not linked.
     const company = await w.hubspot('POST', '/crm/v3/objects/companies', {
       properties: { name: 'Not Yet Linked Ltd' },
@@ -140,6 +144,18 @@ describe('drift of the deals sync: the quote-to-cash findings', () => {
     expect(total?.erp).not.toEqual(total?.crm);
   });
 
+  it('a confirmed (locked) order whose lines were edited: a person decides, as a run would ask', () => {
+    const row = rowOf(report, ids.confirmed);
+    expect(row).toMatchObject({ category: 'field_mismatch', erpId: String(orders.confirmed) });
+    // Its confirmation has not reached the deal either (state, invoice status), and its total moved.
+    expect(row?.action).toBe('update crm (2), open 1 conflict, check 1 compared-only field by hand');
+    expect(row?.fields.find((f) => f.field === 'state')).toMatchObject({ crm: 'draft', erp: 'sale', winner: 'erp' });
+    expect(row?.fields.find((f) => f.field === 'order_line')).toMatchObject({
+      winner: 'manual',
+      action: 'open a conflict for a person: the erp record is locked',
+    });
+  });
+
   it('an order paid after the last run: its invoice figures have not reached the deal', async () => {
     const total = Number((await orderOf(ids.paid))['amount_total']).toFixed(2);
     const row = rowOf(report, ids.paid);
@@ -175,13 +191,13 @@ describe('drift of the deals sync: the quote-to-cash findings', () => {
   });
 
   it('nothing else: the other won deals and their orders agree (their totals included)', () => {
-    const flagged = new Set([ids.paused, ids.unlinked, ids.lines, ids.paid, ids.amount]);
+    const flagged = new Set([ids.paused, ids.unlinked, ids.lines, ids.paid, ids.amount, ids.confirmed]);
     expect(report.rows.filter((r) => !flagged.has(r.crmId ?? ''))).toEqual([]);
-    expect(report.summary.categories).toMatchObject({ field_mismatch: 3, missing_counterpart: 2 });
+    expect(report.summary.categories).toMatchObject({ field_mismatch: 4, missing_counterpart: 2 });
     expect(report.summary.inAgreement).toBeGreaterThan(0);
   });
 
-  it('a repair creates the order, writes the lines and the figures, never the compared-only field', async () => {
+  it('a repair creates the order, writes the lines and the figures, asks about locked lines, never writes the compared-only field', async () => {
     const repaired = await runDrift(ctx(), {
       formats: ['json'],
       outDir: out.dir,
@@ -193,10 +209,19 @@ describe('drift of the deals sync: the quote-to-cash findings', () => {
     // The new order's number and state reach the deal with the sync's next run, as after any create.
     await w.run('deals');
     const after = await drift();
-    expect(after.rows.map((r) => [r.crmId, r.category, r.fields.map((f) => f.field)])).toEqual([
-      [ids.amount, 'field_mismatch', ['amount_total']],
-      [ids.unlinked, 'missing_counterpart', []],
-    ]);
+    // Left: the compared-only totals (the confirmed order's lines moved its total), the waiting deal,
+    // and the locked order's lines, now a conflict for a person (never written to a confirmed order).
+    const left = (category: string) =>
+      after.rows.filter((r) => r.category === category).map((r) => [r.crmId, r.fields.map((f) => f.field)]);
+    expect(left('field_mismatch').sort()).toEqual(
+      [
+        [ids.amount, ['amount_total']],
+        [ids.confirmed, ['amount_total']],
+      ].sort(),
+    );
+    expect(left('missing_counterpart')).toEqual([[ids.unlinked, []]]);
+    expect(left('conflict')).toEqual([[ids.confirmed, ['order_line']]]);
+    expect(after.rows).toHaveLength(4);
     expect(await w.deal(ids.paid)).toMatchObject({ tandem_payment_state: 'paid', tandem_amount_due: '0.00' });
     expect(await w.deal(ids.amount)).toMatchObject({ amount: '12345.67' });
   });
