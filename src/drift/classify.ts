@@ -4,7 +4,7 @@
  * pairs; several is a duplicate key) for the rest, and the sync's delete policy for tombstones.
  */
 import type { CanonicalValues } from '../mapping/types.js';
-import type { Value } from '../mapping/values.js';
+import { sameValue, type Value } from '../mapping/values.js';
 import type { SyncDefinition } from '../pipeline/context.js';
 import { merge } from '../pipeline/merge.js';
 import {
@@ -18,6 +18,7 @@ import { recordName } from '../words.js';
 import type { PairRow, Scratch } from './scratch.js';
 import { mergeRow } from './merge-rows.js';
 import { pairUrls } from './urls.js';
+import { findingsOf } from './findings.js';
 
 export interface Tally {
   counts: CategoryCounts;
@@ -52,6 +53,8 @@ export function fieldDiffs(
   base: CanonicalValues | null,
   times: { crm: string; erp: string },
   blocked?: ReadonlySet<string>,
+  /** The ERP record is locked (`locked` matches): what would be written to it is a conflict, as in a run. */
+  locked = false,
 ): FieldDiff[] {
   const result = merge({
     fields: sync.mapping.fields,
@@ -67,7 +70,13 @@ export function fieldDiffs(
   for (const field of sync.mapping.fields) {
     const name = field.name;
     const values = { field: name, crm: crm[name] ?? null, erp: erp[name] ?? null, base: baseOf(name) };
-    if (name in result.toErp) diffs.push({ ...values, winner: 'crm', action: 'write the crm value to erp' });
+    if (field.direction === 'none') {
+      // Compared only: the merge leaves it out; a difference is reported, never written.
+      if (name in crm && name in erp && !sameValue(values.crm, values.erp))
+        diffs.push({ ...values, winner: 'none', action: 'none: compared only; correct the side that is wrong' });
+    } else if (name in result.toErp && locked)
+      diffs.push({ ...values, winner: 'manual', action: 'open a conflict for a person: the erp record is locked' });
+    else if (name in result.toErp) diffs.push({ ...values, winner: 'crm', action: 'write the crm value to erp' });
     else if (name in result.toCrm) diffs.push({ ...values, winner: 'erp', action: 'write the erp value to crm' });
     else if (result.conflicts.some((c) => c.field === name))
       diffs.push({ ...values, winner: 'manual', action: 'open a conflict for a person' });
@@ -105,6 +114,7 @@ export function classifyPair(
     JSON.parse(pair.base) as CanonicalValues,
     { crm: pair.c_modified ?? '', erp: pair.e_modified ?? '' },
     blocked,
+    pair.e_locked === 1,
   );
   if (diffs.length === 0) {
     tally.inAgreement++;
@@ -121,9 +131,10 @@ export function classifyPair(
     });
   return found(tally, 'field_mismatch', {
     ...ids,
-    detail: `${diffs.length === 1 ? '1 field differs' : `${diffs.length} fields differ`}: ${diffs.map((d) => d.field).join(', ')}`,
+    detail: findingsOf(diffs, sync.mapping.fields),
     action: summarizeActions(diffs),
-    repairable: true,
+    // Differences in compared-only fields alone: nothing for a repair to write.
+    repairable: diffs.some((d) => d.winner !== 'none'),
     fields: diffs,
   });
 }
@@ -215,6 +226,7 @@ export function summarizeActions(diffs: readonly FieldDiff[]): string {
     to('crm') > 0 ? `update erp (${to('crm')})` : null,
     to('erp') > 0 ? `update crm (${to('erp')})` : null,
     to('manual') > 0 ? `open ${to('manual')} conflict${to('manual') === 1 ? '' : 's'}` : null,
+    to('none') > 0 ? `check ${to('none')} compared-only field${to('none') === 1 ? '' : 's'} by hand` : null,
   ];
   return parts.filter((p) => p !== null).join(', ');
 }

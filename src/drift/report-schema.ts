@@ -60,7 +60,11 @@ export const fieldDiffSchema = z.strictObject({
   crm: valueSchema,
   erp: valueSchema,
   base: valueSchema.describe('the value both sides last agreed on; null when never agreed'),
-  winner: z.enum(['crm', 'erp', 'manual']).describe('the side the field policy says wins; manual: a person decides'),
+  winner: z
+    .enum(['crm', 'erp', 'manual', 'none'])
+    .describe(
+      'the side the field policy says wins; manual: a person decides; none: a compared-only field (direction: none), never written',
+    ),
   action: z.string().describe('what a repair does, e.g. "write to erp"'),
 });
 export type FieldDiff = z.infer<typeof fieldDiffSchema>;

@@ -143,8 +143,11 @@ async function spillPage(
       modifiedAt: record.modifiedAt,
       canonical: ok ? JSON.stringify(result.values satisfies CanonicalValues) : null,
       label: labelOf(sync.mapping.matchKeys, side, record),
+      locked: side === 'erp' && ok && sync.mapping.policies.isLocked(record),
     });
-    if (ok) keys.push(...keysOf(ctx, side, record));
+    // A record waiting for a reference keeps its keys too: drift tells whether its counterpart exists.
+    if (ok || (result !== undefined && !result.ok && result.code === 'WAITING_REFERENCE'))
+      keys.push(...keysOf(ctx, side, record));
   });
   scratch.addRecords(rows, keys);
 }

@@ -20,6 +20,8 @@ export interface ScratchRecord {
   /** JSON of the canonical values (ok records). */
   readonly canonical: string | null;
   readonly label: string | null;
+  /** An ERP record the mapping's `locked` matches (a confirmed order): writes toward it are conflicts. */
+  readonly locked: boolean;
 }
 
 /** A match key value of a record: `k` >= 0 is the mapping's k-th match key; -1, -2 the references. */
@@ -59,6 +61,7 @@ export interface PairRow {
   e_modified: string | null;
   e_canonical: string | null;
   e_label: string | null;
+  e_locked: number | null;
 }
 
 export class Scratch {
@@ -83,6 +86,7 @@ export class Scratch {
     this.db.exec(`
       CREATE TABLE rec (side TEXT NOT NULL, id TEXT NOT NULL, alive INTEGER NOT NULL, status TEXT NOT NULL,
         reason TEXT, modified_at TEXT NOT NULL, canonical TEXT, label TEXT, linked INTEGER NOT NULL DEFAULT 0,
+        locked INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (side, id)) WITHOUT ROWID;
       CREATE TABLE mkey (side TEXT NOT NULL, k INTEGER NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL);
       CREATE INDEX mkey_record ON mkey (side, id);
@@ -92,8 +96,8 @@ export class Scratch {
     `);
     // Later pages of the same side may re-read a record (it changed during the scan): the last wins.
     this.insertRecord = this.db.prepare(
-      `INSERT OR REPLACE INTO rec (side, id, alive, status, reason, modified_at, canonical, label)
-       VALUES (@side, @id, @alive, @status, @reason, @modifiedAt, @canonical, @label)`,
+      `INSERT OR REPLACE INTO rec (side, id, alive, status, reason, modified_at, canonical, label, locked)
+       VALUES (@side, @id, @alive, @status, @reason, @modifiedAt, @canonical, @label, @locked)`,
     );
     this.dropKeys = this.db.prepare('DELETE FROM mkey WHERE side = ? AND id = ?');
     this.claimRecord = this.db.prepare('UPDATE rec SET linked = 2 WHERE side = ? AND id = ?');
@@ -128,7 +132,7 @@ export class Scratch {
     this.db.transaction(() => {
       for (const r of records) {
         this.dropKeys.run(r.side, r.id);
-        this.insertRecord.run({ ...r, alive: r.alive ? 1 : 0 });
+        this.insertRecord.run({ ...r, alive: r.alive ? 1 : 0, locked: r.locked ? 1 : 0 });
       }
       for (const k of keys) this.insertKey.run(k);
     })();
@@ -168,7 +172,7 @@ export class Scratch {
            c.alive AS c_alive, c.status AS c_status, c.reason AS c_reason, c.modified_at AS c_modified,
            c.canonical AS c_canonical, c.label AS c_label,
            e.alive AS e_alive, e.status AS e_status, e.reason AS e_reason, e.modified_at AS e_modified,
-           e.canonical AS e_canonical, e.label AS e_label
+           e.canonical AS e_canonical, e.label AS e_label, e.locked AS e_locked
          FROM link l
          LEFT JOIN rec c ON c.side = 'crm' AND c.id = l.crm_id
          LEFT JOIN rec e ON e.side = 'erp' AND e.id = l.erp_id
@@ -183,6 +187,16 @@ export class Scratch {
       .prepare(
         `SELECT id, alive, status, reason, modified_at, canonical, label, linked FROM rec
          WHERE side = ? AND linked = 0 AND alive = 1 AND status = 'ok' AND id > ? ORDER BY id LIMIT ?`,
+      )
+      .all(side, after, limit) as RecordRow[];
+  }
+
+  /** Live records of `side` that no link names and that wait for a reference (WAITING_REFERENCE), paged like `unlinked`. */
+  waiting(side: Side, after: string, limit: number): RecordRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, alive, status, reason, modified_at, canonical, label, linked FROM rec
+         WHERE side = ? AND linked = 0 AND alive = 1 AND status = 'WAITING_REFERENCE' AND id > ? ORDER BY id LIMIT ?`,
       )
       .all(side, after, limit) as RecordRow[];
   }

@@ -22,6 +22,7 @@ export function unlinkedRows(sync: SyncDefinition, scratch: Scratch, tally: Tall
       for (const record of records) unlinkedRecord(scan, side, record);
     }
   }
+  for (const side of ['crm', 'erp'] as const) waitingRows(scan, side);
   for (const dup of scratch.duplicates()) {
     const row = found(tally, 'duplicate_key', {
       crmId: null,
@@ -43,6 +44,37 @@ interface Scan {
 }
 
 type Key = { k: number; value: string };
+
+/**
+ * Records in scope with no counterpart that wait for a reference (a won deal whose customer is not
+ * linked yet): missing on the other side, and a run creates them once what they wait for is linked.
+ */
+function waitingRows(scan: Scan, side: Side): void {
+  const { sync, scratch, tally } = scan;
+  const them: Side = side === 'crm' ? 'erp' : 'crm';
+  if ((side === 'erp' && sync.config.direction !== 'both') || !createsFrom(sync, side)) return;
+  let after = '';
+  for (;;) {
+    const records = scratch.waiting(side, after, 1000);
+    if (records.length === 0) break;
+    after = records[records.length - 1]?.id ?? after;
+    for (const record of records) {
+      // A counterpart carrying its reference or a match key exists: not missing (it waits to pair).
+      if (scratch.keys(side, record.id).some((key) => scratch.anyWith(them, key.k, key.value))) continue;
+      tally.scope++;
+      const row = found(tally, 'missing_counterpart', {
+        crmId: side === 'crm' ? record.id : null,
+        erpId: side === 'erp' ? record.id : null,
+        label: record.label,
+        detail: `missing in the ${them}: not created yet, because ${record.reason ?? 'a reference is not linked yet'}`,
+        action: `link what it waits for (run that sync, or fix its record); then a run creates it in the ${them}`,
+        repairable: false,
+        fields: [],
+      });
+      emit(scratch, sync, row);
+    }
+  }
+}
 
 const keyOrder = (k: number) => (k < 0 ? k - 10 : k); // references first, then the match keys in order
 
@@ -78,7 +110,7 @@ function unlinkedRecord(scan: Scan, side: Side, record: RecordRow): void {
     erpId: side === 'erp' ? record.id : null,
     label: record.label,
     ...facts([[side, record]]),
-    detail: `exists in the ${side} only`,
+    detail: `missing in the ${them}: exists in the ${side} only`,
     action: `create it in the ${them}`,
     repairable: true,
     fields: [],

@@ -4,12 +4,16 @@
  */
 import type { FieldDescription } from '../../connectors/types.js';
 import { conditionPaths } from './condition.js';
-import type { LoadOptions } from './types.js';
+import type { Direction, LoadOptions } from './types.js';
 import type { MappingFile } from './schema.js';
 import { closest } from './transforms/registry.js';
 import type { CompiledMapping } from './types.js';
 
 const top = (path: string): string => path.split('.')[0] as string;
+
+/** Whether a field of `direction` writes to `side` (a compared-only field writes to neither). */
+const writes = (direction: Direction, side: 'crm' | 'erp'): boolean =>
+  direction === 'both' || direction === (side === 'crm' ? 'erp->crm' : 'crm->erp');
 
 /** Where a problem is reported: the key's path in the mapping file, and what to write there. */
 export type Report = (path: readonly (string | number)[], message: string) => void;
@@ -58,8 +62,8 @@ export function checkFields(spec: MappingFile, mapping: CompiledMapping, options
   mapping.fields.forEach((field, i) => {
     const raw = spec.fields[i];
     for (const path of field.crm)
-      crm?.(['fields', i, raw?.template === undefined ? 'crm' : 'template'], path, field.direction !== 'crm->erp');
-    for (const path of field.erp) erp?.(['fields', i, 'erp'], path, field.direction !== 'erp->crm');
+      crm?.(['fields', i, raw?.template === undefined ? 'crm' : 'template'], path, writes(field.direction, 'crm'));
+    for (const path of field.erp) erp?.(['fields', i, 'erp'], path, writes(field.direction, 'erp'));
     const syncs = options.syncs;
     const many = (field.references?.length ?? 0) > 1;
     (field.references ?? []).forEach((sync, j) => {

@@ -24,7 +24,8 @@ export function compileField(file: MappingFile, index: number, problem: Problem)
   const erp = typeof spec.erp === 'string' ? [spec.erp] : spec.erp;
   if (spec.lines !== undefined) return compileLines(file, spec, { direction, owner }, at, problem);
   const { steps, crm } = fieldSteps(spec, erp, direction, at, problem);
-  if (direction !== 'crm->erp') requireInverses(spec, steps, at, problem);
+  // Only a field written to the CRM undoes its steps (a compared-only one reads both sides forward).
+  if (direction === 'both' || direction === 'erp->crm') requireInverses(spec, steps, at, problem);
   if (spec.required) requireMapDefaults(spec, at, problem);
 
   const ids = spec.reference !== undefined || steps[steps.length - 1]?.resolves === true;
@@ -43,8 +44,8 @@ export function compileField(file: MappingFile, index: number, problem: Problem)
       reference: typeof spec.reference === 'string' ? spec.reference : undefined,
       references: referenceSyncs(spec),
     }),
-    toErp: direction !== 'erp->crm',
-    toCrm: direction !== 'crm->erp',
+    toErp: direction === 'both' || direction === 'crm->erp',
+    toCrm: direction === 'both' || direction === 'erp->crm',
     resolves: steps.some((s) => s.resolves === true),
     readCrm: reader(crm, true, trim, false),
     readErp: reader(erp, keepFalse, trim, ids),
@@ -69,6 +70,16 @@ function directionAndOwner(
   const direction: Direction = spec.direction ?? file.defaults.direction;
   if (direction !== 'both' && spec.owner !== undefined)
     problem([...at, 'owner'], `owner applies to two-way fields only; remove it, or set direction: both`);
+  if (direction === 'none') {
+    // Compared only: nothing is ever written, so nothing on a flow or a write applies.
+    for (const key of ['reference', 'lines', 'required', 'tie'] as const)
+      if (spec[key] !== undefined && spec[key] !== false)
+        problem(
+          [...at, key],
+          `${key} does not apply to a compared-only field (direction: none): nothing writes it; remove ${key}, or give the field a direction`,
+        );
+    return { direction, owner: 'manual' };
+  }
   const owner: Owner =
     direction === 'both' ? (spec.owner ?? file.defaults.owner) : direction === 'crm->erp' ? 'crm' : 'erp';
   return { direction, owner };

@@ -28,6 +28,8 @@ export const stepSchema = z
 export type StepSpec = z.infer<typeof stepSchema>;
 
 export const directionSchema = z.enum(['both', 'crm->erp', 'erp->crm']);
+/** A field's direction: a flow, or `none` (compare only: drift reports a difference, nothing writes it). */
+export const fieldDirectionSchema = z.enum(['both', 'crm->erp', 'erp->crm', 'none']);
 export const ownerSchema = z.enum(['crm', 'erp', 'latest', 'manual']);
 
 const templateSchema = z.union([
@@ -82,7 +84,11 @@ export const fieldSchema = z
     crm: paths.optional().describe('CRM path(s); or give a template'),
     template: templateSchema.optional().describe('CRM values composed into one text: "{firstname} {lastname}"'),
     erp: paths.describe('ERP path(s)'),
-    direction: directionSchema.optional().describe('default: defaults.direction'),
+    direction: fieldDirectionSchema
+      .optional()
+      .describe(
+        'default: defaults.direction; none: compare only (never written, never a conflict; drift reports a difference)',
+      ),
     owner: ownerSchema
       .optional()
       .describe('who wins when both sides changed (two-way fields); default: defaults.owner'),

@@ -9,7 +9,8 @@ import type {
 import type { CatalogUse, NeededLink, ReferenceResolver, Side } from './resolver.js';
 import type { Value } from './values.js';
 
-export type Direction = 'both' | 'crm->erp' | 'erp->crm';
+/** Which way a field flows; `none`: compared only (drift reports a difference; runs never write it). */
+export type Direction = 'both' | 'crm->erp' | 'erp->crm' | 'none';
 /** Who wins a field changed differently on both sides: a side, the later change, or a person. */
 export type Owner = 'crm' | 'erp' | 'latest' | 'manual';
 export type Payload = Readonly<Record<string, unknown>>;

@@ -7,7 +7,8 @@
  * - changed on both, differently: the field's owner wins (`crm` / `erp`), or `latest` compares the
  *   systems' own modification times (ties to the declared side), or `manual` opens a conflict.
  *
- * One-way fields always take their source side's value. A field with an open conflict waits for a
+ * One-way fields always take their source side's value; compared-only fields (direction `none`)
+ * take no part. A field with an open conflict waits for a
  * person. With no base (first contact), a value beats an empty field, and any other difference
  * counts as changed on both sides.
  */
@@ -52,6 +53,8 @@ export function merge(input: MergeInput): MergeOutcome {
   const outcome: MergeOutcome = { toCrm: {}, toErp: {}, settled: {}, conflicts: [] };
   for (const field of input.fields) {
     const name = field.name;
+    // Compared only (direction none): never written, never a conflict, never in the base; drift reports it.
+    if (field.direction === 'none') continue;
     // A value one side could not produce (a reference not resolvable yet) is not a change.
     if (!present(input.crm, name) || !present(input.erp, name)) continue;
     const crm = input.crm[name] ?? null;

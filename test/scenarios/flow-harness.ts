@@ -75,11 +75,19 @@ export async function flowWorld(options: FlowWorldOptions = {}): Promise<FlowWor
   if (crmUrl === undefined || erpUrl === undefined) throw new Error('the flow world needs the embedded sandbox');
 
   const hubspot = async (method: string, path: string, body?: unknown): Promise<Row> => {
-    const response = await fetch(`${crmUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${SANDBOX_SECRETS.crm.token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const send = () =>
+      fetch(`${crmUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${SANDBOX_SECRETS.crm.token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    let response = await send();
+    // The sandbox keeps HubSpot's limits (search: 5 a second, shared with the sync's own reads):
+    // a person's script waits the second out, as HubSpot's 429 asks.
+    for (let tries = 0; response.status === 429 && tries < 10; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      response = await send();
+    }
     const text = await response.text();
     if (response.status >= 400) throw new Error(`HubSpot ${method} ${path}: ${response.status} ${text}`);
     return text === '' ? {} : (JSON.parse(text) as Row);
