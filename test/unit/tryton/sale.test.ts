@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { saleLines } from '../../../connectors/tryton/sale.js';
+import { flattenSale, saleLines } from '../../../connectors/tryton/sale.js';
 import { invoiceAggregates } from '../../../connectors/tryton/sale-invoices.js';
 import { lineActions, saleValues } from '../../../connectors/tryton/sale-write.js';
 import { partyFill } from '../../../connectors/tryton/sale-party.js';
@@ -139,6 +139,21 @@ describe('invoice aggregates', () => {
       'invoices.names': 'INV1, INV2',
     });
     expect(invoiceAggregates([invoice(1, 'posted', '25', '25.00')])['invoices.payment_state']).toBe('not_paid');
+  });
+
+  it('gives the aggregates as one `invoices` object too: what a mapping path invoices.amount_paid reads', () => {
+    const row = { id: 3, invoices: [1], 'invoices.': [invoice(1, 'posted', '25', '10')] };
+    expect(flattenSale(row, ['invoices', 'invoices.amount_due'])).toEqual({
+      invoices: {
+        amount_invoiced: 25,
+        amount_paid: 15,
+        amount_due: 10,
+        payment_state: 'partial',
+        paid_date: null,
+        names: 'INV1',
+      },
+      'invoices.amount_due': 10,
+    });
   });
 
   it('is paid when all are paid, dated by the latest reconciliation', () => {
