@@ -2,7 +2,7 @@
  * Reads what an update must know of the records it changes, in one `search_read` (deactivated
  * records included): each record's `_timestamp` for optimistic concurrency and, for parties,
  * the contact mechanisms, addresses and tax identifier that the virtual fields write to; for sales,
- * the state and the lines (sale-write.ts).
+ * the state, the lines and the invoice and shipment parties (sale-write.ts, sale-party.ts).
  * A record that does not come back does not exist.
  */
 import { activeMechanisms, MECHANISM_READ } from './mechanisms.js';
@@ -33,7 +33,13 @@ export async function readCurrent(
     for (const row of await rpc.model(
       model,
       'search_read',
-      [domain, 0, null, null, ['_timestamp', ...(model === SALE ? ['state', ...LINE_READ] : [])]],
+      [
+        domain,
+        0,
+        null,
+        null,
+        ['_timestamp', ...(model === SALE ? ['state', 'invoice_party', 'shipment_party', ...LINE_READ] : [])],
+      ],
       rowsSchema,
       options,
     )) {
@@ -47,7 +53,16 @@ export async function readCurrent(
         identifiers: [],
         tax_identifier: null,
       };
-      const sale = model === SALE ? { state: String(row['state']), lines: saleLines(row) } : undefined;
+      const party = (field: string): number | null => (typeof row[field] === 'number' ? row[field] : null);
+      const sale =
+        model === SALE
+          ? {
+              state: String(row['state']),
+              lines: saleLines(row),
+              invoice_party: party('invoice_party'),
+              shipment_party: party('shipment_party'),
+            }
+          : undefined;
       out.set(row.id, { state, mechanisms: [], ...(sale === undefined ? {} : { sale }) });
     }
     return out;

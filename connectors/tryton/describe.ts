@@ -39,6 +39,16 @@ const VIRTUAL_LABELS: Readonly<Record<(typeof VIRTUAL_FIELDS)[number], string>> 
   tax_identifier: 'Tax Identifier (code)',
 };
 
+/** A sale's virtual field (sale.ts): `lines` (writable), the `invoices` object and its members (read-only). */
+function saleVirtualField(name: (typeof SALE_VIRTUAL_FIELDS)[number]): FieldDescription {
+  if (name === 'lines') return { name, label: 'Lines (product lines)', type: 'other', readOnly: false };
+  if (name === 'invoices') return { name, label: 'Invoice aggregates (Tandem)', type: 'other', readOnly: true };
+  const member = name.slice('invoices.'.length);
+  const type =
+    member.endsWith('_state') || member === 'names' ? 'string' : member.endsWith('_date') ? 'date' : 'number';
+  return { name, label: `Invoices: ${member.replace(/_/g, ' ')}`, type, readOnly: true };
+}
+
 export function createDescriber(catalog: FieldCatalog): SchemaDescriber {
   return {
     async describe(object: string): Promise<ObjectDescription> {
@@ -54,21 +64,7 @@ export function createDescriber(catalog: FieldCatalog): SchemaDescriber {
       }
       if (object === SALE) {
         // `lines` replaces Tryton's one2many of the same name (sale.ts); the aggregates are read-only.
-        for (const name of SALE_VIRTUAL_FIELDS) {
-          const lines = name === 'lines';
-          described.set(name, {
-            name,
-            label: lines ? 'Lines (product lines)' : `Invoices: ${name.slice('invoices.'.length).replace(/_/g, ' ')}`,
-            type: lines
-              ? 'other'
-              : name.endsWith('_state') || name.endsWith('names')
-                ? 'string'
-                : name.endsWith('_date')
-                  ? 'date'
-                  : 'number',
-            readOnly: !lines,
-          });
-        }
+        for (const name of SALE_VIRTUAL_FIELDS) described.set(name, saleVirtualField(name));
       }
       if (object === PARTY) {
         for (const name of VIRTUAL_FIELDS) {

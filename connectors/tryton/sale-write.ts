@@ -15,12 +15,13 @@
  *   unwritten with ORDER_LOCKED, not retryable: Tryton would refuse it, or it needs a person.
  */
 import { LINES, type SaleLine } from './sale.js';
+import type { SaleParties } from './sale-party.js';
 import { sameDecimal, toTrytonDecimal } from './values.js';
 
 export const ORDER_LOCKED = 'ORDER_LOCKED';
 
 /** What a write must know of the sale it changes. */
-export interface CurrentSale {
+export interface CurrentSale extends Partial<SaleParties> {
   readonly state: string;
   readonly lines: readonly SaleLine[];
 }

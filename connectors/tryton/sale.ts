@@ -9,6 +9,9 @@
  * |                             | description }` (sale.line has no discount in Tryton 6.0)          |
  * | `invoices.amount_invoiced`, | the sale's invoices that are posted or paid (sale-invoices.ts)    |
  * | `invoices.amount_paid`, ... |                                                                  |
+ * | `invoices`                  | the same aggregates as one object, `{ amount_invoiced, ... }`:    |
+ * |                             | what a mapping path `invoices.amount_paid` reads (as on Odoo's    |
+ * |                             | `sale.order`); it stands in for Tryton's one2many of invoice ids  |
  *
  * One `search_read` gets the sale with all of it: Tryton reads related fields with dotted names
  * (`lines.product`, `invoices.total_amount`) and answers them nested under `lines.` / `invoices.`.
@@ -33,8 +36,14 @@ export const LINE_READ = [
   'lines.description',
 ] as const;
 
+/** The aggregates as one object (what a mapping's dotted path `invoices.x` reads). */
+export const INVOICES = 'invoices';
+
 /** The virtual fields of a sale, for the describer. */
-export const SALE_VIRTUAL_FIELDS = [LINES, ...INVOICE_FIELDS] as const;
+export const SALE_VIRTUAL_FIELDS = [LINES, INVOICES, ...INVOICE_FIELDS] as const;
+
+const isInvoiceField = (field: string): boolean =>
+  field === INVOICES || (INVOICE_FIELDS as readonly string[]).includes(field);
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -52,7 +61,7 @@ export function saleReadFields(requested: readonly string[]): string[] {
   const out = new Set<string>(INVOICE_READ.dates);
   for (const field of requested) {
     if (field === LINES) LINE_READ.forEach((f) => out.add(f));
-    else if ((INVOICE_FIELDS as readonly string[]).includes(field)) INVOICE_READ.amounts.forEach((f) => out.add(f));
+    else if (isInvoiceField(field)) INVOICE_READ.amounts.forEach((f) => out.add(f));
     else out.add(field);
   }
   return [...out];
@@ -90,11 +99,13 @@ export function saleModifiedAt(row: ChangeRow): string {
 /** A row read with {@link saleReadFields} as flat fields: `lines` and the `invoices.*` aggregates. */
 export function flattenSale(row: Row, requested: readonly string[]): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
-  const aggregates = requested.some((f) => (INVOICE_FIELDS as readonly string[]).includes(f))
-    ? invoiceAggregates(nested(row, 'invoices'))
-    : {};
+  const aggregates = requested.some(isInvoiceField) ? invoiceAggregates(nested(row, 'invoices')) : {};
   for (const field of requested) {
     if (field === LINES) flat[field] = saleLines(row);
+    else if (field === INVOICES)
+      flat[field] = Object.freeze(
+        Object.fromEntries(Object.entries(aggregates).map(([k, v]) => [k.slice(INVOICES.length + 1), v])),
+      );
     else if (field in aggregates) flat[field] = aggregates[field];
     else if (field in row) flat[field] = row[field];
   }

@@ -11,6 +11,7 @@ import type { CurrentRecord } from './current.js';
 import { PARTY, partyValues } from './party.js';
 import { SALE } from './sale.js';
 import { ORDER_LOCKED, SaleLockedError, saleValues } from './sale-write.js';
+import { partyFill, type PartyDefaults } from './sale-party.js';
 import { toTrytonValue } from './values.js';
 import { failed, type Job, type Results, type Vals } from './write-jobs.js';
 
@@ -30,6 +31,8 @@ export interface PlanContext {
   readonly state: ReadonlyMap<number, CurrentRecord>;
   /** A product's sale unit by product id, for new sale lines. */
   readonly units: ReadonlyMap<number, number>;
+  /** What a sale of the party gets when a write sets it (sale-party.ts). */
+  readonly parties: ReadonlyMap<number, PartyDefaults>;
 }
 
 /** A second upsert of a reference that an earlier operation of the batch creates: it answers with the leader's result. */
@@ -62,7 +65,7 @@ function refusal(ctx: PlanContext, op: UpsertOperation, id: number | null): Writ
 
 /**
  * The values of the upsert's create (with its reference) or write, typed; a party's virtual fields
- * and a sale's lines as actions; whether a sale's `cancel` button follows.
+ * and a sale's lines as actions, a sale's addresses from its party; whether its `cancel` button follows.
  */
 function valuesOf(ctx: PlanContext, op: UpsertOperation, id: number | null): { vals: Vals; cancel: boolean } {
   const typed = (fields: Readonly<Record<string, unknown>>): Vals =>
@@ -72,7 +75,8 @@ function valuesOf(ctx: PlanContext, op: UpsertOperation, id: number | null): { v
   const fields = id === null ? { ...op.fields, [op.ref.field]: op.ref.value } : op.fields;
   const now = id === null ? undefined : ctx.state.get(id);
   if (ctx.object === SALE) {
-    const sale = saleValues(fields, now?.sale, id, ctx.units);
+    const filled = { ...fields, ...partyFill(fields, ctx.parties, now?.sale) };
+    const sale = saleValues(filled, now?.sale, id, ctx.units);
     return { vals: typed(sale.vals), cancel: sale.cancel };
   }
   if (ctx.object !== PARTY) return { vals: typed(fields), cancel: false };

@@ -24,6 +24,7 @@ import type { TrytonRpc } from './rpc.js';
 import { createJobs, failed, runJobs, writeJobs, type Job, type Results } from './write-jobs.js';
 import { findReferences, readCountries, readSaleUnits } from './write-lookups.js';
 import { SALE } from './sale.js';
+import { readPartyDefaults, writtenParty } from './sale-party.js';
 import { nullSchema } from './schemas.js';
 import { planArchives, planUpserts, type Follower, type PlanContext } from './write-plan.js';
 
@@ -47,8 +48,13 @@ async function readContext(
   const versions = await readVersions(rpc, object, ids);
   const state = await readCurrent(rpc, object, ids);
   const units = object === SALE ? await readSaleUnits(rpc, ops) : new Map<number, number>();
-  return { object, connector: rpc.name, config, known, countries, target, versions, state, units };
+  const parties = object === SALE ? await readPartyDefaults(rpc, catalog, saleParties(ops)) : new Map();
+  return { object, connector: rpc.name, config, known, countries, target, versions, state, units, parties };
 }
+
+/** The parties the sale writes set. */
+const saleParties = (ops: readonly UpsertOperation[]): number[] =>
+  ops.map((op) => writtenParty(op.fields)).filter((id): id is number => id !== null);
 
 /** A second upsert of a reference created in this batch answers with the record the first created. */
 function answerFollowers(followers: readonly Follower[], results: Results): void {

@@ -209,15 +209,8 @@ describeTryton('tryton sale.sale (the quote-to-cash analogue)', (env) => {
         )[0],
       ),
     );
-    // As a person: the addresses (the client fills them from the party), quote, confirm. Tryton
+    // As a person: quote (the connector filled the addresses from the party), confirm. Tryton
     // processes a confirmed sale after the call (its queue) and creates the invoice (invoice method "order").
-    const [address] = await rpc.model('party.address', 'search', [[['party', '=', customer]], 0, 1, null], idsSchema, {
-      readOnly: true,
-    });
-    await rpc.model('sale.sale', 'write', [[id], { invoice_address: address, shipment_address: address }], nullSchema, {
-      ...write,
-      context: { company: setup.company },
-    });
     await press('quote', id);
     await press('confirm', id);
     const [invoice] = await invoicesOf(rpc, id);
@@ -309,6 +302,77 @@ describeTryton('tryton sale.sale (the quote-to-cash analogue)', (env) => {
     ]);
     expect(lines).toMatchObject({ ok: false, error: { code: 'ORDER_LOCKED', retryable: false } });
     expect(cancel).toMatchObject({ ok: false, error: { code: 'ORDER_LOCKED', retryable: false } });
+  }, 120_000);
+
+  it("fills the addresses and payment term from the party as Tryton's client does, so the sale can be quoted", async () => {
+    const context = { company: setup.company };
+    const [term] = await rpc.model(
+      'account.invoice.payment_term',
+      'create',
+      [
+        [
+          {
+            name: '30 days',
+            lines: [['create', [{ type: 'remainder', relativedeltas: [['create', [{ days: 30 }]]] }]]],
+          },
+        ],
+      ],
+      idsSchema,
+      { ...write, context },
+    );
+    // Goods go to the first address; invoices to the second, flagged for them.
+    const [billed] = (await rpc.model(
+      'party.party',
+      'create',
+      [
+        [
+          {
+            name: 'Billed Elsewhere',
+            addresses: [['create', [{ street: '1 Dock' }, { street: '2 Office', invoice: true }]]],
+            customer_payment_term: term,
+          },
+        ],
+      ],
+      idsSchema,
+      { ...write, context },
+    )) as [number];
+    const addressesOf = (party: number) =>
+      rpc.model('party.address', 'search', [[['party', '=', party]], 0, null, [['id', 'ASC']]], idsSchema, {
+        readOnly: true,
+      });
+    const [dock, office] = await addressesOf(billed);
+    const [customerAddress] = await addressesOf(customer);
+    const saleOf = async (id: number) =>
+      (
+        await rpc.model(
+          'sale.sale',
+          'search_read',
+          [[['id', '=', id]], 0, null, null, ['state', 'invoice_address', 'shipment_address', 'payment_term']],
+          rowsSchema,
+          { readOnly: true, context },
+        )
+      )[0];
+
+    const lines = [{ product: setup.products.consulting, quantity: 1, unit_price: '12.50' }];
+    const id = Number(
+      ok((await connector.writer.writeBatch('sale.sale', [upsert('HS-DEAL-5', { party: billed, lines })]))[0]),
+    );
+    expect(await saleOf(id)).toMatchObject({ invoice_address: office, shipment_address: dock, payment_term: term });
+    await press('quote', id);
+    expect(await saleOf(id)).toMatchObject({ state: 'quotation' });
+
+    // A draft whose customer changes follows it, as the client's form does (trytond checks that
+    // the addresses belong to the sale's party on every save).
+    const other = Number(
+      ok((await connector.writer.writeBatch('sale.sale', [upsert('HS-DEAL-6', { party: billed, lines })]))[0]),
+    );
+    const [moved] = await connector.writer.writeBatch('sale.sale', [
+      upsert('HS-DEAL-6', { party: customer }, String(other)),
+    ]);
+    expect(moved).toMatchObject({ ok: true });
+    expect(await saleOf(other)).toMatchObject({ invoice_address: customerAddress, shipment_address: customerAddress });
+    await press('quote', other);
+    expect(await saleOf(other)).toMatchObject({ state: 'quotation' });
   });
 
   it("cancels a draft with state 'cancelled' (the cancel button)", async () => {

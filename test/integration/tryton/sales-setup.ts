@@ -270,3 +270,47 @@ export async function invoicesOf(rpc: TrytonRpc, sale: number): Promise<number[]
   );
   return z.array(z.number()).parse(row?.['invoices']);
 }
+
+/** A product as a catalogue lists it: its code (the CRM's SKU), name, list price, and whether it is stocked. */
+export interface CatalogProduct {
+  readonly code: string;
+  readonly name: string;
+  readonly price: string;
+  readonly type: 'goods' | 'service';
+}
+
+/**
+ * Salable products with these codes (a template's `code` is its product's code in Tryton 6.0),
+ * in the setup's revenue category, sold by the unit; product id by code. Idempotent.
+ */
+export async function createProducts(
+  rpc: TrytonRpc,
+  setup: SalesSetup,
+  products: readonly CatalogProduct[],
+): Promise<Map<string, number>> {
+  const context = { company: setup.company };
+  const category = await only(rpc, 'product.category', [['name', '=', 'Services']], context);
+  const unit = await only(rpc, 'product.uom', [['symbol', '=', 'u']], context);
+  const out = new Map<string, number>();
+  for (const p of products) {
+    await findOrCreate(
+      rpc,
+      'product.template',
+      [['code', '=', p.code]],
+      {
+        name: p.name,
+        code: p.code,
+        type: p.type,
+        list_price: dec(p.price),
+        default_uom: unit,
+        salable: true,
+        sale_uom: unit,
+        account_category: category,
+        products: [['create', [{}]]],
+      },
+      context,
+    );
+    out.set(p.code, await only(rpc, 'product.product', [['code', '=', p.code]], context));
+  }
+  return out;
+}

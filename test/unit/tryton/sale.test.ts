@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { saleLines } from '../../../connectors/tryton/sale.js';
+import { flattenSale, saleLines } from '../../../connectors/tryton/sale.js';
 import { invoiceAggregates } from '../../../connectors/tryton/sale-invoices.js';
 import { lineActions, saleValues } from '../../../connectors/tryton/sale-write.js';
+import { partyFill } from '../../../connectors/tryton/sale-party.js';
 import { sameDecimal, sumDecimals } from '../../../connectors/tryton/values.js';
 
 const dec = (text: string) => ({ __class__: 'Decimal', decimal: text });
@@ -140,6 +141,21 @@ describe('invoice aggregates', () => {
     expect(invoiceAggregates([invoice(1, 'posted', '25', '25.00')])['invoices.payment_state']).toBe('not_paid');
   });
 
+  it('gives the aggregates as one `invoices` object too: what a mapping path invoices.amount_paid reads', () => {
+    const row = { id: 3, invoices: [1], 'invoices.': [invoice(1, 'posted', '25', '10')] };
+    expect(flattenSale(row, ['invoices', 'invoices.amount_due'])).toEqual({
+      invoices: {
+        amount_invoiced: 25,
+        amount_paid: 15,
+        amount_due: 10,
+        payment_state: 'partial',
+        paid_date: null,
+        names: 'INV1',
+      },
+      'invoices.amount_due': 10,
+    });
+  });
+
   it('is paid when all are paid, dated by the latest reconciliation', () => {
     const rows = [
       invoice(1, 'paid', '10', '0', { reconciled: '2024-05-03' }),
@@ -151,5 +167,37 @@ describe('invoice aggregates', () => {
       'invoices.paid_date': '2024-06-01',
     });
     expect(invoiceAggregates([rows[0] ?? {}, invoice(3, 'posted', '5', '5')])['invoices.paid_date']).toBeNull();
+  });
+});
+
+describe("a sale's addresses from its party (on_change_party)", () => {
+  const defaults = new Map([
+    [5, { invoice_address: 51, shipment_address: 50, payment_term: 3 }],
+    [6, { invoice_address: null, shipment_address: null, payment_term: null }],
+  ]);
+
+  it('fills what the write does not give when it sets the party', () => {
+    expect(partyFill({ party: 5 }, defaults, undefined)).toEqual({
+      invoice_address: 51,
+      shipment_address: 50,
+      payment_term: 3,
+    });
+    expect(partyFill({ party: '5', invoice_address: 9, payment_term: 4 }, defaults, undefined)).toEqual({
+      shipment_address: 50,
+    });
+    // A party without an address clears them (Tryton's client does the same); no term keeps the default.
+    expect(partyFill({ party: 6 }, defaults, undefined)).toEqual({ invoice_address: null, shipment_address: null });
+    expect(partyFill({ lines: [] }, defaults, undefined)).toEqual({});
+  });
+
+  it("leaves an address to the sale's own invoice or shipment party", () => {
+    expect(partyFill({ party: 5 }, defaults, { invoice_party: 8, shipment_party: null })).toEqual({
+      shipment_address: 50,
+      payment_term: 3,
+    });
+    expect(partyFill({ party: 5, shipment_party: 8 }, defaults, undefined)).toEqual({
+      invoice_address: 51,
+      payment_term: 3,
+    });
   });
 });
