@@ -73,13 +73,18 @@ export function storeContract(fixture: () => StoreFixture): void {
         /BigInt/,
       );
       expect(await store.checkpoint('contacts', 'crm')).toEqual(cursor('2026-01-01T00:00:00.000Z'));
-      expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 0, dead: 0 });
+      expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 0, dead: 0, oldestPendingAt: null });
     });
 
     it('keeps one operation per idempotency key; a done one is re-armed, a newer one supersedes', async () => {
       await store.commitPage(page('2026-01-01T00:00:00.000Z', [op('k1', '101')]));
       await store.commitPage(page('2026-01-02T00:00:00.000Z', [op('k1', '101')]));
-      expect(await store.outboxCounts('contacts')).toEqual({ pending: 1, done: 0, dead: 0 });
+      expect(await store.outboxCounts('contacts')).toMatchObject({
+        pending: 1,
+        done: 0,
+        dead: 0,
+        oldestPendingAt: expect.any(String),
+      });
       const [row] = await store.pendingOperations('contacts', 'erp', 10);
       if (row === undefined) throw new Error('no row');
       await store.confirmOperation(row, '9001');
@@ -332,11 +337,16 @@ export function storeContract(fixture: () => StoreFixture): void {
       await expect(stale.pendingOperations('contacts', 'erp', 10)).rejects.toMatchObject(lost);
       await expect(stale.confirmOperation(row, '9000')).rejects.toMatchObject(lost);
       expect(await other.checkpoint('contacts', 'crm')).toEqual(cursor('2026-01-01T00:00:00.000Z'));
-      expect(await other.outboxCounts('contacts')).toEqual({ pending: 1, done: 0, dead: 0 });
+      expect(await other.outboxCounts('contacts')).toMatchObject({
+        pending: 1,
+        done: 0,
+        dead: 0,
+        oldestPendingAt: expect.any(String),
+      });
       expect(await other.countLinks('contacts')).toBe(0);
 
       await other.withLease(next.lease).confirmOperation(row, '9000');
-      expect(await other.outboxCounts('contacts')).toEqual({ pending: 0, done: 1, dead: 0 });
+      expect(await other.outboxCounts('contacts')).toEqual({ pending: 0, done: 1, dead: 0, oldestPendingAt: null });
     });
 
     it('gives a lease to exactly one of several processes racing for it', async () => {

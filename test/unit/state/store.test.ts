@@ -104,7 +104,7 @@ describe('StateStore on a real SQLite file', () => {
     const links = await store.links('contacts', ['101']);
     expect(links.get('101')?.erp_id).toBe('9001');
     expect(await store.linkedErpIds('contacts', ['9001', '9002'])).toEqual(new Map([['9001', '101']]));
-    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 1, dead: 0 });
+    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 1, dead: 0, oldestPendingAt: null });
   });
 
   it('refuses to link one ERP record to two CRM records', async () => {
@@ -145,7 +145,7 @@ describe('StateStore on a real SQLite file', () => {
       { row: rows[2]!, targetId: '9003' },
       { row: again, targetId: '9001' },
     ]);
-    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 3, dead: 0 });
+    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 3, dead: 0, oldestPendingAt: null });
     const links = await store.links('contacts', ['101', '102', '103']);
     expect([...links.values()].map((l) => [l.crm_id, l.erp_id])).toEqual([
       ['101', '9001'],
@@ -272,7 +272,7 @@ describe('StateStore on a real SQLite file', () => {
       ['101', 'HTTP_503'],
       ['102', 'VALIDATION_ERROR'],
     ]);
-    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 0, dead: 2 });
+    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 0, dead: 2, oldestPendingAt: null });
   });
 
   it('keeps one dead letter for a record that fails mapping the same way on every re-read', async () => {
