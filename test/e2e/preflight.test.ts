@@ -127,7 +127,7 @@ syncs:
           checkpoint: null,
           lastRun: null,
           links: 0,
-          outbox: { pending: 0, done: 0, dead: 0 },
+          outbox: { pending: 0, done: 0, dead: 0, oldestPendingAt: null },
           deadLetters: 0,
         }),
       ]);

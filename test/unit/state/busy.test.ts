@@ -64,7 +64,12 @@ describe('the state store under another process holding the database', () => {
     other.exec('begin immediate');
     setTimeout(() => other.exec('commit'), 300);
     await store.commitPage(page([op()]));
-    expect(await store.outboxCounts('contacts')).toEqual({ pending: 1, done: 0, dead: 0 });
+    expect(await store.outboxCounts('contacts')).toMatchObject({
+      pending: 1,
+      done: 0,
+      dead: 0,
+      oldestPendingAt: expect.any(String),
+    });
     expect(await store.checkpoint('contacts', 'crm')).toEqual({ modifiedAt: '2026-01-01T00:00:00.000Z', lastId: '1' });
   });
 
@@ -75,7 +80,7 @@ describe('the state store under another process holding the database', () => {
       message: expect.stringContaining('stayed locked by another process through 12 attempts'),
     });
     other.exec('rollback');
-    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 0, dead: 0 });
+    expect(await store.outboxCounts('contacts')).toEqual({ pending: 0, done: 0, dead: 0, oldestPendingAt: null });
   });
 
   it('confirmOperation: a record linked to another one already is a LINK_CONFLICT, and the operation stays pending', async () => {
@@ -99,7 +104,12 @@ describe('the state store under another process holding the database', () => {
     other.exec('begin immediate');
     await expect(store.confirmOperation(row, '9001')).rejects.toMatchObject({ code: 'STATE_BUSY' });
     other.exec('rollback');
-    expect(await store.outboxCounts('contacts')).toEqual({ pending: 1, done: 0, dead: 0 });
+    expect(await store.outboxCounts('contacts')).toMatchObject({
+      pending: 1,
+      done: 0,
+      dead: 0,
+      oldestPendingAt: expect.any(String),
+    });
   });
 });
 

@@ -132,7 +132,12 @@ describe('leases: two StateStore instances on one SQLite file', () => {
 
     // Nothing of the stale holder's landed: checkpoint, outbox, links and dead letters as before.
     expect(await b.checkpoint('contacts', 'crm')).toEqual({ modifiedAt: '2026-01-01T00:00:00.000Z', lastId: '1' });
-    expect(await b.outboxCounts('contacts')).toEqual({ pending: 1, done: 0, dead: 0 });
+    expect(await b.outboxCounts('contacts')).toMatchObject({
+      pending: 1,
+      done: 0,
+      dead: 0,
+      oldestPendingAt: expect.any(String),
+    });
     expect(await b.countLinks('contacts')).toBe(0);
     expect(await b.deadLetters()).toEqual([]);
 
@@ -141,7 +146,7 @@ describe('leases: two StateStore instances on one SQLite file', () => {
     await current.confirmOperation(row, '9001');
     await current.commitPage(page('2026-06-01T00:00:00.000Z'));
     expect(await b.checkpoint('contacts', 'crm')).toEqual({ modifiedAt: '2026-06-01T00:00:00.000Z', lastId: '1' });
-    expect(await b.outboxCounts('contacts')).toEqual({ pending: 0, done: 1, dead: 0 });
+    expect(await b.outboxCounts('contacts')).toEqual({ pending: 0, done: 1, dead: 0, oldestPendingAt: null });
   });
 
   it('refuses a fenced write for another sync than its lease', async () => {
