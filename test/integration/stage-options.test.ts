@@ -49,6 +49,9 @@ const load = (text: string) => {
 describe('condition values against the live field lists', () => {
   it('describes dealstage with every pipeline stage id, and sale.order.state with its selection', () => {
     expect(crmFields.find((f) => f.name === 'dealstage')?.options).toEqual(DEAL_STAGE_IDS);
+    // An enumeration with no fixed list (merged ids) has no options, so any value passes.
+    expect(crmFields.find((f) => f.name === 'hs_merged_object_ids')).toMatchObject({ type: 'enumeration' });
+    expect(crmFields.find((f) => f.name === 'hs_merged_object_ids')?.options).toBeUndefined();
     expect(erpFields.find((f) => f.name === 'state')?.options).toEqual(
       expect.arrayContaining(['draft', 'sale', 'cancel']),
     );
