@@ -206,6 +206,12 @@ export interface FieldDescription {
   /** A coarse type: string, number, boolean, datetime, date, enumeration, reference, other. */
   readonly type: string;
   readonly readOnly: boolean;
+  /**
+   * An enumeration's values, where the vendor lists them (HubSpot's property `options[].value`,
+   * Odoo's `selection` values): a mapping's condition value outside them is refused at load.
+   * Absent when the vendor gives no fixed list.
+   */
+  readonly options?: readonly string[];
 }
 
 export interface ObjectDescription {

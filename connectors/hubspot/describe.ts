@@ -58,12 +58,17 @@ export function createPropertyCatalog(client: HubspotClient): PropertyCatalog {
   return {
     async describe(object: string): Promise<ObjectDescription> {
       const definitions = await load(object);
-      const fields: FieldDescription[] = definitions.map((d) => ({
-        name: d.name,
-        label: d.label,
-        type: coarseType(d),
-        readOnly: d.modificationMetadata?.readOnlyValue === true || d.calculated === true,
-      }));
+      const fields: FieldDescription[] = definitions.map((d) => {
+        const type = coarseType(d);
+        const listed = type === 'enumeration' && d.externalOptions !== true && (d.options?.length ?? 0) > 0;
+        return {
+          name: d.name,
+          label: d.label,
+          type,
+          readOnly: d.modificationMetadata?.readOnlyValue === true || d.calculated === true,
+          ...(listed ? { options: (d.options ?? []).map((o) => o.value) } : {}),
+        };
+      });
       return { name: object, fields: [...fields, ...virtualFieldDescriptions(object)] };
     },
     definitions: load,

@@ -71,6 +71,10 @@ export const propertyDefinitionSchema = z.looseObject({
   hasUniqueValue: z.boolean().optional(),
   calculated: z.boolean().optional(),
   modificationMetadata: z.looseObject({ readOnlyValue: z.boolean() }).optional(),
+  /** An enumeration's values (`dealstage`: every pipeline's stage ids). */
+  options: z.array(z.looseObject({ value: z.string() })).optional(),
+  /** Set when the options come from elsewhere (owners, ...) and `options` is not the full list. */
+  externalOptions: z.boolean().optional(),
 });
 export const propertiesResponseSchema = z.looseObject({ results: z.array(propertyDefinitionSchema) });
 export type PropertyDefinition = z.infer<typeof propertyDefinitionSchema>;

@@ -49,17 +49,20 @@ export function createDescriber(rpc: OdooRpc): SchemaDescriber {
           model: object,
           method: 'fields_get',
           args: [],
-          kwargs: { attributes: ['string', 'type', 'readonly', 'required', 'relation'] },
+          kwargs: { attributes: ['string', 'type', 'readonly', 'required', 'relation', 'selection'] },
           schema: fieldsGetSchema,
         },
         { readOnly: true },
       );
       const described: FieldDescription[] = Object.entries(fields)
-        .map(([name, field]) => ({
+        .map(([name, field]): FieldDescription => ({
           name,
           label: field.string,
           type: TYPES[field.type] ?? 'other',
           readOnly: field.readonly === true && !writtenThroughActions(object, name),
+          ...(field.type === 'selection' && field.selection !== undefined && field.selection.length > 0
+            ? { options: field.selection.map(([value]) => String(value)) }
+            : {}),
         }))
         .concat(object === SALE_ORDER ? ORDER_VIRTUAL_FIELDS : [])
         .sort((a, b) => a.name.localeCompare(b.name));

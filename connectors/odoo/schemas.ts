@@ -72,6 +72,8 @@ export const fieldsGetSchema = z.record(
     readonly: z.boolean().optional(),
     required: z.boolean().optional(),
     relation: z.string().optional(),
+    /** A selection field's `[value, label]` pairs (odoo/fields.py, Selection.get_description). */
+    selection: z.array(z.tuple([z.union([z.string(), z.number()]), z.string()])).optional(),
   }),
 );
 

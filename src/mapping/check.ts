@@ -5,7 +5,7 @@
 import type { FieldDescription } from '../../connectors/types.js';
 import { conditionPaths } from './condition.js';
 import type { Direction, LoadOptions } from './types.js';
-import type { MappingFile } from './schema.js';
+import type { ConditionSpec, MappingFile } from './schema.js';
 import { closest } from './transforms/registry.js';
 import type { CompiledMapping } from './types.js';
 
@@ -87,4 +87,37 @@ export function checkFields(spec: MappingFile, mapping: CompiledMapping, options
   for (const path of conditionPaths(spec.locked?.erp)) erp?.(['locked', 'erp'], path, false);
   for (const path of conditionPaths(spec.onLeave?.when.crm)) crm?.(['onLeave', 'when', 'crm'], path, false);
   for (const key of Object.keys(spec.onLeave?.cancel?.erp ?? {})) erp?.(['onLeave', 'cancel', 'erp', key], key, true);
+  checkConditionValues(spec, options, problem);
+}
+
+/**
+ * Reports every value a condition (filter, locked, onLeave.when) compares an enumeration field with
+ * that is not one of the field's options: `in: { dealstage: [closedwonn] }` would match no record,
+ * silently. Fields the connector gives no options for are not checked; `null` (empty) always passes.
+ */
+export function checkConditionValues(spec: MappingFile, options: LoadOptions, problem: Report): void {
+  const conditions: [readonly string[], ConditionSpec | undefined, readonly FieldDescription[] | undefined][] = [
+    [['filter', 'crm'], spec.filter.crm, options.crmFields],
+    [['filter', 'erp'], spec.filter.erp, options.erpFields],
+    [['locked', 'erp'], spec.locked?.erp, options.erpFields],
+    [['onLeave', 'when', 'crm'], spec.onLeave?.when.crm, options.crmFields],
+  ];
+  for (const [at, condition, described] of conditions) {
+    if (condition === undefined || described === undefined) continue;
+    const byName = new Map(described.map((f) => [f.name, f]));
+    const check = (where: readonly (string | number)[], path: string, value: unknown): void => {
+      const allowed = byName.get(path)?.options;
+      if (allowed === undefined || allowed.length === 0 || value === null) return;
+      if (allowed.includes(String(value))) return;
+      const near = closest(String(value), allowed);
+      problem(
+        where,
+        `${JSON.stringify(value)} is not one of the field's options, so no record would ever match it; ${near === undefined ? '' : `did you mean "${near}"? `}options: ${allowed.join(', ')}`,
+      );
+    };
+    for (const [path, value] of Object.entries(condition.equals)) check([...at, 'equals', path], path, value);
+    for (const [path, value] of Object.entries(condition.notEquals)) check([...at, 'notEquals', path], path, value);
+    for (const [path, values] of Object.entries(condition.in))
+      values.forEach((value, j) => check([...at, 'in', path, j], path, value));
+  }
 }

@@ -18,7 +18,7 @@ export function compilePolicies(mapping: MappingFile, problem: Problem): Policie
   if (mapping.locked !== undefined && conditionPaths(mapping.locked.erp).length === 0)
     problem(
       ['locked', 'erp'],
-      'locked.erp matches every record; give a condition, e.g. { in: { state: [sale, done] } }',
+      'locked.erp matches every record; give a condition, e.g. { in: { state: [sale, cancel] } }',
     );
   if (leave !== undefined && conditionPaths(leave.when.crm).length === 0)
     problem(

@@ -43,10 +43,29 @@ describe('odoo describe and lookup', () => {
         country_id: { string: 'Country', type: 'many2one', relation: 'res.country', readonly: false },
         write_date: { string: 'Last Updated on', type: 'datetime', readonly: true },
         image_1920: { string: 'Image', type: 'binary', readonly: false },
+        type: {
+          string: 'Address Type',
+          type: 'selection',
+          readonly: false,
+          selection: [
+            ['contact', 'Contact'],
+            ['invoice', 'Invoice Address'],
+          ],
+        },
+        // A selection may have integer values (odoo/fields.py Selection); compared as text.
+        priority: {
+          string: 'Priority',
+          type: 'selection',
+          readonly: false,
+          selection: [
+            [0, 'Low'],
+            [1, 'High'],
+          ],
+        },
       }),
       (call) =>
         JSON.stringify(call.kwargs['attributes']) ===
-        JSON.stringify(['string', 'type', 'readonly', 'required', 'relation']),
+        JSON.stringify(['string', 'type', 'readonly', 'required', 'relation', 'selection']),
     );
     const described = await makeConnector().schema.describe('res.partner');
     scope.done();
@@ -56,6 +75,8 @@ describe('odoo describe and lookup', () => {
         { name: 'country_id', label: 'Country', type: 'reference', readOnly: false },
         { name: 'image_1920', label: 'Image', type: 'other', readOnly: false },
         { name: 'name', label: 'Name', type: 'string', readOnly: false },
+        { name: 'priority', label: 'Priority', type: 'enumeration', readOnly: false, options: ['0', '1'] },
+        { name: 'type', label: 'Address Type', type: 'enumeration', readOnly: false, options: ['contact', 'invoice'] },
         { name: 'write_date', label: 'Last Updated on', type: 'datetime', readOnly: true },
       ],
     });
