@@ -16,9 +16,9 @@ import { openApp, type App } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import type { RunStats } from '../../src/pipeline/context.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
-import { SANDBOX_SECRETS } from '../../sandbox/index.js';
 import { PRODUCTS } from '../../sandbox/seed/deals.js';
 import { tempDir } from '../helpers/tmp.js';
+import { sandboxHubspot } from '../scenarios/flow-harness.js';
 import { describeTryton, privateDatabase, rpcFor } from '../integration/tryton/server.js';
 import {
   createProducts,
@@ -77,16 +77,9 @@ describeTryton(
       await run('contacts');
       return run('deals');
     };
-    const hubspot = async (method: string, url: string, body?: unknown): Promise<Row> => {
-      const response = await fetch(`${crmUrl}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${SANDBOX_SECRETS.crm.token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      if (response.status >= 400) throw new Error(`HubSpot ${method} ${url}: ${response.status} ${text}`);
-      return text === '' ? {} : (JSON.parse(text) as Row);
-    };
+    // crmUrl is known once the app is open (beforeAll).
+    const hubspot = (method: string, url: string, body?: unknown): Promise<Row> =>
+      sandboxHubspot(crmUrl)(method, url, body);
     const deal = async (id: string): Promise<Row> =>
       (
         await hubspot(

@@ -56,6 +56,31 @@ export interface FlowWorld {
   close(): Promise<void>;
 }
 
+/**
+ * HubSpot's API on the sandbox with its token, as a person's script calls it: the parsed body (throws
+ * on a status >= 400 but 429, which it waits out, as HubSpot's secondly limit asks).
+ */
+export function sandboxHubspot(crmUrl: string): (method: string, path: string, body?: unknown) => Promise<Row> {
+  return async (method, path, body) => {
+    const send = () =>
+      fetch(`${crmUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${SANDBOX_SECRETS.crm.token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    let response = await send();
+    // The sandbox keeps HubSpot's limits (search: 5 a second, shared with the sync's own reads):
+    // a person's script waits the second out, as HubSpot's 429 asks.
+    for (let tries = 0; response.status === 429 && tries < 10; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      response = await send();
+    }
+    const text = await response.text();
+    if (response.status >= 400) throw new Error(`HubSpot ${method} ${path}: ${response.status} ${text}`);
+    return text === '' ? {} : (JSON.parse(text) as Row);
+  };
+}
+
 /** The properties a test reads of a deal. */
 const DEAL_PROPERTIES = ['dealname', 'dealstage', 'amount', 'deal_currency_code', ...BACK_FIELDS];
 
@@ -74,24 +99,7 @@ export async function flowWorld(options: FlowWorldOptions = {}): Promise<FlowWor
   const erpUrl = app.sandbox?.erp.url;
   if (crmUrl === undefined || erpUrl === undefined) throw new Error('the flow world needs the embedded sandbox');
 
-  const hubspot = async (method: string, path: string, body?: unknown): Promise<Row> => {
-    const send = () =>
-      fetch(`${crmUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${SANDBOX_SECRETS.crm.token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    let response = await send();
-    // The sandbox keeps HubSpot's limits (search: 5 a second, shared with the sync's own reads):
-    // a person's script waits the second out, as HubSpot's 429 asks.
-    for (let tries = 0; response.status === 429 && tries < 10; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      response = await send();
-    }
-    const text = await response.text();
-    if (response.status >= 400) throw new Error(`HubSpot ${method} ${path}: ${response.status} ${text}`);
-    return text === '' ? {} : (JSON.parse(text) as Row);
-  };
+  const hubspot = sandboxHubspot(crmUrl);
   const odoo = async <T>(model: string, method: string, args: unknown[], kwargs: Row = {}): Promise<T> => {
     const response = await fetch(`${erpUrl}/jsonrpc`, {
       method: 'POST',
