@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import type { ReportRow } from '../../state/index.js';
 import { repair } from '../drift/repair.js';
-import { driftReportSchema, storedSummarySchema, type DriftRow } from '../drift/report-schema.js';
+import { driftReportSchema, type DriftRow } from '../drift/report-schema.js';
+import { reportView } from '../drift/report-view.js';
 import type { SyncDefinition } from '../pipeline/context.js';
 import { idParamsSchema, repairQuerySchema } from './console-schemas.js';
 import { listQuerySchema } from './schemas.js';
@@ -20,18 +21,6 @@ import { parse } from './parse.js';
 /** A report's rows shown at most; the files hold them all. */
 const MAX_ROWS = 2000;
 
-function reportView(r: ReportRow): Record<string, unknown> {
-  const summary = storedSummarySchema.safeParse(JSON.parse(r.summary));
-  return {
-    id: r.id,
-    sync: r.sync,
-    generatedAt: r.generated_at,
-    durationMs: r.duration_ms,
-    repaired: r.repaired === 1,
-    summary: summary.success ? summary.data : null,
-    files: JSON.parse(r.files) as Record<string, string>,
-  };
-}
 
 /** The report's rows from its JSON file, or why they cannot be shown. */
 function readRows(r: ReportRow): { rows: DriftRow[] } | { unavailable: string } {

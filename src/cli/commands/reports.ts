@@ -1,5 +1,5 @@
 /** `tandem reports list`: the drift reports kept in the state store, newest first. */
-import { storedSummarySchema } from '../../drift/report-schema.js';
+import { reportView } from '../../drift/report-view.js';
 import { percent } from '../../drift/formats/text.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -16,18 +16,7 @@ export async function reportsCommand(flags: ReportsFlags, out: Output): Promise<
   const app = await openForCommand(flags.config, { connect: false });
   try {
     const limit = flags.limit === undefined ? 50 : Math.max(1, Number.parseInt(flags.limit, 10) || 50);
-    const rows = (await app.store.reports(flags.sync, limit)).map((r) => {
-      const parsed = storedSummarySchema.safeParse(JSON.parse(r.summary));
-      return {
-        id: r.id,
-        sync: r.sync,
-        generatedAt: r.generated_at,
-        durationMs: r.duration_ms,
-        repaired: r.repaired === 1,
-        summary: parsed.success ? parsed.data : null,
-        files: JSON.parse(r.files) as Record<string, string>,
-      };
-    });
+    const rows = (await app.store.reports(flags.sync, limit)).map(reportView);
     if (flags.json === true) {
       out.json({ reports: rows });
       return EXIT_OK;
