@@ -8,39 +8,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../connectors/types.js';
-import { SyncControl } from '../../src/control/control.js';
-import { collectStatus } from '../../src/control/status.js';
-import { silentLogger } from '../../src/logger.js';
-import { Metrics } from '../../src/server/metrics.js';
-import { API_VERSION } from '../../src/server/openapi.js';
-import { createServer, listen } from '../../src/server/server.js';
-import { SilenceWatch } from '../../src/webhooks/silence.js';
+import type { SyncControl } from '../../src/control/control.js';
+import { listen } from '../../src/server/server.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { serveApp } from '../helpers/server-app.js';
 import { world, type World } from '../scenarios/harness.js';
 
 const TOKEN = 'console-browser-test-token';
 const SHOTS = path.resolve('reports/console-screenshots');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 describe('the web console in Chromium (the server on the sandbox)', () => {
   let w: World;
   let control: SyncControl;
-  let metrics: Metrics;
-  let server: FastifyInstance;
+  let stopServer: (() => Promise<void>) | undefined;
   let url = '';
   let browser: Browser;
   let page: Page;
-  const abort = new AbortController();
   const problems: string[] = [];
   const ids = { contact: '', chosen: '', other: '', conflict: 0, letter: 0, letterKey: '' };
 
@@ -50,32 +35,11 @@ describe('the web console in Chromium (the server on the sandbox)', () => {
     w = await world({ contacts: 10 });
     await w.runBoth();
     await seedQueues();
-    metrics = new Metrics();
-    control = new SyncControl({
-      syncs: Object.values(w.app.syncs),
-      store: w.app.store,
-      logger: silentLogger(),
-      signal: abort.signal,
-      dataDir: w.app.config.dataDir,
-    });
-    server = createServer({
-      logger: silentLogger(),
-      store: w.app.store,
-      control,
-      connectors: w.app.connectors,
-      syncs: () => Object.values(w.app.config.syncs),
-      status: () => collectStatus(w.app),
-      metrics,
-      silence: new SilenceWatch(new Map(), silentLogger()),
-      token: () => TOKEN,
-      webhooks: () => new Map(),
-      publicUrl: () => undefined,
-      version: API_VERSION,
-      startedAt: Date.now(),
-    });
+    let server: FastifyInstance;
+    ({ control, server, close: stopServer } = await serveApp(w.app, { token: () => TOKEN }));
     url = (await listen(server, '127.0.0.1', 0)).url;
     fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (m) => {
       // A refused sign-in answers 401, which Chromium reports as a failed resource: expected once.
@@ -89,10 +53,7 @@ describe('the web console in Chromium (the server on the sandbox)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    abort.abort();
-    await control?.idle();
-    await server?.close();
-    metrics?.close();
+    await stopServer?.();
     await w?.close();
   });
 

@@ -5,22 +5,13 @@
  * text and category and sorts by column. Vendor values that look like markup stay text.
  */
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHtml } from '../../src/drift/formats/html.js';
 import type { ReportHead } from '../../src/drift/formats/text.js';
 import { emptyCounts, type DriftRow } from '../../src/drift/report-schema.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function row(over: Partial<DriftRow> & Pick<DriftRow, 'category'>): DriftRow {
   return {
@@ -109,7 +100,7 @@ describe('the HTML drift report in headless Chromium', () => {
     tmp = tempDir('tandem-report-');
     const file = path.join(tmp.dir, 'report.html');
     writeHtml(file, head, rows, 10_000);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning')

@@ -13,10 +13,10 @@ import { describe, expect, it } from 'vitest';
 import { openApp } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import { prng } from '../../sandbox/seed.js';
-import { SANDBOX_SECRETS } from '../../sandbox/index.js';
 import { writeTestConfig } from '../helpers/config.js';
 import { spawnTandem, tandem } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ok } from '../integration/odoo/jsonrpc.js';
 import { dbOf } from '../helpers/store-db.js';
 import { hubspotClient, makeDeals, winDeals, type MadeDeal } from '../helpers/hubspot-deals.js';
 
@@ -34,25 +34,8 @@ interface RunSummary {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function odoo<T>(url: string, model: string, method: string, args: unknown[], kwargs: Row = {}): Promise<T> {
-  const response = await fetch(`${url}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      method: 'call',
-      id: 1,
-      params: {
-        service: 'object',
-        method: 'execute_kw',
-        args: ['tandem', 2, SANDBOX_SECRETS.erp.password, model, method, args, kwargs],
-      },
-    }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { data?: { message?: string } } };
-  if (body.error !== undefined) throw new Error(`Odoo ${model}.${method}: ${body.error.data?.message ?? ''}`);
-  return body.result as T;
-}
+const odoo = <T>(url: string, model: string, method: string, args: unknown[], kwargs: Row = {}): Promise<T> =>
+  ok<T>(url, model, method, args, kwargs);
 
 const cents = (text: string): number => Math.round(Number(text) * 100);
 

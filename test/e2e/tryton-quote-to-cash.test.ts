@@ -17,6 +17,7 @@ import { silentLogger } from '../../src/logger.js';
 import type { RunStats } from '../../src/pipeline/context.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
 import { PRODUCTS } from '../../sandbox/seed/deals.js';
+import { trytonTestConfig } from '../helpers/config.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sandboxHubspot } from '../scenarios/flow-harness.js';
 import { describeTryton, privateDatabase, rpcFor } from '../integration/tryton/server.js';
@@ -161,43 +162,21 @@ describeTryton(
         })),
       );
       const file = path.join(tmp.dir, 'config.yaml');
-      const mapping = (name: string): string => JSON.stringify(path.resolve(`mappings/${name}`));
-      const sync = (name: string, file: string) => `  ${name}:
-    mapping: ${mapping(file)}
-    crm: crm
-    erp: erp
-    direction: both
-    schedule: "0 0 1 1 *"
-    pageSize: 50
-    maxAttempts: 5
-`;
       fs.writeFileSync(
         file,
-        `
-dataDir: ./data
-log: { level: warn }
-sandbox:
-  enabled: true
-  seed: 42
-  contacts: 60
-  companies: 40
-  crm: { port: 0 }
-  erp: { port: 0 }
-connectors:
-  crm:
-    kind: hubspot
-    sandbox: crm
-    secrets: { token: { env: TANDEM_TEST_UNSET_HUBSPOT_TOKEN } }
-    retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 2000 }
-  erp:
-    kind: tryton
-    url: ${JSON.stringify(env.url)}
-    db: ${JSON.stringify(database.db)}
-    login: ${JSON.stringify(env.login)}
-    secrets: { password: { file: ${JSON.stringify(env.passwordFile)} } }
-    retry: { limit: 3, baseDelayMs: 50, maxDelayMs: 2000 }
-syncs:
-${sync('companies', 'hubspot-companies-to-tryton-parties.yaml')}${sync('contacts', 'hubspot-contacts-to-tryton-parties.yaml')}${sync('deals', 'hubspot-deals-to-tryton-sales.yaml')}`,
+        trytonTestConfig({
+          seed: 42,
+          contacts: 60,
+          companies: 40,
+          tryton: env,
+          db: database.db,
+          syncs: {
+            companies: 'hubspot-companies-to-tryton-parties.yaml',
+            contacts: 'hubspot-contacts-to-tryton-parties.yaml',
+            deals: 'hubspot-deals-to-tryton-sales.yaml',
+          },
+          syncExtra: ['maxAttempts: 5'],
+        }),
       );
       app = await openApp(file, { logger: silentLogger() });
       crmUrl = app.sandbox?.crm.url ?? '';

@@ -19,6 +19,7 @@ import { openApp, type App } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import type { RunStats, SyncDefinition } from '../../src/pipeline/context.js';
 import { runSync } from '../../src/pipeline/run-sync.js';
+import { trytonTestConfig } from '../helpers/config.js';
 import { tempDir } from '../helpers/tmp.js';
 import { verifySync } from '../helpers/verify.js';
 import { describeTryton, privateDatabase, rpcFor } from '../integration/tryton/server.js';
@@ -205,48 +206,19 @@ describeTryton('sync sandbox HubSpot <-> real Tryton, both ways (companies and c
     database = privateDatabase(env, 'e2e');
     cleanup = tmp.cleanup;
     const file = path.join(tmp.dir, 'config.yaml');
-    const mapping = (name: string): string => JSON.stringify(path.resolve(`mappings/${name}`));
     fs.writeFileSync(
       file,
-      `
-dataDir: ./data
-log: { level: warn }
-sandbox:
-  enabled: true
-  seed: 7
-  contacts: ${CONTACTS}
-  companies: ${COMPANIES}
-  crm: { port: 0 }
-  erp: { port: 0 }
-connectors:
-  crm:
-    kind: hubspot
-    sandbox: crm
-    secrets: { token: { env: TANDEM_TEST_UNSET_HUBSPOT_TOKEN } }
-    retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 2000 }
-  erp:
-    kind: tryton
-    url: ${JSON.stringify(env.url)}
-    db: ${JSON.stringify(database.db)}
-    login: ${JSON.stringify(env.login)}
-    secrets: { password: { file: ${JSON.stringify(env.passwordFile)} } }
-    retry: { limit: 3, baseDelayMs: 50, maxDelayMs: 2000 }
-syncs:
-  companies:
-    mapping: ${mapping('hubspot-companies-to-tryton-parties.yaml')}
-    crm: crm
-    erp: erp
-    direction: both
-    schedule: "0 0 1 1 *"
-    pageSize: 50
-  contacts:
-    mapping: ${mapping('hubspot-contacts-to-tryton-parties.yaml')}
-    crm: crm
-    erp: erp
-    direction: both
-    schedule: "0 0 1 1 *"
-    pageSize: 50
-`,
+      trytonTestConfig({
+        seed: 7,
+        contacts: CONTACTS,
+        companies: COMPANIES,
+        tryton: env,
+        db: database.db,
+        syncs: {
+          companies: 'hubspot-companies-to-tryton-parties.yaml',
+          contacts: 'hubspot-contacts-to-tryton-parties.yaml',
+        },
+      }),
     );
     app = await openApp(file, { logger: silentLogger() });
     rpc = rpcFor(env, database.db);

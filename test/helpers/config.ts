@@ -103,3 +103,57 @@ export function writeStandaloneContactsMapping(dir: string): string {
   );
   return mapping;
 }
+
+export interface TrytonTestConfigOptions {
+  readonly seed: number;
+  readonly contacts: number;
+  readonly companies: number;
+  /** The Tryton server (test/integration/tryton/server.ts's env) and the test's own database. */
+  readonly tryton: { readonly url: string; readonly login: string; readonly passwordFile: string };
+  readonly db: string;
+  /** Sync name -> mapping file under mappings/, each both ways, pages of 50, in this order. */
+  readonly syncs: Readonly<Record<string, string>>;
+  /** More keys of each sync (`maxAttempts: 5`), one per line. */
+  readonly syncExtra?: readonly string[];
+}
+
+/** The YAML of a config with the HubSpot sandbox and a real Tryton server, as the Tryton e2e tests run. */
+export function trytonTestConfig(options: TrytonTestConfigOptions): string {
+  const syncs = Object.entries(options.syncs)
+    .map(
+      ([name, file]) => `  ${name}:
+    mapping: ${JSON.stringify(path.resolve(`mappings/${file}`))}
+    crm: crm
+    erp: erp
+    direction: both
+    schedule: "0 0 1 1 *"
+    pageSize: 50
+${(options.syncExtra ?? []).map((line) => `    ${line}\n`).join('')}`,
+    )
+    .join('');
+  return `
+dataDir: ./data
+log: { level: warn }
+sandbox:
+  enabled: true
+  seed: ${options.seed}
+  contacts: ${options.contacts}
+  companies: ${options.companies}
+  crm: { port: 0 }
+  erp: { port: 0 }
+connectors:
+  crm:
+    kind: hubspot
+    sandbox: crm
+    secrets: { token: { env: TANDEM_TEST_UNSET_HUBSPOT_TOKEN } }
+    retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 2000 }
+  erp:
+    kind: tryton
+    url: ${JSON.stringify(options.tryton.url)}
+    db: ${JSON.stringify(options.db)}
+    login: ${JSON.stringify(options.tryton.login)}
+    secrets: { password: { file: ${JSON.stringify(options.tryton.passwordFile)} } }
+    retry: { limit: 3, baseDelayMs: 50, maxDelayMs: 2000 }
+syncs:
+${syncs}`;
+}

@@ -12,6 +12,7 @@ import { runSync } from '../../src/pipeline/run-sync.js';
 import { SANDBOX_SECRETS } from '../../sandbox/index.js';
 import { writeTestConfig, type TestConfigOptions } from '../helpers/config.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ok } from '../integration/odoo/jsonrpc.js';
 
 export type Row = Record<string, unknown>;
 export type SyncName = 'companies' | 'contacts' | 'deals';
@@ -100,25 +101,8 @@ export async function flowWorld(options: FlowWorldOptions = {}): Promise<FlowWor
   if (crmUrl === undefined || erpUrl === undefined) throw new Error('the flow world needs the embedded sandbox');
 
   const hubspot = sandboxHubspot(crmUrl);
-  const odoo = async <T>(model: string, method: string, args: unknown[], kwargs: Row = {}): Promise<T> => {
-    const response = await fetch(`${erpUrl}/jsonrpc`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        method: 'call',
-        id: 1,
-        params: {
-          service: 'object',
-          method: 'execute_kw',
-          args: ['tandem', 2, SANDBOX_SECRETS.erp.password, model, method, args, kwargs],
-        },
-      }),
-    });
-    const body = (await response.json()) as { result?: T; error?: { data?: { message?: string } } };
-    if (body.error !== undefined) throw new Error(`Odoo ${model}.${method}: ${body.error.data?.message ?? ''}`);
-    return body.result as T;
-  };
+  const odoo = <T>(model: string, method: string, args: unknown[], kwargs: Row = {}): Promise<T> =>
+    ok<T>(erpUrl, model, method, args, kwargs);
   const run = (name: SyncName): Promise<RunStats> => {
     const sync = app.syncs[name];
     if (sync === undefined) throw new Error(`no sync ${name}`);

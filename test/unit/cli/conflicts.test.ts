@@ -3,21 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../../../state/index.js';
 import { conflictsCommand } from '../../../src/cli/commands/conflicts.js';
 import { conflictSummary } from '../../../src/cli/commands/conflict-text.js';
-import type { Output } from '../../../src/cli/output.js';
 import { writeTestConfig } from '../../helpers/config.js';
+import { captureOutput } from '../../helpers/output.js';
 import { tempDir } from '../../helpers/tmp.js';
-
-function capture(): Output & { lines: string[]; objects: unknown[] } {
-  const lines: string[] = [];
-  const objects: unknown[] = [];
-  return {
-    lines,
-    objects,
-    json: (v) => void objects.push(v),
-    line: (t) => void lines.push(t),
-    error: (t) => void lines.push(t),
-  };
-}
 
 describe('tandem conflicts list and show', () => {
   let dir: string;
@@ -54,12 +42,12 @@ describe('tandem conflicts list and show', () => {
   afterEach(() => cleanup());
 
   it('say the record by its name, and the values in words, (empty) for nothing', async () => {
-    const list = capture();
+    const list = captureOutput();
     expect(await conflictsCommand('list', undefined, { config }, list)).toBe(0);
     expect(list.lines).toEqual([
       '#1 contacts "Ada Lovelace" (crm 101, erp 55) phone: crm "+44 20 7946 0000", erp (empty) (base "+44 20 7946 0999")',
     ]);
-    const show = capture();
+    const show = captureOutput();
     expect(await conflictsCommand('show', '1', { config }, show)).toBe(0);
     expect(show.objects).toEqual([]);
     expect(show.lines.slice(1)).toEqual([
@@ -71,7 +59,7 @@ describe('tandem conflicts list and show', () => {
       '    base: "+44 20 7946 0999" (what both sides last agreed on)',
       '  resolve: tandem conflicts resolve 1 --take crm | --take erp | --value V',
     ]);
-    const json = capture();
+    const json = captureOutput();
     await conflictsCommand('show', '1', { config, json: true }, json);
     expect(json.objects[0]).toMatchObject({ id: 1, name: 'Ada Lovelace', crm: '+44 20 7946 0000', erp: null });
   });

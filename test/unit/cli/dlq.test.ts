@@ -2,21 +2,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../../../state/index.js';
 import { dlqCommand } from '../../../src/cli/commands/dlq.js';
-import type { Output } from '../../../src/cli/output.js';
 import { writeTestConfig } from '../../helpers/config.js';
+import { captureOutput } from '../../helpers/output.js';
 import { tempDir } from '../../helpers/tmp.js';
-
-function capture(): Output & { lines: string[]; objects: unknown[] } {
-  const lines: string[] = [];
-  const objects: unknown[] = [];
-  return {
-    lines,
-    objects,
-    json: (v) => void objects.push(v),
-    line: (t) => void lines.push(t),
-    error: (t) => void lines.push(t),
-  };
-}
 
 describe('tandem dlq', () => {
   let dir: string;
@@ -74,7 +62,7 @@ describe('tandem dlq', () => {
   afterEach(() => cleanup());
 
   it('lists both kinds of dead letter with the vendor error kept', async () => {
-    const out = capture();
+    const out = captureOutput();
     expect(await dlqCommand('list', undefined, { config, json: true }, out)).toBe(0);
     const { deadLetters } = out.objects[0] as {
       deadLetters: {
@@ -92,7 +80,7 @@ describe('tandem dlq', () => {
   });
 
   it('retry puts the operation back in the outbox with the same idempotency key', async () => {
-    const out = capture();
+    const out = captureOutput();
     await dlqCommand('list', undefined, { config, json: true }, out);
     const { deadLetters } = out.objects[0] as { deadLetters: { id: number; stage: string }[] };
     const deliver = deadLetters.find((d) => d.stage === 'deliver');
@@ -115,7 +103,7 @@ describe('tandem dlq', () => {
   });
 
   it('says in words which record went where, by its name, and keeps a multi-line vendor message on one line', async () => {
-    const out = capture();
+    const out = captureOutput();
     expect(await dlqCommand('list', undefined, { config }, out)).toBe(0);
     expect(out.lines).toHaveLength(2);
     const [mapLine = '', deliverLine = ''] = out.lines;
@@ -129,13 +117,13 @@ describe('tandem dlq', () => {
     expect(out.lines.join('\n')).not.toMatch(/erp record/);
 
     const id = /^#(\d+)/.exec(deliverLine)?.[1] ?? '';
-    const shown = capture();
+    const shown = captureOutput();
     expect(await dlqCommand('show', id, { config }, shown)).toBe(0);
     expect(shown.objects).toEqual([]);
     expect(shown.lines).toContain('  payload (what was to be written to the erp):');
     expect(shown.lines).toContain('    name: "Seven"');
     expect(shown.lines.filter((l) => l.includes('Traceback'))).toHaveLength(1);
-    const json = capture();
+    const json = captureOutput();
     await dlqCommand('show', id, { config, json: true }, json);
     expect(json.objects[0]).toMatchObject({ side: 'erp', sourceSide: 'crm', crmId: '7', name: 'Seven' });
   });

@@ -8,26 +8,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StateStore } from '../../../state/index.js';
 import { main } from '../../../src/cli/main.js';
-import type { Output } from '../../../src/cli/output.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { silentLogger } from '../../../src/logger.js';
 import { preflight } from '../../../src/preflight.js';
 import { stateLocation } from '../../../src/runtime/state-location.js';
 import { writeTestConfig } from '../../helpers/config.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
+import { captureOutput } from '../../helpers/output.js';
 import { tempDir } from '../../helpers/tmp.js';
-
-function capture(): Output & { lines: string[]; objects: unknown[] } {
-  const lines: string[] = [];
-  const objects: unknown[] = [];
-  return {
-    lines,
-    objects,
-    json: (v) => void objects.push(v),
-    line: (t) => void lines.push(t),
-    error: (t) => void lines.push(t),
-  };
-}
 
 describe('state: on PostgreSQL', () => {
   let database: TestDatabase;
@@ -48,20 +36,20 @@ describe('state: on PostgreSQL', () => {
 
   it('refuses a schema that is behind; `tandem migrate` applies it once; then commands use it', async () => {
     const config = withState(`  url: ${database.url}\n  tls: false`);
-    const before = capture();
+    const before = captureOutput();
     expect(await main(['node', 'tandem', 'status', '--config', config], before)).not.toBe(0);
     expect(before.lines.join('\n')).toMatch(/not applied yet.*tandem migrate/);
 
-    const first = capture();
+    const first = captureOutput();
     expect(await main(['node', 'tandem', 'migrate', '--config', config, '--json'], first)).toBe(0);
     expect(first.objects).toEqual([
       { location: database.url, applied: expect.arrayContaining(['0001_initial', '0010_link_markers']) },
     ]);
-    const again = capture();
+    const again = captureOutput();
     expect(await main(['node', 'tandem', 'migrate', '--config', config], again)).toBe(0);
     expect(again.lines).toEqual([`${database.url}: schema up to date`]);
 
-    const status = capture();
+    const status = captureOutput();
     expect(await main(['node', 'tandem', 'status', '--config', config, '--json'], status)).toBe(0);
     expect(status.objects).toHaveLength(1);
     // The SQLite file was never made: the state is in PostgreSQL.

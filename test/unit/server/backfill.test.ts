@@ -1,17 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../../src/app.js';
-import { collectStatus } from '../../../src/control/status.js';
 import { silentLogger } from '../../../src/logger.js';
-import { SyncControl } from '../../../src/control/control.js';
-import { Metrics } from '../../../src/server/metrics.js';
-import { API_VERSION } from '../../../src/server/openapi.js';
+import type { SyncControl } from '../../../src/control/control.js';
 import { backfillStatusSchema, errorSchema, runAcceptedSchema } from '../../../src/server/schemas.js';
-import { createServer } from '../../../src/server/server.js';
-import { SilenceWatch } from '../../../src/webhooks/silence.js';
-import { writeStandaloneContactsMapping } from '../../helpers/config.js';
+import { serveApp, writeContactsConfig } from '../../helpers/server-app.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const TOKEN = 'backfill-api-token';
@@ -22,58 +15,16 @@ describe('the control API for backfills (fastify inject, a real state store and 
   const { dir, cleanup } = tempDir();
   let app: App;
   let control: SyncControl;
-  let metrics: Metrics;
   let server: FastifyInstance;
-  const abort = new AbortController();
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    // One sync is enough here: the contact mapping without its reference to companies.
-    const mapping = writeStandaloneContactsMapping(dir);
-    const config = path.join(dir, 'config.yaml');
-    fs.writeFileSync(
-      config,
-      `dataDir: ./data
-sandbox: { enabled: true, contacts: 60, companies: 5 }
-connectors:
-  crm: { kind: hubspot, sandbox: crm }
-  erp: { kind: odoo, sandbox: erp }
-syncs:
-  contacts: { mapping: ${JSON.stringify(mapping)}, crm: crm, erp: erp, pageSize: 20 }
-`,
-    );
-    const logger = silentLogger();
-    app = await openApp(config, { logger });
-    metrics = new Metrics();
-    control = new SyncControl({
-      syncs: Object.values(app.syncs),
-      store: app.store,
-      logger,
-      signal: abort.signal,
-      dataDir: app.config.dataDir,
-    });
-    server = createServer({
-      logger,
-      store: app.store,
-      control,
-      connectors: app.connectors,
-      syncs: () => Object.values(app.config.syncs),
-      status: () => collectStatus(app),
-      metrics,
-      silence: new SilenceWatch(new Map(), logger),
-      token: () => TOKEN,
-      webhooks: () => new Map(),
-      publicUrl: () => undefined,
-      version: API_VERSION,
-      startedAt: Date.now(),
-      now: () => NOW,
-    });
-    await server.ready();
+    const config = writeContactsConfig(dir, { contacts: 60, companies: 5, sync: 'pageSize: 20' });
+    app = await openApp(config, { logger: silentLogger() });
+    ({ control, server, close: stop } = await serveApp(app, { token: () => TOKEN, now: () => NOW }));
   });
   afterAll(async () => {
-    abort.abort();
-    await control.idle();
-    await server.close();
-    metrics.close();
+    await stop();
     await app.close();
     cleanup();
   });

@@ -3,21 +3,15 @@
  * headers, sign-in and the session cookie, CSRF refusals, expiry and token rotation, and the link
  * of an ambiguous match through the API.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../../src/app.js';
 import { runDrift } from '../../../src/drift/drift.js';
-import { SyncControl } from '../../../src/control/control.js';
-import { collectStatus } from '../../../src/control/status.js';
+import type { SyncControl } from '../../../src/control/control.js';
 import { silentLogger } from '../../../src/logger.js';
-import { Metrics } from '../../../src/server/metrics.js';
-import { API_VERSION } from '../../../src/server/openapi.js';
-import { createServer } from '../../../src/server/server.js';
 import { SESSION_IDLE_MS } from '../../../src/server/sessions.js';
-import { SilenceWatch } from '../../../src/webhooks/silence.js';
-import { writeStandaloneContactsMapping } from '../../helpers/config.js';
+import { serveApp, writeContactsConfig } from '../../helpers/server-app.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const HOST = 'tandem.test:8710';
@@ -26,59 +20,18 @@ describe('the console: files, sessions and CSRF (fastify inject, the sandbox)', 
   const { dir, cleanup } = tempDir();
   let app: App;
   let control: SyncControl;
-  let metrics: Metrics;
   let server: FastifyInstance;
   let token = 'console-unit-token';
   let clock = Date.now();
-  const abort = new AbortController();
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    const mapping = writeStandaloneContactsMapping(dir);
-    const config = path.join(dir, 'config.yaml');
-    fs.writeFileSync(
-      config,
-      `dataDir: ./data
-sandbox: { enabled: true, contacts: 6, companies: 1 }
-connectors:
-  crm: { kind: hubspot, sandbox: crm }
-  erp: { kind: odoo, sandbox: erp }
-syncs:
-  contacts: { mapping: ${JSON.stringify(mapping)}, crm: crm, erp: erp }
-`,
-    );
+    const config = writeContactsConfig(dir, { contacts: 6, companies: 1 });
     app = await openApp(config, { logger: silentLogger() });
-    metrics = new Metrics();
-    const logger = silentLogger();
-    control = new SyncControl({
-      syncs: Object.values(app.syncs),
-      store: app.store,
-      logger,
-      signal: abort.signal,
-      dataDir: app.config.dataDir,
-    });
-    server = createServer({
-      logger,
-      store: app.store,
-      control,
-      connectors: app.connectors,
-      syncs: () => Object.values(app.config.syncs),
-      status: () => collectStatus(app),
-      metrics,
-      silence: new SilenceWatch(new Map(), logger),
-      token: () => token,
-      webhooks: () => new Map(),
-      publicUrl: () => undefined,
-      version: API_VERSION,
-      startedAt: Date.now(),
-      now: () => clock,
-    });
-    await server.ready();
+    ({ control, server, close: stop } = await serveApp(app, { token: () => token, now: () => clock }));
   });
   afterAll(async () => {
-    abort.abort();
-    await control.idle();
-    await server.close();
-    metrics.close();
+    await stop();
     await app.close();
     cleanup();
   });
@@ -234,7 +187,7 @@ syncs:
     const auth = { authorization: `Bearer ${token}` };
     const sync = app.syncs['contacts'];
     if (sync === undefined) throw new Error('no contacts sync');
-    const ctx = { sync, store: app.store, logger: silentLogger(), signal: abort.signal };
+    const ctx = { sync, store: app.store, logger: silentLogger(), signal: new AbortController().signal };
     const drift = await runDrift(ctx, {
       formats: ['json'],
       outDir: app.config.reportsDir,

@@ -4,21 +4,13 @@
  * document is made of), personal data named by `log.redact` is redacted in the stored changes, and
  * a run prunes the history to `history.maxChanges` when it ends.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../../src/app.js';
-import { SyncControl } from '../../../src/control/control.js';
-import { collectStatus } from '../../../src/control/status.js';
-import { createLogger } from '../../../src/logger.js';
-import { Metrics } from '../../../src/server/metrics.js';
-import { API_VERSION } from '../../../src/server/openapi.js';
+import { silentLogger } from '../../../src/logger.js';
 import { runChangesSchema, runListSchema } from '../../../src/server/run-schemas.js';
 import { runStatsSchema } from '../../../src/server/schemas.js';
-import { createServer } from '../../../src/server/server.js';
-import { SilenceWatch } from '../../../src/webhooks/silence.js';
-import { writeStandaloneContactsMapping } from '../../helpers/config.js';
+import { serveApp, writeContactsConfig } from '../../helpers/server-app.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const TOKEN = 'runs-api-token-for-tests';
@@ -28,59 +20,20 @@ const MAX_CHANGES = 100;
 describe('the run history API', () => {
   const { dir, cleanup } = tempDir();
   let app: App;
-  let control: SyncControl;
-  let metrics: Metrics;
   let server: FastifyInstance;
-  const abort = new AbortController();
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    const mapping = writeStandaloneContactsMapping(dir);
-    const config = path.join(dir, 'config.yaml');
-    fs.writeFileSync(
-      config,
-      `dataDir: ./data
-log: { level: silent, redact: ['*.email', 'fields.phone'] }
-history: { keepDays: 30, maxChanges: ${MAX_CHANGES} }
-sandbox: { enabled: true, contacts: 300, companies: 5 }
-connectors:
-  crm: { kind: hubspot, sandbox: crm }
-  erp: { kind: odoo, sandbox: erp }
-syncs:
-  contacts: { mapping: ${JSON.stringify(mapping)}, crm: crm, erp: erp }
-`,
-    );
-    const logger = createLogger({ level: 'silent' });
-    app = await openApp(config, { logger });
-    metrics = new Metrics();
-    control = new SyncControl({
-      syncs: Object.values(app.syncs),
-      store: app.store,
-      logger,
-      signal: abort.signal,
-      dataDir: app.config.dataDir,
+    const config = writeContactsConfig(dir, {
+      contacts: 300,
+      companies: 5,
+      head: `log: { level: silent, redact: ['*.email', 'fields.phone'] }\nhistory: { keepDays: 30, maxChanges: ${MAX_CHANGES} }\n`,
     });
-    server = createServer({
-      logger,
-      store: app.store,
-      control,
-      connectors: app.connectors,
-      syncs: () => Object.values(app.config.syncs),
-      status: () => collectStatus(app),
-      metrics,
-      silence: new SilenceWatch(new Map(), logger),
-      token: () => TOKEN,
-      webhooks: () => new Map(),
-      publicUrl: () => undefined,
-      version: API_VERSION,
-      startedAt: Date.now(),
-    });
-    await server.ready();
+    app = await openApp(config, { logger: silentLogger() });
+    ({ server, close: stop } = await serveApp(app, { token: () => TOKEN }));
   }, 60_000);
   afterAll(async () => {
-    abort.abort();
-    await control.idle();
-    await server.close();
-    metrics.close();
+    await stop();
     await app.close();
     cleanup();
   });
