@@ -21,7 +21,6 @@ import { parse } from './parse.js';
 /** A report's rows shown at most; the files hold them all. */
 const MAX_ROWS = 2000;
 
-
 /** The report's rows from its JSON file, or why they cannot be shown. */
 function readRows(r: ReportRow): { rows: DriftRow[] } | { unavailable: string } {
   const file = (JSON.parse(r.files) as Record<string, string>)['json'];
